@@ -1,0 +1,20 @@
+// Message types on /collab/<planId>. 0–3 are y-websocket's own (sync, awareness, auth,
+// query-awareness); ours start at 100 so the stock client never sends them, and only
+// clients that ask for "Saved" acknowledgements ever receive one.
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+/** client → server: [100, seq] "tell me when everything I sent before this is stored". */
+export const MESSAGE_SAVE_REQUEST = 100;
+/** server → client: [101, seq] "everything you sent before save request `seq` is stored". */
+export const MESSAGE_SAVED = 101;
+
+/** Close codes (4000–4999 are for applications). y-websocket does not reconnect after
+ * 44xx, the "reconnecting cannot fix this" range, and does after 45xx, "try again later". */
+export const CLOSE_MALFORMED = 4400;
+export const CLOSE_SESSION_ENDED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+export const CLOSE_RATE_LIMITED = 4529;
+/** The standard "service restart" code, sent on shutdown: reconnect later. */
+export const CLOSE_RESTARTING = 1012;

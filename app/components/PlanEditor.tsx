@@ -1,0 +1,126 @@
+// The Tiptap editor bound to the plan's Y.Doc: the shared schema, live carets, and undo
+// that undoes only this person's edits (Yjs's UndoManager through Collaboration).
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
+import { useTranslation } from "react-i18next";
+import type { WebsocketProvider } from "y-websocket";
+import type * as Y from "yjs";
+import { isSafeLinkUrl, planExtensions } from "../editor/extensions";
+import type { WorkspaceUser } from "./PlanWorkspace";
+
+export function PlanEditor({
+  doc,
+  provider,
+  user,
+  canEdit,
+}: {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  user: WorkspaceUser;
+  canEdit: boolean;
+}) {
+  const { t } = useTranslation();
+  const editor = useEditor(
+    {
+      extensions: [
+        ...planExtensions(),
+        Collaboration.configure({ document: doc }),
+        CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
+      ],
+      editable: canEdit,
+      // Re-render only what subscribes to editor state: large plans stay fast to type in.
+      immediatelyRender: false,
+      shouldRerenderOnTransaction: false,
+      editorProps: {
+        attributes: { class: "plan-editor", "aria-label": t("app.name"), spellcheck: "true" },
+      },
+    },
+    [doc, provider],
+  );
+  if (!editor) return null;
+  return (
+    <div className="editor-frame">
+      {canEdit ? <Toolbar editor={editor} /> : null}
+      <EditorContent editor={editor} />
+    </div>
+  );
+}
+
+function Toolbar({ editor }: { editor: Editor }) {
+  const { t } = useTranslation();
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      isBold: e.isActive("bold"),
+      isItalic: e.isActive("italic"),
+      isHeading: e.isActive("heading", { level: 2 }),
+      isSubheading: e.isActive("heading", { level: 3 }),
+      isBulletList: e.isActive("bulletList"),
+      isOrderedList: e.isActive("orderedList"),
+      isLink: e.isActive("link"),
+      isInTable: e.isActive("table"),
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
+    }),
+  });
+
+  const setLink = () => {
+    if (state.isLink) {
+      editor.chain().focus().extendMarkRange("link").unsetLink().run();
+      return;
+    }
+    const url = window.prompt(t("toolbar.linkPrompt"), "https://");
+    if (!url) return;
+    if (!isSafeLinkUrl(url)) {
+      window.alert(t("toolbar.linkRefused"));
+      return;
+    }
+    editor.chain().focus().extendMarkRange("link").setLink({ href: url.trim() }).run();
+  };
+
+  const button = (label: string, isActive: boolean, onClick: () => void, disabled = false) => (
+    <button
+      type="button"
+      className={isActive ? "tool is-active" : "tool"}
+      aria-pressed={isActive}
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={onClick}
+      disabled={disabled}
+    >
+      {label}
+    </button>
+  );
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label={t("toolbar.label")}>
+      {button(t("toolbar.paragraph"), false, () => editor.chain().focus().setParagraph().run())}
+      {button(t("toolbar.heading"), state.isHeading, () => editor.chain().focus().toggleHeading({ level: 2 }).run())}
+      {button(t("toolbar.subheading"), state.isSubheading, () => editor.chain().focus().toggleHeading({ level: 3 }).run())}
+      <span className="tool-separator" />
+      {button(t("toolbar.bold"), state.isBold, () => editor.chain().focus().toggleBold().run())}
+      {button(t("toolbar.italic"), state.isItalic, () => editor.chain().focus().toggleItalic().run())}
+      {button(t("toolbar.link"), state.isLink, setLink)}
+      <span className="tool-separator" />
+      {button(t("toolbar.bulletList"), state.isBulletList, () => editor.chain().focus().toggleBulletList().run())}
+      {button(t("toolbar.orderedList"), state.isOrderedList, () => editor.chain().focus().toggleOrderedList().run())}
+      <span className="tool-separator" />
+      {state.isInTable ? (
+        <>
+          {button(t("toolbar.addRow"), false, () => editor.chain().focus().addRowAfter().run())}
+          {button(t("toolbar.deleteRow"), false, () => editor.chain().focus().deleteRow().run())}
+          {button(t("toolbar.addColumn"), false, () => editor.chain().focus().addColumnAfter().run())}
+          {button(t("toolbar.deleteColumn"), false, () => editor.chain().focus().deleteColumn().run())}
+          {button(t("toolbar.deleteTable"), false, () => editor.chain().focus().deleteTable().run())}
+        </>
+      ) : (
+        button(t("toolbar.insertTable"), false, () =>
+          editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+        )
+      )}
+      <span className="tool-separator" />
+      {button(t("toolbar.undo"), false, () => editor.chain().focus().undo().run(), !state.canUndo)}
+      {button(t("toolbar.redo"), false, () => editor.chain().focus().redo().run(), !state.canRedo)}
+    </div>
+  );
+}

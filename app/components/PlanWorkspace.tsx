@@ -1,0 +1,139 @@
+// The live plan: one Y.Doc and one websocket for the page, the status and presence they
+// drive, and the editor bound to them. Browser only (the socket needs a window).
+import * as decoding from "lib0/decoding";
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { MESSAGE_AUTH } from "../collab/protocol";
+import { SaveTracker, type SaveState } from "../collab/save-status";
+import { Avatar } from "./Avatar";
+import { PlanEditor } from "./PlanEditor";
+
+export interface WorkspaceUser {
+  id: number;
+  name: string;
+  color: string;
+}
+
+interface LiveSession {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  tracker: SaveTracker;
+}
+
+export function PlanWorkspace({ planId, user, canEdit }: { planId: string; user: WorkspaceUser; canEdit: boolean }) {
+  const { t } = useTranslation();
+  const [session, setSession] = useState<LiveSession | null>(null);
+  const [wasRefused, setWasRefused] = useState(false);
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const serverUrl = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
+    const provider = new WebsocketProvider(serverUrl, planId, doc);
+    provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+      decoding.readVarUint(decoder); // permission-denied
+      decoding.readVarString(decoder);
+      setWasRefused(true);
+    };
+    const tracker = new SaveTracker(provider, doc);
+    setSession({ doc, provider, tracker });
+    return () => {
+      tracker.destroy();
+      provider.destroy();
+      doc.destroy();
+    };
+  }, [planId]);
+
+  useEffect(() => {
+    if (!session) return;
+    const warnIfUnsaved = (event: BeforeUnloadEvent) => {
+      if (!session.tracker.hasUnsavedChanges) return;
+      event.preventDefault();
+      event.returnValue = t("plan.unsavedChanges");
+    };
+    window.addEventListener("beforeunload", warnIfUnsaved);
+    return () => window.removeEventListener("beforeunload", warnIfUnsaved);
+  }, [session, t]);
+
+  if (!session) {
+    return <p className="muted editor-loading">{t("plan.loadingEditor")}</p>;
+  }
+  return (
+    <>
+      <div className="workspace-bar">
+        <Presence provider={session.provider} self={user} />
+        <ConnectionStatus tracker={session.tracker} />
+      </div>
+      {wasRefused ? (
+        <p className="form-error" role="alert">
+          {t("plan.permissionDenied")}
+        </p>
+      ) : null}
+      <PlanEditor doc={session.doc} provider={session.provider} user={user} canEdit={canEdit} />
+    </>
+  );
+}
+
+const SERVER_SNAPSHOT: SaveState = { status: "connecting" };
+
+function ConnectionStatus({ tracker }: { tracker: SaveTracker }) {
+  const { t } = useTranslation();
+  const state = useSyncExternalStore(
+    (onChange) => tracker.subscribe(onChange),
+    () => tracker.state,
+    () => SERVER_SNAPSHOT,
+  );
+  const label =
+    state.status === "closed"
+      ? state.closeCode === 4401
+        ? t("status.closedSession")
+        : state.closeCode === 4403
+          ? t("status.closedForbidden")
+          : t("status.closedOther")
+      : t(`status.${state.status}`);
+  return (
+    <p className={`connection-status status-${state.status}`} data-status={state.status} role="status" aria-live="polite">
+      {label}
+    </p>
+  );
+}
+
+interface PresentUser {
+  id: number;
+  name: string;
+  color: string;
+  organisation?: string;
+}
+
+function Presence({ provider, self }: { provider: WebsocketProvider; self: WorkspaceUser }) {
+  const { t } = useTranslation();
+  const [people, setPeople] = useState<PresentUser[]>([]);
+  useEffect(() => {
+    const awareness = provider.awareness;
+    const update = () => {
+      const byId = new Map<number, PresentUser>([[self.id, self]]);
+      for (const [clientId, state] of awareness.getStates()) {
+        const person = (state as { user?: PresentUser }).user;
+        if (clientId !== awareness.clientID && person && typeof person.id === "number") byId.set(person.id, person);
+      }
+      setPeople([...byId.values()]);
+    };
+    update();
+    awareness.on("change", update);
+    return () => awareness.off("change", update);
+  }, [provider, self]);
+  return (
+    <div className="presence" aria-label={t("plan.peopleHere", { count: people.length })}>
+      {people.map((person) => (
+        <Avatar
+          key={person.id}
+          name={person.name}
+          color={person.color}
+          label={person.id === self.id ? `${person.name} (${t("plan.you")})` : [person.name, person.organisation].filter(Boolean).join(", ")}
+        />
+      ))}
+      <span className="muted">{t("plan.peopleHere", { count: people.length })}</span>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// Building and reading plan documents on the server with the editor's own schema.
+import { getSchema, type JSONContent } from "@tiptap/core";
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import * as Y from "yjs";
+import { planExtensions } from "./extensions";
+
+/** The Y.XmlFragment the editor binds to (Tiptap's Collaboration default). */
+export const PLAN_FRAGMENT = "default";
+
+let schema: ReturnType<typeof getSchema> | undefined;
+export function planSchema() {
+  schema ??= getSchema(planExtensions());
+  return schema;
+}
+
+/** A whole Yjs update that creates a document from ProseMirror JSON. Checked against the
+ * schema first, so nothing outside it gets in. */
+export function planUpdateFromJSON(content: JSONContent): Uint8Array {
+  planSchema().nodeFromJSON(content).check();
+  const doc = new Y.Doc();
+  prosemirrorJSONToYXmlFragment(planSchema(), content, doc.getXmlFragment(PLAN_FRAGMENT));
+  return Y.encodeStateAsUpdate(doc);
+}
+
+export interface SectionText {
+  id: string;
+  title: string;
+  text: string;
+}
+
+/** Each section's id, title and plain text (blocks separated by newlines). */
+export function readSections(doc: Y.Doc): SectionText[] {
+  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+  const sections: SectionText[] = [];
+  root.forEach((section) => {
+    if (section.type.name !== "section") return;
+    const blocks: string[] = [];
+    section.descendants((node) => {
+      if (node.isTextblock) {
+        blocks.push(node.textContent);
+        return false;
+      }
+      return true;
+    });
+    sections.push({ id: section.attrs.id as string, title: section.firstChild?.textContent ?? "", text: blocks.join("\n") });
+  });
+  return sections;
+}
+
+export function planText(doc: Y.Doc): string {
+  return readSections(doc)
+    .map((section) => section.text)
+    .join("\n");
+}

@@ -1,0 +1,35 @@
+// The plan document's schema: the same extensions in the browser's editor and on the
+// server (seeding, later versions, diff and export), so both read a document alike.
+import type { AnyExtension } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import { TableKit } from "@tiptap/extension-table";
+import { PlanDocument, Section, SectionIds } from "./section";
+
+/** Only these link targets are kept; javascript:, data: and the rest are refused. */
+export function isSafeLinkUrl(url: string): boolean {
+  return /^(https?:\/\/|mailto:)/i.test(url.trim());
+}
+
+export function planExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      document: false,
+      // Yjs's UndoManager (from the Collaboration extension) replaces the history:
+      // it undoes only this user's own changes.
+      undoRedo: false,
+      heading: { levels: [2, 3, 4] },
+      codeBlock: false,
+      link: {
+        openOnClick: false,
+        autolink: true,
+        protocols: ["mailto"],
+        isAllowedUri: (url) => isSafeLinkUrl(url),
+        HTMLAttributes: { rel: "noopener noreferrer nofollow", target: "_blank" },
+      },
+    }),
+    PlanDocument,
+    Section,
+    SectionIds,
+    TableKit.configure({ table: { resizable: false } }),
+  ];
+}

@@ -1,0 +1,164 @@
+// The stored Yjs document of a plan: an append-only log of updates, each with its author,
+// and a compacted state that folds the old ones in (docs/architecture.md).
+import * as Y from "yjs";
+import { getDb } from "../../db";
+
+export interface StoredUpdate {
+  planId: string;
+  userId: number | null;
+  update: Uint8Array;
+  createdAt: number;
+  /** Yjs client ids that first appear in this update, to bind to its author. */
+  newClientIds: number[];
+}
+
+/** SQLite allows 32,766 bound values a statement; 4 a row leaves room to spare. */
+const ROWS_PER_INSERT = 1000;
+
+/** Everything needed to rebuild the plan's Y.Doc, oldest first. */
+export async function loadPlanUpdates(planId: string): Promise<Uint8Array[]> {
+  const db = getDb();
+  const snapshot = await db
+    .selectFrom("plan_documents")
+    .select(["state", "through_update_id"])
+    .where("plan_id", "=", planId)
+    .executeTakeFirst();
+  const rows = await db
+    .selectFrom("plan_updates")
+    .select("update")
+    .where("plan_id", "=", planId)
+    .where("id", ">", snapshot?.through_update_id ?? 0)
+    .orderBy("id")
+    .execute();
+  const updates = rows.map((row) => toBytes(row.update));
+  return snapshot ? [toBytes(snapshot.state), ...updates] : updates;
+}
+
+export async function loadClientBindings(planId: string): Promise<Map<number, number>> {
+  const rows = await getDb()
+    .selectFrom("plan_clients")
+    .select(["client_id", "user_id"])
+    .where("plan_id", "=", planId)
+    .execute();
+  return new Map(rows.map((row) => [Number(row.client_id), row.user_id]));
+}
+
+/** Stores a batch of updates in one transaction: one commit (one fsync) for all of them. */
+export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      for (let start = 0; start < updates.length; start += ROWS_PER_INSERT) {
+        const chunk = updates.slice(start, start + ROWS_PER_INSERT);
+        await trx
+          .insertInto("plan_updates")
+          .values(
+            chunk.map((u) => ({ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt })),
+          )
+          .execute();
+      }
+      const bindings = updates.flatMap((u) =>
+        u.userId === null
+          ? []
+          : u.newClientIds.map((clientId) => ({
+              plan_id: u.planId,
+              client_id: clientId,
+              user_id: u.userId!,
+              first_seen_at: u.createdAt,
+            })),
+      );
+      for (let start = 0; start < bindings.length; start += ROWS_PER_INSERT) {
+        await trx
+          .insertInto("plan_clients")
+          .values(bindings.slice(start, start + ROWS_PER_INSERT))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      const lastEdit = new Map<string, number>();
+      for (const u of updates) lastEdit.set(u.planId, Math.max(lastEdit.get(u.planId) ?? 0, u.createdAt));
+      for (const [planId, at] of lastEdit) {
+        await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
+      }
+    });
+}
+
+export async function countUncompactedUpdates(planId: string): Promise<number> {
+  const db = getDb();
+  const snapshot = await db
+    .selectFrom("plan_documents")
+    .select("through_update_id")
+    .where("plan_id", "=", planId)
+    .executeTakeFirst();
+  const row = await db
+    .selectFrom("plan_updates")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("plan_id", "=", planId)
+    .where("id", ">", snapshot?.through_update_id ?? 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Folds the log into a stored state so a plan opens from one row, and merges each run of
+ * consecutive updates by the same author into one row. Authorship survives: every row
+ * still has one author, and inserted text carries its client id, bound in plan_clients.
+ */
+export async function compactPlan(planId: string): Promise<{ mergedRows: number }> {
+  const db = getDb();
+  return db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .selectFrom("plan_updates")
+      .select(["id", "user_id", "update", "created_at", "merged_count"])
+      .where("plan_id", "=", planId)
+      .orderBy("id")
+      .execute();
+    if (rows.length === 0) return { mergedRows: 0 };
+    const state = Y.mergeUpdates(rows.map((row) => toBytes(row.update)));
+    const throughId = rows[rows.length - 1]!.id;
+    await trx
+      .insertInto("plan_documents")
+      .values({ plan_id: planId, state, through_update_id: throughId, updated_at: Date.now() })
+      .onConflict((oc) =>
+        oc.column("plan_id").doUpdateSet({ state, through_update_id: throughId, updated_at: Date.now() }),
+      )
+      .execute();
+
+    let mergedRows = 0;
+    let run: typeof rows = [];
+    const flushRun = async () => {
+      if (run.length > 1) {
+        const last = run[run.length - 1]!;
+        await trx
+          .updateTable("plan_updates")
+          .set({
+            update: Y.mergeUpdates(run.map((row) => toBytes(row.update))),
+            merged_count: run.reduce((sum, row) => sum + row.merged_count, 0),
+            created_at: last.created_at,
+          })
+          .where("id", "=", last.id)
+          .execute();
+        // A run is consecutive among this plan's rows, so a range names exactly it.
+        await trx
+          .deleteFrom("plan_updates")
+          .where("plan_id", "=", planId)
+          .where("id", ">=", run[0]!.id)
+          .where("id", "<", last.id)
+          .execute();
+        mergedRows += run.length - 1;
+      }
+      run = [];
+    };
+    for (const row of rows) {
+      if (run.length > 0 && run[0]!.user_id !== row.user_id) await flushRun();
+      run.push(row);
+    }
+    await flushRun();
+    return { mergedRows };
+  });
+}
+
+function toBytes(value: Uint8Array): Uint8Array {
+  // sqlite3 hands back Buffers; Yjs wants plain Uint8Arrays.
+  return value instanceof Buffer ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : value;
+}

@@ -1,0 +1,119 @@
+// Server-side sessions: the cookie holds only a signed, random session id; the row in
+// `sessions` is the truth, so signing out (deleting the row) ends the session everywhere,
+// the websocket included.
+import crypto from "node:crypto";
+import { createCookie, redirect, type Cookie } from "@remix-run/node";
+import { getDb } from "../../db";
+import { getUserById, type UserSummary } from "./user.server";
+
+const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+export const SESSION_COOKIE_NAME = "gotong_session";
+
+let cookie: Cookie | undefined;
+function sessionCookie(): Cookie {
+  const secret = process.env.SESSION_SECRET;
+  if (!secret) throw new Error("SESSION_SECRET is not set");
+  cookie ??= createCookie(SESSION_COOKIE_NAME, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secrets: [secret],
+    maxAge: SESSION_LIFETIME_MS / 1000,
+  });
+  return cookie;
+}
+
+/** Secure cookies when the request came over https (directly or through a proxy). */
+function isHttps(request: Request): boolean {
+  return (
+    new URL(request.url).protocol === "https:" ||
+    request.headers.get("x-forwarded-proto") === "https"
+  );
+}
+
+export async function createSession(userId: number): Promise<string> {
+  const id = crypto.randomBytes(32).toString("base64url");
+  const now = Date.now();
+  await getDb()
+    .insertInto("sessions")
+    .values({ id, user_id: userId, created_at: now, expires_at: now + SESSION_LIFETIME_MS })
+    .execute();
+  return id;
+}
+
+export async function deleteSession(sessionId: string): Promise<void> {
+  await getDb().deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function getSessionIdFromCookieHeader(cookieHeader: string | null | undefined): Promise<string | undefined> {
+  if (!cookieHeader) return undefined;
+  const value: unknown = await sessionCookie().parse(cookieHeader);
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The signed-in user for a Cookie header, or undefined. Used by pages and the websocket. */
+export async function getUserFromCookieHeader(
+  cookieHeader: string | null | undefined,
+): Promise<{ user: UserSummary; sessionId: string } | undefined> {
+  const sessionId = await getSessionIdFromCookieHeader(cookieHeader);
+  if (!sessionId) return undefined;
+  const session = await getDb()
+    .selectFrom("sessions")
+    .select(["user_id", "expires_at"])
+    .where("id", "=", sessionId)
+    .executeTakeFirst();
+  if (!session || session.expires_at <= Date.now()) return undefined;
+  const user = await getUserById(session.user_id);
+  return user ? { user, sessionId } : undefined;
+}
+
+export async function isSessionActive(sessionId: string): Promise<boolean> {
+  const row = await getDb()
+    .selectFrom("sessions")
+    .select("expires_at")
+    .where("id", "=", sessionId)
+    .executeTakeFirst();
+  return !!row && row.expires_at > Date.now();
+}
+
+export async function getOptionalUser(request: Request): Promise<UserSummary | undefined> {
+  return (await getUserFromCookieHeader(request.headers.get("Cookie")))?.user;
+}
+
+/** A local path to come back to after signing in; anything else becomes /plans. */
+export function safeRedirectPath(target: FormDataEntryValue | string | null | undefined): string {
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+    return "/plans";
+  }
+  return target;
+}
+
+export async function requireUser(request: Request): Promise<UserSummary> {
+  const user = await getOptionalUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    const params = new URLSearchParams({ redirectTo: url.pathname + url.search });
+    throw redirect(`/login?${params}`);
+  }
+  return user;
+}
+
+/** Signs in: a fresh session id every time (no fixation), the old one ended. */
+export async function startSession(request: Request, userId: number, redirectTo: string): Promise<Response> {
+  const previous = await getSessionIdFromCookieHeader(request.headers.get("Cookie"));
+  if (previous) await deleteSession(previous);
+  const sessionId = await createSession(userId);
+  return redirect(redirectTo, {
+    headers: { "Set-Cookie": await sessionCookie().serialize(sessionId, { secure: isHttps(request) }) },
+  });
+}
+
+export async function endSession(request: Request): Promise<Response> {
+  const sessionId = await getSessionIdFromCookieHeader(request.headers.get("Cookie"));
+  if (sessionId) await deleteSession(sessionId);
+  return redirect("/login", {
+    headers: {
+      "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) }),
+    },
+  });
+}

@@ -1,0 +1,113 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useChangeLanguage } from "remix-i18next/react";
+import { i18next } from "./i18n/i18next.server";
+import { getOptionalUser } from "./models/session.server";
+import stylesHref from "./styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [locale, user] = await Promise.all([i18next.getLocale(request), getOptionalUser(request)]);
+  return {
+    locale,
+    cspNonce: context.cspNonce,
+    user: user ? { name: user.name, email: user.email, organisationName: user.organisationName } : null,
+  };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale = data?.locale ?? "en";
+  const nonce = data?.cspNonce;
+  useChangeLanguage(locale);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Header user={data?.user ?? null} />
+        <main id="main">{children}</main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header({ user }: { user: { name: string; organisationName: string } | null }) {
+  const { t } = useTranslation();
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <Link to={user ? "/plans" : "/login"} className="brand">
+        {t("app.name")}
+      </Link>
+      {user ? (
+        <nav className="site-nav">
+          <Link to="/plans">{t("nav.myPlans")}</Link>
+          <span className="muted" title={t("nav.signedInAs", { name: user.name, organisation: user.organisationName })}>
+            {user.name}
+          </span>
+          <Form method="post" action="/logout">
+            <button type="submit" className="link-button">
+              {t("nav.signOut")}
+            </button>
+          </Form>
+        </nav>
+      ) : null}
+    </header>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}
+
+/** The human page for a thrown response or a crash; used by every route. */
+export function ErrorPage() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const [title, body] =
+    status === 404
+      ? [t("errors.notFoundTitle"), t("errors.notFoundBody")]
+      : status === 403
+        ? [t("errors.forbiddenTitle"), t("errors.forbiddenBody")]
+        : [t("errors.genericTitle"), t("errors.genericBody")];
+  return (
+    <div className="error-page" data-status={status}>
+      <h1>{title}</h1>
+      <p>{body}</p>
+      <p>
+        <Link to="/plans">{t("errors.backToPlans")}</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { Avatar } from "../components/Avatar";
+import { RelativeTime } from "../components/RelativeTime";
+import { createPlan, listPlansForUser } from "../models/plan.server";
+import { requireUser } from "../models/session.server";
+import { log } from "../utils/log.server";
+
+export const meta: MetaFunction = () => [{ title: "Gotong" }];
+
+const TITLE_MAX = 200;
+const DESCRIPTION_MAX = 1000;
+
+const NewPlanForm = z.object({
+  title: z.string().trim().min(1, "plans.titleRequired").max(TITLE_MAX, "plans.titleTooLong"),
+  description: z.string().trim().max(DESCRIPTION_MAX, "plans.descriptionTooLong").default(""),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const plans = await listPlansForUser(user.id);
+  const withPresence = await Promise.all(
+    plans.map(async (plan) => ({ ...plan, online: await context.collab.onlineUsers(plan.id) })),
+  );
+  return { plans: withPresence, now: Date.now() };
+}
+
+type FieldErrors = { title?: "plans.titleRequired" | "plans.titleTooLong"; description?: "plans.descriptionTooLong" };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const parsed = NewPlanForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const issues = parsed.error.flatten().fieldErrors;
+    return data({ fieldErrors: { title: issues.title?.[0], description: issues.description?.[0] } as FieldErrors }, { status: 400 });
+  }
+  const planId = await createPlan({ ...parsed.data, ownerId: user.id });
+  log.info("plan created", { plan: planId, user: user.id });
+  return redirect(`/plans/${planId}`);
+}
+
+export default function MyPlans() {
+  const { t } = useTranslation();
+  const { plans, now } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const isCreating = useNavigation().formAction === "/plans?index";
+  const errors = actionData?.fieldErrors;
+  return (
+    <div className="plans-page">
+      <h1>{t("plans.title")}</h1>
+      {plans.length === 0 ? <p className="muted">{t("plans.empty")}</p> : null}
+      <ul className="plan-list">
+        {plans.map((plan) => (
+          <li key={plan.id} className="plan-card">
+            <h2>
+              <Link to={`/plans/${plan.id}`}>{plan.title}</Link>
+            </h2>
+            {plan.description ? <p>{plan.description}</p> : null}
+            <p className="muted plan-meta">
+              <span className={`role-badge role-${plan.role}`}>{t(`roles.${plan.role}`)}</span>
+              <span>{t("plans.lastEdited")} <RelativeTime time={plan.lastEditedAt} now={now} /></span>
+            </p>
+            <div className="online" aria-label={t("plans.onlineNow")}>
+              {plan.online.length === 0 ? (
+                <span className="muted">{t("plans.nobodyOnline")}</span>
+              ) : (
+                <>
+                  <span className="muted">{t("plans.onlineNow")}:</span>
+                  {plan.online.map((person) => (
+                    <Avatar key={person.id} name={person.name} color={person.color} />
+                  ))}
+                </>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+
+      <section className="new-plan" aria-labelledby="new-plan-heading">
+        <h2 id="new-plan-heading">{t("plans.newPlan")}</h2>
+        <Form method="post" className="stack" noValidate>
+          <label>
+            {t("plans.planTitle")}
+            <input name="title" required maxLength={TITLE_MAX} aria-invalid={errors?.title ? true : undefined} />
+          </label>
+          {errors?.title ? <p className="field-error">{t(errors.title, { max: TITLE_MAX })}</p> : null}
+          <label>
+            {t("plans.planDescription")}
+            <textarea name="description" rows={2} maxLength={DESCRIPTION_MAX} />
+          </label>
+          {errors?.description ? <p className="field-error">{t(errors.description, { max: DESCRIPTION_MAX })}</p> : null}
+          <button type="submit" className="primary" disabled={isCreating}>
+            {isCreating ? t("plans.creating") : t("plans.create")}
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export { ErrorPage as ErrorBoundary } from "../root";

@@ -1,0 +1,58 @@
+// The database: one Kysely instance per process, opened from DATABASE_PATH and migrated.
+// Kept on globalThis because the Remix build and the server bundle each carry a copy of
+// this module; both must share the one connection.
+import fs from "node:fs";
+import path from "node:path";
+import { Kysely, Migrator, sql } from "kysely";
+import { Sqlite3Dialect } from "./sqlite-dialect";
+import { migrations } from "./migrations";
+import type { Database } from "./schema";
+
+export type DB = Kysely<Database>;
+
+const PRAGMAS = [
+  // WAL lets readers go on while a write commits.
+  "pragma journal_mode = wal",
+  // FULL: a commit is on disk before we answer "Saved", so it survives a power loss,
+  // not only a crash of the process (see docs/architecture.md).
+  "pragma synchronous = full",
+  "pragma foreign_keys = on",
+  "pragma busy_timeout = 5000",
+];
+
+const holder = globalThis as unknown as { __gotongDb?: DB; __gotongDbPath?: string };
+
+export function defaultDatabasePath(): string {
+  return path.resolve(process.env.DATABASE_PATH ?? "data/gotong.db");
+}
+
+export function openDatabase(filename: string): DB {
+  if (filename !== ":memory:") fs.mkdirSync(path.dirname(filename), { recursive: true });
+  return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, onOpen: PRAGMAS }) });
+}
+
+/** The process's database, opened on first use. */
+export function getDb(): DB {
+  if (!holder.__gotongDb) {
+    holder.__gotongDbPath = defaultDatabasePath();
+    holder.__gotongDb = openDatabase(holder.__gotongDbPath);
+  }
+  return holder.__gotongDb;
+}
+
+export async function closeDb(): Promise<void> {
+  const db = holder.__gotongDb;
+  holder.__gotongDb = undefined;
+  await db?.destroy();
+}
+
+export async function migrateToLatest(db: DB = getDb()): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+export async function pingDb(db: DB = getDb()): Promise<void> {
+  await sql`select 1`.execute(db);
+}

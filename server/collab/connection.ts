@@ -1,0 +1,156 @@
+// One websocket on a plan: decodes what it receives (any failure closes only this socket),
+// applies what its role allows, and answers save requests once the storage has committed.
+import * as decoding from "lib0/decoding";
+import * as syncProtocol from "y-protocols/sync";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { WebSocket } from "ws";
+import {
+  CLOSE_MALFORMED,
+  CLOSE_RATE_LIMITED,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SAVE_REQUEST,
+  MESSAGE_SYNC,
+} from "../../app/collab/protocol";
+import { can, type Role } from "../../app/models/roles";
+import type { UserSummary } from "../../app/models/user.server";
+import { userColor } from "../../app/utils/colors";
+import { errorFields, log } from "../../app/utils/log.server";
+import { stampAwarenessUpdate, type PresenceUser } from "./awareness-stamp";
+import type { LivePlan } from "./live-plan";
+import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved, encodeSyncStep1, encodeSyncStep2 } from "./messages";
+import type { CollabMetrics } from "./metrics";
+import { MessageRateLimit } from "./rate-limit";
+import type { UpdateStore } from "./update-store";
+
+class MalformedMessage extends Error {}
+
+export class CollabConnection {
+  readonly awarenessClientIds = new Set<number>();
+  readonly presenceUser: PresenceUser;
+  private readonly rateLimit: MessageRateLimit;
+  private hasBeenToldReadOnly = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly plan: LivePlan,
+    readonly user: UserSummary,
+    readonly sessionId: string,
+    public role: Role,
+    private readonly store: UpdateStore,
+    private readonly metrics: CollabMetrics,
+    maxMessagesPerSecond: number,
+  ) {
+    this.rateLimit = new MessageRateLimit(maxMessagesPerSecond);
+    this.presenceUser = { id: user.id, name: user.name, organisation: user.organisationName, color: userColor(user.id) };
+  }
+
+  get isReadOnly(): boolean {
+    return !can(this.role, "plan.editText");
+  }
+
+  /** Joins the plan and greets the client: our state vector, then everyone's presence. */
+  start(): void {
+    this.plan.connections.add(this);
+    this.socket.on("message", (data, isBinary) => this.receive(data, isBinary));
+    this.send(encodeSyncStep1(this.plan.doc));
+    const states = this.plan.awareness.getStates();
+    if (states.size > 0) this.send(encodeAwarenessMessage(this.plan.awareness, [...states.keys()]));
+  }
+
+  send(message: Uint8Array): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(message, { binary: true }, (error) => {
+      if (error) this.close(CLOSE_MALFORMED, "send failed");
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  /** Forgets this socket's presence; called once the socket has closed. */
+  leave(): void {
+    this.plan.connections.delete(this);
+    if (this.awarenessClientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.plan.awareness, [...this.awarenessClientIds], null);
+    }
+  }
+
+  private receive(data: unknown, isBinary: boolean): void {
+    if (!this.rateLimit.take()) {
+      this.metrics.rateLimited += 1;
+      log.warn("collab socket over its message rate", this.logFields());
+      this.close(CLOSE_RATE_LIMITED, "too many messages per second");
+      return;
+    }
+    try {
+      if (!isBinary || !(data instanceof Buffer)) throw new MalformedMessage("not a binary frame");
+      this.handle(decoding.createDecoder(data));
+    } catch (error) {
+      this.metrics.malformed += 1;
+      log.warn("collab message refused; closing socket", { ...this.logFields(), ...errorFields(error) });
+      this.close(CLOSE_MALFORMED, "malformed message");
+    }
+  }
+
+  private handle(decoder: decoding.Decoder): void {
+    const messageType = decoding.readVarUint(decoder);
+    switch (messageType) {
+      case MESSAGE_SYNC:
+        return this.handleSync(decoder);
+      case MESSAGE_AWARENESS:
+        return this.handleAwareness(decoding.readVarUint8Array(decoder));
+      case MESSAGE_QUERY_AWARENESS:
+        return this.send(encodeAwarenessMessage(this.plan.awareness, [...this.plan.awareness.getStates().keys()]));
+      case MESSAGE_SAVE_REQUEST: {
+        const seq = decoding.readVarUint(decoder);
+        void this.store.whenStored().then(() => this.send(encodeSaved(seq)));
+        return;
+      }
+      default:
+        throw new MalformedMessage(`unknown message type ${messageType}`);
+    }
+  }
+
+  private handleSync(decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder);
+    switch (syncType) {
+      case syncProtocol.messageYjsSyncStep1:
+        return this.send(encodeSyncStep2(this.plan.doc, decoding.readVarUint8Array(decoder)));
+      case syncProtocol.messageYjsSyncStep2:
+      case syncProtocol.messageYjsUpdate: {
+        const update = decoding.readVarUint8Array(decoder);
+        if (this.isReadOnly) return this.dropReadOnlyUpdate();
+        // The connection is the origin: LivePlan relays to the others and stores it as ours.
+        Y.applyUpdate(this.plan.doc, update, this);
+        return;
+      }
+      default:
+        throw new MalformedMessage(`unknown sync message type ${syncType}`);
+    }
+  }
+
+  private dropReadOnlyUpdate(): void {
+    this.metrics.droppedReadOnlyUpdates += 1;
+    if (this.hasBeenToldReadOnly) return;
+    this.hasBeenToldReadOnly = true;
+    log.warn("document update from a read-only role dropped", this.logFields());
+    this.send(encodePermissionDenied(`Your role on this plan (${this.role}) cannot change its text.`));
+  }
+
+  private handleAwareness(update: Uint8Array): void {
+    const stamped = stampAwarenessUpdate(update, this.presenceUser, (clientId) =>
+      this.plan.mayUseAwarenessId(this, clientId),
+    );
+    for (const clientId of stamped.clientIds) this.awarenessClientIds.add(clientId);
+    awarenessProtocol.applyAwarenessUpdate(this.plan.awareness, stamped.update, this);
+  }
+
+  logFields() {
+    return { plan: this.plan.planId, user: this.user.id, role: this.role };
+  }
+}

@@ -1,0 +1,193 @@
+// The collaboration server, wired together: upgrades on /collab/<planId> are authenticated,
+// plans are loaded on first join and unloaded after the last leaves (once their writes are
+// stored), open sockets re-check their session and role, and shutdown flushes.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { compactPlan, countUncompactedUpdates } from "../../app/models/plan-document.server";
+import { getMemberRole } from "../../app/models/plan.server";
+import { isSessionActive } from "../../app/models/session.server";
+import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_SESSION_ENDED } from "../../app/collab/protocol";
+import { errorFields, log } from "../../app/utils/log.server";
+import type { Config } from "../config";
+import { authenticateUpgrade, type UpgradeDecision } from "./authenticate";
+import { CollabConnection } from "./connection";
+import { LivePlan } from "./live-plan";
+import { newCollabMetrics } from "./metrics";
+import { UpdateStore } from "./update-store";
+
+/** Compaction runs after a plan is unloaded once this many updates are outside its state. */
+const COMPACT_AFTER_UPDATES = 200;
+
+interface OpenPlan {
+  loaded: Promise<LivePlan>;
+  /** Upgrades that have loaded the plan but not yet attached their socket. */
+  joining: number;
+}
+
+export class CollabHub {
+  readonly store = new UpdateStore();
+  readonly metrics = newCollabMetrics();
+  private readonly plans = new Map<string, OpenPlan>();
+  private readonly sockets: WebSocketServer;
+  private readonly recheckTimer: NodeJS.Timeout;
+  private isShuttingDown = false;
+
+  constructor(private readonly config: Config) {
+    this.sockets = new WebSocketServer({ noServer: true, maxPayload: config.collab.maxFrameBytes });
+    this.recheckTimer = setInterval(() => void this.recheckAll(), config.collab.recheckIntervalMs);
+    this.recheckTimer.unref();
+  }
+
+  /** For the HTTP server's 'upgrade' event. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", (error) => log.warn("upgrade socket error", errorFields(error)));
+    void this.upgrade(request, socket, head).catch((error) => {
+      log.error("websocket upgrade failed", errorFields(error));
+      refuseUpgrade(socket, 500, "Server error");
+    });
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.isShuttingDown) return refuseUpgrade(socket, 503, "Server is restarting");
+    const decision = await authenticateUpgrade(request, this.config.allowedOrigins);
+    if (!decision.ok) {
+      this.metrics.refusedUpgrades += 1;
+      log.info("websocket upgrade refused", { status: decision.status, reason: decision.reason, path: request.url });
+      return refuseUpgrade(socket, decision.status, decision.reason);
+    }
+    const open = this.openPlan(decision.planId);
+    open.joining += 1;
+    try {
+      const plan = await open.loaded;
+      this.sockets.handleUpgrade(request, socket, head, (ws) => this.attach(ws, plan, decision));
+    } finally {
+      open.joining -= 1;
+    }
+  }
+
+  private openPlan(planId: string): OpenPlan {
+    let open = this.plans.get(planId);
+    if (!open) {
+      const loaded = LivePlan.load(planId, this.store);
+      open = { loaded, joining: 0 };
+      this.plans.set(planId, open);
+      loaded.catch(() => this.plans.delete(planId));
+    }
+    return open;
+  }
+
+  private attach(ws: WebSocket, plan: LivePlan, auth: Extract<UpgradeDecision, { ok: true }>): void {
+    const connection = new CollabConnection(
+      ws,
+      plan,
+      auth.user,
+      auth.sessionId,
+      auth.role,
+      this.store,
+      this.metrics,
+      this.config.collab.maxMessagesPerSecond,
+    );
+    // Without an 'error' listener a protocol error would take the whole process down.
+    ws.on("error", (error) => log.warn("collab socket error", { ...connection.logFields(), ...errorFields(error) }));
+    ws.on("close", () => {
+      connection.leave();
+      void this.unloadIfIdle(plan);
+    });
+    this.metrics.connectionsOpened += 1;
+    connection.start();
+  }
+
+  private async unloadIfIdle(plan: LivePlan): Promise<void> {
+    if (plan.connections.size > 0) return;
+    await this.store.whenStored();
+    const open = this.plans.get(plan.planId);
+    if (!open || plan.connections.size > 0 || open.joining > 0 || (await open.loaded) !== plan) return;
+    this.plans.delete(plan.planId);
+    plan.destroy();
+    if (this.isShuttingDown) return;
+    try {
+      if ((await countUncompactedUpdates(plan.planId)) >= COMPACT_AFTER_UPDATES) {
+        const { mergedRows } = await compactPlan(plan.planId);
+        log.info("plan compacted", { plan: plan.planId, mergedRows });
+      }
+    } catch (error) {
+      log.error("compaction failed", { plan: plan.planId, ...errorFields(error) });
+    }
+  }
+
+  /** Applies a changed role or membership to the sockets a user has open on a plan. */
+  async refreshMember(planId: string, userId: number): Promise<void> {
+    const open = this.plans.get(planId);
+    if (!open) return;
+    const plan = await open.loaded;
+    const role = await getMemberRole(planId, userId);
+    for (const connection of plan.connections) {
+      if (connection.user.id !== userId) continue;
+      if (!role) connection.close(CLOSE_FORBIDDEN, "no longer a member of this plan");
+      else connection.role = role;
+    }
+  }
+
+  private async recheckAll(): Promise<void> {
+    for (const open of [...this.plans.values()]) {
+      const plan = await open.loaded.catch(() => undefined);
+      if (!plan) continue;
+      for (const connection of [...plan.connections]) {
+        try {
+          if (!(await isSessionActive(connection.sessionId))) {
+            connection.close(CLOSE_SESSION_ENDED, "session ended; sign in again");
+            continue;
+          }
+          const role = await getMemberRole(plan.planId, connection.user.id);
+          if (!role) connection.close(CLOSE_FORBIDDEN, "no longer a member of this plan");
+          else connection.role = role;
+        } catch (error) {
+          log.error("recheck of a collab socket failed", { ...connection.logFields(), ...errorFields(error) });
+        }
+      }
+    }
+  }
+
+  async onlineUsers(planId: string): Promise<{ id: number; name: string; color: string }[]> {
+    const open = this.plans.get(planId);
+    const plan = open && (await open.loaded.catch(() => undefined));
+    return plan ? plan.onlineUsers() : [];
+  }
+
+  stats() {
+    return {
+      openPlans: this.plans.size,
+      connections: this.sockets.clients.size,
+      pendingWrites: this.store.pendingCount,
+      storedUpdates: this.store.storedUpdateCount,
+      storedBatches: this.store.storedBatchCount,
+      lastWriteError: this.store.lastWriteError ?? null,
+      ...this.metrics,
+    };
+  }
+
+  /** Stops taking sockets, closes the open ones, and waits until every update is stored. */
+  async shutdown(): Promise<void> {
+    this.isShuttingDown = true;
+    clearInterval(this.recheckTimer);
+    for (const ws of this.sockets.clients) ws.close(CLOSE_RESTARTING, "server restarting");
+    await this.store.whenStored();
+    this.sockets.close();
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  const statusText: Record<number, string> = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+  };
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText[status] ?? "Error"}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
+}

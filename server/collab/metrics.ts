@@ -1,0 +1,12 @@
+// Counters the collaboration server keeps for /healthz and the logs.
+export interface CollabMetrics {
+  connectionsOpened: number;
+  refusedUpgrades: number;
+  malformed: number;
+  rateLimited: number;
+  droppedReadOnlyUpdates: number;
+}
+
+export function newCollabMetrics(): CollabMetrics {
+  return { connectionsOpened: 0, refusedUpgrades: 0, malformed: 0, rateLimited: 0, droppedReadOnlyUpdates: 0 };
+}

@@ -1,0 +1,84 @@
+// Group commit: every update accepted in one tick goes to SQLite in one transaction, and
+// the writers of that batch hear back only after the commit. A failed write (disk full,
+// database locked) is retried, never acknowledged, and reported on /healthz.
+import { appendUpdates, type StoredUpdate } from "../../app/models/plan-document.server";
+import { errorFields, log } from "../../app/utils/log.server";
+
+interface Batch {
+  updates: StoredUpdate[];
+  stored: Promise<void>;
+  resolve: () => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  const stored = new Promise<void>((r) => (resolve = r));
+  return { updates: [], stored, resolve };
+}
+
+const MAX_RETRY_DELAY_MS = 5_000;
+
+export class UpdateStore {
+  private pending = newBatch();
+  private writing: Batch | undefined;
+  private scheduled = false;
+  private failures = 0;
+  storedUpdateCount = 0;
+  storedBatchCount = 0;
+  lastWriteError: { message: string; at: number } | undefined;
+
+  constructor(private readonly write: (updates: StoredUpdate[]) => Promise<void> = appendUpdates) {}
+
+  /** Queues an update; it is written with the others of this tick. */
+  enqueue(update: StoredUpdate): void {
+    this.pending.updates.push(update);
+    this.schedule();
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  whenStored(): Promise<void> {
+    if (this.pending.updates.length > 0) return this.pending.stored;
+    if (this.writing) return this.writing.stored;
+    return Promise.resolve();
+  }
+
+  get pendingCount(): number {
+    return this.pending.updates.length + (this.writing?.updates.length ?? 0);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing || this.pending.updates.length === 0) return;
+    const batch = this.pending;
+    this.pending = newBatch();
+    this.writing = batch;
+    for (;;) {
+      try {
+        await this.write(batch.updates);
+        break;
+      } catch (error) {
+        this.failures += 1;
+        this.lastWriteError = { message: error instanceof Error ? error.message : String(error), at: Date.now() };
+        const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** Math.min(this.failures, 6));
+        log.error("storing updates failed; will retry", { ...errorFields(error), updates: batch.updates.length, retryInMs: delay });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    if (this.failures > 0) log.info("storing updates recovered", { afterFailures: this.failures });
+    this.failures = 0;
+    this.lastWriteError = undefined;
+    this.storedUpdateCount += batch.updates.length;
+    this.storedBatchCount += 1;
+    this.writing = undefined;
+    batch.resolve();
+    if (this.pending.updates.length > 0) this.schedule();
+  }
+}

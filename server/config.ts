@@ -1,0 +1,46 @@
+// Configuration from the environment, with safe defaults (README: Configuration).
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { defaultDatabasePath } from "../db";
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+/** SESSION_SECRET, or one generated on first run and kept beside the database. */
+function sessionSecret(databasePath: string): string {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  const file = path.join(path.dirname(databasePath), "session-secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = crypto.randomBytes(32).toString("base64url");
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig() {
+  const databasePath = defaultDatabasePath();
+  return {
+    port: intFromEnv("PORT", 3000),
+    host: process.env.HOST ?? "0.0.0.0",
+    databasePath,
+    sessionSecret: sessionSecret(databasePath),
+    /** Create the demo plan and accounts when the database has no accounts at all. */
+    seedDemoWhenEmpty: process.env.SEED_DEMO !== "false",
+    /** Extra origins allowed to open the websocket and post forms (the page's own always is). */
+    allowedOrigins: (process.env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    collab: {
+      maxFrameBytes: intFromEnv("COLLAB_MAX_FRAME_BYTES", 10 * 1024 * 1024),
+      maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 100),
+      /** How often open sockets re-check their session and role. */
+      recheckIntervalMs: intFromEnv("COLLAB_RECHECK_INTERVAL_MS", 15_000),
+    },
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

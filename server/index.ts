@@ -1,0 +1,52 @@
+// Gotong's one process: migrate, seed the demo on an empty database, serve the app and the
+// collaboration socket on one port, and on SIGTERM/SIGINT stop, flush and close cleanly.
+import http from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import { closeDb, getDb, migrateToLatest } from "../db";
+import { seedDemo } from "../db/seed";
+import { errorFields, log } from "../app/utils/log.server";
+import { createApp } from "./app";
+import { CollabHub } from "./collab/hub";
+import { loadConfig } from "./config";
+
+async function main() {
+  const config = loadConfig();
+  process.env.SESSION_SECRET = config.sessionSecret;
+
+  const applied = await migrateToLatest();
+  if (applied.length) log.info("migrations applied", { migrations: applied });
+  if (config.seedDemoWhenEmpty) {
+    const accounts = await getDb().selectFrom("users").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+    if (Number(accounts.count) === 0 && (await seedDemo())) log.info("demo plan and accounts created (see README)");
+  }
+
+  const build = (await import(new URL("./index.js", import.meta.url).href)) as ServerBuild;
+  const hub = new CollabHub(config);
+  const server = http.createServer(createApp(config, build, hub));
+  server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  log.info("listening", { url: `http://localhost:${port}`, port, database: config.databasePath });
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info("shutting down", { signal });
+    server.close();
+    await hub.shutdown();
+    server.closeAllConnections();
+    await closeDb();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error) => {
+  log.error("failed to start", errorFields(error));
+  process.exit(1);
+});
