@@ -144,8 +144,9 @@ export class CollabConnection {
 
   private handleAwareness(update: Uint8Array): void {
     const stamped = stampAwarenessUpdate(update, this.presenceUser, (clientId) =>
-      this.plan.mayUseAwarenessId(this, clientId),
+      this.plan.isAwarenessIdOwnedByOther(this, clientId),
     );
+    if (stamped.clientIds.length === 0) return;
     for (const clientId of stamped.clientIds) this.awarenessClientIds.add(clientId);
     awarenessProtocol.applyAwarenessUpdate(this.plan.awareness, stamped.update, this);
   }

@@ -78,12 +78,12 @@ export class LivePlan {
     return origin && this.connections.has(origin as CollabConnection) ? (origin as CollabConnection) : undefined;
   }
 
-  /** Whether a socket may publish presence under this awareness client id. */
-  mayUseAwarenessId(connection: CollabConnection, clientId: number): boolean {
+  /** Whether another socket than this one speaks for this awareness client id. */
+  isAwarenessIdOwnedByOther(connection: CollabConnection, clientId: number): boolean {
     for (const other of this.connections) {
-      if (other !== connection && other.awarenessClientIds.has(clientId)) return false;
+      if (other !== connection && other.awarenessClientIds.has(clientId)) return true;
     }
-    return true;
+    return false;
   }
 
   /** The people on this plan now, once each. */

@@ -1,0 +1,201 @@
+// The collaboration server through real y-websocket clients against the real server.
+import * as encoding from "lib0/encoding";
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLOSE_MALFORMED, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
+import {
+  connectClient,
+  openRawSocket,
+  typeAt,
+  waitFor,
+  whenClosed,
+  whenSaved,
+  whenSynced,
+  type TestClient,
+} from "../helpers/clients";
+import { DEMO, signIn, startServer, storedPlanText, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+const cookies: Record<string, string> = {};
+const clients: TestClient[] = [];
+
+function client(role: keyof typeof cookies): TestClient {
+  const c = connectClient(server.wsUrl, DEMO.planId, cookies[role]!);
+  clients.push(c);
+  return c;
+}
+
+async function health(): Promise<{ collab: Record<string, number> }> {
+  return (await fetch(`${server.url}/healthz`)).json() as Promise<{ collab: Record<string, number> }>;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  for (const role of ["owner", "editor", "commenter", "viewer", "outsider"] as const) {
+    cookies[role] = await signIn(server.url, DEMO[role]);
+  }
+});
+
+afterAll(async () => {
+  if (process.env.SHOW_SERVER_LOGS) console.log(server.logs.filter((l) => l.level !== "info").slice(0, 20));
+  for (const c of clients) c.destroy();
+  await server.stop();
+  server.cleanup();
+});
+
+describe("live editing", () => {
+  it("two clients converge on concurrent edits", async () => {
+    const a = client("owner");
+    const b = client("editor");
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    typeAt(a.doc, "Alpha ");
+    typeAt(b.doc, "Beta ");
+    await waitFor(() => a.text() === b.text() && a.text().includes("Alpha") && a.text().includes("Beta"), "convergence");
+    expect(a.text()).toBe(b.text());
+  });
+
+  it("a client that joins later receives the whole text", async () => {
+    const writer = client("owner");
+    await whenSynced(writer);
+    typeAt(writer.doc, "Late-joiner check. ", 1);
+    await whenSaved(writer);
+    const late = client("viewer");
+    await whenSynced(late);
+    expect(late.text()).toBe(writer.text());
+    expect(late.text()).toContain("Late-joiner check.");
+  });
+
+  it("reports Saved only after the server has stored the edit", async () => {
+    const writer = client("editor");
+    await whenSynced(writer);
+    expect(writer.tracker.state.status).toBe("connected");
+    typeAt(writer.doc, "Stored? ");
+    expect(writer.tracker.state.status).toBe("saving");
+    await whenSaved(writer);
+    const stats = await health();
+    expect(stats.collab.storedUpdates).toBeGreaterThan(0);
+    expect(stats.collab.pendingWrites).toBe(0);
+  });
+
+  it("presence carries the signed-in account's name, not what the client claims", async () => {
+    const a = client("owner");
+    const b = client("editor");
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    a.provider.awareness.setLocalStateField("user", { name: "Somebody Else", color: "#000" });
+    await waitFor(
+      () => [...b.provider.awareness.getStates().values()].some((s) => (s as { user?: { name: string } }).user?.name === "Sri Wahyuni"),
+      "the owner's presence",
+    );
+    const names = [...b.provider.awareness.getStates().values()].map((s) => (s as { user?: { name: string } }).user?.name);
+    expect(names).not.toContain("Somebody Else");
+  });
+});
+
+describe("who may connect", () => {
+  it("refuses an upgrade without a session with 401", async () => {
+    await expect(openRawSocket(server.wsUrl, DEMO.planId, {})).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("refuses a signed-in account that is not a member with 403", async () => {
+    await expect(openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.outsider! })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("refuses an upgrade from a foreign origin with 403", async () => {
+    await expect(
+      openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.owner!, origin: "https://evil.example" }),
+    ).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("refuses an upgrade for a plan that does not exist with 403", async () => {
+    await expect(openRawSocket(server.wsUrl, "no-such-plan", { cookie: cookies.owner! })).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe("read-only roles", () => {
+  for (const role of ["viewer", "commenter"] as const) {
+    it(`a ${role}'s update is not applied, not stored and not relayed`, async () => {
+      const editor = client("editor");
+      const readOnly = client(role);
+      await Promise.all([whenSynced(editor), whenSynced(readOnly)]);
+      const dropsBefore = (await health()).collab.droppedReadOnlyUpdates!;
+      const marker = `${role.toUpperCase()}-WROTE-THIS`;
+      typeAt(readOnly.doc, `${marker} `);
+      // Once the server has counted the drop, it has handled the update.
+      await expect.poll(async () => (await health()).collab.droppedReadOnlyUpdates).toBeGreaterThan(dropsBefore);
+      const fresh = client("owner");
+      await whenSynced(fresh);
+      expect(fresh.text()).not.toContain(marker);
+      expect(editor.text()).not.toContain(marker);
+      expect(await storedPlanText(server.databasePath, DEMO.planId)).not.toContain(marker);
+    });
+  }
+});
+
+describe("bad input", () => {
+  it("a malformed frame closes only that socket; the others keep syncing", async () => {
+    const a = client("owner");
+    const b = client("editor");
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    const raw = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.editor! });
+    const closed = whenClosed(raw);
+    // A sync update whose length prefix promises far more bytes than follow.
+    raw.send(Uint8Array.from([MESSAGE_SYNC, 2, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]));
+    expect((await closed).code).toBe(CLOSE_MALFORMED);
+    typeAt(a.doc, "still-alive ");
+    await waitFor(() => b.text().includes("still-alive"), "sync after the malformed frame");
+  });
+
+  it("an unknown message type closes that socket", async () => {
+    const raw = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.editor! });
+    const closed = whenClosed(raw);
+    raw.send(Uint8Array.from([77, 1, 2]));
+    expect((await closed).code).toBe(CLOSE_MALFORMED);
+  });
+
+  it("the stock client never receives a Saved message unless it asks", async () => {
+    const raw = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.editor! });
+    const types: number[] = [];
+    raw.on("message", (data: Buffer) => types.push(data[0]!));
+    const doc = new Y.Doc();
+    doc.getText("scratch").insert(0, "x");
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc));
+    raw.send(encoding.toUint8Array(encoder));
+    await expect.poll(async () => (await health()).collab.pendingWrites).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(types).not.toContain(MESSAGE_SAVED);
+    raw.close();
+  });
+});
+
+describe("durability", () => {
+  it("text acknowledged as Saved is there after a graceful restart", async () => {
+    const writer = client("owner");
+    await whenSynced(writer);
+    typeAt(writer.doc, "Survives a restart. ", 2);
+    await whenSaved(writer);
+    const expected = writer.text();
+    expect(await storedPlanText(server.databasePath, DEMO.planId)).toBe(expected);
+    writer.destroy();
+    await server.restart();
+    const reader = client("viewer");
+    await whenSynced(reader);
+    expect(reader.text()).toBe(expected);
+  });
+
+  it("text acknowledged as Saved is there after the process is killed", async () => {
+    const writer = client("editor");
+    await whenSynced(writer);
+    typeAt(writer.doc, "Survives kill -9. ", 3);
+    await whenSaved(writer);
+    const expected = writer.text();
+    writer.destroy();
+    await server.kill();
+    await server.restart();
+    const reader = client("viewer");
+    await whenSynced(reader);
+    expect(reader.text()).toBe(expected);
+  });
+});
