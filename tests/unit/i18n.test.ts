@@ -1,0 +1,35 @@
+// Every interface string exists in both languages, and no translation is left empty.
+import { describe, expect, it } from "vitest";
+import en from "../../app/i18n/locales/en";
+import id from "../../app/i18n/locales/id";
+
+function keys(messages: object, prefix = ""): string[] {
+  return Object.entries(messages).flatMap(([key, value]) =>
+    typeof value === "string" ? [`${prefix}${key}`] : keys(value as object, `${prefix}${key}.`),
+  );
+}
+
+function lookup(messages: object, key: string): unknown {
+  return key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], messages);
+}
+
+describe("translations", () => {
+  it("lists no key missing in Bahasa Indonesia or in English", () => {
+    const missingInId = keys(en).filter((key) => typeof lookup(id, key) !== "string");
+    const missingInEn = keys(id).filter((key) => typeof lookup(en, key) !== "string");
+    expect({ missingInId, missingInEn }).toEqual({ missingInId: [], missingInEn: [] });
+  });
+
+  it("has no empty string in either language", () => {
+    const empty = [...keys(en).map((k) => ["en", k, lookup(en, k)]), ...keys(id).map((k) => ["id", k, lookup(id, k)])].filter(
+      ([, , value]) => value === "",
+    );
+    expect(empty).toEqual([]);
+  });
+
+  it("uses the same placeholders in both languages", () => {
+    const placeholders = (text: unknown) => [...String(text).matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    const mismatched = keys(en).filter((key) => placeholders(lookup(en, key)).join() !== placeholders(lookup(id, key)).join());
+    expect(mismatched).toEqual([]);
+  });
+});
