@@ -1,8 +1,9 @@
 // Bundles server/index.ts into build/server.js beside the Remix build (build/index.js).
 // Packages stay external: node loads them from node_modules at run time.
-import { build } from "esbuild";
+// `--watch` rebuilds on every change (npm run dev).
+import { build, context } from "esbuild";
 
-await build({
+const options = {
   entryPoints: ["server/index.ts"],
   outfile: "build/server.js",
   bundle: true,
@@ -12,4 +13,10 @@ await build({
   packages: "external",
   sourcemap: true,
   logLevel: "warning",
-});
+};
+
+if (process.argv.includes("--watch")) {
+  await (await context(options)).watch();
+} else {
+  await build(options);
+}

@@ -77,6 +77,24 @@ describe("live editing", () => {
     expect(stats.collab.pendingWrites).toBe(0);
   });
 
+  it("edits made offline are kept and merge when the connection comes back", async () => {
+    const offline = client("owner");
+    const online = client("editor");
+    await Promise.all([whenSynced(offline), whenSynced(online)]);
+    offline.provider.disconnect();
+    await waitFor(() => offline.tracker.state.status === "offline", "the offline state");
+    typeAt(offline.doc, "Written offline. ", 4);
+    typeAt(online.doc, "Written online meanwhile. ", 4);
+    expect(offline.tracker.state.status).toBe("offline");
+    expect(offline.tracker.hasUnsavedChanges).toBe(true);
+    offline.provider.connect();
+    await whenSaved(offline);
+    await waitFor(() => online.text() === offline.text(), "convergence after reconnecting");
+    expect(online.text()).toContain("Written offline.");
+    expect(online.text()).toContain("Written online meanwhile.");
+    expect(await storedPlanText(server.databasePath, DEMO.planId)).toContain("Written offline.");
+  });
+
   it("presence carries the signed-in account's name, not what the client claims", async () => {
     const a = client("owner");
     const b = client("editor");

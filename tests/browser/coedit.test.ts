@@ -1,0 +1,71 @@
+// Two people co-edit the demo plan in real Chromium; a viewer cannot type.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { DEMO, startServer, storedPlanText, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let owner: Page;
+let editor: Page;
+
+const PLAN_PATH = `/plans/${DEMO.planId}`;
+const TYPED = "Typed live by the owner";
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  owner = await signedInPage(await browser.newContext(), server.url, DEMO.owner, PLAN_PATH);
+  editor = await signedInPage(await browser.newContext(), server.url, DEMO.editor, PLAN_PATH);
+  await Promise.all([owner.waitForSelector(".ProseMirror"), editor.waitForSelector(".ProseMirror")]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+it("text typed by one person appears for the other, with the typist's caret label", async () => {
+  const paragraph = owner.locator(".ProseMirror section").nth(1).locator("p").first();
+  await paragraph.click();
+  await owner.keyboard.press("End");
+  await owner.keyboard.type(` ${TYPED}`);
+  await editor.waitForFunction((text) => document.querySelector(".ProseMirror")?.textContent?.includes(text), TYPED);
+  const caretLabel = editor.locator(".collaboration-carets__label", { hasText: "Sri Wahyuni" });
+  await caretLabel.waitFor();
+  expect(await caretLabel.count()).toBe(1);
+});
+
+it('shows "Saved" once the server has stored the edit', async () => {
+  await owner.locator('[data-status="saved"]').waitFor();
+  expect(await owner.locator(".connection-status").textContent()).toBe("Saved");
+  expect(await storedPlanText(server.databasePath, DEMO.planId)).toContain(TYPED);
+});
+
+it("a reload shows the text", async () => {
+  await editor.reload();
+  await editor.waitForFunction((text) => document.querySelector(".ProseMirror")?.textContent?.includes(text), TYPED);
+});
+
+it("shows who is here", async () => {
+  await owner.locator(".presence .avatar").nth(1).waitFor();
+  expect(await owner.locator(".presence").getAttribute("aria-label")).toBe("2 people here");
+});
+
+it("the viewer sees the plan but cannot type into it", async () => {
+  const viewer = await signedInPage(await browser.newContext(), server.url, DEMO.viewer, PLAN_PATH);
+  await viewer.waitForFunction((text) => document.querySelector(".ProseMirror")?.textContent?.includes(text), TYPED);
+  expect(await viewer.locator(".ProseMirror").getAttribute("contenteditable")).toBe("false");
+  expect(await viewer.getByTestId("readonly-badge").textContent()).toBe("View only");
+  const before = await viewer.locator(".ProseMirror").textContent();
+  await viewer.locator(".ProseMirror p").first().click();
+  await viewer.keyboard.type("viewer typing");
+  expect(await viewer.locator(".ProseMirror").textContent()).toBe(before);
+  expect(pageErrors(viewer)).toEqual([]);
+});
+
+it("no script errors on either page", () => {
+  expect(pageErrors(owner)).toEqual([]);
+  expect(pageErrors(editor)).toEqual([]);
+});
