@@ -36,7 +36,7 @@ export function loadConfig() {
     allowedOrigins: (process.env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     collab: {
       maxFrameBytes: intFromEnv("COLLAB_MAX_FRAME_BYTES", 10 * 1024 * 1024),
-      maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 100),
+      maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 300),
       /** How often open sockets re-check their session and role. */
       recheckIntervalMs: intFromEnv("COLLAB_RECHECK_INTERVAL_MS", 15_000),
     },

@@ -11,6 +11,8 @@ import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { MESSAGE_SAVE_REQUEST, MESSAGE_SAVED } from "./protocol";
 
+const SAVE_REQUEST_DELAY_MS = 50;
+
 export type SaveStatus = "connecting" | "offline" | "saving" | "saved" | "connected" | "closed";
 
 export interface SaveState {
@@ -25,6 +27,7 @@ export class SaveTracker {
   private connection: "connecting" | "connected" | "disconnected" = "connecting";
   private isSynced = false;
   private closeCode: number | undefined;
+  private saveRequestTimer: ReturnType<typeof setTimeout> | undefined;
   private current: SaveState = { status: "connecting" };
   private readonly listeners = new Set<(state: SaveState) => void>();
   private readonly disposers: (() => void)[] = [];
@@ -40,7 +43,7 @@ export class SaveTracker {
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin === provider) return; // a change from the server, not ours
       this.localSeq += 1;
-      this.requestSaveAck();
+      this.scheduleSaveRequest();
       this.emit();
     };
     const onStatus = ({ status }: { status: "connecting" | "connected" | "disconnected" }) => {
@@ -94,8 +97,18 @@ export class SaveTracker {
   }
 
   destroy(): void {
+    clearTimeout(this.saveRequestTimer);
     for (const dispose of this.disposers) dispose();
     this.listeners.clear();
+  }
+
+  /** One save request covers every change before it, so a burst of keystrokes needs one. */
+  private scheduleSaveRequest(): void {
+    if (this.saveRequestTimer !== undefined) return;
+    this.saveRequestTimer = setTimeout(() => {
+      this.saveRequestTimer = undefined;
+      this.requestSaveAck();
+    }, SAVE_REQUEST_DELAY_MS);
   }
 
   private requestSaveAck(): void {

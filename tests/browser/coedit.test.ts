@@ -65,6 +65,24 @@ it("the viewer sees the plan but cannot type into it", async () => {
   expect(pageErrors(viewer)).toEqual([]);
 });
 
+it("undo takes back only your own edits, not a colleague's", async () => {
+  const ownerParagraph = owner.locator(".ProseMirror section").nth(2).locator("p").first();
+  await ownerParagraph.click();
+  await owner.keyboard.press("End");
+  await owner.keyboard.type(" OWNER-UNDO-ME");
+  await editor.waitForFunction(() => document.querySelector(".ProseMirror")?.textContent?.includes("OWNER-UNDO-ME"));
+  const editorParagraph = editor.locator(".ProseMirror section").nth(3).locator("p").first();
+  await editorParagraph.click();
+  await editor.keyboard.press("End");
+  await editor.keyboard.type(" EDITOR-KEEPS-THIS");
+  await owner.waitForFunction(() => document.querySelector(".ProseMirror")?.textContent?.includes("EDITOR-KEEPS-THIS"));
+  await owner.keyboard.press("Control+z");
+  await owner.waitForFunction(() => !document.querySelector(".ProseMirror")?.textContent?.includes("OWNER-UNDO-ME"));
+  await editor.waitForFunction(() => !document.querySelector(".ProseMirror")?.textContent?.includes("OWNER-UNDO-ME"));
+  expect(await owner.locator(".ProseMirror").textContent()).toContain("EDITOR-KEEPS-THIS");
+  expect(await editor.locator(".ProseMirror").textContent()).toContain("EDITOR-KEEPS-THIS");
+});
+
 it("no script errors on either page", () => {
   expect(pageErrors(owner)).toEqual([]);
   expect(pageErrors(editor)).toEqual([]);

@@ -203,6 +203,23 @@ describe("durability", () => {
     expect(reader.text()).toBe(expected);
   });
 
+  it("a plan is compacted after its last client leaves, and opens with the same text", async () => {
+    const writer = client("owner");
+    await whenSynced(writer);
+    for (let i = 0; i < 220; i++) {
+      typeAt(writer.doc, "z", 5);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await whenSaved(writer);
+    const expected = writer.text();
+    for (const c of clients.splice(0)) c.destroy();
+    await waitFor(() => server.logs.some((l) => l.msg === "plan compacted" && l.plan === DEMO.planId), "compaction");
+    expect(await storedPlanText(server.databasePath, DEMO.planId)).toBe(expected);
+    const reader = client("viewer");
+    await whenSynced(reader);
+    expect(reader.text()).toBe(expected);
+  });
+
   it("text acknowledged as Saved is there after the process is killed", async () => {
     const writer = client("editor");
     await whenSynced(writer);

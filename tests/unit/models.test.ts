@@ -23,6 +23,42 @@ beforeAll(async () => {
 });
 afterAll(() => database.cleanup());
 
+describe("the sqlite3 driver", () => {
+  it("rolls back a transaction that throws", async () => {
+    const before = await getDb().selectFrom("organisations").select("id").execute();
+    await expect(
+      getDb()
+        .transaction()
+        .execute(async (trx) => {
+          await trx.insertInto("organisations").values({ name: "Rolled back", short_name: "RB" }).execute();
+          throw new Error("abort");
+        }),
+    ).rejects.toThrow("abort");
+    expect(await getDb().selectFrom("organisations").select("id").execute()).toEqual(before);
+  });
+
+  it("runs concurrent transactions one after the other, losing nothing", async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        getDb()
+          .transaction()
+          .execute(async (trx) => {
+            await trx.insertInto("organisations").values({ name: `Concurrent ${i}`, short_name: `C${i}` }).execute();
+          }),
+      ),
+    );
+    const rows = await getDb().selectFrom("organisations").select("name").where("name", "like", "Concurrent %").execute();
+    expect(rows).toHaveLength(20);
+  });
+
+  it("reports inserted ids and affected rows", async () => {
+    const result = await getDb().insertInto("organisations").values({ name: "Counted", short_name: "CT" }).executeTakeFirst();
+    expect(Number(result.insertId)).toBeGreaterThan(0);
+    const updated = await getDb().updateTable("organisations").set({ short_name: "CT2" }).where("name", "=", "Counted").executeTakeFirst();
+    expect(Number(updated.numUpdatedRows)).toBe(1);
+  });
+});
+
 describe("users", () => {
   it("signs in with the right password and not with a wrong one", async () => {
     const user = await createTestUser({ password: "a long enough secret" });
