@@ -1,7 +1,7 @@
 // The database's tables as Kysely types: the one place where their shape is written down.
 // Times are integers (milliseconds since the epoch) so the same code serves PostgreSQL later.
 import type { Generated, Insertable, Selectable } from "kysely";
-import type { Role } from "../app/models/roles";
+import type { Role, SectionStatus } from "../app/models/roles";
 
 export interface OrganisationsTable {
   id: Generated<number>;
@@ -71,6 +71,36 @@ export interface PlanClientsTable {
   first_seen_at: number;
 }
 
+/** A section's details; its text lives in the Yjs document under the same id. */
+export interface PlanSectionsTable {
+  plan_id: string;
+  section_id: string;
+  /** The heading's text, as last seen in the document (for lists outside the editor). */
+  title: string;
+  position: number;
+  /** Set when the section left the document; details are kept if it comes back. */
+  removed_at: number | null;
+  lead_organisation_id: number | null;
+  assignee_user_id: number | null;
+  status: Generated<SectionStatus>;
+  /** YYYY-MM-DD, or null. */
+  due_date: string | null;
+  guidance: Generated<string>;
+  updated_at: number;
+}
+
+/** Who changed which detail, from what to what. */
+export interface PlanActivityTable {
+  id: Generated<number>;
+  plan_id: string;
+  user_id: number | null;
+  section_id: string | null;
+  field: string;
+  from_value: string | null;
+  to_value: string | null;
+  created_at: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -80,6 +110,8 @@ export interface Database {
   plan_updates: PlanUpdatesTable;
   plan_documents: PlanDocumentsTable;
   plan_clients: PlanClientsTable;
+  plan_sections: PlanSectionsTable;
+  plan_activity: PlanActivityTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -83,7 +83,11 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
       getLoadContext: (req, res) => ({
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         cspNonce: res.locals.cspNonce as string,
-        collab: { onlineUsers: (planId: string) => hub.onlineUsers(planId) },
+        collab: {
+          onlineUsers: (planId: string) => hub.onlineUsers(planId),
+          notifyPlanChanged: (planId: string) => hub.notifyPlanChanged(planId),
+          refreshMember: (planId: string, userId: number) => hub.refreshMember(planId, userId),
+        },
       }),
     }),
   );

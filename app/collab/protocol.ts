@@ -10,6 +10,9 @@ export const MESSAGE_SAVE_REQUEST = 100;
 /** server → client: [101, seq] "everything you sent before save request `seq` is stored". */
 export const MESSAGE_SAVED = 101;
 
+/** server → client: [102] "the plan's details changed (sections, members): reload them". */
+export const MESSAGE_PLAN_CHANGED = 102;
+
 /** Close codes (4000–4999 are for applications). y-websocket does not reconnect after
  * 44xx, the "reconnecting cannot fix this" range, and does after 45xx, "try again later". */
 export const CLOSE_MALFORMED = 4400;

@@ -7,18 +7,21 @@ import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { isSafeLinkUrl, planExtensions } from "../editor/extensions";
-import type { WorkspaceUser } from "./PlanWorkspace";
+import { Outline } from "./Outline";
+import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
 
 export function PlanEditor({
   doc,
   provider,
   user,
   canEdit,
+  details,
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
   user: WorkspaceUser;
   canEdit: boolean;
+  details: PlanDetails;
 }) {
   const { t } = useTranslation();
   const editor = useEditor(
@@ -40,9 +43,14 @@ export function PlanEditor({
   );
   if (!editor) return null;
   return (
-    <div className="editor-frame">
-      {canEdit ? <Toolbar editor={editor} /> : null}
-      <EditorContent editor={editor} />
+    <div className="plan-layout">
+      <aside className="plan-sidebar">
+        <Outline editor={editor} canEdit={canEdit} {...details} />
+      </aside>
+      <div className="editor-frame">
+        {canEdit ? <Toolbar editor={editor} /> : null}
+        <EditorContent editor={editor} />
+      </div>
     </div>
   );
 }

@@ -1,13 +1,15 @@
 // The live plan: one Y.Doc and one websocket for the page, the status and presence they
 // drive, and the editor bound to them. Browser only (the socket needs a window).
 import * as decoding from "lib0/decoding";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { MESSAGE_AUTH } from "../collab/protocol";
+import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED } from "../collab/protocol";
 import { SaveTracker, type SaveState } from "../collab/save-status";
 import { Avatar } from "./Avatar";
+import type { OutlineProps } from "./Outline";
 import { PlanEditor } from "./PlanEditor";
 
 export interface WorkspaceUser {
@@ -22,10 +24,26 @@ interface LiveSession {
   tracker: SaveTracker;
 }
 
-export function PlanWorkspace({ planId, user, canEdit }: { planId: string; user: WorkspaceUser; canEdit: boolean }) {
+export type PlanDetails = Omit<OutlineProps, "editor" | "canEdit">;
+
+export function PlanWorkspace({
+  planId,
+  user,
+  canEdit,
+  details,
+}: {
+  planId: string;
+  user: WorkspaceUser;
+  canEdit: boolean;
+  details: PlanDetails;
+}) {
   const { t } = useTranslation();
   const [session, setSession] = useState<LiveSession | null>(null);
   const [wasRefused, setWasRefused] = useState(false);
+  // Another person changed section details or members: reload the page's data.
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -36,6 +54,7 @@ export function PlanWorkspace({ planId, user, canEdit }: { planId: string; user:
       decoding.readVarString(decoder);
       setWasRefused(true);
     };
+    provider.messageHandlers[MESSAGE_PLAN_CHANGED] = () => revalidate.current();
     const tracker = new SaveTracker(provider, doc);
     setSession({ doc, provider, tracker });
     return () => {
@@ -70,7 +89,7 @@ export function PlanWorkspace({ planId, user, canEdit }: { planId: string; user:
           {t("plan.permissionDenied")}
         </p>
       ) : null}
-      <PlanEditor doc={session.doc} provider={session.provider} user={user} canEdit={canEdit} />
+      <PlanEditor doc={session.doc} provider={session.provider} user={user} canEdit={canEdit} details={details} />
     </>
   );
 }

@@ -52,3 +52,23 @@ export function planText(doc: Y.Doc): string {
     .map((section) => section.text)
     .join("\n");
 }
+
+/** Section ids and titles in order, read straight off the Yjs tree (cheap: no conversion). */
+export function sectionOutline(doc: Y.Doc): { id: string; title: string }[] {
+  const outline: { id: string; title: string }[] = [];
+  for (const node of doc.getXmlFragment(PLAN_FRAGMENT).toArray()) {
+    if (!(node instanceof Y.XmlElement) || node.nodeName !== "section") continue;
+    const id = node.getAttribute("id");
+    if (typeof id !== "string") continue;
+    const heading = node.get(0);
+    const title =
+      heading instanceof Y.XmlElement
+        ? heading
+            .toArray()
+            .map((child) => (child instanceof Y.XmlText ? child.toDelta().map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : "")).join("") : ""))
+            .join("")
+        : "";
+    outline.push({ id, title });
+  }
+  return outline;
+}

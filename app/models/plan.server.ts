@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import type { JSONContent } from "@tiptap/core";
 import { getDb } from "../../db";
-import { planUpdateFromJSON } from "../editor/document.server";
+import * as Y from "yjs";
+import { planUpdateFromJSON, sectionOutline } from "../editor/document.server";
+import { syncSectionIndex } from "./section.server";
 import { newSectionId } from "../editor/section";
 import type { Role } from "./roles";
 
@@ -75,6 +77,9 @@ export async function createPlan(input: {
         .values({ plan_id: planId, user_id: null, update: initialUpdate, created_at: now })
         .execute();
     });
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, initialUpdate);
+  await syncSectionIndex(planId, sectionOutline(doc));
   return planId;
 }
 

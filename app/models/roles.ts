@@ -25,3 +25,23 @@ export function roleAtLeast(role: Role, least: Role): boolean {
 export function can(role: Role, action: PlanAction): boolean {
   return roleAtLeast(role, PERMISSIONS[action]);
 }
+
+export const SECTION_STATUSES = ["draft", "in_review", "approved"] as const;
+export type SectionStatus = (typeof SECTION_STATUSES)[number];
+
+/** The section workflow: editors move draft ↔ in review; only owners approve, and only
+ * owners send an approved section back to draft. */
+const STATUS_CHANGES: Record<SectionStatus, Partial<Record<SectionStatus, Role>>> = {
+  draft: { in_review: "editor" },
+  in_review: { draft: "editor", approved: "owner" },
+  approved: { draft: "owner" },
+};
+
+export function canChangeStatus(role: Role, from: SectionStatus, to: SectionStatus): boolean {
+  const least = STATUS_CHANGES[from][to];
+  return least !== undefined && roleAtLeast(role, least);
+}
+
+export function statusesReachable(role: Role, from: SectionStatus): SectionStatus[] {
+  return SECTION_STATUSES.filter((to) => canChangeStatus(role, from, to));
+}

@@ -84,3 +84,7 @@ export async function verifyLogin(email: string, password: string): Promise<User
 export async function setUserLocale(userId: number, locale: string | null): Promise<void> {
   await getDb().updateTable("users").set({ locale }).where("id", "=", userId).execute();
 }
+
+export async function listOrganisations(): Promise<{ id: number; name: string; shortName: string }[]> {
+  return getDb().selectFrom("organisations").select(["id", "name", "short_name as shortName"]).orderBy("short_name").execute();
+}

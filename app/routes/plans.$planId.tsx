@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { PlanWorkspace } from "../components/PlanWorkspace";
+import { RelativeTime } from "../components/RelativeTime";
 import { requirePlanPermission } from "../models/permissions.server";
-import { isPlanId } from "../models/plan.server";
-import { can } from "../models/roles";
+import { isPlanId, listMembers } from "../models/plan.server";
+import { can, SECTION_STATUSES, type SectionStatus } from "../models/roles";
+import { listActivity, listSections } from "../models/section.server";
+import { listOrganisations } from "../models/user.server";
 import { userColor } from "../utils/colors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.plan.title} · Gotong` : "Gotong" }];
@@ -13,15 +17,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
   const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
+  const [sections, organisations, members, activity] = await Promise.all([
+    listSections(planId),
+    listOrganisations(),
+    listMembers(planId),
+    listActivity(planId),
+  ]);
   return {
     plan: { id: plan.id, title: plan.title, description: plan.description, role: plan.role },
     user: { id: user.id, name: user.name, color: userColor(user.id) },
+    sections,
+    organisations: organisations.map(({ id, shortName }) => ({ id, shortName })),
+    members: members.map(({ userId, name }) => ({ userId, name })),
+    activity,
+    now: Date.now(),
   };
 }
 
 export default function PlanPage() {
   const { t } = useTranslation();
-  const { plan, user } = useLoaderData<typeof loader>();
+  const { plan, user, sections, organisations, members, activity, now } = useLoaderData<typeof loader>();
   const canEdit = can(plan.role, "plan.editText");
   return (
     <div className="plan-page">
@@ -37,8 +52,67 @@ export default function PlanPage() {
         )}
       </div>
       {plan.description ? <p className="muted">{plan.description}</p> : null}
-      <PlanWorkspace key={plan.id} planId={plan.id} user={user} canEdit={canEdit} />
+      <PlanWorkspace
+        key={plan.id}
+        planId={plan.id}
+        user={user}
+        canEdit={canEdit}
+        details={{ planId: plan.id, role: plan.role, details: sections, organisations, members }}
+      />
+      <ActivityList activity={activity} now={now} />
     </div>
+  );
+}
+
+const FIELD_KEYS = {
+  status: "activity.fieldStatus",
+  lead: "activity.fieldLead",
+  assignee: "activity.fieldAssignee",
+  dueDate: "activity.fieldDueDate",
+} as const;
+
+function ActivityList({
+  activity,
+  now,
+}: {
+  activity: {
+    id: number;
+    userName: string | null;
+    sectionTitle: string | null;
+    field: string;
+    fromValue: string | null;
+    toValue: string | null;
+    createdAt: number;
+  }[];
+  now: number;
+}) {
+  const { t } = useTranslation();
+  const value = (field: string, raw: string | null) => {
+    if (raw === null) return t("section.none");
+    if (field === "status" && (SECTION_STATUSES as readonly string[]).includes(raw)) return t(STATUS_LABEL_KEYS[raw as SectionStatus]);
+    return raw;
+  };
+  return (
+    <section className="activity" aria-labelledby="activity-heading">
+      <h2 id="activity-heading">{t("activity.title")}</h2>
+      {activity.length === 0 ? <p className="muted">{t("activity.empty")}</p> : null}
+      <ul>
+        {activity.map((entry) => (
+          <li key={entry.id}>
+            {t("activity.change", {
+              user: entry.userName ?? "",
+              field: t(FIELD_KEYS[entry.field as keyof typeof FIELD_KEYS] ?? "activity.fieldStatus"),
+              section: entry.sectionTitle ?? "",
+              from: value(entry.field, entry.fromValue),
+              to: value(entry.field, entry.toValue),
+            })}{" "}
+            <span className="muted">
+              <RelativeTime time={entry.createdAt} now={now} />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -14,6 +14,10 @@ declare module "@remix-run/node" {
     cspNonce: string;
     collab: {
       onlineUsers(planId: string): Promise<PresenceSummary[]>;
+      /** Every open page of the plan reloads its details. */
+      notifyPlanChanged(planId: string): void;
+      /** Applies a changed role or membership to the user's open sockets at once. */
+      refreshMember(planId: string, userId: number): Promise<void>;
     };
   }
   interface Future {

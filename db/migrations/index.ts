@@ -2,7 +2,9 @@
 // a landed migration is never edited: add the next number instead.
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_initial";
+import * as m0002 from "./0002_sections";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
+  "0002_sections": m0002,
 };

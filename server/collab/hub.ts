@@ -13,6 +13,7 @@ import type { Config } from "../config";
 import { authenticateUpgrade, type UpgradeDecision } from "./authenticate";
 import { CollabConnection } from "./connection";
 import { LivePlan } from "./live-plan";
+import { encodePlanChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
 import { UpdateStore } from "./update-store";
 
@@ -104,6 +105,7 @@ export class CollabHub {
     const open = this.plans.get(plan.planId);
     if (!open || plan.connections.size > 0 || open.joining > 0 || (await open.loaded) !== plan) return;
     this.plans.delete(plan.planId);
+    await plan.indexSections();
     plan.destroy();
     if (this.isShuttingDown) return;
     try {
@@ -149,6 +151,12 @@ export class CollabHub {
     }
   }
 
+  /** Tells every socket on the plan to reload its details (sections, members). */
+  notifyPlanChanged(planId: string): void {
+    const open = this.plans.get(planId);
+    void open?.loaded.then((plan) => plan.broadcast(encodePlanChanged())).catch(() => undefined);
+  }
+
   async onlineUsers(planId: string): Promise<{ id: number; name: string; color: string }[]> {
     const open = this.plans.get(planId);
     const plan = open && (await open.loaded.catch(() => undefined));
@@ -173,6 +181,7 @@ export class CollabHub {
     clearInterval(this.recheckTimer);
     for (const ws of this.sockets.clients) ws.close(CLOSE_RESTARTING, "server restarting");
     await this.store.whenStored();
+    for (const open of this.plans.values()) await (await open.loaded.catch(() => undefined))?.indexSections();
     this.sockets.close();
   }
 }

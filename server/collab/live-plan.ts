@@ -2,18 +2,24 @@
 // changes leave it: relayed to the other sockets (encoded once) and queued for storage.
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { sectionOutline } from "../../app/editor/document.server";
 import { loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
+import { syncSectionIndex } from "../../app/models/section.server";
+import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
 import type { UpdateStore } from "./update-store";
 
 const LOAD_ORIGIN = Symbol("load");
+/** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
+const SECTION_INDEX_DELAY_MS = 1000;
 
 export class LivePlan {
   readonly connections = new Set<CollabConnection>();
   readonly awareness: awarenessProtocol.Awareness;
   /** Yjs client id → account id, from the server's own records. */
   private readonly clientOwners: Map<number, number>;
+  private sectionIndexTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly planId: string,
@@ -60,7 +66,23 @@ export class LivePlan {
       createdAt: Date.now(),
       newClientIds,
     });
+    this.sectionIndexTimer ??= setTimeout(() => void this.indexSections(), SECTION_INDEX_DELAY_MS);
   };
+
+  /** Writes the sections' ids, titles and order to SQLite; runs after edits and on unload. */
+  async indexSections(): Promise<void> {
+    clearTimeout(this.sectionIndexTimer);
+    this.sectionIndexTimer = undefined;
+    try {
+      await syncSectionIndex(this.planId, sectionOutline(this.doc));
+    } catch (error) {
+      log.error("section index update failed", { plan: this.planId, ...errorFields(error) });
+    }
+  }
+
+  broadcast(message: Uint8Array): void {
+    for (const connection of this.connections) connection.send(message);
+  }
 
   private onAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -97,6 +119,7 @@ export class LivePlan {
   }
 
   destroy(): void {
+    clearTimeout(this.sectionIndexTimer);
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();

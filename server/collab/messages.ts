@@ -5,7 +5,7 @@ import * as authProtocol from "y-protocols/auth";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import type * as Y from "yjs";
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_PLAN_CHANGED, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
 
 export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -46,5 +46,11 @@ export function encodePermissionDenied(reason: string): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_AUTH);
   authProtocol.writePermissionDenied(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodePlanChanged(): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_PLAN_CHANGED);
   return encoding.toUint8Array(encoder);
 }

@@ -1,0 +1,198 @@
+// The plan's outline: its sections in document order (live, from the editor), each with
+// status, lead and assignee; editors add, move and remove sections and edit details here.
+import type { Editor } from "@tiptap/react";
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { addSection, moveSection, readOutline, removeSection, type OutlineEntry } from "../editor/section-commands";
+import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
+
+export interface SectionDetailsView {
+  id: string;
+  status: SectionStatus;
+  leadOrganisationId: number | null;
+  leadOrganisationName: string | null;
+  assigneeUserId: number | null;
+  assigneeName: string | null;
+  dueDate: string | null;
+  guidance: string;
+}
+
+export interface OutlineProps {
+  editor: Editor;
+  planId: string;
+  role: Role;
+  canEdit: boolean;
+  details: SectionDetailsView[];
+  organisations: { id: number; shortName: string }[];
+  members: { userId: number; name: string }[];
+}
+
+export const STATUS_LABEL_KEYS = {
+  draft: "section.statusDraft",
+  in_review: "section.statusInReview",
+  approved: "section.statusApproved",
+} as const;
+
+function useLiveOutline(editor: Editor): OutlineEntry[] {
+  const [outline, setOutline] = useState<OutlineEntry[]>(() => readOutline(editor));
+  useEffect(() => {
+    let frame = 0;
+    const update = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => setOutline(readOutline(editor)));
+    };
+    editor.on("update", update);
+    update();
+    return () => {
+      cancelAnimationFrame(frame);
+      editor.off("update", update);
+    };
+  }, [editor]);
+  return outline;
+}
+
+export function Outline(props: OutlineProps) {
+  const { t } = useTranslation();
+  const { editor, canEdit } = props;
+  const outline = useLiveOutline(editor);
+  const detailsById = new Map(props.details.map((d) => [d.id, d]));
+
+  const scrollTo = (id: string) => {
+    const element = editor.view.dom.querySelector(`section[data-section-id="${CSS.escape(id)}"]`);
+    element?.scrollIntoView({ behavior: "smooth", block: "start" });
+    const entry = readOutline(editor).find((e) => e.id === id);
+    if (entry) editor.chain().setTextSelection(entry.pos + 2).focus(undefined, { scrollIntoView: false }).run();
+  };
+
+  return (
+    <nav className="outline" aria-labelledby="outline-heading">
+      <h2 id="outline-heading">{t("outline.title")}</h2>
+      <ol>
+        {outline.map((entry, index) => {
+          const title = entry.title || t("outline.untitled");
+          const details = detailsById.get(entry.id);
+          const status = details?.status ?? "draft";
+          return (
+            <li key={entry.id} className="outline-item" data-section-id={entry.id}>
+              <div className="outline-row">
+                <button type="button" className="outline-title" onClick={() => scrollTo(entry.id)}>
+                  {title}
+                </button>
+                {canEdit ? (
+                  <span className="outline-actions">
+                    <button type="button" className="icon-button" aria-label={t("outline.moveUp", { title })} disabled={index === 0} onClick={() => moveSection(editor, entry.id, -1)}>
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={t("outline.moveDown", { title })}
+                      disabled={index === outline.length - 1}
+                      onClick={() => moveSection(editor, entry.id, 1)}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={t("outline.remove", { title })}
+                      disabled={outline.length <= 1}
+                      onClick={() => {
+                        if (window.confirm(t("outline.confirmRemove", { title }))) removeSection(editor, entry.id);
+                      }}
+                    >
+                      ✕
+                    </button>
+                  </span>
+                ) : null}
+              </div>
+              <div className="outline-meta">
+                <span className={`status-badge status-${status}`} data-testid="section-status">
+                  {t(STATUS_LABEL_KEYS[status])}
+                </span>
+                <span className="muted">{details?.leadOrganisationName ?? t("section.noLead")}</span>
+                {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
+                {details?.dueDate ? <span className="muted">· {t("section.due", { date: details.dueDate })}</span> : null}
+              </div>
+              {details && canEdit ? <DetailsForm {...props} section={details} /> : null}
+            </li>
+          );
+        })}
+      </ol>
+      {canEdit ? (
+        <button type="button" className="secondary" onClick={() => addSection(editor, null, t("outline.newSectionTitle"))}>
+          + {t("outline.addSection")}
+        </button>
+      ) : null}
+    </nav>
+  );
+}
+
+const ERROR_KEYS = {
+  forbidden: "section.errorForbidden",
+  statusNotAllowed: "section.errorStatusNotAllowed",
+  notFound: "section.errorNotFound",
+  notAMember: "section.errorNotAMember",
+  noSuchOrganisation: "section.errorNoSuchOrganisation",
+  badDate: "section.errorBadDate",
+  invalid: "section.errorInvalid",
+} as const;
+
+function DetailsForm({ planId, role, organisations, members, section }: OutlineProps & { section: SectionDetailsView }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<{ ok: boolean; error: keyof typeof ERROR_KEYS | null }>();
+  const statuses: SectionStatus[] = [section.status, ...statusesReachable(role, section.status)];
+  const error = fetcher.data && !fetcher.data.ok && fetcher.data.error ? fetcher.data.error : null;
+  return (
+    <details className="section-details">
+      <summary>{t("outline.details")}</summary>
+      <fetcher.Form method="post" action={`/plans/${planId}/sections/${section.id}`} className="stack compact" key={JSON.stringify(section)}>
+        <label>
+          {t("section.status")}
+          <select name="status" defaultValue={section.status}>
+            {statuses.map((status) => (
+              <option key={status} value={status}>
+                {t(STATUS_LABEL_KEYS[status])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("section.lead")}
+          <select name="leadOrganisationId" defaultValue={section.leadOrganisationId ?? ""}>
+            <option value="">{t("section.none")}</option>
+            {organisations.map((organisation) => (
+              <option key={organisation.id} value={organisation.id}>
+                {organisation.shortName}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("section.assignee")}
+          <select name="assigneeUserId" defaultValue={section.assigneeUserId ?? ""}>
+            <option value="">{t("section.none")}</option>
+            {members.map((member) => (
+              <option key={member.userId} value={member.userId}>
+                {member.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("section.dueDate")}
+          <input type="date" name="dueDate" defaultValue={section.dueDate ?? ""} />
+        </label>
+        {error ? (
+          <p className="form-error" role="alert">
+            {t(ERROR_KEYS[error])}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={fetcher.state !== "idle"}>
+          {fetcher.state !== "idle" ? t("section.saving") : t("section.saveDetails")}
+        </button>
+      </fetcher.Form>
+    </details>
+  );
+}
