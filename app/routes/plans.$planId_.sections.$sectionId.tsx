@@ -1,6 +1,6 @@
 // Changes a section's details (lead, assignee, status, due date). The rules are checked
 // in updateSectionDetails, on the server, whatever the page showed.
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requirePlanPermission } from "../models/permissions.server";
 import { SECTION_STATUSES } from "../models/roles";
@@ -37,16 +37,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const sectionId = params.sectionId ?? "";
   const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
   const parsed = DetailsForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ ok: false as const, error: "invalid" as const }, { status: 422 });
+  // A resource route: a real Response, so the status reaches the client (single fetch
+  // serialises data() from resource routes as 200).
+  if (!parsed.success) return Response.json({ ok: false, error: "invalid" }, { status: 422 });
   try {
     const { changedFields } = await updateSectionDetails(planId, sectionId, { id: user.id, role: plan.role }, parsed.data);
     if (changedFields.length > 0) {
       log.info("section details changed", { plan: planId, section: sectionId, user: user.id, fields: changedFields });
       context.collab.notifyPlanChanged(planId);
     }
-    return { ok: true as const, error: null };
+    return Response.json({ ok: true, error: null });
   } catch (error) {
     if (!(error instanceof SectionRuleError)) throw error;
-    return data({ ok: false as const, error: error.reason }, { status: STATUS_BY_REASON[error.reason] });
+    return Response.json({ ok: false, error: error.reason }, { status: STATUS_BY_REASON[error.reason] });
   }
 }
