@@ -3,6 +3,7 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
@@ -41,6 +42,10 @@ export function PlanEditor({
     },
     [doc, provider],
   );
+  // A role changed while the page is open (the loader reloads on the server's notice).
+  useEffect(() => {
+    if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
+  }, [editor, canEdit]);
   if (!editor) return null;
   return (
     <div className="plan-layout">

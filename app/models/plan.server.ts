@@ -149,3 +149,48 @@ export async function listMembers(planId: string) {
     .orderBy("users.name")
     .execute();
 }
+
+export class MemberRuleError extends Error {
+  constructor(readonly reason: "noSuchAccount" | "alreadyMember" | "notAMember" | "lastOwner") {
+    super(reason);
+  }
+}
+
+/** Adds an existing account to the plan. */
+export async function inviteMember(planId: string, email: string, role: Role): Promise<number> {
+  const user = await getDb().selectFrom("users").select("id").where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
+  if (!user) throw new MemberRuleError("noSuchAccount");
+  if (await getMemberRole(planId, user.id)) throw new MemberRuleError("alreadyMember");
+  await addMember(planId, user.id, role);
+  return user.id;
+}
+
+/** Changes a member's role, or removes them (role null). A plan always keeps an owner. */
+export async function setMemberRole(planId: string, userId: number, role: Role | null): Promise<void> {
+  await getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const current = await trx
+        .selectFrom("plan_members")
+        .select("role")
+        .where("plan_id", "=", planId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      if (!current) throw new MemberRuleError("notAMember");
+      if (current.role === "owner" && role !== "owner") {
+        const owners = await trx
+          .selectFrom("plan_members")
+          .select((eb) => eb.fn.countAll<number>().as("count"))
+          .where("plan_id", "=", planId)
+          .where("role", "=", "owner")
+          .executeTakeFirstOrThrow();
+        if (Number(owners.count) <= 1) throw new MemberRuleError("lastOwner");
+      }
+      const member = trx.updateTable("plan_members").where("plan_id", "=", planId).where("user_id", "=", userId);
+      if (role === null) {
+        await trx.deleteFrom("plan_members").where("plan_id", "=", planId).where("user_id", "=", userId).execute();
+      } else {
+        await member.set({ role }).execute();
+      }
+    });
+}

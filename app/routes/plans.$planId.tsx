@@ -42,6 +42,7 @@ export default function PlanPage() {
     <div className="plan-page">
       <nav className="breadcrumb">
         <Link to="/plans">← {t("plan.backToPlans")}</Link>
+        <Link to={`/plans/${plan.id}/members`}>{t("members.link")}</Link>
       </nav>
       <div className="plan-heading">
         <h1>{plan.title}</h1>

@@ -1,0 +1,101 @@
+// Members: only owners manage them, a plan keeps its last owner, and role changes reach
+// open websockets at once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLOSE_FORBIDDEN } from "../../app/collab/protocol";
+import { connectClient, typeAt, waitFor, whenSynced, type TestClient } from "../helpers/clients";
+import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+const cookies: Record<string, string> = {};
+const clients: TestClient[] = [];
+const USER_IDS = { owner: 1, editor: 2, commenter: 3, viewer: 4, outsider: 5 };
+
+beforeAll(async () => {
+  server = await startServer();
+  for (const role of ["owner", "editor", "commenter", "viewer", "outsider"] as const) {
+    cookies[role] = await signIn(server.url, DEMO[role]);
+  }
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.stop();
+  server.cleanup();
+});
+
+function manage(role: string, form: Record<string, string>) {
+  return fetch(`${server.url}/plans/${DEMO.planId}/members`, {
+    method: "POST",
+    body: new URLSearchParams(form),
+    headers: { cookie: cookies[role]! },
+    redirect: "manual",
+  });
+}
+
+async function health(): Promise<{ collab: Record<string, number> }> {
+  return (await fetch(`${server.url}/healthz`)).json() as Promise<{ collab: Record<string, number> }>;
+}
+
+describe("managing members", () => {
+  it("is refused to editors, commenters and viewers", async () => {
+    for (const role of ["editor", "commenter", "viewer"]) {
+      const response = await manage(role, { intent: "invite", email: DEMO.outsider, role: "editor" });
+      expect(response.status).toBe(403);
+    }
+    expect((await manage("outsider", { intent: "invite", email: DEMO.outsider, role: "owner" })).status).toBe(404);
+  });
+
+  it("never removes or demotes the last owner", async () => {
+    const demote = await manage("owner", { intent: "changeRole", userId: String(USER_IDS.owner), role: "editor" });
+    expect(demote.status).toBe(422);
+    expect(await demote.text()).toContain("A plan must keep at least one owner.");
+    expect((await manage("owner", { intent: "remove", userId: String(USER_IDS.owner) })).status).toBe(422);
+    expect((await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).status).toBe(200);
+  });
+
+  it("lets an owner add an existing account, which can then open the plan", async () => {
+    expect((await fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.outsider! } })).status).toBe(404);
+    expect((await manage("owner", { intent: "invite", email: DEMO.outsider, role: "commenter" })).status).toBe(200);
+    const page = await fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.outsider! } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Comment only");
+    expect((await manage("owner", { intent: "invite", email: "nobody@example.org", role: "viewer" })).status).toBe(422);
+  });
+});
+
+describe("role changes on open websockets", () => {
+  it("an editor demoted to viewer can no longer write, without reconnecting", async () => {
+    const editor = connectClient(server.wsUrl, DEMO.planId, cookies.editor!);
+    const owner = connectClient(server.wsUrl, DEMO.planId, cookies.owner!);
+    clients.push(editor, owner);
+    await Promise.all([whenSynced(editor), whenSynced(owner)]);
+    typeAt(editor.doc, "before-demotion ");
+    await waitFor(() => owner.text().includes("before-demotion"), "the editor's edit");
+    const socket = editor.provider.ws;
+
+    expect((await manage("owner", { intent: "changeRole", userId: String(USER_IDS.editor), role: "viewer" })).status).toBe(200);
+    const dropsBefore = (await health()).collab.droppedReadOnlyUpdates!;
+    typeAt(editor.doc, "after-demotion ");
+    await expect.poll(async () => (await health()).collab.droppedReadOnlyUpdates).toBeGreaterThan(dropsBefore);
+    expect(owner.text()).not.toContain("after-demotion");
+    expect(editor.provider.ws).toBe(socket);
+
+    // Promoted again, a fresh page (the refused one holds an edit the server never took).
+    expect((await manage("owner", { intent: "changeRole", userId: String(USER_IDS.editor), role: "editor" })).status).toBe(200);
+    const reloaded = connectClient(server.wsUrl, DEMO.planId, cookies.editor!);
+    clients.push(reloaded);
+    await whenSynced(reloaded);
+    typeAt(reloaded.doc, "after-promotion ");
+    await waitFor(() => owner.text().includes("after-promotion"), "the editor writing again");
+  });
+
+  it("a removed member's socket is closed", async () => {
+    const viewer = connectClient(server.wsUrl, DEMO.planId, cookies.viewer!);
+    clients.push(viewer);
+    await whenSynced(viewer);
+    let closeCode = 0;
+    viewer.provider.on("connection-close", (event) => void (closeCode = event?.code ?? 0));
+    expect((await manage("owner", { intent: "remove", userId: String(USER_IDS.viewer) })).status).toBe(200);
+    await waitFor(() => closeCode === CLOSE_FORBIDDEN, "the socket to close");
+  });
+});
