@@ -1,5 +1,8 @@
 // The demo plan's opening text, drawn from the brief in shared/seed/webinar-brief.txt.
+// It starts from the SSE template: the same section ids, titles and guidance.
 import type { JSONContent } from "@tiptap/core";
+import { actionMatrixJSON } from "../app/editor/action-matrix";
+import { planTemplate } from "../app/editor/templates";
 
 const text = (value: string, marks?: JSONContent["marks"]): JSONContent => ({ type: "text", text: value, ...(marks ? { marks } : {}) });
 const paragraph = (...content: JSONContent[]): JSONContent => ({ type: "paragraph", content });
@@ -13,27 +16,6 @@ const bullets = (...items: string[]): JSONContent => ({
   type: "bulletList",
   content: items.map((item) => ({ type: "listItem", content: [paragraph(text(item))] })),
 });
-const cell = (type: "tableHeader" | "tableCell", value: string): JSONContent => ({
-  type,
-  content: [value ? paragraph(text(value)) : { type: "paragraph" }],
-});
-const row = (type: "tableHeader" | "tableCell", values: string[]): JSONContent => ({
-  type: "tableRow",
-  content: values.map((value) => cell(type, value)),
-});
-
-export const ACTION_MATRIX_COLUMNS = [
-  "Programme",
-  "Activity",
-  "Output",
-  "Indicator",
-  "Baseline",
-  "Target",
-  "Timeline",
-  "Responsible institution",
-  "Supporting institutions",
-];
-
 export const DEMO_PLAN_ID = "demo-sse";
 export const DEMO_PLAN_TITLE = "National Entrepreneurship Action Plan — Social and Solidarity Economy";
 export const DEMO_PLAN_DESCRIPTION =
@@ -107,34 +89,43 @@ export const demoPlanContent: JSONContent = {
       "s-actions",
       "6. Action matrix",
       paragraph(text("The actions the plan commits to, with who leads each and how progress is measured.")),
-      {
-        type: "table",
-        content: [
-          row("tableHeader", ACTION_MATRIX_COLUMNS),
-          row("tableCell", [
-            "SSE awareness",
-            "National webinar on SSE and the entrepreneurship programme",
-            "Webinar held; proceedings published",
-            "Participants from ministries and partners",
-            "0",
-            "150 participants",
-            "2026 Q1",
-            "Bappenas",
-            "ILO; Bina Swadaya",
-          ]),
-          row("tableCell", [
-            "Policy alignment",
-            "Review cooperative regulation against ILO R193",
-            "Gap analysis report",
-            "Report endorsed",
-            "None",
-            "1 report",
-            "2026 Q2",
-            "Ministry of Cooperatives and SMEs",
-            "ILO",
-          ]),
+      actionMatrixJSON([
+        [
+          "SSE awareness",
+          "National webinar on SSE and the entrepreneurship programme",
+          "Webinar held; proceedings published",
+          "Participants from ministries and partners",
+          "0",
+          "150 participants",
+          "2026 Q1",
+          "Bappenas",
+          "ILO; Bina Swadaya",
         ],
-      },
+        [
+          "Policy alignment",
+          "Review cooperative regulation against ILO R193",
+          "Gap analysis report",
+          "Report endorsed by the working group",
+          "None",
+          "1 report",
+          "2026 Q2",
+          "Ministry of Cooperatives and SMEs",
+          "ILO",
+        ],
+        [
+          "Regional learning",
+          "Study exchange with the Korea Social Enterprise Promotion Agency",
+          "Exchange report with recommendations",
+          "Recommendations adopted in the action plan",
+          "0",
+          "5 recommendations",
+          "2026 Q3",
+          "Bappenas",
+          "KoSEA; ASEAN SSE Council",
+        ],
+      ]),
     ),
   ],
 };
+
+export const demoPlanGuidance = planTemplate("sse")!.guidance;

@@ -2,7 +2,7 @@
 // only in this seed (the README lists them); a real deployment creates its own.
 import { addMember, createPlan } from "../app/models/plan.server";
 import { createOrganisation, createUser, getUserByEmail } from "../app/models/user.server";
-import { DEMO_PLAN_DESCRIPTION, DEMO_PLAN_ID, DEMO_PLAN_TITLE, demoPlanContent } from "./demo-plan";
+import { DEMO_PLAN_DESCRIPTION, DEMO_PLAN_ID, DEMO_PLAN_TITLE, demoPlanContent, demoPlanGuidance } from "./demo-plan";
 import type { Role } from "../app/models/roles";
 
 export const DEMO_PASSWORD = "gotong-demo";
@@ -49,6 +49,7 @@ export async function seedDemo(): Promise<boolean> {
     description: DEMO_PLAN_DESCRIPTION,
     ownerId,
     content: demoPlanContent,
+    guidance: demoPlanGuidance,
   });
   for (const account of DEMO_ACCOUNTS.slice(1)) {
     if (account.role) await addMember(DEMO_PLAN_ID, userIds.get(account.email)!, account.role);

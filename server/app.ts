@@ -87,6 +87,7 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
           onlineUsers: (planId: string) => hub.onlineUsers(planId),
           notifyPlanChanged: (planId: string) => hub.notifyPlanChanged(planId),
           refreshMember: (planId: string, userId: number) => hub.refreshMember(planId, userId),
+          documentState: (planId: string) => hub.documentState(planId),
         },
       }),
     }),

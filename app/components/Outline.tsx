@@ -115,6 +115,12 @@ export function Outline(props: OutlineProps) {
                 {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
                 {details?.dueDate ? <span className="muted">· {t("section.due", { date: details.dueDate })}</span> : null}
               </div>
+              {details?.guidance && canEdit ? (
+                <details className="section-guidance">
+                  <summary>{t("section.guidance")}</summary>
+                  <p>{details.guidance}</p>
+                </details>
+              ) : null}
               {details && canEdit ? <DetailsForm {...props} section={details} /> : null}
             </li>
           );

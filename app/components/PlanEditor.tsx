@@ -7,7 +7,17 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
+import {
+  ACTION_COLUMNS,
+  addActionRow,
+  insertActionMatrix,
+  isInActionMatrix,
+  moveActionRow,
+  removeActionRow,
+  type ActionColumn,
+} from "../editor/action-matrix";
 import { isSafeLinkUrl, planExtensions } from "../editor/extensions";
+import { ActionsByInstitution } from "./ActionsByInstitution";
 import { Outline } from "./Outline";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
 
@@ -25,10 +35,14 @@ export function PlanEditor({
   details: PlanDetails;
 }) {
   const { t } = useTranslation();
+  const actionColumnLabels = Object.fromEntries(ACTION_COLUMNS.map((column) => [column, t(`actions.columns.${column}`)])) as Record<
+    ActionColumn,
+    string
+  >;
   const editor = useEditor(
     {
       extensions: [
-        ...planExtensions(),
+        ...planExtensions({ actionColumnLabels }),
         Collaboration.configure({ document: doc }),
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
       ],
@@ -52,9 +66,12 @@ export function PlanEditor({
       <aside className="plan-sidebar">
         <Outline editor={editor} canEdit={canEdit} {...details} />
       </aside>
-      <div className="editor-frame">
-        {canEdit ? <Toolbar editor={editor} /> : null}
-        <EditorContent editor={editor} />
+      <div>
+        <div className="editor-frame">
+          {canEdit ? <Toolbar editor={editor} /> : null}
+          <EditorContent editor={editor} />
+        </div>
+        <ActionsByInstitution editor={editor} planId={details.planId} />
       </div>
     </div>
   );
@@ -73,6 +90,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       isOrderedList: e.isActive("orderedList"),
       isLink: e.isActive("link"),
       isInTable: e.isActive("table"),
+      isInActionMatrix: isInActionMatrix(e),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
     }),
@@ -118,7 +136,14 @@ function Toolbar({ editor }: { editor: Editor }) {
       {button(t("toolbar.bulletList"), state.isBulletList, () => editor.chain().focus().toggleBulletList().run())}
       {button(t("toolbar.orderedList"), state.isOrderedList, () => editor.chain().focus().toggleOrderedList().run())}
       <span className="tool-separator" />
-      {state.isInTable ? (
+      {state.isInActionMatrix ? (
+        <>
+          {button(t("toolbar.addActionRow"), false, () => addActionRow(editor))}
+          {button(t("toolbar.removeActionRow"), false, () => removeActionRow(editor))}
+          {button(t("toolbar.moveRowUp"), false, () => moveActionRow(editor, -1))}
+          {button(t("toolbar.moveRowDown"), false, () => moveActionRow(editor, 1))}
+        </>
+      ) : state.isInTable ? (
         <>
           {button(t("toolbar.addRow"), false, () => editor.chain().focus().addRowAfter().run())}
           {button(t("toolbar.deleteRow"), false, () => editor.chain().focus().deleteRow().run())}
@@ -127,9 +152,12 @@ function Toolbar({ editor }: { editor: Editor }) {
           {button(t("toolbar.deleteTable"), false, () => editor.chain().focus().deleteTable().run())}
         </>
       ) : (
-        button(t("toolbar.insertTable"), false, () =>
-          editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
-        )
+        <>
+          {button(t("toolbar.insertTable"), false, () =>
+            editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+          )}
+          {button(t("toolbar.insertActionMatrix"), false, () => insertActionMatrix(editor))}
+        </>
       )}
       <span className="tool-separator" />
       {button(t("toolbar.undo"), false, () => editor.chain().focus().undo().run(), !state.canUndo)}

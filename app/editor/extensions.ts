@@ -3,6 +3,7 @@
 import type { AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
+import { ActionCell, ActionMatrix, ActionRow, type ActionMatrixOptions } from "./action-matrix";
 import { PlanDocument, Section, SectionIds } from "./section";
 
 /** Only these link targets are kept; javascript:, data: and the rest are refused. */
@@ -10,7 +11,7 @@ export function isSafeLinkUrl(url: string): boolean {
   return /^(https?:\/\/|mailto:)/i.test(url.trim());
 }
 
-export function planExtensions(): AnyExtension[] {
+export function planExtensions(options: { actionColumnLabels?: ActionMatrixOptions["columnLabels"] } = {}): AnyExtension[] {
   return [
     StarterKit.configure({
       document: false,
@@ -31,5 +32,8 @@ export function planExtensions(): AnyExtension[] {
     Section,
     SectionIds,
     TableKit.configure({ table: { resizable: false } }),
+    options.actionColumnLabels ? ActionMatrix.configure({ columnLabels: options.actionColumnLabels }) : ActionMatrix,
+    ActionRow,
+    ActionCell,
   ];
 }

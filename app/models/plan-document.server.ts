@@ -162,3 +162,11 @@ function toBytes(value: Uint8Array): Uint8Array {
   // sqlite3 hands back Buffers; Yjs wants plain Uint8Arrays.
   return value instanceof Buffer ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : value;
 }
+
+/** The plan's document: the live one when the plan is open (`liveState`), else as stored. */
+export async function loadPlanDoc(planId: string, liveState: Uint8Array | null): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  const updates = liveState ? [liveState] : await loadPlanUpdates(planId);
+  if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+  return doc;
+}

@@ -3,7 +3,7 @@ import type { JSONContent } from "@tiptap/core";
 import { getDb } from "../../db";
 import * as Y from "yjs";
 import { planUpdateFromJSON, sectionOutline } from "../editor/document.server";
-import { syncSectionIndex } from "./section.server";
+import { setSectionGuidance, syncSectionIndex } from "./section.server";
 import { newSectionId } from "../editor/section";
 import type { Role } from "./roles";
 
@@ -48,6 +48,8 @@ export async function createPlan(input: {
   description: string;
   ownerId: number;
   content?: JSONContent;
+  /** Guidance for drafters, by section id. */
+  guidance?: Record<string, string>;
   id?: string;
 }): Promise<string> {
   const planId = input.id ?? newPlanId();
@@ -80,6 +82,7 @@ export async function createPlan(input: {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, initialUpdate);
   await syncSectionIndex(planId, sectionOutline(doc));
+  if (input.guidance) await setSectionGuidance(planId, input.guidance);
   return planId;
 }
 

@@ -4,8 +4,11 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Avatar } from "../components/Avatar";
 import { RelativeTime } from "../components/RelativeTime";
+import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
 import { createPlan, listPlansForUser } from "../models/plan.server";
+import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
+import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { log } from "../utils/log.server";
 
 export const meta: MetaFunction = () => [{ title: "Gotong" }];
@@ -16,15 +19,21 @@ const DESCRIPTION_MAX = 1000;
 const NewPlanForm = z.object({
   title: z.string().trim().min(1, "plans.titleRequired").max(TITLE_MAX, "plans.titleTooLong"),
   description: z.string().trim().max(DESCRIPTION_MAX, "plans.descriptionTooLong").default(""),
+  template: z.enum(TEMPLATE_IDS).default("blank"),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const plans = await listPlansForUser(user.id);
+  const [progress, assigned] = await Promise.all([sectionProgress(plans.map((p) => p.id)), sectionsAssignedTo(user.id)]);
   const withPresence = await Promise.all(
-    plans.map(async (plan) => ({ ...plan, online: await context.collab.onlineUsers(plan.id) })),
+    plans.map(async (plan) => ({
+      ...plan,
+      online: await context.collab.onlineUsers(plan.id),
+      progress: progress.get(plan.id) ?? { draft: 0, in_review: 0, approved: 0 },
+    })),
   );
-  return { plans: withPresence, now: Date.now() };
+  return { plans: withPresence, assigned, now: Date.now() };
 }
 
 type FieldErrors = { title?: "plans.titleRequired" | "plans.titleTooLong"; description?: "plans.descriptionTooLong" };
@@ -36,14 +45,16 @@ export async function action({ request }: ActionFunctionArgs) {
     const issues = parsed.error.flatten().fieldErrors;
     return data({ fieldErrors: { title: issues.title?.[0], description: issues.description?.[0] } as FieldErrors }, { status: 400 });
   }
-  const planId = await createPlan({ ...parsed.data, ownerId: user.id });
+  const { title, description, template } = parsed.data;
+  const start = planTemplate(template);
+  const planId = await createPlan({ title, description, ownerId: user.id, content: start?.content, guidance: start?.guidance });
   log.info("plan created", { plan: planId, user: user.id });
   return redirect(`/plans/${planId}`);
 }
 
 export default function MyPlans() {
   const { t } = useTranslation();
-  const { plans, now } = useLoaderData<typeof loader>();
+  const { plans, assigned, now } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const isCreating = useNavigation().formAction === "/plans?index";
   const errors = actionData?.fieldErrors;
@@ -62,6 +73,7 @@ export default function MyPlans() {
               <span className={`role-badge role-${plan.role}`}>{t(`roles.${plan.role}`)}</span>
               <span>{t("plans.lastEdited")} <RelativeTime time={plan.lastEditedAt} now={now} /></span>
             </p>
+            <Progress progress={plan.progress} />
             <div className="online" aria-label={t("plans.onlineNow")}>
               {plan.online.length === 0 ? (
                 <span className="muted">{t("plans.nobodyOnline")}</span>
@@ -78,6 +90,20 @@ export default function MyPlans() {
         ))}
       </ul>
 
+      <section className="assigned" aria-labelledby="assigned-heading">
+        <h2 id="assigned-heading">{t("plans.assignedToMe")}</h2>
+        {assigned.length === 0 ? <p className="muted">{t("plans.nothingAssigned")}</p> : null}
+        <ul>
+          {assigned.map((section) => (
+            <li key={`${section.planId}-${section.sectionId}`}>
+              <Link to={`/plans/${section.planId}`}>{section.title}</Link> <span className="muted">· {section.planTitle}</span>{" "}
+              <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
+              {section.dueDate ? <span className="muted"> · {section.dueDate}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
       <section className="new-plan" aria-labelledby="new-plan-heading">
         <h2 id="new-plan-heading">{t("plans.newPlan")}</h2>
         <Form method="post" className="stack" noValidate>
@@ -91,11 +117,39 @@ export default function MyPlans() {
             <textarea name="description" rows={2} maxLength={DESCRIPTION_MAX} />
           </label>
           {errors?.description ? <p className="field-error">{t(errors.description, { max: DESCRIPTION_MAX })}</p> : null}
+          <label>
+            {t("plans.template")}
+            <select name="template" defaultValue="sse">
+              <option value="sse">{t("plans.templateSse")}</option>
+              <option value="blank">{t("plans.templateBlank")}</option>
+            </select>
+          </label>
           <button type="submit" className="primary" disabled={isCreating}>
             {isCreating ? t("plans.creating") : t("plans.create")}
           </button>
         </Form>
       </section>
+    </div>
+  );
+}
+
+function Progress({ progress }: { progress: { draft: number; in_review: number; approved: number } }) {
+  const { t } = useTranslation();
+  const total = progress.draft + progress.in_review + progress.approved;
+  if (total === 0) return null;
+  const width = (count: number) => `${(100 * count) / total}%`;
+  return (
+    <div className="progress">
+      <div
+        className="progress-bar"
+        role="img"
+        aria-label={t("plans.progressLabel", { draft: progress.draft, inReview: progress.in_review, approved: progress.approved })}
+      >
+        <span className="status-approved" style={{ width: width(progress.approved) }} />
+        <span className="status-in_review" style={{ width: width(progress.in_review) }} />
+        <span className="status-draft" style={{ width: width(progress.draft) }} />
+      </div>
+      <span className="muted">{t("plans.progress", { approved: progress.approved, total })}</span>
     </div>
   );
 }

@@ -16,6 +16,8 @@ declare module "@remix-run/node" {
       onlineUsers(planId: string): Promise<PresenceSummary[]>;
       /** Every open page of the plan reloads its details. */
       notifyPlanChanged(planId: string): void;
+      /** The live document's state when the plan is open in this process, else null. */
+      documentState(planId: string): Promise<Uint8Array | null>;
       /** Applies a changed role or membership to the user's open sockets at once. */
       refreshMember(planId: string, userId: number): Promise<void>;
     };

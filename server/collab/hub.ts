@@ -4,6 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import * as Y from "yjs";
 import { compactPlan, countUncompactedUpdates } from "../../app/models/plan-document.server";
 import { getMemberRole } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
@@ -155,6 +156,11 @@ export class CollabHub {
   notifyPlanChanged(planId: string): void {
     const open = this.plans.get(planId);
     void open?.loaded.then((plan) => plan.broadcast(encodePlanChanged())).catch(() => undefined);
+  }
+
+  async documentState(planId: string): Promise<Uint8Array | null> {
+    const plan = await this.plans.get(planId)?.loaded.catch(() => undefined);
+    return plan ? Y.encodeStateAsUpdate(plan.doc) : null;
   }
 
   async onlineUsers(planId: string): Promise<{ id: number; name: string; color: string }[]> {

@@ -1,0 +1,30 @@
+// All action matrices of a plan as CSV: one row per action, with its section.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import { ACTION_COLUMN_LABELS_EN, ACTION_COLUMNS, readActionRows } from "../editor/action-matrix";
+import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import { requirePlanPermission } from "../models/permissions.server";
+import { loadPlanDoc } from "../models/plan-document.server";
+import { isPlanId } from "../models/plan.server";
+import { toCsv } from "../utils/csv";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const planId = params.planId ?? "";
+  if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
+  const { plan } = await requirePlanPermission(request, planId, "plan.view");
+  const doc = await loadPlanDoc(planId, await context.collab.documentState(planId));
+  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+  const rows = readActionRows(root);
+  const csv = toCsv([
+    ["Section ID", "Section", ...ACTION_COLUMNS.map((column) => ACTION_COLUMN_LABELS_EN[column])],
+    ...rows.map((row) => [row.sectionId, row.sectionTitle, ...ACTION_COLUMNS.map((column) => row.cells[column])]),
+  ]);
+  const filename = `${plan.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "plan"} - actions.csv`;
+  return new Response(csv, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="actions.csv"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
