@@ -1,0 +1,79 @@
+// An editor adds a section and fills an action matrix row; another person's browser sees
+// the section in its outline and the action under its institution, live.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { DEMO, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let editor: Page;
+let owner: Page;
+const PLAN_PATH = `/plans/${DEMO.planId}`;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  editor = await signedInPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }), server.url, DEMO.editor, PLAN_PATH);
+  owner = await signedInPage(await browser.newContext({ viewport: { width: 1400, height: 900 } }), server.url, DEMO.owner, PLAN_PATH);
+  await Promise.all([editor.waitForSelector(".ProseMirror"), owner.waitForSelector(".ProseMirror")]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+it("an added section with a filled matrix row appears in the other browser's outline and actions", async () => {
+  await editor.getByRole("button", { name: "Add section" }).click();
+  await editor.keyboard.type(": pilot provinces");
+  await editor.keyboard.press("Enter");
+  await editor.getByRole("button", { name: "Insert action matrix" }).click();
+
+  const newSection = editor.locator(".ProseMirror section").last();
+  await newSection.locator("table.action-matrix td").first().click();
+  await editor.keyboard.type("Village SSE hubs");
+  await editor.keyboard.press("Tab");
+  await editor.keyboard.type("Set up SSE hubs in two provinces");
+  for (let i = 0; i < 6; i++) await editor.keyboard.press("Tab");
+  await editor.keyboard.type("Bappenas Pilot Office");
+
+  const outlineItem = owner.locator(".outline-item", { hasText: "New section: pilot provinces" });
+  await outlineItem.waitFor();
+  const actions = owner.getByTestId("actions-by-institution");
+  const group = actions.locator(".institution-group", { has: owner.locator("h3", { hasText: "Bappenas Pilot Office" }) });
+  await group.waitFor();
+  expect(await group.locator("tbody tr").count()).toBe(1);
+  expect(await group.locator("tbody tr td").nth(0).textContent()).toBe("New section: pilot provinces");
+  expect(await group.locator("tbody tr td").nth(1).textContent()).toBe("Set up SSE hubs in two provinces");
+});
+
+it("moving a section down in one browser moves it in the other", async () => {
+  const titles = (page: Page) => page.locator(".outline-title").allTextContents();
+  const before = await titles(owner);
+  await editor.getByRole("button", { name: `Move “${before[0]}” down` }).click();
+  await owner.waitForFunction(
+    (first) => document.querySelectorAll(".outline-title")[1]?.textContent === first,
+    before[0],
+  );
+  expect((await titles(owner)).slice(0, 2)).toEqual([before[1], before[0]]);
+});
+
+it("a status change made by the owner shows in the editor's outline without reloading", async () => {
+  const item = owner.locator(".outline-item").filter({ hasText: "3. Regulatory aspects" });
+  await item.locator("summary", { hasText: "Details" }).click();
+  await item.getByLabel("Status").selectOption("in_review");
+  await item.getByRole("button", { name: "Save details" }).click();
+  await editor
+    .locator(".outline-item")
+    .filter({ hasText: "3. Regulatory aspects" })
+    .getByTestId("section-status")
+    .filter({ hasText: "In review" })
+    .waitFor();
+});
+
+it("no script errors", () => {
+  expect(pageErrors(editor)).toEqual([]);
+  expect(pageErrors(owner)).toEqual([]);
+});
