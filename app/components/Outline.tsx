@@ -4,7 +4,7 @@ import type { Editor } from "@tiptap/react";
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { addSection, moveSection, readOutline, removeSection, type OutlineEntry } from "../editor/section-commands";
+import { addSection, moveSection, readOutline, removeSection, selectSectionTitle, type OutlineEntry } from "../editor/section-commands";
 import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
 
 export interface SectionDetailsView {
@@ -37,15 +37,17 @@ export const STATUS_LABEL_KEYS = {
 function useLiveOutline(editor: Editor): OutlineEntry[] {
   const [outline, setOutline] = useState<OutlineEntry[]>(() => readOutline(editor));
   useEffect(() => {
-    let frame = 0;
+    // A timer, not requestAnimationFrame: browsers pause frames in background windows, and
+    // the outline must be current when the window comes back.
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => setOutline(readOutline(editor)));
+      clearTimeout(timer);
+      timer = setTimeout(() => setOutline(readOutline(editor)), 50);
     };
     editor.on("update", update);
     update();
     return () => {
-      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       editor.off("update", update);
     };
   }, [editor]);
@@ -81,6 +83,9 @@ export function Outline(props: OutlineProps) {
                 </button>
                 {canEdit ? (
                   <span className="outline-actions">
+                    <button type="button" className="icon-button" aria-label={t("outline.rename", { title })} onClick={() => selectSectionTitle(editor, entry.id)}>
+                      ✎
+                    </button>
                     <button type="button" className="icon-button" aria-label={t("outline.moveUp", { title })} disabled={index === 0} onClick={() => moveSection(editor, entry.id, -1)}>
                       ↑
                     </button>

@@ -26,6 +26,7 @@ export function addSection(editor: Editor, afterId: string | null, title: string
   const after = outline.find((entry) => entry.id === afterId) ?? outline[outline.length - 1];
   const insertAt = after ? after.pos + editor.state.doc.child(outline.indexOf(after)).nodeSize : editor.state.doc.content.size;
   const id = newSectionId();
+  editor.view.focus();
   editor
     .chain()
     .insertContentAt(insertAt, {
@@ -38,7 +39,6 @@ export function addSection(editor: Editor, afterId: string | null, title: string
     })
     .setTextSelection(insertAt + 2 + title.length)
     .scrollIntoView()
-    .focus()
     .run();
   return id;
 }
@@ -69,4 +69,16 @@ export function removeSection(editor: Editor, id: string): boolean {
   const from = outline[index]!.pos;
   editor.view.dispatch(editor.state.tr.delete(from, from + editor.state.doc.child(index).nodeSize));
   return true;
+}
+
+/** Selects a section's heading text, so typing renames it. */
+export function selectSectionTitle(editor: Editor, id: string): boolean {
+  const entry = readOutline(editor).find((e) => e.id === id);
+  if (!entry) return false;
+  const heading = editor.state.doc.nodeAt(entry.pos + 1);
+  if (!heading) return false;
+  const start = entry.pos + 2;
+  // Focus now: Tiptap's focus() waits a frame, and the first keys typed would be lost.
+  editor.view.focus();
+  return editor.chain().setTextSelection({ from: start, to: start + heading.content.size }).scrollIntoView().run();
 }

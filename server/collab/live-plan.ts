@@ -6,7 +6,7 @@ import { sectionOutline } from "../../app/editor/document.server";
 import { loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
-import { encodeAwarenessMessage, encodeUpdateMessage } from "./messages";
+import { encodeAwarenessMessage, encodePlanChanged, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
 import type { UpdateStore } from "./update-store";
 
@@ -20,6 +20,8 @@ export class LivePlan {
   /** Yjs client id → account id, from the server's own records. */
   private readonly clientOwners: Map<number, number>;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
+  /** Section ids as last written to SQLite, to tell pages when the set changes. */
+  private indexedSectionIds = "";
 
   private constructor(
     readonly planId: string,
@@ -40,7 +42,11 @@ export class LivePlan {
     if (updates.length > 0) {
       Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), LOAD_ORIGIN);
     }
-    return new LivePlan(planId, doc, clientOwners, store);
+    const plan = new LivePlan(planId, doc, clientOwners, store);
+    plan.indexedSectionIds = sectionOutline(doc)
+      .map((section) => section.id)
+      .join(" ");
+    return plan;
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
@@ -74,7 +80,12 @@ export class LivePlan {
     clearTimeout(this.sectionIndexTimer);
     this.sectionIndexTimer = undefined;
     try {
-      await syncSectionIndex(this.planId, sectionOutline(this.doc));
+      const outline = sectionOutline(this.doc);
+      await syncSectionIndex(this.planId, outline);
+      const ids = outline.map((section) => section.id).join(" ");
+      // A section was added or removed: open pages reload its details (status, lead…).
+      if (this.indexedSectionIds && ids !== this.indexedSectionIds) this.broadcast(encodePlanChanged());
+      this.indexedSectionIds = ids;
     } catch (error) {
       log.error("section index update failed", { plan: this.planId, ...errorFields(error) });
     }

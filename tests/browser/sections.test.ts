@@ -73,6 +73,19 @@ it("a status change made by the owner shows in the editor's outline without relo
     .waitFor();
 });
 
+it("renaming from the outline selects the heading so typing replaces it", async () => {
+  const first = (await owner.locator(".outline-title").allTextContents())[0]!;
+  await editor.getByRole("button", { name: `Rename “${first}”` }).click({ timeout: 5000 });
+  await editor.keyboard.type("Renamed section");
+  await owner.locator(".outline-title", { hasText: "Renamed section" }).waitFor({ timeout: 5000 });
+  expect(await owner.locator(".outline-title").allTextContents()).not.toContain(first);
+});
+
+it("a section added in one browser gets its details form in the other without reloading", async () => {
+  const item = owner.locator(".outline-item", { hasText: "New section: pilot provinces" });
+  await item.locator("summary", { hasText: "Details" }).waitFor();
+});
+
 it("no script errors", () => {
   expect(pageErrors(editor)).toEqual([]);
   expect(pageErrors(owner)).toEqual([]);

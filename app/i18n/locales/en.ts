@@ -111,6 +111,7 @@ const en = {
     title: "Sections",
     addSection: "Add section",
     newSectionTitle: "New section",
+    rename: "Rename “{{title}}”",
     moveUp: "Move “{{title}}” up",
     moveDown: "Move “{{title}}” down",
     remove: "Remove “{{title}}”",

@@ -113,6 +113,7 @@ const id: Messages = {
     title: "Bagian",
     addSection: "Tambah bagian",
     newSectionTitle: "Bagian baru",
+    rename: "Ganti nama “{{title}}”",
     moveUp: "Pindahkan “{{title}}” ke atas",
     moveDown: "Pindahkan “{{title}}” ke bawah",
     remove: "Hapus “{{title}}”",
