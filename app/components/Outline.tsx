@@ -6,17 +6,9 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { addSection, moveSection, readOutline, removeSection, selectSectionTitle, type OutlineEntry } from "../editor/section-commands";
 import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
+import type { SectionDetails } from "../models/section.server";
 
-export interface SectionDetailsView {
-  id: string;
-  status: SectionStatus;
-  leadOrganisationId: number | null;
-  leadOrganisationName: string | null;
-  assigneeUserId: number | null;
-  assigneeName: string | null;
-  dueDate: string | null;
-  guidance: string;
-}
+export type SectionDetailsView = SectionDetails;
 
 export interface OutlineProps {
   editor: Editor;

@@ -4,6 +4,7 @@
 import { Node, mergeAttributes, type Editor } from "@tiptap/core";
 import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { TextSelection } from "@tiptap/pm/state";
+import en from "../i18n/locales/en";
 
 export const ACTION_COLUMNS = [
   "programme",
@@ -18,17 +19,8 @@ export const ACTION_COLUMNS = [
 ] as const;
 export type ActionColumn = (typeof ACTION_COLUMNS)[number];
 
-export const ACTION_COLUMN_LABELS_EN: Record<ActionColumn, string> = {
-  programme: "Programme",
-  activity: "Activity",
-  output: "Output",
-  indicator: "Indicator",
-  baseline: "Baseline",
-  target: "Target",
-  timeline: "Timeline",
-  responsible: "Responsible institution",
-  supporting: "Supporting institutions",
-};
+/** English column names, for the server (CSV, exports); the browser passes translated ones. */
+export const ACTION_COLUMN_LABELS_EN: Record<ActionColumn, string> = en.actions.columns;
 
 export interface ActionMatrixOptions {
   /** Header labels, in the interface language (the header is not part of the text). */

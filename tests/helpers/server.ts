@@ -119,6 +119,15 @@ export async function signIn(baseUrl: string, email: string, password = "gotong-
   return setCookie.split(";")[0]!;
 }
 
+export type DemoRole = "owner" | "editor" | "commenter" | "viewer" | "outsider";
+
+/** A Cookie header for each demo account. */
+export async function signInEveryone(baseUrl: string): Promise<Record<DemoRole, string>> {
+  const roles: DemoRole[] = ["owner", "editor", "commenter", "viewer", "outsider"];
+  const cookies = await Promise.all(roles.map((role) => signIn(baseUrl, DEMO[role])));
+  return Object.fromEntries(roles.map((role, i) => [role, cookies[i]!])) as Record<DemoRole, string>;
+}
+
 export const DEMO = {
   planId: "demo-sse",
   owner: "planner@bappenas.example",

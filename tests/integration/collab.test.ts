@@ -13,7 +13,7 @@ import {
   whenSynced,
   type TestClient,
 } from "../helpers/clients";
-import { DEMO, signIn, startServer, storedPlanText, type TestServer } from "../helpers/server";
+import { DEMO, signInEveryone, startServer, storedPlanText, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -31,9 +31,7 @@ async function health(): Promise<{ collab: Record<string, number> }> {
 
 beforeAll(async () => {
   server = await startServer();
-  for (const role of ["owner", "editor", "commenter", "viewer", "outsider"] as const) {
-    cookies[role] = await signIn(server.url, DEMO[role]);
-  }
+  Object.assign(cookies, await signInEveryone(server.url));
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_FORBIDDEN } from "../../app/collab/protocol";
 import { connectClient, typeAt, waitFor, whenSynced, type TestClient } from "../helpers/clients";
-import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
+import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -12,9 +12,7 @@ const USER_IDS = { owner: 1, editor: 2, commenter: 3, viewer: 4, outsider: 5 };
 
 beforeAll(async () => {
   server = await startServer();
-  for (const role of ["owner", "editor", "commenter", "viewer", "outsider"] as const) {
-    cookies[role] = await signIn(server.url, DEMO[role]);
-  }
+  Object.assign(cookies, await signInEveryone(server.url));
 });
 
 afterAll(async () => {

@@ -1,14 +1,14 @@
 // The plan's structure through the real server: the CSV of all matrices, the SSE template,
 // and the dashboard's progress and assignments.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
+import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startServer();
-  for (const role of ["owner", "editor", "viewer", "outsider"] as const) cookies[role] = await signIn(server.url, DEMO[role]);
+  Object.assign(cookies, await signInEveryone(server.url));
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { MESSAGE_PLAN_CHANGED } from "../../app/collab/protocol";
 import { readSections, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import { openDatabase } from "../../db";
 import { connectClient, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
-import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
+import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 const cookies: Record<string, string> = {};
@@ -14,9 +14,7 @@ const clients: TestClient[] = [];
 
 beforeAll(async () => {
   server = await startServer();
-  for (const role of ["owner", "editor", "commenter", "viewer", "outsider"] as const) {
-    cookies[role] = await signIn(server.url, DEMO[role]);
-  }
+  Object.assign(cookies, await signInEveryone(server.url));
 });
 
 afterAll(async () => {
