@@ -114,7 +114,7 @@ export async function compactPlan(planId: string): Promise<{ mergedRows: number 
       .orderBy("id")
       .execute();
     if (rows.length === 0) return { mergedRows: 0 };
-    const state = Y.mergeUpdates(rows.map((row) => toBytes(row.update)));
+    const state = mergeManyUpdates(rows.map((row) => toBytes(row.update)));
     const throughId = rows[rows.length - 1]!.id;
     await trx
       .insertInto("plan_documents")
@@ -132,7 +132,7 @@ export async function compactPlan(planId: string): Promise<{ mergedRows: number 
         await trx
           .updateTable("plan_updates")
           .set({
-            update: Y.mergeUpdates(run.map((row) => toBytes(row.update))),
+            update: mergeManyUpdates(run.map((row) => toBytes(row.update))),
             merged_count: run.reduce((sum, row) => sum + row.merged_count, 0),
             created_at: last.created_at,
           })
@@ -158,6 +158,33 @@ export async function compactPlan(planId: string): Promise<{ mergedRows: number 
   });
 }
 
+/** How many updates Y.mergeUpdates is given at once: its cost grows faster than linearly. */
+const MERGE_FAN_IN = 32;
+
+/**
+ * Merges any number of updates into one. Y.mergeUpdates on 100,000 small updates takes
+ * minutes (docs/benchmarks.md, "Long update logs"); merging in a tree of small groups takes a fraction of a second.
+ */
+export function mergeManyUpdates(updates: Uint8Array[]): Uint8Array {
+  if (updates.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
+  while (updates.length > 1) {
+    const merged: Uint8Array[] = [];
+    for (let start = 0; start < updates.length; start += MERGE_FAN_IN) {
+      const group = updates.slice(start, start + MERGE_FAN_IN);
+      merged.push(group.length === 1 ? group[0]! : Y.mergeUpdates(group));
+    }
+    updates = merged;
+  }
+  return updates[0]!;
+}
+
+/** Applies stored updates to a document in one transaction: far quicker than merging first. */
+export function applyStoredUpdates(doc: Y.Doc, updates: Uint8Array[], origin?: unknown): void {
+  doc.transact(() => {
+    for (const update of updates) Y.applyUpdate(doc, update);
+  }, origin);
+}
+
 function toBytes(value: Uint8Array): Uint8Array {
   // sqlite3 hands back Buffers; Yjs wants plain Uint8Arrays.
   return value instanceof Buffer ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : value;
@@ -167,6 +194,6 @@ function toBytes(value: Uint8Array): Uint8Array {
 export async function loadPlanDoc(planId: string, liveState: Uint8Array | null): Promise<Y.Doc> {
   const doc = new Y.Doc();
   const updates = liveState ? [liveState] : await loadPlanUpdates(planId);
-  if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+  applyStoredUpdates(doc, updates);
   return doc;
 }

@@ -3,7 +3,7 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { sectionOutline } from "../../app/editor/document.server";
-import { loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
+import { applyStoredUpdates, loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeUpdateMessage } from "./messages";
@@ -39,9 +39,7 @@ export class LivePlan {
   static async load(planId: string, store: UpdateStore): Promise<LivePlan> {
     const [updates, clientOwners] = await Promise.all([loadPlanUpdates(planId), loadClientBindings(planId)]);
     const doc = new Y.Doc();
-    if (updates.length > 0) {
-      Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), LOAD_ORIGIN);
-    }
+    applyStoredUpdates(doc, updates, LOAD_ORIGIN);
     const plan = new LivePlan(planId, doc, clientOwners, store);
     plan.indexedSectionIds = sectionOutline(doc)
       .map((section) => section.id)

@@ -6,10 +6,12 @@ import { planText, planUpdateFromJSON, PLAN_FRAGMENT } from "../../app/editor/do
 import { recordFailure, recordSuccess, secondsUntilAllowed } from "../../app/models/login-throttle.server";
 import {
   appendUpdates,
+  applyStoredUpdates,
   compactPlan,
   countUncompactedUpdates,
   loadClientBindings,
   loadPlanUpdates,
+  mergeManyUpdates,
 } from "../../app/models/plan-document.server";
 import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser } from "../../app/models/plan.server";
 import { can, roleAtLeast } from "../../app/models/roles";
@@ -235,6 +237,31 @@ describe("the update log", () => {
       { user_id: owner.id, merged_count: 3 },
       { user_id: members.editor!.id, merged_count: 3 },
     ]);
+  });
+
+  it("merges and applies a long log from many authors to the same document as one by one", () => {
+    const doc = new Y.Doc();
+    const log: Uint8Array[] = [];
+    doc.on("update", (update: Uint8Array) => log.push(update));
+    const text = new Y.XmlText();
+    doc.getXmlFragment(PLAN_FRAGMENT).insert(0, [text]);
+    for (let i = 0; i < 3000; i += 1) {
+      doc.clientID = 100 + (i % 7); // seven authors taking turns
+      if (i % 10 === 9) text.delete(i % text.length, 1);
+      else text.insert((i * 13) % (text.length + 1), String.fromCharCode(97 + (i % 26)));
+    }
+    const expected = text.toString();
+    const fromMerge = new Y.Doc();
+    Y.applyUpdate(fromMerge, mergeManyUpdates(log));
+    const fromApply = new Y.Doc();
+    applyStoredUpdates(fromApply, log);
+    // Out of order too: a later update waits for what it builds on, then applies.
+    const fromReversed = new Y.Doc();
+    applyStoredUpdates(fromReversed, [...log].reverse());
+    for (const copy of [fromMerge, fromApply, fromReversed]) {
+      expect((copy.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlText).toString()).toBe(expected);
+      expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(doc));
+    }
   });
 
   it("refuses content outside the schema when a plan is created", () => {
