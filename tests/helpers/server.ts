@@ -15,6 +15,8 @@ export interface TestServer {
   url: string;
   wsUrl: string;
   port: number;
+  /** The running server process's id. */
+  pid: number;
   databasePath: string;
   /** Everything the server logged, one parsed JSON object per line. */
   logs: Record<string, unknown>[];
@@ -93,6 +95,9 @@ export async function startServer(options: { env?: Record<string, string>; datab
     },
     get port() {
       return port;
+    },
+    get pid() {
+      return child?.pid ?? 0;
     },
     databasePath,
     logs,

@@ -1,0 +1,116 @@
+// 6. The app: the plan page of a 100-page plan, served and then edited in Chromium while
+// others type. Only Gotong has pages, so this scenario has no peers.
+import fs from "node:fs";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "../tests/helpers/browser";
+import { prepareGotongDatabase, type History } from "./fixtures";
+import type { LoadPool } from "./load/pool";
+import { startBenchServer, tempDir } from "./servers";
+import { sleep, summarise } from "./stats";
+import type { Row } from "./scenarios";
+
+const round = (value: number) => Number(value.toFixed(1));
+
+export async function appPage(pool: LoadPool, history: History, quick: boolean): Promise<Row[]> {
+  const dir = tempDir();
+  await prepareGotongDatabase(dir, [{ id: "big-plan", history, compact: true }]);
+  const server = await startBenchServer("gotong", dir);
+  let browser: Browser | undefined;
+  try {
+    const url = `${server.httpUrl}/plans/big-plan`;
+    const headers = { cookie: server.cookie! };
+    const ttfb: number[] = [];
+    const full: number[] = [];
+    let pageBytes = 0;
+    for (let i = 0; i < (quick ? 5 : 20); i += 1) {
+      const started = performance.now();
+      const response = await fetch(url, { headers });
+      ttfb.push(performance.now() - started);
+      pageBytes = (await response.arrayBuffer()).byteLength;
+      full.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`plan page answered ${response.status}`);
+    }
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const [name, value] = server.cookie!.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: server.httpUrl }]);
+    const editable: number[] = [];
+    const sections = 100;
+    for (let i = 0; i < (quick ? 2 : 5); i += 1) {
+      const page = await context.newPage();
+      await page.goto(url, { waitUntil: "commit" });
+      // Editable: the editor takes input and shows the whole plan from the server.
+      const at = await page.waitForFunction(
+        (count) => {
+          const editor = document.querySelector('.ProseMirror[contenteditable="true"]');
+          return editor && editor.querySelectorAll("section.plan-section").length >= count ? performance.now() : false;
+        },
+        sections,
+        { timeout: 30_000, polling: "raf" },
+      );
+      editable.push((await at.jsonValue()) as number);
+      if (i < (quick ? 1 : 4)) await page.close();
+    }
+
+    // Keystroke to paint while 20 others type in the same plan.
+    const others = await pool.connect(
+      Array.from({ length: 20 }, (_, i) => ({
+        kind: "gotong" as const,
+        url: server.wsUrl,
+        docName: "big-plan",
+        cookie: server.cookie,
+        typer: { index: i, section: 10 + i * 4, rate: 5, awareness: true },
+      })),
+    );
+    if (others.some((r) => r.error)) throw new Error("the 20 typing users did not all connect");
+    await pool.typing(true);
+    const page = context.pages().at(-1)!;
+    await page.evaluate(() => {
+      const w = window as unknown as { keyLatencies: number[] };
+      w.keyLatencies = [];
+      // From the key event to the first frame painted after it.
+      document.addEventListener(
+        "keydown",
+        (event) => {
+          const start = event.timeStamp;
+          requestAnimationFrame(() => setTimeout(() => w.keyLatencies.push(performance.now() - start), 0));
+        },
+        true,
+      );
+    });
+    await page.locator(".ProseMirror section.plan-section p").nth(3).click();
+    await page.keyboard.press("End");
+    for (let i = 0; i < (quick ? 30 : 100); i += 1) {
+      await page.keyboard.type(String.fromCharCode(97 + (i % 26)));
+      await sleep(60);
+    }
+    await sleep(300);
+    const keyLatencies = await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies);
+    await pool.typing(false);
+    await pool.closeClients();
+    const keys = summarise(keyLatencies);
+    const first = summarise(ttfb);
+    const whole = summarise(full);
+    const ready = summarise(editable);
+    return [
+      {
+        server: "gotong",
+        pages: Math.round(history.textLength / 3000),
+        pageKb: Math.round(pageBytes / 1024),
+        ttfbP50Ms: round(first.p50),
+        ttfbP99Ms: round(first.p99),
+        fullLoadP50Ms: round(whole.p50),
+        editableP50Ms: round(ready.p50),
+        editableMaxMs: round(ready.max),
+        keystrokeToPaintP50Ms: round(keys.p50),
+        keystrokeToPaintP99Ms: round(keys.p99),
+        keystrokes: keys.count,
+      },
+    ];
+  } finally {
+    await browser?.close();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,151 @@
+// What the servers are benchmarked on: plans laid out as the editor's schema lays them out,
+// a long editing history, and each server's storage prepared the way it keeps documents.
+import fs from "node:fs";
+import path from "node:path";
+import type { JSONContent } from "@tiptap/core";
+import sqlite3 from "sqlite3";
+import * as Y from "yjs";
+import { closeDb, getDb, migrateToLatest } from "../db";
+import { seedDemo } from "../db/seed";
+import { planUpdateFromJSON, sectionOutline, PLAN_FRAGMENT } from "../app/editor/document.server";
+import { appendUpdates, compactPlan, type StoredUpdate } from "../app/models/plan-document.server";
+import { addMember, createPlan } from "../app/models/plan.server";
+import { syncSectionIndex } from "../app/models/section.server";
+import { getUserByEmail } from "../app/models/user.server";
+import { DEMO } from "../tests/helpers/server";
+
+const WORDS =
+  "cooperatives social enterprises solidarity economy gotong royong village funds capacity building financing access market regulation ministry partners indicators baseline targets women youth inclusion districts".split(
+    " ",
+  );
+
+function words(count: number, offset: number): string {
+  return Array.from({ length: count }, (_, i) => WORDS[(offset + i * 7) % WORDS.length]).join(" ");
+}
+
+/** A plan of `sections` sections, each a heading and `paragraphs` short paragraphs. */
+export function planContent(sections: number, paragraphs: number): JSONContent {
+  return {
+    type: "doc",
+    content: Array.from({ length: sections }, (_, s) => ({
+      type: "section",
+      attrs: { id: `s-bench-${s}` },
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: `${s + 1}. ${words(4, s)}` }] },
+        ...Array.from({ length: paragraphs }, (_, p) => ({
+          type: "paragraph",
+          content: [{ type: "text", text: words(12, s * 31 + p) + "." }],
+        })),
+      ],
+    })),
+  };
+}
+
+export interface History {
+  /** Every update in the order it was made. */
+  updates: Uint8Array[];
+  /** Which author (0..authors-1) made each update. */
+  authors: Uint16Array;
+  /** The resulting state, encoded. */
+  state: Uint8Array;
+  textLength: number;
+}
+
+/**
+ * A long editing session: `authors` people typing short runs of characters (and now and then
+ * deleting one) all over a plan of `sections` sections, one update per keystroke run.
+ */
+export function buildHistory(options: { updates: number; authors: number; sections: number; paragraphs: number }): History {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, planUpdateFromJSON(planContent(options.sections, options.paragraphs)));
+  const updates: Uint8Array[] = [];
+  const authors = new Uint16Array(options.updates + 1);
+  let author = 0;
+  doc.on("update", (update: Uint8Array) => {
+    authors[updates.length] = author;
+    updates.push(update);
+  });
+  // The skeleton itself, as one author's first update.
+  const skeleton = Y.encodeStateAsUpdate(doc);
+  updates.push(skeleton);
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const fragment = doc.getXmlFragment(PLAN_FRAGMENT);
+  while (updates.length < options.updates) {
+    author = random(options.authors);
+    doc.clientID = 10_000 + author;
+    const section = fragment.get(random(options.sections)) as Y.XmlElement;
+    const paragraph = section.get(1 + random(options.paragraphs)) as Y.XmlElement;
+    const text = paragraph.get(0) as Y.XmlText;
+    if (random(20) === 0 && text.length > 1) text.delete(text.length - 1, 1);
+    else text.insert(text.length, WORDS[random(WORDS.length)]!.slice(0, 2) + " ");
+  }
+  let textLength = 0;
+  for (const section of fragment.toArray() as Y.XmlElement[]) {
+    for (const block of section.toArray() as Y.XmlElement[]) textLength += (block.get(0) as Y.XmlText).length;
+  }
+  return { updates, authors: authors.slice(0, updates.length), state: Y.encodeStateAsUpdate(doc), textLength };
+}
+
+export interface GotongPlanFixture {
+  id: string;
+  content?: JSONContent;
+  /** Stored as Gotong's update log instead of `content`; compacted if asked. */
+  history?: History;
+  compact?: boolean;
+}
+
+/** Gotong's database with the demo accounts and these plans, the editor a member of each. */
+export async function prepareGotongDatabase(dir: string, plans: GotongPlanFixture[]): Promise<void> {
+  process.env.DATABASE_PATH = path.join(dir, "gotong.db");
+  await closeDb();
+  try {
+    await migrateToLatest();
+    await seedDemo();
+    const owner = (await getUserByEmail(DEMO.owner))!;
+    const editor = (await getUserByEmail(DEMO.editor))!;
+    for (const plan of plans) {
+      await createPlan({ id: plan.id, title: `Bench ${plan.id}`, description: "", ownerId: owner.id, content: plan.content });
+      await addMember(plan.id, editor.id, "editor");
+      if (!plan.history) continue;
+      await getDb().deleteFrom("plan_updates").where("plan_id", "=", plan.id).execute();
+      const { updates, authors } = plan.history;
+      const userIds = [owner.id, editor.id];
+      for (let start = 0; start < updates.length; start += 5000) {
+        const batch: StoredUpdate[] = updates.slice(start, start + 5000).map((update, i) => ({
+          planId: plan.id,
+          userId: userIds[authors[start + i]! % 2]!,
+          update,
+          createdAt: Date.now(),
+          newClientIds: [],
+        }));
+        await appendUpdates(batch);
+      }
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, plan.history.state);
+      await syncSectionIndex(plan.id, sectionOutline(doc));
+      if (plan.compact) await compactPlan(plan.id);
+    }
+  } finally {
+    await closeDb();
+  }
+}
+
+/** Hocuspocus's SQLite extension's table, holding these documents as it stores them. */
+export async function prepareHocuspocusDatabase(dir: string, documents: Record<string, Uint8Array>): Promise<void> {
+  const { schema, upsertQuery } = (await import("@hocuspocus/extension-sqlite")) as unknown as {
+    schema: string;
+    upsertQuery: string;
+  };
+  const file = path.join(dir, "hocuspocus.sqlite");
+  fs.rmSync(file, { force: true });
+  const db = new sqlite3.Database(file);
+  const run = (query: string, params: Record<string, unknown> = {}) =>
+    new Promise<void>((resolve, reject) => db.run(query, params, (error) => (error ? reject(error) : resolve())));
+  await run(schema);
+  for (const [name, data] of Object.entries(documents)) await run(upsertQuery, { $name: name, $data: Buffer.from(data) });
+  await new Promise<void>((resolve) => db.close(() => resolve()));
+}

@@ -1,0 +1,172 @@
+// Turns a run into docs/benchmarks.md (tables) and docs/benchmarks.json (everything).
+import fs from "node:fs";
+import type { Row } from "./scenarios";
+import { SERVER_NAMES } from "./servers";
+import type { ServerKind } from "./load/sim-client";
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  rows: Row[];
+}
+
+interface Report {
+  quick: boolean;
+  command: string;
+  startedAt: string;
+  seconds: number;
+  machine: { cores: number; cpu: string; memoryGb: number; node: string; os: string; commit: string; packages: Record<string, string> };
+  results: ScenarioResult[];
+}
+
+interface Layout {
+  what: string;
+  columns: [key: string, label: string][];
+  /** The figure compared with the peers, and whether smaller is better. */
+  ratio?: { key: string; smallerIsBetter: boolean };
+  /** Rows are compared with Gotong's row that has the same value here. */
+  groupBy?: string;
+}
+
+const LAYOUTS: Record<string, Layout> = {
+  "fan-out": {
+    what: "One plan, N users, 10% of them typing 5 single characters a second, each keystroke followed by a cursor (awareness) update. Latency runs from the typer's send to the receipt at every other user. Gotong's typers also ask for the durable \"Saved\" acknowledgement as the editor does; its latency is the last two columns.",
+    columns: [
+      ["users", "users"],
+      ["p50Ms", "p50 ms"],
+      ["p99Ms", "p99 ms"],
+      ["deliveredPercent", "delivered %"],
+      ["serverCpuPercent", "server CPU %"],
+      ["serverPeakRssMb", "server peak RSS MB"],
+      ["loadCpuPercent", "load CPU %"],
+      ["loadThreadBusyPercent", "busiest load thread %"],
+      ["savedAckP50Ms", "Saved ack p50 ms"],
+      ["savedAckP99Ms", "Saved ack p99 ms"],
+    ],
+    ratio: { key: "p99Ms", smallerIsBetter: true },
+    groupBy: "users",
+  },
+  "many-plans": {
+    what: "Many plans open at once, 5 users in each, one typist in every second plan (10% of users) at 5 keystrokes a second with cursor updates.",
+    columns: [
+      ["plans", "plans"],
+      ["p50Ms", "p50 ms"],
+      ["p99Ms", "p99 ms"],
+      ["rssPerOpenPlanKb", "RSS per open plan KB"],
+      ["serverCpuPercent", "server CPU %"],
+      ["serverPeakRssMb", "server peak RSS MB"],
+      ["loadCpuPercent", "load CPU %"],
+    ],
+    ratio: { key: "p99Ms", smallerIsBetter: true },
+  },
+  "cold-open": {
+    what: "A plan built from 100,000 small updates by 20 authors (about 100 pages), stored the way each server stores it, opened on a freshly started server: time from connect to synced for the first user (document loaded from storage), and for the last of the users who then join one by one. y-websocket keeps documents only in memory, so it has no cold open.",
+    columns: [
+      ["storage", "storage"],
+      ["firstSyncMs", "first user synced ms"],
+      ["lastJoinerSyncMs", "last joiner ms"],
+      ["joinerMedianMs", "joiners median ms"],
+      ["clients", "users"],
+      ["syncedBytes", "document bytes"],
+      ["openPlanRssMb", "RSS of the open plan MB"],
+      ["afterLeaveRssMb", "RSS after all left MB"],
+      ["openPlansAfterLeave", "plans open after all left"],
+      ["serverPeakRssMb", "server peak RSS MB"],
+    ],
+    ratio: { key: "firstSyncMs", smallerIsBetter: true },
+    groupBy: "_first",
+  },
+  "join-storm": {
+    what: "The 100-page plan open with one user; then the others connect within one second. Time from the first connect until every one has synced; each must receive the whole document.",
+    columns: [
+      ["clients", "users"],
+      ["allSyncedMs", "all synced ms"],
+      ["perClientP50Ms", "per user p50 ms"],
+      ["perClientP99Ms", "per user p99 ms"],
+      ["synced", "synced"],
+      ["sameFullState", "all got the whole document"],
+      ["serverCpuPercent", "server CPU %"],
+      ["serverPeakRssMb", "server peak RSS MB"],
+    ],
+    ratio: { key: "allSyncedMs", smallerIsBetter: true },
+  },
+  writes: {
+    what: "20 writers raise their rate step by step while 5 observers measure; the figure is the highest total rate of updates a second the server took with p99 latency at or under 100 ms. Gotong stores every one in SQLite before its \"Saved\"; Hocuspocus stores the whole document on its debounce (2 s after a change, at most every 10 s); y-websocket stores nothing.",
+    columns: [
+      ["maxUpdatesPerSecondUnder100msP99", "updates/s with p99 ≤ 100 ms"],
+      ["updatesSent", "updates sent"],
+      ["updatesStored", "updates stored (Gotong's count)"],
+      ["serverPeakRssMb", "server peak RSS MB"],
+      ["steps", "steps (offered, achieved, p99 ms, CPU)"],
+    ],
+    ratio: { key: "maxUpdatesPerSecondUnder100msP99", smallerIsBetter: false },
+  },
+  app: {
+    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan.",
+    columns: [
+      ["pages", "pages"],
+      ["pageKb", "page KB"],
+      ["ttfbP50Ms", "TTFB p50 ms"],
+      ["ttfbP99Ms", "TTFB p99 ms"],
+      ["fullLoadP50Ms", "full page p50 ms"],
+      ["editableP50Ms", "editable p50 ms"],
+      ["editableMaxMs", "editable max ms"],
+      ["keystrokeToPaintP50Ms", "keystroke→paint p50 ms"],
+      ["keystrokeToPaintP99Ms", "keystroke→paint p99 ms"],
+      ["keystrokes", "keystrokes"],
+    ],
+  },
+};
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return "–";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "string" && value.startsWith("[")) {
+    const steps = JSON.parse(value) as Row[];
+    return steps.map((s) => `${s.offered}→${s.achieved} (${s.p99Ms} ms, ${s.serverCpuPercent}%)`).join("; ");
+  }
+  return String(value);
+}
+
+function table(result: ScenarioResult): string {
+  const layout = LAYOUTS[result.name]!;
+  const headers = ["server", ...layout.columns.map(([, label]) => label)];
+  if (layout.ratio) headers.push(`Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? ", < 1: Gotong faster" : ", > 1: Gotong more"})`);
+  const lines = [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`];
+  for (const row of result.rows) {
+    const cells = [SERVER_NAMES[row.server as ServerKind] ?? String(row.server), ...layout.columns.map(([key]) => cell(row[key]))];
+    if (layout.ratio) {
+      const ours = result.rows.find(
+        (r) => r.server === "gotong" && (!layout.groupBy || layout.groupBy === "_first" || r[layout.groupBy] === row[layout.groupBy]),
+      );
+      const a = Number(ours?.[layout.ratio.key]);
+      const b = Number(row[layout.ratio.key]);
+      cells.push(row.server === "gotong" || !ours || !b ? "–" : (a / b).toFixed(2));
+    }
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return `## ${result.title}\n\n${layout.what}\n\n${lines.join("\n")}\n`;
+}
+
+export function writeReport(report: Report): void {
+  const m = report.machine;
+  const packages = Object.entries(m.packages)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(", ");
+  const markdown = `# Benchmarks
+
+Generated by \`${report.command}\` on ${report.startedAt} (${report.seconds} s, commit ${m.commit}); do not edit by hand.
+The raw figures are in [benchmarks.json](benchmarks.json). What the harness does and how to read it: [bench/README.md](../bench/README.md).${report.quick ? "\n\n**This is a quick run** (fewer users, plans and seconds): rerun `npm run bench` for the full figures." : ""}
+
+Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, ${m.os}, Node ${m.node}. Packages: ${packages}.
+Servers, each its own process on loopback, started fresh for every measurement:
+Gotong (built server, SQLite with synchronous=FULL, a signed-in editor's session, \"Saved\" after commit);
+Hocuspocus ${m.packages["@hocuspocus/server"]} on Node ${m.node} with @hocuspocus/extension-sqlite at its defaults;
+the y-websocket ${m.packages["y-websocket (peer)"]} reference server (bin/utils), in memory.
+The load generator runs in worker threads of the harness process; "load CPU %" is that process's CPU (200% is both cores).
+
+${report.results.map(table).join("\n")}`;
+  fs.mkdirSync("docs", { recursive: true });
+  fs.writeFileSync("docs/benchmarks.md", markdown);
+  fs.writeFileSync("docs/benchmarks.json", JSON.stringify(report, null, 2) + "\n");
+}

@@ -1,0 +1,88 @@
+// `npm run bench [-- --quick] [-- --only=fan-out,cold-open]`: every scenario against every
+// server in one run, written to docs/benchmarks.md and docs/benchmarks.json.
+import { execSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import { appPage } from "./app-scenario";
+import { buildHistory } from "./fixtures";
+import { LoadPool } from "./load/pool";
+import type { ServerKind } from "./load/sim-client";
+import { writeReport, type ScenarioResult } from "./report";
+import { coldOpen, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const servers: ServerKind[] = ["gotong", "hocuspocus", "ywebsocket"];
+
+function packageVersion(name: string): string {
+  return (JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+}
+
+function machine() {
+  const cpu = os.cpus()[0]?.model ?? "unknown";
+  return {
+    cores: os.availableParallelism(),
+    cpu,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    commit: (() => {
+      try {
+        return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
+      } catch {
+        return "unknown";
+      }
+    })(),
+    packages: Object.fromEntries(
+      ["yjs", "y-protocols", "ws", "sqlite3", "kysely", "@hocuspocus/server", "@hocuspocus/extension-sqlite", "y-websocket-v2"].map(
+        (name) => [name === "y-websocket-v2" ? "y-websocket (peer)" : name, packageVersion(name)],
+      ),
+    ),
+  };
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const pool = new LoadPool();
+  const settings: Settings = { quick, servers, pool };
+  const wanted = (name: string) => !only || only.includes(name);
+  const results: ScenarioResult[] = [];
+  const run = async (name: string, title: string, produce: () => Promise<Row[]>) => {
+    if (!wanted(name)) return;
+    const t0 = Date.now();
+    process.stdout.write(`${title}… `);
+    const rows = await produce();
+    results.push({ name, title, rows });
+    console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    for (const row of rows) console.log("  ", JSON.stringify(row));
+  };
+
+  const history = buildHistory({ updates: 100_000, authors: 20, sections: 100, paragraphs: 6 });
+  try {
+    await run("fan-out", "1. Fan-out latency", async () => {
+      const rows: Row[] = [];
+      for (const users of quick ? [10, 100] : [10, 50, 100, 250]) rows.push(...(await fanOut(settings, users)));
+      return rows;
+    });
+    await run("many-plans", "2. Many plans", () => manyPlans(settings));
+    await run("cold-open", "3. Cold open of a long history", () => coldOpen(settings, history));
+    await run("join-storm", "4. Join storm", () => joinStorm(settings, history));
+    await run("writes", "5. Sustained writes", () => sustainedWrites(settings));
+    await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));
+  } finally {
+    await pool.terminate();
+  }
+  const report = { quick, command: `npm run bench${quick ? " -- --quick" : ""}`, startedAt: new Date(startedAt).toISOString(), seconds: Math.round((Date.now() - startedAt) / 1000), machine: machine(), results };
+  if (only) {
+    console.log("--only given: docs/benchmarks.md is left as it was.");
+    return;
+  }
+  writeReport(report);
+  console.log(`wrote docs/benchmarks.md and docs/benchmarks.json in ${report.seconds} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,351 @@
+// The scenarios of docs/benchmarks.md. Each starts a fresh server process per measurement,
+// prepares its storage, drives it with the load pool, and returns plain rows for the report.
+import fs from "node:fs";
+import { planUpdateFromJSON } from "../app/editor/document.server";
+import { planContent, prepareGotongDatabase, prepareHocuspocusDatabase, type History } from "./fixtures";
+import type { LoadPool } from "./load/pool";
+import type { ClientSpec, ServerKind } from "./load/sim-client";
+import { cpuSeconds, peakRssBytes, rssBytes, startBenchServer, tempDir, type RunningServer } from "./servers";
+import { sleep, summarise } from "./stats";
+
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface Settings {
+  quick: boolean;
+  servers: ServerKind[];
+  pool: LoadPool;
+}
+
+const MB = 1024 * 1024;
+const round = (value: number, digits = 1) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+
+/** A server started on fresh storage, measured from start to stop, and always stopped. */
+async function withServer<T>(
+  kind: ServerKind,
+  prepare: (dir: string) => Promise<void>,
+  run: (server: RunningServer, dir: string) => Promise<T>,
+): Promise<T & { serverPeakRssMb: number | null }> {
+  const dir = tempDir();
+  try {
+    await prepare(dir);
+    const server = await startBenchServer(kind, dir);
+    try {
+      const result = await run(server, dir);
+      return { ...result, serverPeakRssMb: round(peakRssBytes(server.pid) / MB) };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** CPU of the server and of the harness (the load threads) over a stretch of wall time. */
+function cpuMeter(server: RunningServer) {
+  const startedAt = performance.now();
+  const serverStart = cpuSeconds(server.pid);
+  const loadStart = process.cpuUsage();
+  return () => {
+    const seconds = (performance.now() - startedAt) / 1000;
+    const load = process.cpuUsage(loadStart);
+    return {
+      serverCpuPercent: round(((cpuSeconds(server.pid) - serverStart) / seconds) * 100, 0),
+      loadCpuPercent: round(((load.user + load.system) / 1e6 / seconds) * 100, 0),
+    };
+  };
+}
+
+function clientSpec(server: RunningServer, docName: string, extra: Partial<ClientSpec> = {}): ClientSpec {
+  return { kind: server.kind, url: server.wsUrl, docName, cookie: server.cookie, ...extra };
+}
+
+/**
+ * Puts a plan's first content on a server: Gotong has it stored already; a peer gets it from
+ * a first client, which stays connected (so the peer keeps the document in memory).
+ */
+async function seedPeer(pool: LoadPool, server: RunningServer, docName: string, content: Uint8Array): Promise<void> {
+  if (server.kind === "gotong") return;
+  const [result] = await pool.connect([clientSpec(server, docName, { seed: content })]);
+  if (result?.error) throw new Error(`seeding ${docName} on ${server.kind} failed: ${result.error}`);
+  await sleep(300);
+}
+
+function failures(results: { error?: string }[]): number {
+  return results.filter((r) => r.error).length;
+}
+
+/** Typing for `seconds`, then what everyone received: latencies, deliveries, CPU. */
+async function measureTyping(pool: LoadPool, server: RunningServer, seconds: number, receiversPerUpdate: number) {
+  await pool.typing(true);
+  await sleep(1000); // everyone has started
+  await pool.reset();
+  const meter = cpuMeter(server);
+  await sleep(seconds * 1000);
+  const cpu = meter();
+  await pool.typing(false);
+  await sleep(500); // the last updates arrive
+  const report = await pool.collect();
+  const latency = summarise(report.latencies);
+  const save = summarise(report.saveLatencies);
+  const expected = report.updatesSent * receiversPerUpdate;
+  return {
+    p50Ms: round(latency.p50),
+    p99Ms: round(latency.p99),
+    maxMs: round(latency.max),
+    samples: latency.count,
+    // Updates sent before the reset were measured as delivered too, so this can pass 100 a little.
+    deliveredPercent: expected > 0 ? round(Math.min(100, (report.updatesReceived / expected) * 100), 1) : null,
+    savedAckP50Ms: save.count ? round(save.p50) : null,
+    savedAckP99Ms: save.count ? round(save.p99) : null,
+    ...cpu,
+    loadThreadBusyPercent: round(report.maxWorkerBusy * 100, 0),
+    closedSockets: report.closedSockets,
+  };
+}
+
+// 1. Fan-out ------------------------------------------------------------------------------
+
+export async function fanOut(settings: Settings, users: number): Promise<Row[]> {
+  const content = planContent(30, 3);
+  const seconds = settings.quick ? 4 : 10;
+  const rows: Row[] = [];
+  for (const kind of settings.servers) {
+    const result = await withServer(
+      kind,
+      (dir) => (kind === "gotong" ? prepareGotongDatabase(dir, [{ id: "fan-out", content }]) : Promise.resolve()),
+      async (server) => {
+        await seedPeer(settings.pool, server, "fan-out", planUpdateFromJSON(content));
+        const typers = Math.max(1, Math.round(users * 0.1));
+        const seeded = server.kind === "gotong" ? 0 : 1;
+        const specs = Array.from({ length: users - seeded }, (_, i) =>
+          clientSpec(server, "fan-out", i < typers ? { typer: { index: i, section: i, rate: 5, awareness: true } } : {}),
+        );
+        const connected = await settings.pool.connect(specs);
+        const measured = await measureTyping(settings.pool, server, seconds, users - 1);
+        await settings.pool.closeClients();
+        return { ...measured, connectFailures: failures(connected) };
+      },
+    );
+    rows.push({ server: kind, users, ...result });
+  }
+  return rows;
+}
+
+// 2. Many plans ---------------------------------------------------------------------------
+
+export async function manyPlans(settings: Settings): Promise<Row[]> {
+  const planCount = settings.quick ? 50 : 200;
+  const usersPerPlan = 5;
+  const content = planContent(10, 3);
+  const contentUpdate = planUpdateFromJSON(content);
+  const seconds = settings.quick ? 4 : 10;
+  const ids = Array.from({ length: planCount }, (_, i) => `many-${i}`);
+  const rows: Row[] = [];
+  for (const kind of settings.servers) {
+    const result = await withServer(
+      kind,
+      (dir) => (kind === "gotong" ? prepareGotongDatabase(dir, ids.map((id) => ({ id, content }))) : Promise.resolve()),
+      async (server) => {
+        await sleep(500);
+        const idleRss = rssBytes(server.pid);
+        if (server.kind !== "gotong") {
+          await settings.pool.connect(ids.map((id) => clientSpec(server, id, { seed: contentUpdate })));
+          await sleep(500);
+        }
+        // 10% of users type: one in every second plan.
+        const specs: ClientSpec[] = [];
+        let typer = 0;
+        ids.forEach((id, p) => {
+          const count = server.kind === "gotong" ? usersPerPlan : usersPerPlan - 1;
+          for (let u = 0; u < count; u += 1) {
+            const types = u === 0 && p % 2 === 0;
+            specs.push(clientSpec(server, id, types ? { typer: { index: typer++, section: 0, rate: 5, awareness: true } } : {}));
+          }
+        });
+        const connected = await settings.pool.connect(specs);
+        const measured = await measureTyping(settings.pool, server, seconds, usersPerPlan - 1);
+        const openRss = rssBytes(server.pid);
+        await settings.pool.closeClients();
+        return {
+          plans: planCount,
+          ...measured,
+          rssPerOpenPlanKb: round((openRss - idleRss) / planCount / 1024, 0),
+          connectFailures: failures(connected),
+        };
+      },
+    );
+    rows.push({ server: kind, ...result });
+  }
+  return rows;
+}
+
+// 3. Cold open ----------------------------------------------------------------------------
+
+/** Gotong's storage variants for a long history: as left after compaction, and a raw log. */
+type ColdVariant = { kind: ServerKind; label: string; compact?: boolean };
+
+export async function coldOpen(settings: Settings, history: History): Promise<Row[]> {
+  const followers = settings.quick ? 9 : 49;
+  const variants: ColdVariant[] = [];
+  for (const kind of settings.servers) {
+    if (kind === "gotong") {
+      variants.push({ kind, label: "compacted log", compact: true }, { kind, label: "uncompacted log", compact: false });
+    } else if (kind === "hocuspocus") variants.push({ kind, label: "one stored state" });
+  }
+  const rows: Row[] = [];
+  for (const variant of variants) {
+    const result = await withServer(
+      variant.kind,
+      (dir) =>
+        variant.kind === "gotong"
+          ? prepareGotongDatabase(dir, [{ id: "long-history", history, compact: variant.compact }])
+          : prepareHocuspocusDatabase(dir, { "long-history": history.state }),
+      async (server) => {
+        await sleep(300);
+        const idleRss = rssBytes(server.pid);
+        const [first] = await settings.pool.connect([clientSpec(server, "long-history")]);
+        if (!first || first.error) throw new Error(`cold open failed on ${variant.kind}: ${first?.error}`);
+        const joinTimes: number[] = [];
+        for (let i = 0; i < followers; i += 1) {
+          const [joined] = await settings.pool.connect([clientSpec(server, "long-history")]);
+          joinTimes.push(joined && !joined.error ? joined.syncedAt - joined.connectStartedAt : NaN);
+        }
+        await sleep(1000);
+        const openRss = rssBytes(server.pid);
+        await settings.pool.closeClients();
+        await sleep(1500);
+        const afterLeaveRss = rssBytes(server.pid);
+        const health =
+          server.kind === "gotong"
+            ? ((await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: { openPlans?: number } })
+            : undefined;
+        return {
+          firstSyncMs: round(first.syncedAt - first.connectStartedAt),
+          lastJoinerSyncMs: round(joinTimes[joinTimes.length - 1]!),
+          joinerMedianMs: round(summarise(joinTimes).p50),
+          clients: followers + 1,
+          syncedBytes: first.step2Bytes,
+          openPlanRssMb: round((openRss - idleRss) / MB),
+          afterLeaveRssMb: round((afterLeaveRss - idleRss) / MB),
+          openPlansAfterLeave: health?.collab?.openPlans ?? null,
+        };
+      },
+    );
+    rows.push({ server: variant.kind, storage: variant.label, updates: history.updates.length, ...result });
+  }
+  return rows;
+}
+
+// 4. Join storm ---------------------------------------------------------------------------
+
+export async function joinStorm(settings: Settings, history: History): Promise<Row[]> {
+  const clients = settings.quick ? 100 : 200;
+  const rows: Row[] = [];
+  for (const kind of settings.servers) {
+    const result = await withServer(
+      kind,
+      (dir) =>
+        kind === "gotong"
+          ? prepareGotongDatabase(dir, [{ id: "storm", history, compact: true }])
+          : kind === "hocuspocus"
+            ? prepareHocuspocusDatabase(dir, { storm: history.state })
+            : Promise.resolve(),
+      async (server) => {
+        // One person is on the plan already (and, for the in-memory peer, brought its text).
+        const [first] = await settings.pool.connect([
+          clientSpec(server, "storm", server.kind === "ywebsocket" ? { seed: history.state } : {}),
+        ]);
+        if (!first || first.error) throw new Error(`storm: first client failed on ${kind}: ${first?.error}`);
+        await sleep(1000);
+        const meter = cpuMeter(server);
+        const results = await settings.pool.connect(
+          Array.from({ length: clients }, () => clientSpec(server, "storm")),
+          1000,
+        );
+        const cpu = meter();
+        const synced = results.filter((r) => !r.error && r.syncedAt > 0);
+        const started = Math.min(...results.map((r) => r.connectStartedAt));
+        const sizes = new Set(synced.map((r) => r.step2Bytes));
+        const perClient = summarise(synced.map((r) => r.syncedAt - r.connectStartedAt));
+        await settings.pool.closeClients();
+        return {
+          clients,
+          allSyncedMs: round(Math.max(...synced.map((r) => r.syncedAt)) - started),
+          perClientP50Ms: round(perClient.p50),
+          perClientP99Ms: round(perClient.p99),
+          synced: synced.length,
+          // Every client must have received the whole document: the same number of bytes.
+          sameFullState: sizes.size === 1 && [...sizes][0]! > history.state.byteLength / 2,
+          serverCpuPercent: cpu.serverCpuPercent,
+        };
+      },
+    );
+    rows.push({ server: kind, ...result });
+  }
+  return rows;
+}
+
+// 5. Sustained writes ---------------------------------------------------------------------
+
+export async function sustainedWrites(settings: Settings): Promise<Row[]> {
+  const writers = 20;
+  const observers = 5;
+  const rates = settings.quick ? [200, 800, 1600, 3200] : [100, 200, 400, 800, 1600, 2400, 3200, 4800];
+  const stepSeconds = settings.quick ? 2 : 4;
+  const content = planContent(writers, 2);
+  const rows: Row[] = [];
+  for (const kind of settings.servers) {
+    const result = await withServer(
+      kind,
+      (dir) => (kind === "gotong" ? prepareGotongDatabase(dir, [{ id: "writes", content }]) : Promise.resolve()),
+      async (server) => {
+        await seedPeer(settings.pool, server, "writes", planUpdateFromJSON(content));
+        const specs = [
+          ...Array.from({ length: writers }, (_, i) =>
+            clientSpec(server, "writes", { typer: { index: i, section: i, rate: 1, awareness: false, applyRemote: false } }),
+          ),
+          ...Array.from({ length: observers }, () => clientSpec(server, "writes")),
+        ];
+        await settings.pool.connect(specs);
+        const healthBefore = await storedUpdates(server);
+        const steps: Row[] = [];
+        let best = 0;
+        for (const rate of rates) {
+          await settings.pool.typing(true, rate / writers);
+          await sleep(500);
+          await settings.pool.reset();
+          const before = (await settings.pool.collect()).updatesSent;
+          const meter = cpuMeter(server);
+          await sleep(stepSeconds * 1000);
+          const cpu = meter();
+          const report = await settings.pool.collect();
+          const latency = summarise(report.latencies);
+          const achieved = (report.updatesSent - before) / stepSeconds;
+          steps.push({ offered: rate, achieved: round(achieved, 0), p99Ms: round(latency.p99), ...cpu });
+          if (latency.p99 > 100 || report.closedSockets > 0) break;
+          best = Math.max(best, achieved);
+        }
+        await settings.pool.typing(false);
+        await sleep(1500);
+        const sent = (await settings.pool.collect()).updatesSent;
+        const stored = (await storedUpdates(server)) - healthBefore;
+        await settings.pool.closeClients();
+        return {
+          maxUpdatesPerSecondUnder100msP99: round(best, 0),
+          updatesSent: sent,
+          updatesStored: server.kind === "gotong" ? stored : null,
+          steps: JSON.stringify(steps),
+        };
+      },
+    );
+    rows.push({ server: kind, ...result });
+  }
+  return rows;
+}
+
+async function storedUpdates(server: RunningServer): Promise<number> {
+  if (server.kind !== "gotong") return 0;
+  const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: { storedUpdates?: number } };
+  return health.collab?.storedUpdates ?? 0;
+}
+

@@ -1,0 +1,103 @@
+// The three servers under test, each started as its own process on loopback, and what the
+// harness reads of them from /proc: CPU time and peak resident memory.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { signIn, startServer, type TestServer, DEMO } from "../tests/helpers/server";
+import type { ServerKind } from "./load/sim-client";
+
+export interface RunningServer {
+  kind: ServerKind;
+  pid: number;
+  /** Where load clients connect (they add /<docName> for y-websocket and Gotong). */
+  wsUrl: string;
+  httpUrl: string;
+  /** Gotong: the Cookie header of a signed-in editor. */
+  cookie?: string;
+  stop(): Promise<void>;
+}
+
+export const SERVER_NAMES: Record<ServerKind, string> = {
+  gotong: "Gotong",
+  hocuspocus: "Hocuspocus",
+  ywebsocket: "y-websocket",
+};
+
+/** Linux's USER_HZ, which /proc/<pid>/stat counts in (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // After the command name: state is field 3, so utime (14) and stime (15) sit at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function statusField(pid: number, field: string): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+export const peakRssBytes = (pid: number) => statusField(pid, "VmHWM");
+export const rssBytes = (pid: number) => statusField(pid, "VmRSS");
+
+/** Starts a peer from its npm package with a script in bench/peers. */
+async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promise<RunningServer> {
+  const script = kind === "ywebsocket" ? "y-websocket.cjs" : "hocuspocus.mjs";
+  const child: ChildProcess = spawn(process.execPath, [path.resolve("bench/peers", script)], {
+    env: { ...process.env, HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite"), NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"msg":"listening","port":(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`${kind} exited with ${code}: ${output}`)));
+  });
+  return {
+    kind,
+    pid: child.pid!,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      }),
+  };
+}
+
+/** Gotong as in production: built server, SQLite file, a real sign-in. */
+async function startGotong(databasePath: string): Promise<RunningServer> {
+  const server: TestServer = await startServer({ databasePath, env: { SEED_DEMO: "false" } });
+  const cookie = await signIn(server.url, DEMO.editor);
+  return {
+    kind: "gotong",
+    pid: server.pid,
+    wsUrl: server.wsUrl,
+    httpUrl: server.url,
+    cookie,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * Starts one server. `dir` holds its storage: Gotong's database must be prepared there
+ * (bench/fixtures.ts) before it starts; Hocuspocus creates or reads hocuspocus.sqlite.
+ */
+export function startBenchServer(kind: ServerKind, dir: string): Promise<RunningServer> {
+  return kind === "gotong" ? startGotong(path.join(dir, "gotong.db")) : startPeer(kind, dir);
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "gotong-bench-"));
+}
