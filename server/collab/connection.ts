@@ -3,7 +3,6 @@
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as awarenessProtocol from "y-protocols/awareness";
-import * as Y from "yjs";
 import { WebSocket } from "ws";
 import {
   CLOSE_MALFORMED,
@@ -19,7 +18,7 @@ import { userColor } from "../../app/utils/colors";
 import { errorFields, log } from "../../app/utils/log.server";
 import { stampAwarenessUpdate, type PresenceUser } from "./awareness-stamp";
 import type { LivePlan } from "./live-plan";
-import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved, encodeSyncStep1, encodeSyncStep2 } from "./messages";
+import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./messages";
 import type { CollabMetrics } from "./metrics";
 import { MessageRateLimit } from "./rate-limit";
 import type { UpdateStore } from "./update-store";
@@ -54,7 +53,7 @@ export class CollabConnection {
   start(): void {
     this.plan.connections.add(this);
     this.socket.on("message", (data, isBinary) => this.receive(data, isBinary));
-    this.send(encodeSyncStep1(this.plan.doc));
+    this.send(this.plan.syncStep1());
     const states = this.plan.awareness.getStates();
     if (states.size > 0) this.send(encodeAwarenessMessage(this.plan.awareness, [...states.keys()]));
   }
@@ -120,13 +119,12 @@ export class CollabConnection {
     const syncType = decoding.readVarUint(decoder);
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1:
-        return this.send(encodeSyncStep2(this.plan.doc, decoding.readVarUint8Array(decoder)));
+        return this.send(this.plan.syncStep2(decoding.readVarUint8Array(decoder)));
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder);
         if (this.isReadOnly) return this.dropReadOnlyUpdate();
-        // The connection is the origin: LivePlan relays to the others and stores it as ours.
-        Y.applyUpdate(this.plan.doc, update, this);
+        this.plan.applyClientUpdate(update, this);
         return;
       }
       default:

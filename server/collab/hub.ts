@@ -160,7 +160,7 @@ export class CollabHub {
 
   async documentState(planId: string): Promise<Uint8Array | null> {
     const plan = await this.plans.get(planId)?.loaded.catch(() => undefined);
-    return plan ? Y.encodeStateAsUpdate(plan.doc) : null;
+    return plan ? Y.encodeStateAsUpdate(plan.document()) : null;
   }
 
   async onlineUsers(planId: string): Promise<{ id: number; name: string; color: string }[]> {

@@ -1,12 +1,17 @@
 // A plan open in memory: its Y.Doc and presence, the sockets on it, and the two ways
 // changes leave it: relayed to the other sockets (encoded once) and queued for storage.
+//
+// Opening is lazy: a plan's stored state is applied to the Y.Doc only when something needs
+// its content. A client that has nothing yet (its state vector is empty) is answered with
+// the stored state as it is, so the first person on a large plan does not wait for the
+// server to integrate 100,000 edits (docs/architecture.md, "Opening a plan").
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { sectionOutline } from "../../app/editor/document.server";
 import { applyStoredUpdates, loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
-import { encodeAwarenessMessage, encodePlanChanged, encodeUpdateMessage } from "./messages";
+import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
 import type { UpdateStore } from "./update-store";
 
@@ -17,38 +22,81 @@ const SECTION_INDEX_DELAY_MS = 1000;
 export class LivePlan {
   readonly connections = new Set<CollabConnection>();
   readonly awareness: awarenessProtocol.Awareness;
-  /** Yjs client id → account id, from the server's own records. */
-  private readonly clientOwners: Map<number, number>;
+  private readonly doc = new Y.Doc();
+  /** Stored updates not yet applied to `doc` (see materialize). */
+  private storedUpdates: Uint8Array[] | undefined;
+  /** Sync step 2 for a client with an empty document; dropped on every change. */
+  private fullStateMessage: Uint8Array | undefined;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
   /** Section ids as last written to SQLite, to tell pages when the set changes. */
   private indexedSectionIds = "";
 
   private constructor(
     readonly planId: string,
-    readonly doc: Y.Doc,
-    clientOwners: Map<number, number>,
+    storedUpdates: Uint8Array[],
+    /** Yjs client id → account id, from the server's own records. */
+    private readonly clientOwners: Map<number, number>,
     private readonly store: UpdateStore,
   ) {
-    this.clientOwners = clientOwners;
-    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.storedUpdates = storedUpdates;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
-    doc.on("update", this.onDocUpdate);
+    this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
   }
 
   static async load(planId: string, store: UpdateStore): Promise<LivePlan> {
     const [updates, clientOwners] = await Promise.all([loadPlanUpdates(planId), loadClientBindings(planId)]);
-    const doc = new Y.Doc();
-    applyStoredUpdates(doc, updates, LOAD_ORIGIN);
-    const plan = new LivePlan(planId, doc, clientOwners, store);
-    plan.indexedSectionIds = sectionOutline(doc)
-      .map((section) => section.id)
-      .join(" ");
-    return plan;
+    return new LivePlan(planId, updates, clientOwners, store);
+  }
+
+  /** The plan's document with everything stored applied: call before reading or changing it. */
+  document(): Y.Doc {
+    const stored = this.storedUpdates;
+    if (stored) {
+      this.storedUpdates = undefined;
+      applyStoredUpdates(this.doc, stored, LOAD_ORIGIN);
+      this.indexedSectionIds = sectionOutline(this.doc)
+        .map((section) => section.id)
+        .join(" ");
+    }
+    return this.doc;
+  }
+
+  /** Applies stored updates soon, off the path of the message being answered now. */
+  private materializeSoon(): void {
+    if (this.storedUpdates) setImmediate(() => this.document());
+  }
+
+  /** Sync step 1 (our state vector), read from the stored state while it is not applied. */
+  syncStep1(): Uint8Array {
+    const stored = this.storedUpdates;
+    if (stored?.length === 1) return encodeSyncStep1For(Y.encodeStateVectorFromUpdate(stored[0]!));
+    return encodeSyncStep1For(Y.encodeStateVector(this.document()));
+  }
+
+  /** Sync step 2: what a client with this state vector lacks. */
+  syncStep2(stateVector: Uint8Array): Uint8Array {
+    const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
+    if (!isEmpty) return encodeSyncStep2Update(Y.encodeStateAsUpdate(this.document(), stateVector));
+    if (!this.fullStateMessage) {
+      const stored = this.storedUpdates;
+      // One stored row is the whole state already; else encode once for every newcomer.
+      const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
+      this.fullStateMessage = encodeSyncStep2Update(state);
+    }
+    this.materializeSoon();
+    return this.fullStateMessage;
+  }
+
+  /** An update from a client (its connection is the origin: relayed to others and stored). */
+  applyClientUpdate(update: Uint8Array, connection: CollabConnection): void {
+    Y.applyUpdate(this.document(), update, connection);
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
+    this.fullStateMessage = undefined;
     const message = encodeUpdateMessage(update);
     for (const connection of this.connections) {
       if (connection !== origin) connection.send(message);
@@ -78,6 +126,7 @@ export class LivePlan {
     clearTimeout(this.sectionIndexTimer);
     this.sectionIndexTimer = undefined;
     try {
+      if (this.storedUpdates) return; // never opened for reading: nothing can have changed
       const outline = sectionOutline(this.doc);
       await syncSectionIndex(this.planId, outline);
       const ids = outline.map((section) => section.id).join(" ");
