@@ -86,6 +86,32 @@ it("a section added in one browser gets its details form in the other without re
   await item.locator("summary", { hasText: "Details" }).waitFor();
 });
 
+it("typing stays where the caret is while the other person types and moves sections", async () => {
+  // Guards our patch of the Yjs binding (scripts/patches): remote typing no longer rebuilds
+  // the whole node mapping, structural changes (moves) still do.
+  const editorParagraph = editor.locator(".ProseMirror section").nth(2).locator("> p").first();
+  await editorParagraph.click();
+  await editor.keyboard.press("End");
+  const ownerParagraph = owner.locator(".ProseMirror section").nth(3).locator("> p").first();
+  await ownerParagraph.click();
+  await owner.keyboard.press("End");
+  for (const ch of "ABCDE") {
+    await editor.keyboard.type(ch);
+    await owner.keyboard.type(ch.toLowerCase());
+  }
+  const titles = await owner.locator(".outline-title").allTextContents();
+  await owner.getByRole("button", { name: `Move “${titles[0]}” down` }).click();
+  await editor.waitForFunction((first) => document.querySelectorAll(".outline-title")[1]?.textContent === first, titles[0]);
+  // The editor's caret is still where it was, though the sections around it moved.
+  await editor.keyboard.type("FGH");
+  for (const page of [editor, owner]) {
+    await page.waitForFunction(() => {
+      const text = document.querySelector(".ProseMirror")?.textContent ?? "";
+      return text.includes("ABCDEFGH") && text.includes("abcde");
+    });
+  }
+});
+
 it("no script errors", () => {
   expect(pageErrors(editor)).toEqual([]);
   expect(pageErrors(owner)).toEqual([]);
