@@ -78,7 +78,9 @@ async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promis
 
 /** Gotong as in production: built server, SQLite file, a real sign-in. */
 async function startGotong(databasePath: string): Promise<RunningServer> {
-  const server: TestServer = await startServer({ databasePath, env: { SEED_DEMO: "false" } });
+  // `npm run bench -- --profile`: a V8 CPU profile per server run, for bench/profile-summary.mjs.
+  const nodeArgs = process.argv.includes("--profile") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("build/profiles")}`] : [];
+  const server: TestServer = await startServer({ databasePath, env: { SEED_DEMO: "false" }, nodeArgs });
   const cookie = await signIn(server.url, DEMO.editor);
   return {
     kind: "gotong",

@@ -171,9 +171,10 @@ export class SimClient {
       }
       return;
     }
-    // An update from someone else.
-    this.updatesReceived += 1;
     const origin = updateOrigin(payload);
+    // Hocuspocus and y-websocket send a client's own updates back to it: not a receipt.
+    if (origin && this.doc && origin.client === this.doc.clientID) return;
+    this.updatesReceived += 1;
     if (origin && origin.client >= TYPER_CLIENT_BASE) {
       const sentAt = this.recorder.sendTimes[(origin.client - TYPER_CLIENT_BASE) * SEND_RING + (origin.clock % SEND_RING)];
       if (sentAt) this.recorder.latency(this.recorder.now() - sentAt);

@@ -89,6 +89,8 @@ parentPort!.on("message", (command: WorkerCommand) => {
       case "close":
         for (const client of clients) client.close();
         clients = [];
+        latencies = [];
+        saveLatencies = [];
         parentPort!.postMessage("ok");
         return;
     }

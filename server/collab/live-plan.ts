@@ -30,6 +30,8 @@ export class LivePlan {
   private sectionIndexTimer: NodeJS.Timeout | undefined;
   /** Section ids as last written to SQLite, to tell pages when the set changes. */
   private indexedSectionIds = "";
+  /** The outline (ids, titles, order) as last written; unknown ("") until the first write. */
+  private indexedOutline = "";
 
   private constructor(
     readonly planId: string,
@@ -128,7 +130,11 @@ export class LivePlan {
     try {
       if (this.storedUpdates) return; // never opened for reading: nothing can have changed
       const outline = sectionOutline(this.doc);
+      const outlineKey = JSON.stringify(outline);
+      // Typing in a paragraph leaves the outline as it was: no write.
+      if (outlineKey === this.indexedOutline) return;
       await syncSectionIndex(this.planId, outline);
+      this.indexedOutline = outlineKey;
       const ids = outline.map((section) => section.id).join(" ");
       // A section was added or removed: open pages reload its details (status, lead…).
       if (this.indexedSectionIds && ids !== this.indexedSectionIds) this.broadcast(encodePlanChanged());

@@ -30,7 +30,9 @@ export interface TestServer {
   cleanup(): void;
 }
 
-export async function startServer(options: { env?: Record<string, string>; databasePath?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { env?: Record<string, string>; databasePath?: string; nodeArgs?: string[] } = {},
+): Promise<TestServer> {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error("build/server.js is missing: run `npm run build` first");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-test-"));
   const databasePath = options.databasePath ?? path.join(dir, "gotong.db");
@@ -40,7 +42,7 @@ export async function startServer(options: { env?: Record<string, string>; datab
 
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      const proc = spawn(process.execPath, ["--enable-source-maps", SERVER_ENTRY], {
+      const proc = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), SERVER_ENTRY], {
         env: {
           ...process.env,
           NODE_ENV: "production",
