@@ -91,7 +91,7 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "allSyncedMs", smallerIsBetter: true },
   },
   writes: {
-    what: "20 writers raise their rate step by step while 5 observers measure; the figure is the highest total rate of updates a second the server took with p99 latency at or under 100 ms. Gotong stores every one in SQLite before its \"Saved\"; Hocuspocus stores the whole document on its debounce (2 s after a change, at most every 10 s); y-websocket stores nothing.",
+    what: "40 writers raise their rate step by step while 5 observers measure; the figure is the highest total rate of updates a second the server took with p99 latency at or under 100 ms. Every user receives every update, so at the top steps the load generator (its CPU is in the steps) can be the limit rather than the server. Gotong stores every one in SQLite before its \"Saved\"; Hocuspocus stores the whole document on its debounce (2 s after a change, at most every 10 s); y-websocket stores nothing.",
     columns: [
       ["maxUpdatesPerSecondUnder100msP99", "updates/s with p99 ≤ 100 ms"],
       ["updatesSent", "updates sent"],

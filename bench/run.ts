@@ -13,7 +13,10 @@ import { coldOpen, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
-const servers: ServerKind[] = ["gotong", "hocuspocus", "ywebsocket"];
+// --servers= and --users= narrow a run for profiling; like --only, they leave the docs alone.
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(",");
+const servers = (option("servers") ?? ["gotong", "hocuspocus", "ywebsocket"]) as ServerKind[];
+const fanOutUsers = option("users")?.map(Number) ?? (quick ? [100] : [10, 50, 100, 250]);
 
 function packageVersion(name: string): string {
   return (JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
@@ -62,7 +65,7 @@ async function main() {
   try {
     await run("fan-out", "1. Fan-out latency", async () => {
       const rows: Row[] = [];
-      for (const users of quick ? [10, 100] : [10, 50, 100, 250]) rows.push(...(await fanOut(settings, users)));
+      for (const users of fanOutUsers) rows.push(...(await fanOut(settings, users)));
       return rows;
     });
     await run("many-plans", "2. Many plans", () => manyPlans(settings));
@@ -74,8 +77,8 @@ async function main() {
     await pool.terminate();
   }
   const report = { quick, command: `npm run bench${quick ? " -- --quick" : ""}`, startedAt: new Date(startedAt).toISOString(), seconds: Math.round((Date.now() - startedAt) / 1000), machine: machine(), results };
-  if (only) {
-    console.log("--only given: docs/benchmarks.md is left as it was.");
+  if (only || option("servers") || option("users")) {
+    console.log("a narrowed run: docs/benchmarks.md is left as it was.");
     return;
   }
   writeReport(report);
