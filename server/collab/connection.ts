@@ -124,7 +124,11 @@ export class CollabConnection {
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder);
         if (this.isReadOnly) return this.dropReadOnlyUpdate();
-        this.plan.applyClientUpdate(update, this);
+        if (!this.plan.applyClientUpdate(update, this)) {
+          this.metrics.outsideSchema += 1;
+          log.warn("update put structure outside the plan schema; taken out again", this.logFields());
+          this.close(CLOSE_MALFORMED, "document structure outside the plan schema");
+        }
         return;
       }
       default:

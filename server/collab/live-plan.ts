@@ -13,9 +13,12 @@ import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
+import { childrenOutsideSchema } from "./schema-guard";
 import type { UpdateStore } from "./update-store";
 
 const LOAD_ORIGIN = Symbol("load");
+/** The server's own edits: taking out what a client put outside the schema. */
+const REPAIR_ORIGIN = Symbol("repair");
 /** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
 const SECTION_INDEX_DELAY_MS = 1000;
 
@@ -25,6 +28,8 @@ export class LivePlan {
   private readonly doc = new Y.Doc();
   /** Stored updates not yet applied to `doc` (see materialize). */
   private storedUpdates: Uint8Array[] | undefined;
+  /** What the last client transaction put outside the schema (see applyClientUpdate). */
+  private outsideSchema: ReturnType<typeof childrenOutsideSchema> = [];
   /** Sync step 2 for a client with an empty document; dropped on every change. */
   private fullStateMessage: Uint8Array | undefined;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
@@ -91,9 +96,20 @@ export class LivePlan {
     return this.fullStateMessage;
   }
 
-  /** An update from a client (its connection is the origin: relayed to others and stored). */
-  applyClientUpdate(update: Uint8Array, connection: CollabConnection): void {
+  /**
+   * An update from a client (its connection is the origin: relayed to others and stored).
+   * Returns false when it put structure outside the plan schema; that part is taken out
+   * again at once, by the server, and stored and relayed like any edit.
+   */
+  applyClientUpdate(update: Uint8Array, connection: CollabConnection): boolean {
     Y.applyUpdate(this.document(), update, connection);
+    const outside = this.outsideSchema;
+    if (outside.length === 0) return true;
+    this.outsideSchema = [];
+    this.doc.transact(() => {
+      for (const { parent, index } of outside) parent.delete(index, 1);
+    }, REPAIR_ORIGIN);
+    return false;
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
@@ -106,6 +122,7 @@ export class LivePlan {
     const author = this.connectionOf(origin);
     const newClientIds: number[] = [];
     if (author) {
+      this.outsideSchema.push(...childrenOutsideSchema(transaction));
       for (const [clientId, clock] of transaction.afterState) {
         if (clock > (transaction.beforeState.get(clientId) ?? 0) && !this.clientOwners.has(clientId)) {
           this.clientOwners.set(clientId, author.user.id);

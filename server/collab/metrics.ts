@@ -5,8 +5,10 @@ export interface CollabMetrics {
   malformed: number;
   rateLimited: number;
   droppedReadOnlyUpdates: number;
+  /** Client updates that put structure outside the plan schema (taken out again). */
+  outsideSchema: number;
 }
 
 export function newCollabMetrics(): CollabMetrics {
-  return { connectionsOpened: 0, refusedUpgrades: 0, malformed: 0, rateLimited: 0, droppedReadOnlyUpdates: 0 };
+  return { connectionsOpened: 0, refusedUpgrades: 0, malformed: 0, rateLimited: 0, droppedReadOnlyUpdates: 0, outsideSchema: 0 };
 }

@@ -161,6 +161,34 @@ describe("bad input", () => {
     await waitFor(() => b.text().includes("still-alive"), "sync after the malformed frame");
   });
 
+  it("structure outside the plan schema is taken out again by the server, and that socket closed", async () => {
+    const honest = client("owner");
+    await whenSynced(honest);
+    const before = honest.text();
+    const hostile = client("editor");
+    await whenSynced(hostile);
+    const closed = new Promise<number>((resolve) => hostile.provider.once("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)));
+    hostile.doc.transact(() => {
+      const fragment = hostile.doc.getXmlFragment("default");
+      fragment.insert(0, [new Y.XmlText("loose text at the top")]);
+      (fragment.get(1) as Y.XmlElement).insert(1, [new Y.XmlElement("script")]);
+    });
+    expect(await closed).toBe(CLOSE_MALFORMED);
+    const outside = () =>
+      honest.doc.getXmlFragment("default").toArray().some((n) => !(n instanceof Y.XmlElement) || n.nodeName !== "section") ||
+      (honest.doc.getXmlFragment("default").get(0) as Y.XmlElement).toArray().some((n) => n instanceof Y.XmlElement && n.nodeName === "script");
+    await waitFor(() => !outside(), "the server to take the hostile structure out");
+    expect(honest.text()).toBe(before);
+    // The repair is stored like any edit: the plan on disk reads as before.
+    let stored = "";
+    for (let tries = 0; tries < 50 && stored !== before; tries += 1) {
+      stored = await storedPlanText(server.databasePath, DEMO.planId);
+      if (stored !== before) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stored).toBe(before);
+    expect((await health()).collab.outsideSchema).toBeGreaterThan(0);
+  });
+
   it("an unknown message type closes that socket", async () => {
     const raw = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.editor! });
     const closed = whenClosed(raw);

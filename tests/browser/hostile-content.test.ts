@@ -1,0 +1,103 @@
+// Promise 5 (docs/reliability.md): nothing a user writes runs as code in another user's
+// browser. Payloads arrive by paste, by a hostile client writing Yjs directly (skipping the
+// editor's own checks), and in plan and section titles; a page-level flag that any payload
+// would set must stay unset in both browsers, and every link target must be safe or empty.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import * as Y from "yjs";
+import { connectClient, paragraphText, whenSaved, whenSynced } from "../helpers/clients";
+import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let editor: Page;
+let owner: Page;
+const PLAN_PATH = `/plans/${DEMO.planId}`;
+
+const payload = (tag: string) =>
+  `<img src=x onerror="window.__pwned='${tag}'"><script>window.__pwned='${tag}-script'</script>` +
+  `<a href="javascript:window.__pwned='${tag}-link'">js link</a> <a href="data:text/html,<script>parent.__pwned=1</script>">data link</a> ` +
+  `<a href="https://example.org/safe" onclick="window.__pwned='${tag}-onclick'">safe link</a> <svg onload="window.__pwned='${tag}-svg'"></svg>`;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const context = () => browser.newContext({ viewport: { width: 1400, height: 900 } });
+  editor = await signedInPage(await context(), server.url, DEMO.editor, PLAN_PATH);
+  owner = await signedInPage(await context(), server.url, DEMO.owner, PLAN_PATH);
+  await Promise.all([editor.waitForSelector(".ProseMirror"), owner.waitForSelector(".ProseMirror")]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+async function expectNothingRan(page: Page) {
+  // Give handlers (onerror, onload) time to fire if anything got through.
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  const hrefs = await page.locator(".ProseMirror a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  // A refused target is rendered as an empty href (Tiptap's link sanitising): inert.
+  for (const href of hrefs) expect(href).toMatch(/^(https?:|mailto:|$)/i);
+  expect(await page.locator(".ProseMirror script, .ProseMirror [onerror], .ProseMirror [onclick], .ProseMirror [onload]").count()).toBe(0);
+}
+
+it("pasted HTML with scripts, handlers and javascript:/data: links runs nowhere", async () => {
+  await editor.locator(".ProseMirror section").nth(1).locator("> p").first().click();
+  await editor.evaluate((html) => {
+    const data = new DataTransfer();
+    data.setData("text/html", html);
+    data.setData("text/plain", "pasted");
+    document.querySelector(".ProseMirror")!.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, payload("paste"));
+  await owner.locator(".ProseMirror", { hasText: "safe link" }).waitFor();
+  await expectNothingRan(editor);
+  await expectNothingRan(owner);
+  // The safe link survives as a link, with rel set.
+  expect(await owner.locator('.ProseMirror a[href="https://example.org/safe"]').getAttribute("rel")).toContain("noopener");
+});
+
+it("a hostile client writing a javascript: link and markup straight into Yjs runs nowhere", async () => {
+  const hostile = connectClient(server.wsUrl, DEMO.planId, await signIn(server.url, DEMO.editor));
+  await whenSynced(hostile);
+  hostile.doc.transact(() => {
+    const text = paragraphText(hostile.doc, 2);
+    text.insert(0, "evil link ", { link: { href: "javascript:window.__pwned='yjs-link'", target: "_self" } });
+    text.insert(0, payload("yjs-text"));
+    // A heading whose text is markup: it becomes the section's title in the outline.
+    const section = hostile.doc.getXmlFragment("default").get(3) as Y.XmlElement;
+    (section.get(0) as Y.XmlElement).get(0) instanceof Y.XmlText &&
+      ((section.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, `<img src=x onerror="window.__pwned='title'">`);
+  });
+  await whenSaved(hostile);
+  hostile.destroy();
+  await owner.locator(".ProseMirror", { hasText: "evil link" }).waitFor();
+  await owner.reload();
+  await owner.locator(".outline-title", { hasText: "<img src=x" }).first().waitFor();
+  await expectNothingRan(owner);
+  await expectNothingRan(editor);
+});
+
+it("a plan title with markup is shown as text on the dashboard and the plan page", async () => {
+  const created = await fetch(`${server.url}/plans?index`, {
+    method: "POST",
+    body: new URLSearchParams({ title: `<script>window.__pwned='plan'</script><img src=x onerror="window.__pwned='plan-img'">`, description: "<b>bold?</b>" }),
+    headers: { cookie: await signIn(server.url, DEMO.owner) },
+    redirect: "manual",
+  });
+  const location = created.headers.get("location")!;
+  await owner.goto(`${server.url}/plans`);
+  await owner.getByText("<script>window.__pwned='plan'</script>", { exact: false }).first().waitFor();
+  await expectNothingRan(owner);
+  await owner.goto(`${server.url}${location}`);
+  await owner.locator(".ProseMirror").waitFor();
+  await expectNothingRan(owner);
+});
+
+it("no script errors", () => {
+  expect(pageErrors(editor)).toEqual([]);
+  expect(pageErrors(owner)).toEqual([]);
+});

@@ -1,0 +1,140 @@
+// Promise 4 (docs/reliability.md): nobody changes what their role does not allow, through
+// any path. Every route, action and socket door × every role, signed out, and an account
+// that is a member of another plan only; each cell is checked on the real server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as encoding from "lib0/encoding";
+import { openRawSocket, whenClosed } from "../helpers/clients";
+import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
+
+type Who = "signedOut" | "owner" | "editor" | "commenter" | "viewer" | "outsider";
+const WHO: Who[] = ["signedOut", "owner", "editor", "commenter", "viewer", "outsider"];
+
+let server: TestServer;
+let cookies: Record<Who, string>;
+
+beforeAll(async () => {
+  server = await startServer();
+  const signedIn = await signInEveryone(server.url);
+  cookies = { signedOut: "", ...signedIn };
+  // The outsider is a member of a plan of their own, just not of the demo plan.
+  const created = await fetch(`${server.url}/plans?index`, {
+    method: "POST",
+    body: new URLSearchParams({ title: "Outsider's own plan", description: "" }),
+    headers: { cookie: cookies.outsider },
+    redirect: "manual",
+  });
+  expect(created.status).toBe(302);
+});
+
+afterAll(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+const plan = `/plans/${DEMO.planId}`;
+/** Signed out: sent to sign in. Not a member: 404, so a plan's existence is not revealed. */
+const READ = { signedOut: 302, owner: 200, editor: 200, commenter: 200, viewer: 200, outsider: 404 };
+
+const doors: { name: string; method: "GET" | "POST"; path: string; form?: Record<string, string>; expected: Record<Who, number> }[] = [
+  { name: "my plans", method: "GET", path: "/plans", expected: { ...READ, outsider: 200 } },
+  { name: "the plan page", method: "GET", path: plan, expected: READ },
+  { name: "the members page", method: "GET", path: `${plan}/members`, expected: READ },
+  { name: "the actions CSV", method: "GET", path: `${plan}/actions.csv`, expected: READ },
+  {
+    // The role is checked before the form is read: only an owner gets as far as "invalid".
+    name: "managing members",
+    method: "POST",
+    path: `${plan}/members`,
+    form: { intent: "invalid" },
+    expected: { signedOut: 302, owner: 422, editor: 403, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "section details",
+    method: "POST",
+    path: `${plan}/sections/s-concept`,
+    form: { dueDate: "2027-03-31" },
+    expected: { signedOut: 302, owner: 200, editor: 200, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "approving a draft that skipped review",
+    method: "POST",
+    path: `${plan}/sections/s-regulation`,
+    form: { status: "approved" },
+    expected: { signedOut: 302, owner: 403, editor: 403, commenter: 403, viewer: 403, outsider: 404 },
+  },
+];
+
+describe.each(doors)("$name ($method $path)", ({ method, path, form, expected }) => {
+  it.each(WHO)("as %s", async (who) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      body: form ? new URLSearchParams(form) : undefined,
+      headers: cookies[who] ? { cookie: cookies[who] } : {},
+      redirect: "manual",
+    });
+    expect(response.status).toBe(expected[who]);
+    if (expected[who] === 302) expect(response.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
+  });
+});
+
+describe("posts from another site", () => {
+  it.each(doors.filter((d) => d.method === "POST"))("$name is refused with a foreign Origin, even for an owner", async ({ path, form }) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      headers: { cookie: cookies.owner, origin: "https://evil.example" },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe("the websocket", () => {
+  const upgrade: Record<Who, number> = { signedOut: 401, owner: 101, editor: 101, commenter: 101, viewer: 101, outsider: 403 };
+  it.each(WHO)("opens for %s only if a member", async (who) => {
+    const outcome = await openRawSocket(server.wsUrl, DEMO.planId, cookies[who] ? { cookie: cookies[who] } : {}).then(
+      (socket) => {
+        socket.close();
+        return 101;
+      },
+      (error: { status?: number }) => error.status,
+    );
+    expect(outcome).toBe(upgrade[who]);
+  });
+
+  it("refuses an owner's session from a foreign Origin (cross-site websocket hijacking)", async () => {
+    await expect(openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.owner, origin: "https://evil.example" })).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+
+  it("never opens another plan through a crafted path", async () => {
+    for (const path of ["../demo-sse", "demo-sse%2F..%2Fx", "DEMO-SSE", "demo-sse?x=1/../"]) {
+      const outcome = await openRawSocket(server.wsUrl, path, { cookie: cookies.outsider }).then(
+        (socket) => (socket.close(), 101),
+        (error: { status?: number }) => error.status,
+      );
+      expect(outcome, path).not.toBe(101);
+    }
+  });
+
+  it.each(["commenter", "viewer"] as const)("tells a %s that it cannot write, keeps the socket open and drops the update", async (who) => {
+    const socket = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies[who] });
+    const denied = new Promise<Buffer>((resolve) =>
+      socket.on("message", (data: Buffer) => {
+        if (data[0] === 2) resolve(data); // y-protocols auth: permission denied
+      }),
+    );
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarUint8Array(encoder, Uint8Array.from([1, 1, 200, 1, 0, 4, 1, 7, 100, 101, 102, 97, 117, 108, 116, 1, 120, 0]));
+    socket.send(encoding.toUint8Array(encoder));
+    await denied;
+    expect(socket.readyState).toBe(socket.OPEN);
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { collab: { droppedReadOnlyUpdates: number } };
+    expect(health.collab.droppedReadOnlyUpdates).toBeGreaterThan(0);
+    socket.close();
+    await whenClosed(socket);
+  });
+});
