@@ -72,6 +72,15 @@ export class SaveTracker {
     );
   }
 
+  /** How many local changes this client has made, and how many of them the server has stored. */
+  get changesMade(): number {
+    return this.localSeq;
+  }
+
+  get changesSaved(): number {
+    return this.ackedSeq;
+  }
+
   get hasUnsavedChanges(): boolean {
     return this.localSeq > this.ackedSeq;
   }
