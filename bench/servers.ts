@@ -80,7 +80,10 @@ async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promis
 async function startGotong(databasePath: string): Promise<RunningServer> {
   // `npm run bench -- --profile`: a V8 CPU profile per server run, for bench/profile-summary.mjs.
   const nodeArgs = process.argv.includes("--profile") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("build/profiles")}`] : [];
-  const server: TestServer = await startServer({ databasePath, env: { SEED_DEMO: "false" }, nodeArgs });
+  // Every simulated user signs in as the same editor, so the per-account socket limit is
+  // raised; everything else runs at its production setting.
+  const env = { SEED_DEMO: "false", COLLAB_MAX_CONNECTIONS_PER_USER: "100000" };
+  const server: TestServer = await startServer({ databasePath, env, nodeArgs });
   const cookie = await signIn(server.url, DEMO.editor);
   return {
     kind: "gotong",

@@ -37,6 +37,10 @@ export function loadConfig() {
     collab: {
       maxFrameBytes: intFromEnv("COLLAB_MAX_FRAME_BYTES", 10 * 1024 * 1024),
       maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 300),
+      /** Open sockets one account may hold at once, across plans (tabs, devices). */
+      maxConnectionsPerUser: intFromEnv("COLLAB_MAX_CONNECTIONS_PER_USER", 50),
+      /** Stored size a plan may grow to (its stored state plus updates since it opened). */
+      maxPlanBytes: intFromEnv("COLLAB_MAX_PLAN_BYTES", 64 * 1024 * 1024),
       /** How often open sockets re-check their session and role. */
       recheckIntervalMs: intFromEnv("COLLAB_RECHECK_INTERVAL_MS", 15_000),
     },

@@ -18,6 +18,8 @@ export const MESSAGE_PLAN_CHANGED = 102;
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+/** The plan has reached COLLAB_MAX_PLAN_BYTES: the update was not applied. */
+export const CLOSE_PLAN_TOO_LARGE = 4413;
 export const CLOSE_RATE_LIMITED = 4529;
 /** The standard "service restart" code, sent on shutdown: reconnect later. */
 export const CLOSE_RESTARTING = 1012;

@@ -109,7 +109,9 @@ function ConnectionStatus({ tracker }: { tracker: SaveTracker }) {
         ? t("status.closedSession")
         : state.closeCode === 4403
           ? t("status.closedForbidden")
-          : t("status.closedOther")
+          : state.closeCode === 4413
+            ? t("status.closedPlanTooLarge")
+            : t("status.closedOther")
       : t(`status.${state.status}`);
   return (
     <p className={`connection-status status-${state.status}`} data-status={state.status} role="status" aria-live="polite">

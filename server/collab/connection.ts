@@ -6,6 +6,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import { WebSocket } from "ws";
 import {
   CLOSE_MALFORMED,
+  CLOSE_PLAN_TOO_LARGE,
   CLOSE_RATE_LIMITED,
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
@@ -124,10 +125,15 @@ export class CollabConnection {
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder);
         if (this.isReadOnly) return this.dropReadOnlyUpdate();
-        if (!this.plan.applyClientUpdate(update, this)) {
+        const outcome = this.plan.applyClientUpdate(update, this);
+        if (outcome === "outsideSchema") {
           this.metrics.outsideSchema += 1;
           log.warn("update put structure outside the plan schema; taken out again", this.logFields());
           this.close(CLOSE_MALFORMED, "document structure outside the plan schema");
+        } else if (outcome === "tooLarge") {
+          log.warn("update refused: the plan is at its size limit", this.logFields());
+          this.send(encodePermissionDenied("This plan has reached its size limit."));
+          this.close(CLOSE_PLAN_TOO_LARGE, "the plan has reached its size limit");
         }
         return;
       }

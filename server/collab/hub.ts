@@ -31,6 +31,8 @@ export class CollabHub {
   readonly store = new UpdateStore();
   readonly metrics = newCollabMetrics();
   private readonly plans = new Map<string, OpenPlan>();
+  /** Open sockets per account, for COLLAB_MAX_CONNECTIONS_PER_USER. */
+  private readonly socketsPerUser = new Map<number, number>();
   private readonly sockets: WebSocketServer;
   private readonly recheckTimer: NodeJS.Timeout;
   private isShuttingDown = false;
@@ -58,6 +60,11 @@ export class CollabHub {
       log.info("websocket upgrade refused", { status: decision.status, reason: decision.reason, path: request.url });
       return refuseUpgrade(socket, decision.status, decision.reason);
     }
+    if ((this.socketsPerUser.get(decision.user.id) ?? 0) >= this.config.collab.maxConnectionsPerUser) {
+      this.metrics.refusedUpgrades += 1;
+      log.warn("websocket upgrade refused: too many connections", { user: decision.user.id });
+      return refuseUpgrade(socket, 429, "Too many open connections for this account; close some tabs");
+    }
     const open = this.openPlan(decision.planId);
     open.joining += 1;
     try {
@@ -71,7 +78,7 @@ export class CollabHub {
   private openPlan(planId: string): OpenPlan {
     let open = this.plans.get(planId);
     if (!open) {
-      const loaded = LivePlan.load(planId, this.store);
+      const loaded = LivePlan.load(planId, this.store, this.config.collab.maxPlanBytes);
       open = { loaded, joining: 0 };
       this.plans.set(planId, open);
       loaded.catch(() => this.plans.delete(planId));
@@ -92,7 +99,12 @@ export class CollabHub {
     );
     // Without an 'error' listener a protocol error would take the whole process down.
     ws.on("error", (error) => log.warn("collab socket error", { ...connection.logFields(), ...errorFields(error) }));
+    const userId = auth.user.id;
+    this.socketsPerUser.set(userId, (this.socketsPerUser.get(userId) ?? 0) + 1);
     ws.on("close", () => {
+      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.socketsPerUser.set(userId, left);
+      else this.socketsPerUser.delete(userId);
       connection.leave();
       void this.unloadIfIdle(plan);
     });
@@ -197,6 +209,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   const statusText: Record<number, string> = {
     400: "Bad Request",
     401: "Unauthorized",
+    429: "Too Many Requests",
     403: "Forbidden",
     404: "Not Found",
     500: "Internal Server Error",

@@ -28,6 +28,9 @@ export class LivePlan {
   private readonly doc = new Y.Doc();
   /** Stored updates not yet applied to `doc` (see materialize). */
   private storedUpdates: Uint8Array[] | undefined;
+  /** Stored size as of opening, plus every update since: deletions do not shrink it until
+   * the plan is compacted and opened again, so it errs on the large side. */
+  private approximateBytes: number;
   /** What the last client transaction put outside the schema (see applyClientUpdate). */
   private outsideSchema: ReturnType<typeof childrenOutsideSchema> = [];
   /** Sync step 2 for a client with an empty document; dropped on every change. */
@@ -44,17 +47,19 @@ export class LivePlan {
     /** Yjs client id → account id, from the server's own records. */
     private readonly clientOwners: Map<number, number>,
     private readonly store: UpdateStore,
+    private readonly maxBytes: number,
   ) {
     this.storedUpdates = storedUpdates;
+    this.approximateBytes = storedUpdates.reduce((sum, update) => sum + update.byteLength, 0);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
   }
 
-  static async load(planId: string, store: UpdateStore): Promise<LivePlan> {
+  static async load(planId: string, store: UpdateStore, maxBytes = Infinity): Promise<LivePlan> {
     const [updates, clientOwners] = await Promise.all([loadPlanUpdates(planId), loadClientBindings(planId)]);
-    return new LivePlan(planId, updates, clientOwners, store);
+    return new LivePlan(planId, updates, clientOwners, store, maxBytes);
   }
 
   /** The plan's document with everything stored applied: call before reading or changing it. */
@@ -98,18 +103,21 @@ export class LivePlan {
 
   /**
    * An update from a client (its connection is the origin: relayed to others and stored).
-   * Returns false when it put structure outside the plan schema; that part is taken out
-   * again at once, by the server, and stored and relayed like any edit.
+   * "outsideSchema": it put structure outside the plan schema; that part is taken out again
+   * at once, by the server, and stored and relayed like any edit. "tooLarge": the plan is at
+   * its size limit and the update was not applied.
    */
-  applyClientUpdate(update: Uint8Array, connection: CollabConnection): boolean {
+  applyClientUpdate(update: Uint8Array, connection: CollabConnection): "applied" | "outsideSchema" | "tooLarge" {
+    if (this.approximateBytes + update.byteLength > this.maxBytes) return "tooLarge";
+    this.approximateBytes += update.byteLength;
     Y.applyUpdate(this.document(), update, connection);
     const outside = this.outsideSchema;
-    if (outside.length === 0) return true;
+    if (outside.length === 0) return "applied";
     this.outsideSchema = [];
     this.doc.transact(() => {
       for (const { parent, index } of outside) parent.delete(index, 1);
     }, REPAIR_ORIGIN);
-    return false;
+    return "outsideSchema";
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {

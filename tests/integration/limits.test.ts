@@ -1,7 +1,8 @@
-// Limits configured small so they can be reached: frame size and message rate.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { CLOSE_RATE_LIMITED } from "../../app/collab/protocol";
-import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSynced } from "../helpers/clients";
+// Limits configured small so they can be reached: frame size, message rate, sockets per
+// account and plan size; each refuses only the offender, with a reason.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLOSE_PLAN_TOO_LARGE, CLOSE_RATE_LIMITED } from "../../app/collab/protocol";
+import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSaved, whenSynced } from "../helpers/clients";
 import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -36,4 +37,47 @@ it("closes a socket that sends faster than the message rate, and only that one",
   await waitFor(() => other.text().includes("after-the-flood"), "honest clients still syncing");
   honest.destroy();
   other.destroy();
+});
+
+describe("per account and per plan", () => {
+  let limited: TestServer;
+  let editorCookie: string;
+  beforeAll(async () => {
+    limited = await startServer({ env: { COLLAB_MAX_CONNECTIONS_PER_USER: "2", COLLAB_MAX_PLAN_BYTES: "60000" } });
+    editorCookie = await signIn(limited.url, DEMO.editor);
+  });
+  afterAll(async () => {
+    await limited.stop();
+    limited.cleanup();
+  });
+
+  it("refuses a third socket for one account with 429, and takes one again once a socket closes", async () => {
+    const first = await openRawSocket(limited.wsUrl, DEMO.planId, { cookie: editorCookie });
+    const second = await openRawSocket(limited.wsUrl, DEMO.planId, { cookie: editorCookie });
+    await expect(openRawSocket(limited.wsUrl, DEMO.planId, { cookie: editorCookie })).rejects.toMatchObject({ status: 429 });
+    // Another account is not affected.
+    const owner = await openRawSocket(limited.wsUrl, DEMO.planId, { cookie: await signIn(limited.url, DEMO.owner) });
+    first.close();
+    await whenClosed(first);
+    // The server counts the socket as gone once its close has been processed.
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await openRawSocket(limited.wsUrl, DEMO.planId, { cookie: editorCookie });
+    for (const socket of [second, third, owner]) socket.close();
+  });
+
+  it("refuses an update that would take a plan past its size limit, with a reason, and keeps smaller ones", async () => {
+    const writer = connectClient(limited.wsUrl, DEMO.planId, editorCookie);
+    await whenSynced(writer);
+    typeAt(writer.doc, "A small edit. ", 1);
+    await whenSaved(writer);
+    const closed = new Promise<number>((resolve) => writer.provider.once("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)));
+    typeAt(writer.doc, "x".repeat(64 * 1024), 2);
+    expect(await closed).toBe(CLOSE_PLAN_TOO_LARGE);
+    writer.destroy();
+    const reader = connectClient(limited.wsUrl, DEMO.planId, editorCookie);
+    await whenSynced(reader);
+    expect(reader.text()).toContain("A small edit.");
+    expect(reader.text()).not.toContain("x".repeat(1000));
+    reader.destroy();
+  });
 });

@@ -80,6 +80,7 @@ const en = {
     closedSession: "The session has ended. Sign in again to keep editing.",
     closedForbidden: "You no longer have access to this plan.",
     closedOther: "The server closed the connection. Reload the page to reconnect.",
+    closedPlanTooLarge: "This plan has reached its size limit, so your last change was not saved. Copy it elsewhere and ask an owner to split the plan.",
   },
   toolbar: {
     label: "Formatting",

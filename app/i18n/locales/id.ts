@@ -82,6 +82,7 @@ const id: Messages = {
     closedSession: "Sesi telah berakhir. Masuk lagi untuk terus menyunting.",
     closedForbidden: "Anda tidak lagi memiliki akses ke rencana ini.",
     closedOther: "Server menutup koneksi. Muat ulang halaman untuk terhubung kembali.",
+    closedPlanTooLarge: "Rencana ini telah mencapai batas ukurannya, sehingga perubahan terakhir Anda tidak tersimpan. Salin ke tempat lain dan minta pemilik untuk membagi rencana.",
   },
   toolbar: {
     label: "Format",
