@@ -41,6 +41,8 @@ export function loadConfig() {
       maxConnectionsPerUser: intFromEnv("COLLAB_MAX_CONNECTIONS_PER_USER", 50),
       /** Stored size a plan may grow to (its stored state plus updates since it opened). */
       maxPlanBytes: intFromEnv("COLLAB_MAX_PLAN_BYTES", 64 * 1024 * 1024),
+      /** An open plan nobody has changed for this long keeps only its encoded state in memory. */
+      hibernateAfterMs: intFromEnv("COLLAB_HIBERNATE_AFTER_MS", 60_000),
       /** How often open sockets re-check their session and role. */
       recheckIntervalMs: intFromEnv("COLLAB_RECHECK_INTERVAL_MS", 15_000),
     },

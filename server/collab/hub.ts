@@ -23,6 +23,8 @@ const COMPACT_AFTER_UPDATES = 200;
 
 interface OpenPlan {
   loaded: Promise<LivePlan>;
+  /** The plan once loaded (for synchronous stats). */
+  plan?: LivePlan;
   /** Upgrades that have loaded the plan but not yet attached their socket. */
   joining: number;
 }
@@ -78,8 +80,11 @@ export class CollabHub {
   private openPlan(planId: string): OpenPlan {
     let open = this.plans.get(planId);
     if (!open) {
-      const loaded = LivePlan.load(planId, this.store, this.config.collab.maxPlanBytes);
-      open = { loaded, joining: 0 };
+      const { maxPlanBytes, hibernateAfterMs } = this.config.collab;
+      const loaded = LivePlan.load(planId, this.store, { maxBytes: maxPlanBytes, hibernateAfterMs });
+      const opened: OpenPlan = { loaded, joining: 0 };
+      open = opened;
+      void loaded.then((plan) => (opened.plan = plan)).catch(() => undefined);
       this.plans.set(planId, open);
       loaded.catch(() => this.plans.delete(planId));
     }
@@ -184,6 +189,8 @@ export class CollabHub {
   stats() {
     return {
       openPlans: this.plans.size,
+      /** Open plans whose Y.Doc is in memory; the others hold only their encoded state. */
+      documentsInMemory: [...this.plans.values()].filter((open) => open.plan?.isInMemory).length,
       connections: this.sockets.clients.size,
       pendingWrites: this.store.pendingCount,
       storedUpdates: this.store.storedUpdateCount,

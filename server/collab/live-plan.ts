@@ -2,9 +2,10 @@
 // changes leave it: relayed to the other sockets (encoded once) and queued for storage.
 //
 // Opening is lazy: a plan's stored state is applied to the Y.Doc only when something needs
-// its content. A client that has nothing yet (its state vector is empty) is answered with
-// the stored state as it is, so the first person on a large plan does not wait for the
-// server to integrate 100,000 edits (docs/architecture.md, "Opening a plan").
+// its content (an edit, a returning client's sync). A client that has nothing yet (its state
+// vector is empty) is answered with the stored state as it is, so people who open a large
+// plan do not wait for the server to integrate 100,000 edits; and a plan nobody has changed
+// for a while gives its Y.Doc back (docs/architecture.md, "Opening a plan").
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { sectionOutline } from "../../app/editor/document.server";
@@ -16,6 +17,14 @@ import type { CollabConnection } from "./connection";
 import { childrenOutsideSchema } from "./schema-guard";
 import type { UpdateStore } from "./update-store";
 
+export interface PlanLimits {
+  /** Size the plan may grow to (approximately: stored size plus updates since opening). */
+  maxBytes: number;
+  /** Quiet time after which the plan's Y.Doc is dropped for its encoded state. */
+  hibernateAfterMs: number;
+}
+const NO_LIMITS: PlanLimits = { maxBytes: Infinity, hibernateAfterMs: Infinity };
+
 const LOAD_ORIGIN = Symbol("load");
 /** The server's own edits: taking out what a client put outside the schema. */
 const REPAIR_ORIGIN = Symbol("repair");
@@ -25,7 +34,10 @@ const SECTION_INDEX_DELAY_MS = 1000;
 export class LivePlan {
   readonly connections = new Set<CollabConnection>();
   readonly awareness: awarenessProtocol.Awareness;
-  private readonly doc = new Y.Doc();
+  /** Replaced by a fresh one when the plan hibernates (see hibernate). */
+  private doc = new Y.Doc();
+  private hibernateTimer: NodeJS.Timeout | undefined;
+  private lastChangeAt = Date.now();
   /** Stored updates not yet applied to `doc` (see materialize). */
   private storedUpdates: Uint8Array[] | undefined;
   /** Stored size as of opening, plus every update since: deletions do not shrink it until
@@ -47,19 +59,25 @@ export class LivePlan {
     /** Yjs client id → account id, from the server's own records. */
     private readonly clientOwners: Map<number, number>,
     private readonly store: UpdateStore,
-    private readonly maxBytes: number,
+    private readonly limits: PlanLimits,
   ) {
     this.storedUpdates = storedUpdates;
     this.approximateBytes = storedUpdates.reduce((sum, update) => sum + update.byteLength, 0);
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // Presence has a document of its own: the plan's is replaced when it hibernates.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
     this.doc.on("update", this.onDocUpdate);
     this.awareness.on("update", this.onAwarenessUpdate);
   }
 
-  static async load(planId: string, store: UpdateStore, maxBytes = Infinity): Promise<LivePlan> {
+  static async load(planId: string, store: UpdateStore, limits: PlanLimits = NO_LIMITS): Promise<LivePlan> {
     const [updates, clientOwners] = await Promise.all([loadPlanUpdates(planId), loadClientBindings(planId)]);
-    return new LivePlan(planId, updates, clientOwners, store, maxBytes);
+    return new LivePlan(planId, updates, clientOwners, store, limits);
+  }
+
+  /** Whether the Y.Doc is built (not waiting to be opened, nor hibernating). */
+  get isInMemory(): boolean {
+    return this.storedUpdates === undefined;
   }
 
   /** The plan's document with everything stored applied: call before reading or changing it. */
@@ -71,13 +89,40 @@ export class LivePlan {
       this.indexedSectionIds = sectionOutline(this.doc)
         .map((section) => section.id)
         .join(" ");
+      this.lastChangeAt = Date.now();
+      this.armHibernation(this.limits.hibernateAfterMs);
     }
     return this.doc;
   }
 
-  /** Applies stored updates soon, off the path of the message being answered now. */
-  private materializeSoon(): void {
-    if (this.storedUpdates) setImmediate(() => this.document());
+  private armHibernation(delayMs: number): void {
+    if (!Number.isFinite(delayMs)) return;
+    this.hibernateTimer = setTimeout(() => void this.hibernate(), delayMs);
+    this.hibernateTimer.unref();
+  }
+
+  /**
+   * After `hibernateAfterMs` without a change, trades the Y.Doc (tens of times the size of
+   * its encoding in memory) for its encoded state, once every change is stored. The next
+   * reader or writer brings it back through document(); people on the plan notice nothing.
+   */
+  private async hibernate(): Promise<void> {
+    this.hibernateTimer = undefined;
+    if (this.storedUpdates) return;
+    const quietFor = Date.now() - this.lastChangeAt;
+    if (quietFor < this.limits.hibernateAfterMs || this.sectionIndexTimer) {
+      return this.armHibernation(Math.max(100, this.limits.hibernateAfterMs - quietFor));
+    }
+    const changeBefore = this.lastChangeAt;
+    await this.store.whenStored();
+    if (this.storedUpdates || this.lastChangeAt !== changeBefore) return this.armHibernation(this.limits.hibernateAfterMs);
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.doc.off("update", this.onDocUpdate);
+    this.doc.destroy();
+    this.doc = new Y.Doc();
+    this.doc.on("update", this.onDocUpdate);
+    this.storedUpdates = [state];
+    this.fullStateMessage = undefined;
   }
 
   /** Sync step 1 (our state vector), read from the stored state while it is not applied. */
@@ -97,7 +142,6 @@ export class LivePlan {
       const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
       this.fullStateMessage = encodeSyncStep2Update(state);
     }
-    this.materializeSoon();
     return this.fullStateMessage;
   }
 
@@ -108,7 +152,7 @@ export class LivePlan {
    * its size limit and the update was not applied.
    */
   applyClientUpdate(update: Uint8Array, connection: CollabConnection): "applied" | "outsideSchema" | "tooLarge" {
-    if (this.approximateBytes + update.byteLength > this.maxBytes) return "tooLarge";
+    if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     this.approximateBytes += update.byteLength;
     Y.applyUpdate(this.document(), update, connection);
     const outside = this.outsideSchema;
@@ -123,6 +167,7 @@ export class LivePlan {
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
     this.fullStateMessage = undefined;
+    this.lastChangeAt = Date.now();
     const message = encodeUpdateMessage(update);
     for (const connection of this.connections) {
       if (connection !== origin) connection.send(message);
@@ -209,6 +254,7 @@ export class LivePlan {
 
   destroy(): void {
     clearTimeout(this.sectionIndexTimer);
+    clearTimeout(this.hibernateTimer);
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);
     this.awareness.destroy();

@@ -260,3 +260,36 @@ describe("durability", () => {
     expect(reader.text()).toBe(expected);
   });
 });
+
+describe("hibernation", () => {
+  it("an idle open plan drops its document from memory and brings it back for the next edit", async () => {
+    const quick = await startServer({ env: { COLLAB_HIBERNATE_AFTER_MS: "300" } });
+    try {
+      const signed = await signInEveryone(quick.url);
+      const a = connectClient(quick.wsUrl, DEMO.planId, signed.owner);
+      const b = connectClient(quick.wsUrl, DEMO.planId, signed.editor);
+      await Promise.all([whenSynced(a), whenSynced(b)]);
+      typeAt(a.doc, "Before the nap. ", 1);
+      await whenSaved(a);
+      const stats = async () => ((await (await fetch(`${quick.url}/healthz`)).json()) as { collab: Record<string, number> }).collab;
+      let collab = await stats();
+      for (let tries = 0; tries < 50 && collab.documentsInMemory !== 0; tries += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        collab = await stats();
+      }
+      expect(collab).toMatchObject({ openPlans: 1, documentsInMemory: 0, connections: 2 });
+      // Both people are still there; the next edit wakes the document up and reaches the other.
+      typeAt(b.doc, "After the nap. ", 2);
+      await waitFor(() => a.text().includes("After the nap."), "the edit after hibernation");
+      await whenSaved(b);
+      const late = connectClient(quick.wsUrl, DEMO.planId, signed.viewer);
+      await whenSynced(late);
+      expect(late.text()).toBe(a.text());
+      expect(await storedPlanText(quick.databasePath, DEMO.planId)).toBe(a.text());
+      for (const c of [a, b, late]) c.destroy();
+    } finally {
+      await quick.stop();
+      quick.cleanup();
+    }
+  });
+});
