@@ -60,7 +60,7 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "p99Ms", smallerIsBetter: true },
   },
   "cold-open": {
-    what: "A plan built from 100,000 small updates by 20 authors (about 100 pages), stored the way each server stores it, opened on a freshly started server: time from connect to synced for the first user (document loaded from storage), and for the last of the users who then join one by one. y-websocket keeps documents only in memory, so it has no cold open.",
+    what: "A plan built from 100,000 small updates by 20 authors (about 100 pages), stored the way each server stores it, opened on a freshly started server: time from connect to synced for the first user (document loaded from storage), and for the last of the users who then join one by one. Memory is the server's RSS above what it had before the plan opened: with everyone connected, after one of them edits, and after 3.5 s more without edits (Gotong's COLLAB_HIBERNATE_AFTER_MS is 2 s in this run, 60 s in production). y-websocket keeps documents only in memory, so it has no cold open.",
     columns: [
       ["storage", "storage"],
       ["firstSyncMs", "first user synced ms"],
@@ -69,12 +69,23 @@ const LAYOUTS: Record<string, Layout> = {
       ["clients", "users"],
       ["syncedBytes", "document bytes"],
       ["openPlanRssMb", "RSS of the open plan MB"],
+      ["editedPlanRssMb", "after an edit MB"],
+      ["idleAgainRssMb", "idle again MB"],
+      ["documentsInMemoryWhenIdle", "Y.Docs in memory when idle"],
       ["afterLeaveRssMb", "RSS after all left MB"],
       ["openPlansAfterLeave", "plans open after all left"],
       ["serverPeakRssMb", "server peak RSS MB"],
     ],
     ratio: { key: "firstSyncMs", smallerIsBetter: true },
     groupBy: "_first",
+  },
+  "doc-heap": {
+    what: "The same 100-page plan: the heap its Y.Doc takes (measured with full garbage collections in a fresh Node), against its encoded state. A Gotong plan that nobody is changing holds only the encoded state: it is not built when people open it (they are sent the stored state), and it gives the Y.Doc back after COLLAB_HIBERNATE_AFTER_MS (60 s) without a change; the \"Y.Docs in memory when idle\" column above shows it. RSS, above, keeps the high-water mark of the heap and so does not fall when the Y.Doc goes.",
+    columns: [
+      ["encodedMb", "encoded state MB"],
+      ["docHeapMb", "Y.Doc heap MB"],
+      ["docTimesEncoded", "Y.Doc ÷ encoded"],
+    ],
   },
   "join-storm": {
     what: "The 100-page plan open with one user; then the others connect within one second. Time from the first connect until every one has synced; each must receive the whole document.",

@@ -8,7 +8,7 @@ import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
 import { writeReport, type ScenarioResult } from "./report";
-import { coldOpen, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
+import { coldOpen, docHeap, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -70,6 +70,7 @@ async function main() {
     });
     await run("many-plans", "2. Many plans", () => manyPlans(settings));
     await run("cold-open", "3. Cold open of a long history", () => coldOpen(settings, history));
+    await run("doc-heap", "3b. What an open plan holds in memory", async () => [docHeap(history)]);
     await run("join-storm", "4. Join storm", () => joinStorm(settings, history));
     await run("writes", "5. Sustained writes", () => sustainedWrites(settings));
     await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));

@@ -1,5 +1,6 @@
 // The scenarios of docs/benchmarks.md. Each starts a fresh server process per measurement,
 // prepares its storage, drives it with the load pool, and returns plain rows for the report.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { planUpdateFromJSON } from "../app/editor/document.server";
 import { planContent, prepareGotongDatabase, prepareHocuspocusDatabase, type History } from "./fixtures";
@@ -24,11 +25,12 @@ async function withServer<T>(
   kind: ServerKind,
   prepare: (dir: string) => Promise<void>,
   run: (server: RunningServer, dir: string) => Promise<T>,
+  gotongEnv: Record<string, string> = {},
 ): Promise<T & { serverPeakRssMb: number | null }> {
   const dir = tempDir();
   try {
     await prepare(dir);
-    const server = await startBenchServer(kind, dir);
+    const server = await startBenchServer(kind, dir, gotongEnv);
     try {
       const result = await run(server, dir);
       return { ...result, serverPeakRssMb: round(peakRssBytes(server.pid) / MB) };
@@ -181,6 +183,16 @@ export async function manyPlans(settings: Settings): Promise<Row[]> {
 
 // 3. Cold open ----------------------------------------------------------------------------
 
+/** Gotong's COLLAB_HIBERNATE_AFTER_MS in the cold-open run (60 s in production), so that
+ * "idle again" is reached within the run. */
+const HIBERNATE_AFTER_MS = 2000;
+
+async function gotongStats(server: RunningServer): Promise<{ openPlans?: number; documentsInMemory?: number } | undefined> {
+  if (server.kind !== "gotong") return undefined;
+  const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: { openPlans?: number; documentsInMemory?: number } };
+  return health.collab;
+}
+
 /** Gotong's storage variants for a long history: as left after compaction, and a raw log. */
 type ColdVariant = { kind: ServerKind; label: string; compact?: boolean };
 
@@ -212,13 +224,20 @@ export async function coldOpen(settings: Settings, history: History): Promise<Ro
         }
         await sleep(1000);
         const openRss = rssBytes(server.pid);
+        // Someone edits: the server builds the document. Then everyone stays, idle.
+        await settings.pool.connect([clientSpec(server, "long-history", { typer: { index: 0, section: 0, rate: 10, awareness: false } })]);
+        await settings.pool.typing(true);
+        await sleep(500);
+        await settings.pool.typing(false);
+        await sleep(500);
+        const editedRss = rssBytes(server.pid);
+        await sleep(HIBERNATE_AFTER_MS + 1500);
+        const idleAgainRss = rssBytes(server.pid);
+        const inMemory = await gotongStats(server);
         await settings.pool.closeClients();
         await sleep(1500);
         const afterLeaveRss = rssBytes(server.pid);
-        const health =
-          server.kind === "gotong"
-            ? ((await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: { openPlans?: number } })
-            : undefined;
+        const health = await gotongStats(server);
         return {
           firstSyncMs: round(first.syncedAt - first.connectStartedAt),
           lastJoinerSyncMs: round(joinTimes[joinTimes.length - 1]!),
@@ -226,14 +245,37 @@ export async function coldOpen(settings: Settings, history: History): Promise<Ro
           clients: followers + 1,
           syncedBytes: first.step2Bytes,
           openPlanRssMb: round((openRss - idleRss) / MB),
+          editedPlanRssMb: round((editedRss - idleRss) / MB),
+          idleAgainRssMb: round((idleAgainRss - idleRss) / MB),
+          documentsInMemoryWhenIdle: inMemory?.documentsInMemory ?? null,
           afterLeaveRssMb: round((afterLeaveRss - idleRss) / MB),
-          openPlansAfterLeave: health?.collab?.openPlans ?? null,
+          openPlansAfterLeave: health?.openPlans ?? null,
         };
       },
+      { COLLAB_HIBERNATE_AFTER_MS: String(HIBERNATE_AFTER_MS) },
     );
     rows.push({ server: variant.kind, storage: variant.label, updates: history.updates.length, ...result });
   }
   return rows;
+}
+
+/** The heap a Y.Doc of this state takes, measured in a fresh Node with --expose-gc. */
+export function docHeap(history: History): Row {
+  const dir = tempDir();
+  try {
+    const file = `${dir}/state.bin`;
+    fs.writeFileSync(file, history.state);
+    const output = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/doc-heap.ts", file], { encoding: "utf8" });
+    const { encodedBytes, docHeapBytes } = JSON.parse(output) as { encodedBytes: number; docHeapBytes: number };
+    return {
+      server: "gotong",
+      encodedMb: round(encodedBytes / MB, 2),
+      docHeapMb: round(docHeapBytes / MB),
+      docTimesEncoded: round(docHeapBytes / encodedBytes),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // 4. Join storm ---------------------------------------------------------------------------

@@ -77,12 +77,12 @@ async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promis
 }
 
 /** Gotong as in production: built server, SQLite file, a real sign-in. */
-async function startGotong(databasePath: string): Promise<RunningServer> {
+async function startGotong(databasePath: string, extraEnv: Record<string, string>): Promise<RunningServer> {
   // `npm run bench -- --profile`: a V8 CPU profile per server run, for bench/profile-summary.mjs.
   const nodeArgs = process.argv.includes("--profile") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("build/profiles")}`] : [];
   // Every simulated user signs in as the same editor, so the per-account socket limit is
   // raised; everything else runs at its production setting.
-  const env = { SEED_DEMO: "false", COLLAB_MAX_CONNECTIONS_PER_USER: "100000" };
+  const env = { SEED_DEMO: "false", COLLAB_MAX_CONNECTIONS_PER_USER: "100000", ...extraEnv };
   const server: TestServer = await startServer({ databasePath, env, nodeArgs });
   const cookie = await signIn(server.url, DEMO.editor);
   return {
@@ -99,8 +99,8 @@ async function startGotong(databasePath: string): Promise<RunningServer> {
  * Starts one server. `dir` holds its storage: Gotong's database must be prepared there
  * (bench/fixtures.ts) before it starts; Hocuspocus creates or reads hocuspocus.sqlite.
  */
-export function startBenchServer(kind: ServerKind, dir: string): Promise<RunningServer> {
-  return kind === "gotong" ? startGotong(path.join(dir, "gotong.db")) : startPeer(kind, dir);
+export function startBenchServer(kind: ServerKind, dir: string, gotongEnv: Record<string, string> = {}): Promise<RunningServer> {
+  return kind === "gotong" ? startGotong(path.join(dir, "gotong.db"), gotongEnv) : startPeer(kind, dir);
 }
 
 export function tempDir(): string {

@@ -141,6 +141,8 @@ export class LivePlan {
       // One stored row is the whole state already; else encode once for every newcomer.
       const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
       this.fullStateMessage = encodeSyncStep2Update(state);
+      // The message ends with the state: keep that view rather than a second copy.
+      if (stored?.length === 1) this.storedUpdates = [this.fullStateMessage.subarray(this.fullStateMessage.length - state.length)];
     }
     return this.fullStateMessage;
   }
