@@ -45,6 +45,8 @@ export class LivePlan {
   private approximateBytes: number;
   /** What the last client transaction put outside the schema (see applyClientUpdate). */
   private outsideSchema: ReturnType<typeof childrenOutsideSchema> = [];
+  /** The state vector of `storedUpdates`, for as long as those are what is stored. */
+  private storedStateVector: { state: Uint8Array[]; vector: Uint8Array } | undefined;
   /** Sync step 2 for a client with an empty document; dropped on every change. */
   private fullStateMessage: Uint8Array | undefined;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
@@ -125,10 +127,16 @@ export class LivePlan {
     this.fullStateMessage = undefined;
   }
 
-  /** Sync step 1 (our state vector), read from the stored state while it is not applied. */
+  /** Sync step 1 (our state vector), read from the stored state while it is not applied
+   * (reading it parses the whole state, so it is kept for the next newcomer). */
   syncStep1(): Uint8Array {
     const stored = this.storedUpdates;
-    if (stored?.length === 1) return encodeSyncStep1For(Y.encodeStateVectorFromUpdate(stored[0]!));
+    if (stored?.length === 1) {
+      if (this.storedStateVector?.state !== stored) {
+        this.storedStateVector = { state: stored, vector: Y.encodeStateVectorFromUpdate(stored[0]!) };
+      }
+      return encodeSyncStep1For(this.storedStateVector.vector);
+    }
     return encodeSyncStep1For(Y.encodeStateVector(this.document()));
   }
 
@@ -142,7 +150,11 @@ export class LivePlan {
       const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
       this.fullStateMessage = encodeSyncStep2Update(state);
       // The message ends with the state: keep that view rather than a second copy.
-      if (stored?.length === 1) this.storedUpdates = [this.fullStateMessage.subarray(this.fullStateMessage.length - state.length)];
+      if (stored?.length === 1) {
+        const view = [this.fullStateMessage.subarray(this.fullStateMessage.length - state.length)];
+        if (this.storedStateVector?.state === stored) this.storedStateVector.state = view;
+        this.storedUpdates = view;
+      }
     }
     return this.fullStateMessage;
   }
