@@ -333,7 +333,7 @@ export async function sustainedWrites(settings: Settings): Promise<Row[]> {
   // 40 writers keep each socket under Gotong's per-socket message limit at the top rate.
   const writers = 40;
   const observers = 5;
-  const rates = settings.quick ? [400, 1600, 3200] : [100, 200, 400, 800, 1600, 3200, 4800, 6400, 8000];
+  const rates = settings.quick ? [800, 3200] : [100, 200, 400, 800, 1600, 3200, 4800, 6400, 8000];
   const stepSeconds = settings.quick ? 2 : 4;
   const content = planContent(writers, 2);
   const rows: Row[] = [];

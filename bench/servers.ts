@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { signIn, startServer, type TestServer, DEMO } from "../tests/helpers/server";
+import { prepareHocuspocusDatabase } from "./fixtures";
 import type { ServerKind } from "./load/sim-client";
 
 export interface RunningServer {
@@ -46,6 +47,9 @@ export const rssBytes = (pid: number) => statusField(pid, "VmRSS");
 
 /** Starts a peer from its npm package with a script in bench/peers. */
 async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promise<RunningServer> {
+  // Hocuspocus's SQLite extension creates its table without waiting for it, so a document
+  // opened right after start can fail to load; give it a database that has the table.
+  if (kind === "hocuspocus" && !fs.existsSync(path.join(dir, "hocuspocus.sqlite"))) await prepareHocuspocusDatabase(dir, {});
   const script = kind === "ywebsocket" ? "y-websocket.cjs" : "hocuspocus.mjs";
   const child: ChildProcess = spawn(process.execPath, [path.resolve("bench/peers", script)], {
     env: { ...process.env, HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite"), NODE_ENV: "production" },

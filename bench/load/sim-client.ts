@@ -23,6 +23,7 @@ const MESSAGE_SAVE_REQUEST = 100; // Gotong: "tell me when everything I sent is 
 const MESSAGE_SAVED = 101;
 const SAVE_REQUEST_DELAY_MS = 50; // as the app's SaveTracker
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+const CONNECT_TIMEOUT_MS = 30_000;
 
 export interface ClientSpec {
   kind: ServerKind;
@@ -91,7 +92,15 @@ export class SimClient {
     const address = kind === "hocuspocus" ? url : `${url}/${docName}`;
     this.connectStartedAt = now();
     const synced = new Promise<void>((resolve, reject) => {
-      this.onSynced = resolve;
+      // A server that never answers must fail the run, not hang it.
+      const timeout = setTimeout(() => {
+        reject(new Error(`no sync from ${address} within ${CONNECT_TIMEOUT_MS} ms`));
+        this.socket?.terminate();
+      }, CONNECT_TIMEOUT_MS);
+      this.onSynced = () => {
+        clearTimeout(timeout);
+        resolve();
+      };
       const socket = new WebSocket(address, { headers: cookie ? { cookie } : {}, perMessageDeflate: false });
       socket.binaryType = "nodebuffer";
       this.socket = socket;
