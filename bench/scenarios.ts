@@ -187,9 +187,12 @@ export async function manyPlans(settings: Settings): Promise<Row[]> {
  * "idle again" is reached within the run. */
 const HIBERNATE_AFTER_MS = 2000;
 
-async function gotongStats(server: RunningServer): Promise<{ openPlans?: number; documentsInMemory?: number } | undefined> {
+type GotongStats = { openPlans?: number; documentsInMemory?: number; storedUpdates?: number };
+
+/** Gotong's collaboration counters from /healthz; peers have none. */
+async function gotongStats(server: RunningServer): Promise<GotongStats | undefined> {
   if (server.kind !== "gotong") return undefined;
-  const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: { openPlans?: number; documentsInMemory?: number } };
+  const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: GotongStats };
   return health.collab;
 }
 
@@ -393,8 +396,6 @@ export async function sustainedWrites(settings: Settings): Promise<Row[]> {
 }
 
 async function storedUpdates(server: RunningServer): Promise<number> {
-  if (server.kind !== "gotong") return 0;
-  const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as { collab?: { storedUpdates?: number } };
-  return health.collab?.storedUpdates ?? 0;
+  return (await gotongStats(server))?.storedUpdates ?? 0;
 }
 

@@ -45,8 +45,8 @@ export class LivePlan {
   private approximateBytes: number;
   /** What the last client transaction put outside the schema (see applyClientUpdate). */
   private outsideSchema: ReturnType<typeof childrenOutsideSchema> = [];
-  /** The state vector of `storedUpdates`, for as long as those are what is stored. */
-  private storedStateVector: { state: Uint8Array[]; vector: Uint8Array } | undefined;
+  /** The state vector of `storedUpdates` when they are one row; cleared whenever they change. */
+  private storedStateVector: Uint8Array | undefined;
   /** Sync step 2 for a client with an empty document; dropped on every change. */
   private fullStateMessage: Uint8Array | undefined;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
@@ -87,6 +87,7 @@ export class LivePlan {
     const stored = this.storedUpdates;
     if (stored) {
       this.storedUpdates = undefined;
+      this.storedStateVector = undefined;
       applyStoredUpdates(this.doc, stored, LOAD_ORIGIN);
       this.indexedSectionIds = sectionOutline(this.doc)
         .map((section) => section.id)
@@ -124,6 +125,7 @@ export class LivePlan {
     this.doc = new Y.Doc();
     this.doc.on("update", this.onDocUpdate);
     this.storedUpdates = [state];
+    this.storedStateVector = undefined;
     this.fullStateMessage = undefined;
   }
 
@@ -132,10 +134,8 @@ export class LivePlan {
   syncStep1(): Uint8Array {
     const stored = this.storedUpdates;
     if (stored?.length === 1) {
-      if (this.storedStateVector?.state !== stored) {
-        this.storedStateVector = { state: stored, vector: Y.encodeStateVectorFromUpdate(stored[0]!) };
-      }
-      return encodeSyncStep1For(this.storedStateVector.vector);
+      this.storedStateVector ??= Y.encodeStateVectorFromUpdate(stored[0]!);
+      return encodeSyncStep1For(this.storedStateVector);
     }
     return encodeSyncStep1For(Y.encodeStateVector(this.document()));
   }
@@ -150,11 +150,7 @@ export class LivePlan {
       const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
       this.fullStateMessage = encodeSyncStep2Update(state);
       // The message ends with the state: keep that view rather than a second copy.
-      if (stored?.length === 1) {
-        const view = [this.fullStateMessage.subarray(this.fullStateMessage.length - state.length)];
-        if (this.storedStateVector?.state === stored) this.storedStateVector.state = view;
-        this.storedUpdates = view;
-      }
+      if (stored?.length === 1) this.storedUpdates = [this.fullStateMessage.subarray(this.fullStateMessage.length - state.length)];
     }
     return this.fullStateMessage;
   }
