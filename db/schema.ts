@@ -101,6 +101,70 @@ export interface PlanActivityTable {
   created_at: number;
 }
 
+export type ThreadDisposition = "accepted" | "partly_accepted" | "not_accepted" | "noted";
+
+/** A consultation round: partner organisations comment on some sections until a deadline. */
+export interface ConsultationRoundsTable {
+  id: Generated<number>;
+  plan_id: string;
+  name: string;
+  deadline: number;
+  /** Set when an owner closes it before its deadline. */
+  closed_at: number | null;
+  created_by: number;
+  created_at: number;
+}
+
+export interface ConsultationRoundSectionsTable {
+  round_id: number;
+  section_id: string;
+}
+
+export interface ConsultationRoundOrganisationsTable {
+  round_id: number;
+  organisation_id: number;
+}
+
+/** A comment thread; the passage it marks is a comment mark in the Yjs document. */
+export interface CommentThreadsTable {
+  id: string;
+  plan_id: string;
+  /** The section it was made in (where a detached thread is listed). */
+  section_id: string;
+  anchor: "text" | "section";
+  /** The text it quoted when made; "" for a section comment. */
+  quote: string;
+  status: Generated<"open" | "resolved">;
+  round_id: number | null;
+  disposition: ThreadDisposition | null;
+  response: string | null;
+  disposition_by: number | null;
+  disposition_at: number | null;
+  created_by: number;
+  created_at: number;
+  resolved_by: number | null;
+  resolved_at: number | null;
+  /** Set when its only comment was deleted: no longer listed. */
+  deleted_at: number | null;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  thread_id: string;
+  user_id: number;
+  /** Plain text; rendered as text, never as HTML. */
+  body: string;
+  created_at: number;
+  edited_at: number | null;
+  /** A deleted comment keeps its row ("comment deleted") and loses its body. */
+  deleted_at: number | null;
+}
+
+export interface CommentMentionsTable {
+  comment_id: number;
+  user_id: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -112,6 +176,12 @@ export interface Database {
   plan_clients: PlanClientsTable;
   plan_sections: PlanSectionsTable;
   plan_activity: PlanActivityTable;
+  consultation_rounds: ConsultationRoundsTable;
+  consultation_round_sections: ConsultationRoundSectionsTable;
+  consultation_round_organisations: ConsultationRoundOrganisationsTable;
+  comment_threads: CommentThreadsTable;
+  comments: CommentsTable;
+  comment_mentions: CommentMentionsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

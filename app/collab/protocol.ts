@@ -13,6 +13,9 @@ export const MESSAGE_SAVED = 101;
 /** server → client: [102] "the plan's details changed (sections, members): reload them". */
 export const MESSAGE_PLAN_CHANGED = 102;
 
+/** server → client: [103] "comment threads changed: fetch them again". */
+export const MESSAGE_THREADS_CHANGED = 103;
+
 /** Close codes (4000–4999 are for applications). y-websocket does not reconnect after
  * 44xx, the "reconnecting cannot fix this" range, and does after 45xx, "try again later". */
 export const CLOSE_MALFORMED = 4400;

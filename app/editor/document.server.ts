@@ -4,8 +4,9 @@ import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from
 import * as Y from "yjs";
 import { planExtensions } from "./extensions";
 
-/** The Y.XmlFragment the editor binds to (Tiptap's Collaboration default). */
-export const PLAN_FRAGMENT = "default";
+import { PLAN_FRAGMENT } from "./plan-fragment";
+
+export { PLAN_FRAGMENT };
 
 let schema: ReturnType<typeof getSchema> | undefined;
 export function planSchema() {

@@ -3,6 +3,7 @@
 import type { AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
+import { CommentAnchorGuard, CommentMark } from "./comment-mark";
 import { ActionCell, ActionMatrix, ActionRow, type ActionMatrixOptions } from "./action-matrix";
 import { PlanDocument, Section, SectionIds } from "./section";
 
@@ -35,5 +36,7 @@ export function planExtensions(options: { actionColumnLabels?: ActionMatrixOptio
     options.actionColumnLabels ? ActionMatrix.configure({ columnLabels: options.actionColumnLabels }) : ActionMatrix,
     ActionRow,
     ActionCell,
+    CommentMark,
+    CommentAnchorGuard,
   ];
 }

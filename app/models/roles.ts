@@ -8,6 +8,10 @@ const RANK: Record<Role, number> = { viewer: 0, commenter: 1, editor: 2, owner: 
 export const PERMISSIONS = {
   "plan.view": "viewer",
   "plan.comment": "commenter",
+  /** Resolve or reopen anyone's thread (a commenter may their own). */
+  "comment.resolveAny": "editor",
+  /** Record a consultation disposition and response. */
+  "comment.dispose": "editor",
   "plan.editText": "editor",
   "plan.manage": "owner",
 } as const satisfies Record<string, Role>;

@@ -1,5 +1,6 @@
 // What the server process hands every loader and action (server/app.ts builds it).
 // Declared here so the app depends on this shape, never on server/ itself.
+import type { AnchorPlace, AnchorRequest, PreparedAnchor } from "../editor/comment-anchors";
 export interface PresenceSummary {
   id: number;
   name: string;
@@ -18,6 +19,20 @@ declare module "@remix-run/node" {
       notifyPlanChanged(planId: string): void;
       /** The live document's state when the plan is open in this process, else null. */
       documentState(planId: string): Promise<Uint8Array | null>;
+      /** Every open page of the plan fetches its comment threads again. */
+      notifyThreadsChanged(planId: string): void;
+      /** Adds a comment mark for a person (docs/comments.md); `check` may throw to refuse. */
+      markComment(
+        planId: string,
+        userId: number,
+        anchor: AnchorRequest,
+        threadId: string,
+        check: (sectionId: string) => Promise<void>,
+      ): Promise<PreparedAnchor>;
+      /** Where each comment thread's passage is now. */
+      commentAnchors(planId: string): Promise<Map<string, AnchorPlace>>;
+      /** The ids of the plan's sections now. */
+      sectionIds(planId: string): Promise<Set<string>>;
       /** Applies a changed role or membership to the user's open sockets at once. */
       refreshMember(planId: string, userId: number): Promise<void>;
     };

@@ -5,6 +5,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
+import { prepareCommentMark, type AnchorPlace, type AnchorRequest, type PreparedAnchor } from "../../app/editor/comment-anchors";
+import { planSchema, sectionOutline } from "../../app/editor/document.server";
 import { compactPlan, countUncompactedUpdates } from "../../app/models/plan-document.server";
 import { getMemberRole } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
@@ -14,7 +16,7 @@ import type { Config } from "../config";
 import { authenticateUpgrade, type UpgradeDecision } from "./authenticate";
 import { CollabConnection } from "./connection";
 import { LivePlan } from "./live-plan";
-import { encodePlanChanged } from "./messages";
+import { encodePlanChanged, encodeThreadsChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
 import { UpdateStore } from "./update-store";
 
@@ -173,6 +175,58 @@ export class CollabHub {
   notifyPlanChanged(planId: string): void {
     const open = this.plans.get(planId);
     void open?.loaded.then((plan) => plan.broadcast(encodePlanChanged())).catch(() => undefined);
+  }
+
+  /** Tells every socket on the plan that comment threads changed. */
+  notifyThreadsChanged(planId: string): void {
+    const open = this.plans.get(planId);
+    void open?.loaded.then((plan) => plan.broadcast(encodeThreadsChanged())).catch(() => undefined);
+  }
+
+  /** Runs `use` with the plan open, opening it for the call if nobody is on it. */
+  private async withPlan<T>(planId: string, use: (plan: LivePlan) => Promise<T> | T): Promise<T> {
+    const open = this.openPlan(planId);
+    open.joining += 1;
+    let plan: LivePlan | undefined;
+    try {
+      plan = await open.loaded;
+      return await use(plan);
+    } finally {
+      open.joining -= 1;
+      if (plan) void this.unloadIfIdle(plan);
+    }
+  }
+
+  /**
+   * Adds thread `threadId`'s comment mark to the passage `anchor` names, as an edit of
+   * `userId`'s (docs/comments.md, "Anchors"). `check` runs once the passage's section is
+   * known and throws to refuse; the mark is stored before this returns.
+   */
+  async markComment(
+    planId: string,
+    userId: number,
+    anchor: AnchorRequest,
+    threadId: string,
+    check: (sectionId: string) => Promise<void>,
+  ): Promise<PreparedAnchor> {
+    return this.withPlan(planId, async (plan) => {
+      const prepared = prepareCommentMark(plan.document(), planSchema(), anchor, threadId);
+      if (!prepared.ok) return prepared;
+      await check(prepared.sectionId);
+      plan.applyEditOnBehalf(prepared.update, userId);
+      await this.store.whenStored();
+      return prepared;
+    });
+  }
+
+  /** Where each comment thread's passage is now (threads missing here are detached). */
+  async commentAnchors(planId: string): Promise<Map<string, AnchorPlace>> {
+    return this.withPlan(planId, (plan) => plan.commentAnchors());
+  }
+
+  /** The sections of the plan now, by id. */
+  async sectionIds(planId: string): Promise<Set<string>> {
+    return this.withPlan(planId, (plan) => new Set(sectionOutline(plan.document()).map((section) => section.id)));
   }
 
   async documentState(planId: string): Promise<Uint8Array | null> {

@@ -8,6 +8,7 @@
 // for a while gives its Y.Doc back (docs/architecture.md, "Opening a plan").
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
 import { sectionOutline } from "../../app/editor/document.server";
 import { applyStoredUpdates, loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
@@ -28,6 +29,12 @@ const NO_LIMITS: PlanLimits = { maxBytes: Infinity, hibernateAfterMs: Infinity }
 const LOAD_ORIGIN = Symbol("load");
 /** The server's own edits: taking out what a client put outside the schema. */
 const REPAIR_ORIGIN = Symbol("repair");
+/** An edit the server makes for a person through another path than their socket (the comment
+ * mark of docs/comments.md): stored and relayed as theirs, its client id bound to them. */
+export class EditOnBehalf {
+  constructor(readonly userId: number) {}
+}
+
 /** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
 const SECTION_INDEX_DELAY_MS = 1000;
 
@@ -49,6 +56,8 @@ export class LivePlan {
   private storedStateVector: Uint8Array | undefined;
   /** Sync step 2 for a client with an empty document; dropped on every change. */
   private fullStateMessage: Uint8Array | undefined;
+  /** Where comment marks are, read off the document; dropped on every change. */
+  private anchors: Map<string, AnchorPlace> | undefined;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
   /** Section ids as last written to SQLite, to tell pages when the set changes. */
   private indexedSectionIds = "";
@@ -174,28 +183,42 @@ export class LivePlan {
     return "outsideSchema";
   }
 
+  /** Where each comment thread's passage is (docs/comments.md). */
+  commentAnchors(): Map<string, AnchorPlace> {
+    this.anchors ??= commentAnchorsIn(this.document());
+    return this.anchors;
+  }
+
+  /** Applies an update the server computed for `userId` (see EditOnBehalf). */
+  applyEditOnBehalf(update: Uint8Array, userId: number): void {
+    this.approximateBytes += update.byteLength;
+    Y.applyUpdate(this.document(), update, new EditOnBehalf(userId));
+  }
+
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
     this.fullStateMessage = undefined;
+    this.anchors = undefined;
     this.lastChangeAt = Date.now();
     const message = encodeUpdateMessage(update);
     for (const connection of this.connections) {
       if (connection !== origin) connection.send(message);
     }
-    const author = this.connectionOf(origin);
+    const connection = this.connectionOf(origin);
+    if (connection) this.outsideSchema.push(...childrenOutsideSchema(transaction));
+    const authorId = connection?.user.id ?? (origin instanceof EditOnBehalf ? origin.userId : null);
     const newClientIds: number[] = [];
-    if (author) {
-      this.outsideSchema.push(...childrenOutsideSchema(transaction));
+    if (authorId !== null) {
       for (const [clientId, clock] of transaction.afterState) {
         if (clock > (transaction.beforeState.get(clientId) ?? 0) && !this.clientOwners.has(clientId)) {
-          this.clientOwners.set(clientId, author.user.id);
+          this.clientOwners.set(clientId, authorId);
           newClientIds.push(clientId);
         }
       }
     }
     this.store.enqueue({
       planId: this.planId,
-      userId: author?.user.id ?? null,
+      userId: authorId,
       update,
       createdAt: Date.now(),
       newClientIds,

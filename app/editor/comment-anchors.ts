@@ -1,0 +1,142 @@
+// Comment anchors between the page and the server (docs/comments.md, "Anchors"): the page
+// names a passage with Yjs relative positions and its quote; the server checks them against
+// its live document and computes the one mark to add. Both read the anchors back from Yjs.
+import { Transform } from "@tiptap/pm/transform";
+import type { Node as PMNode, Schema } from "@tiptap/pm/model";
+import type { EditorState } from "@tiptap/pm/state";
+import {
+  absolutePositionToRelativePosition,
+  initProseMirrorDoc,
+  relativePositionToAbsolutePosition,
+  updateYFragment,
+  ySyncPluginKey,
+} from "@tiptap/y-tiptap";
+import { fromBase64, toBase64 } from "lib0/buffer";
+import * as Y from "yjs";
+import { COMMENT_MARK } from "./comment-mark";
+import { PLAN_FRAGMENT } from "./plan-fragment";
+
+/** A passage as the page sends it: base64 of `Y.encodeRelativePosition`, and its text. */
+export interface AnchorRequest {
+  from: string;
+  to: string;
+  quote: string;
+}
+
+/** The longest passage one comment may quote. */
+export const MAX_QUOTE_LENGTH = 5000;
+
+/** The current selection as an anchor request, or null if nothing is selected (browser). */
+export function selectionAnchor(state: EditorState): AnchorRequest | null {
+  const { from, to } = state.selection;
+  if (from === to) return null;
+  const sync = ySyncPluginKey.getState(state) as { type: Y.XmlFragment; binding: { mapping: Map<unknown, unknown> } } | undefined;
+  if (!sync) return null;
+  const quote = state.doc.textBetween(from, to, "\n");
+  if (!quote.trim()) return null;
+  const encode = (pos: number) =>
+    toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, sync.type, sync.binding.mapping as never)));
+  return { from: encode(from), to: encode(to), quote };
+}
+
+export type AnchorRefusal = "unresolvable" | "empty" | "quoteMismatch" | "crossesSections" | "tooLong";
+
+export type PreparedAnchor =
+  | { ok: true; update: Uint8Array; sectionId: string; quote: string }
+  | { ok: false; reason: AnchorRefusal };
+
+/**
+ * The Yjs update that adds thread `threadId`'s comment mark to the passage, computed on a
+ * copy of `live` under a fresh client id (so the edit is bound to whoever asked for it) and
+ * checked to change nothing but comment marks. `live` itself is not touched.
+ */
+export function prepareCommentMark(live: Y.Doc, schema: Schema, request: AnchorRequest, threadId: string): PreparedAnchor {
+  if (request.quote.length > MAX_QUOTE_LENGTH) return { ok: false, reason: "tooLong" };
+  let fromPosition: Y.RelativePosition;
+  let toPosition: Y.RelativePosition;
+  try {
+    fromPosition = Y.decodeRelativePosition(fromBase64(request.from));
+    toPosition = Y.decodeRelativePosition(fromBase64(request.to));
+  } catch {
+    return { ok: false, reason: "unresolvable" };
+  }
+  const scratch = new Y.Doc();
+  Y.applyUpdate(scratch, Y.encodeStateAsUpdate(live));
+  const fragment = scratch.getXmlFragment(PLAN_FRAGMENT);
+  const { doc: before, meta, mapping } = initProseMirrorDoc(fragment, schema);
+  let from: number | null;
+  let to: number | null;
+  try {
+    from = relativePositionToAbsolutePosition(scratch, fragment, fromPosition, mapping);
+    to = relativePositionToAbsolutePosition(scratch, fragment, toPosition, mapping);
+  } catch {
+    return { ok: false, reason: "unresolvable" };
+  }
+  if (from === null || to === null || from < 0 || to > before.content.size) return { ok: false, reason: "unresolvable" };
+  if (from >= to) return { ok: false, reason: "empty" };
+  const $from = before.resolve(from);
+  const $to = before.resolve(to);
+  if ($from.depth < 1 || $to.depth < 1 || $from.node(1) !== $to.node(1)) return { ok: false, reason: "crossesSections" };
+  const quote = before.textBetween(from, to, "\n");
+  if (quote !== request.quote) return { ok: false, reason: "quoteMismatch" };
+  if (!quote.trim()) return { ok: false, reason: "empty" };
+
+  const marked = new Transform(before).addMark(from, to, schema.marks[COMMENT_MARK]!.create({ threadId })).doc;
+  const updates: Uint8Array[] = [];
+  scratch.on("update", (update: Uint8Array) => updates.push(update));
+  scratch.transact(() => updateYFragment(scratch, fragment, marked, meta));
+  const after = initProseMirrorDoc(fragment, schema).doc;
+  if (!withoutComments(after).eq(withoutComments(before)) || !commentAnchorsIn(scratch).has(threadId)) {
+    throw new Error("comment mark changed more than comment marks");
+  }
+  scratch.destroy();
+  return { ok: true, update: Y.mergeUpdates(updates), sectionId: $from.node(1).attrs.id as string, quote };
+}
+
+function withoutComments(doc: PMNode): PMNode {
+  return new Transform(doc).removeMark(0, doc.content.size, doc.type.schema.marks[COMMENT_MARK]).doc;
+}
+
+export interface AnchorPlace {
+  /** The section its text is in now. */
+  sectionId: string;
+  /** The text it marks now. */
+  text: string;
+}
+
+/** Every thread whose mark is in the document, with where it is (read off the Yjs tree). */
+export function commentAnchorsIn(doc: Y.Doc): Map<string, AnchorPlace> {
+  const anchors = new Map<string, AnchorPlace>();
+  const visit = (node: Y.XmlElement | Y.XmlText, sectionId: string) => {
+    if (node instanceof Y.XmlText) {
+      for (const op of node.toDelta() as { insert?: unknown; attributes?: Record<string, unknown> }[]) {
+        if (!op.attributes || typeof op.insert !== "string") continue;
+        for (const [key, value] of Object.entries(op.attributes)) {
+          if (key !== COMMENT_MARK && !key.startsWith(`${COMMENT_MARK}--`)) continue;
+          const threadId = (value as { threadId?: unknown } | null)?.threadId;
+          if (typeof threadId !== "string") continue;
+          const place = anchors.get(threadId);
+          if (place) place.text += op.insert;
+          else anchors.set(threadId, { sectionId, text: op.insert });
+        }
+      }
+      return;
+    }
+    for (const child of node.toArray()) {
+      if (child instanceof Y.XmlElement || child instanceof Y.XmlText) visit(child, sectionId);
+    }
+  };
+  for (const node of doc.getXmlFragment(PLAN_FRAGMENT).toArray()) {
+    if (!(node instanceof Y.XmlElement) || node.nodeName !== "section") continue;
+    const id = node.getAttribute("id");
+    if (typeof id === "string") visit(node, id);
+  }
+  return anchors;
+}
+
+/** The comment threads marked at a position of the editor's document (browser). */
+export function threadIdsAt(doc: PMNode, pos: number): string[] {
+  const $pos = doc.resolve(pos);
+  const marks = [...($pos.nodeAfter?.marks ?? []), ...($pos.nodeBefore?.marks ?? [])];
+  return [...new Set(marks.filter((m) => m.type.name === COMMENT_MARK).map((m) => m.attrs.threadId as string))];
+}

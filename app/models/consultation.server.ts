@@ -1,0 +1,218 @@
+// Consultation rounds: an owner invites partner organisations to comment on some sections
+// until a deadline; the drafting team then records a disposition for every thread.
+import { getDb } from "../../db";
+import type { ThreadDisposition } from "../../db/schema";
+import { roleAtLeast } from "./roles";
+
+export interface RoundSummary {
+  id: number;
+  name: string;
+  deadline: number;
+  closedAt: number | null;
+  isOpen: boolean;
+  sectionIds: string[];
+  organisationIds: number[];
+}
+
+export function isRoundOpen(round: { deadline: number; closedAt: number | null }, now = Date.now()): boolean {
+  return round.closedAt === null && now < round.deadline;
+}
+
+export async function listRounds(planId: string, now = Date.now()): Promise<RoundSummary[]> {
+  const db = getDb();
+  const rounds = await db
+    .selectFrom("consultation_rounds")
+    .select(["id", "name", "deadline", "closed_at"])
+    .where("plan_id", "=", planId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  if (rounds.length === 0) return [];
+  const roundIds = rounds.map((round) => round.id);
+  const [sections, organisations] = await Promise.all([
+    db.selectFrom("consultation_round_sections").select(["round_id", "section_id"]).where("round_id", "in", roundIds).execute(),
+    db
+      .selectFrom("consultation_round_organisations")
+      .select(["round_id", "organisation_id"])
+      .where("round_id", "in", roundIds)
+      .execute(),
+  ]);
+  return rounds.map((round) => {
+    const summary = {
+      id: round.id,
+      name: round.name,
+      deadline: Number(round.deadline),
+      closedAt: round.closed_at === null ? null : Number(round.closed_at),
+    };
+    return {
+      ...summary,
+      isOpen: isRoundOpen(summary, now),
+      sectionIds: sections.filter((s) => s.round_id === round.id).map((s) => s.section_id),
+      organisationIds: organisations.filter((o) => o.round_id === round.id).map((o) => o.organisation_id),
+    };
+  });
+}
+
+export async function getRound(planId: string, roundId: number): Promise<RoundSummary | undefined> {
+  return (await listRounds(planId)).find((round) => round.id === roundId);
+}
+
+/**
+ * Opens a round. Members of the invited organisations who have no role on the plan, or only
+ * "viewer", become commenters; higher roles are left as they are. Returns the round's id and
+ * the accounts whose role changed (their open sockets are told).
+ */
+export async function openRound(input: {
+  planId: string;
+  name: string;
+  deadline: number;
+  sectionIds: string[];
+  organisationIds: number[];
+  createdBy: number;
+}): Promise<{ roundId: number; changedUserIds: number[] }> {
+  return getDb()
+    .transaction()
+    .execute(async (trx) => {
+      const now = Date.now();
+      const { id } = await trx
+        .insertInto("consultation_rounds")
+        .values({ plan_id: input.planId, name: input.name, deadline: input.deadline, closed_at: null, created_by: input.createdBy, created_at: now })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      if (input.sectionIds.length) {
+        await trx
+          .insertInto("consultation_round_sections")
+          .values(input.sectionIds.map((sectionId) => ({ round_id: id, section_id: sectionId })))
+          .execute();
+      }
+      const changedUserIds: number[] = [];
+      if (input.organisationIds.length) {
+        await trx
+          .insertInto("consultation_round_organisations")
+          .values(input.organisationIds.map((organisationId) => ({ round_id: id, organisation_id: organisationId })))
+          .execute();
+        const invited = await trx
+          .selectFrom("users")
+          .leftJoin("plan_members", (join) =>
+            join.onRef("plan_members.user_id", "=", "users.id").on("plan_members.plan_id", "=", input.planId),
+          )
+          .select(["users.id as userId", "plan_members.role as role"])
+          .where("users.organisation_id", "in", input.organisationIds)
+          .execute();
+        for (const { userId, role } of invited) {
+          if (role && roleAtLeast(role, "commenter")) continue;
+          await trx
+            .insertInto("plan_members")
+            .values({ plan_id: input.planId, user_id: userId, role: "commenter", added_at: now })
+            .onConflict((oc) => oc.columns(["plan_id", "user_id"]).doUpdateSet({ role: "commenter" }))
+            .execute();
+          changedUserIds.push(userId);
+        }
+      }
+      return { roundId: id, changedUserIds };
+    });
+}
+
+export async function closeRound(planId: string, roundId: number): Promise<void> {
+  await getDb()
+    .updateTable("consultation_rounds")
+    .set({ closed_at: Date.now() })
+    .where("plan_id", "=", planId)
+    .where("id", "=", roundId)
+    .where("closed_at", "is", null)
+    .execute();
+}
+
+/** What rounds say about commenting on a section now: the open round a new thread joins,
+ * or the closed round that refuses partners' comments there. */
+export async function commentingRule(
+  planId: string,
+  sectionId: string,
+  now = Date.now(),
+): Promise<{ openRoundId: number | null; closedRound: { id: number; name: string } | null }> {
+  const rounds = (await listRounds(planId, now)).filter((round) => round.sectionIds.includes(sectionId));
+  const open = rounds.find((round) => round.isOpen);
+  if (open) return { openRoundId: open.id, closedRound: null };
+  const closed = rounds[0]; // newest first
+  return { openRoundId: null, closedRound: closed ? { id: closed.id, name: closed.name } : null };
+}
+
+export interface ResponseRow {
+  threadId: string;
+  sectionId: string;
+  sectionTitle: string;
+  quote: string;
+  organisation: string;
+  author: string;
+  authorEmail: string;
+  comment: string;
+  replies: number;
+  status: "open" | "resolved";
+  disposition: ThreadDisposition | null;
+  response: string | null;
+  createdAt: number;
+}
+
+/** The comment response matrix of a round: every thread in it, in section order. */
+export async function responseMatrix(planId: string, roundId: number): Promise<ResponseRow[]> {
+  const db = getDb();
+  const threads = await db
+    .selectFrom("comment_threads")
+    .innerJoin("users", "users.id", "comment_threads.created_by")
+    .innerJoin("organisations", "organisations.id", "users.organisation_id")
+    .leftJoin("plan_sections", (join) =>
+      join.onRef("plan_sections.plan_id", "=", "comment_threads.plan_id").onRef("plan_sections.section_id", "=", "comment_threads.section_id"),
+    )
+    .select([
+      "comment_threads.id as threadId",
+      "comment_threads.section_id as sectionId",
+      "plan_sections.title as sectionTitle",
+      "plan_sections.position as position",
+      "comment_threads.quote as quote",
+      "organisations.short_name as organisation",
+      "users.name as author",
+      "users.email as authorEmail",
+      "comment_threads.status as status",
+      "comment_threads.disposition as disposition",
+      "comment_threads.response as response",
+      "comment_threads.created_at as createdAt",
+    ])
+    .where("comment_threads.plan_id", "=", planId)
+    .where("comment_threads.round_id", "=", roundId)
+    .where("comment_threads.deleted_at", "is", null)
+    .execute();
+  if (threads.length === 0) return [];
+  const comments = await db
+    .selectFrom("comments")
+    .select(["thread_id", "body", "deleted_at"])
+    .where(
+      "thread_id",
+      "in",
+      threads.map((thread) => thread.threadId),
+    )
+    .orderBy("id")
+    .execute();
+  return threads
+    .map((thread) => {
+      const ofThread = comments.filter((comment) => comment.thread_id === thread.threadId);
+      const first = ofThread[0];
+      return {
+        threadId: thread.threadId,
+        sectionId: thread.sectionId,
+        sectionTitle: thread.sectionTitle ?? "",
+        quote: thread.quote,
+        organisation: thread.organisation,
+        author: thread.author,
+        authorEmail: thread.authorEmail,
+        comment: first && first.deleted_at === null ? first.body : "",
+        replies: Math.max(0, ofThread.length - 1),
+        status: thread.status,
+        disposition: thread.disposition,
+        response: thread.response,
+        createdAt: Number(thread.createdAt),
+        position: thread.position ?? Number.MAX_SAFE_INTEGER,
+      };
+    })
+    .sort((a, b) => a.position - b.position || a.createdAt - b.createdAt)
+    .map(({ position: _position, ...row }) => row);
+}

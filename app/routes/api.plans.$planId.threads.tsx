@@ -1,0 +1,60 @@
+// GET: the plan's comment threads; POST: a new thread on a passage or a whole section.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { createThread, listPlanPeople, listThreads } from "../models/comment.server";
+import { listRounds } from "../models/consultation.server";
+import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
+import { checkBody, checkRound, threadView } from "../utils/comment-api.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user, plan } = await requireApiPlan(request, params.planId, "plan.view");
+  const viewer = { id: user.id, role: plan.role };
+  const [threads, members, rounds] = await Promise.all([
+    context.collab.commentAnchors(plan.id).then((anchors) => listThreads(plan.id, viewer, anchors)),
+    listPlanPeople(plan.id),
+    listRounds(plan.id),
+  ]);
+  return Response.json(
+    {
+      threads,
+      members,
+      rounds: rounds.map(({ id, name, deadline, isOpen, sectionIds }) => ({ id, name, deadline, isOpen, sectionIds })),
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+const NewThread = z.union([
+  z.object({
+    body: z.unknown(),
+    anchor: z.object({ from: z.string().max(1000), to: z.string().max(1000), quote: z.string() }).strict(),
+  }).strict(),
+  z.object({ body: z.unknown(), sectionId: z.string().max(100) }).strict(),
+]);
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "POST") return jsonError(405, "POST");
+  const { user, plan, t } = await requireApiPlan(request, params.planId, "plan.comment");
+  const viewer = { id: user.id, role: plan.role };
+  const input = await readJson(request, NewThread, t);
+  const { body, mentions } = await checkBody(plan.id, input.body, t);
+  const threadId = `t-${crypto.randomUUID()}`;
+  let thread: { sectionId: string; quote: string; anchor: "text" | "section" };
+  let roundId: number | null = null;
+
+  if ("anchor" in input) {
+    const prepared = await context.collab.markComment(plan.id, user.id, input.anchor, threadId, async (sectionId) => {
+      roundId = await checkRound(plan.id, sectionId, viewer, t);
+    });
+    if (!prepared.ok) return jsonError(422, t(`api.anchor.${prepared.reason}`), prepared.reason);
+    thread = { sectionId: prepared.sectionId, quote: prepared.quote, anchor: "text" };
+  } else {
+    if (!(await context.collab.sectionIds(plan.id)).has(input.sectionId)) return jsonError(422, t("api.noSuchSection"));
+    roundId = await checkRound(plan.id, input.sectionId, viewer, t);
+    thread = { sectionId: input.sectionId, quote: "", anchor: "section" };
+  }
+
+  await createThread({ id: threadId, planId: plan.id, ...thread, roundId, userId: user.id, body, mentions });
+  context.collab.notifyThreadsChanged(plan.id);
+  return Response.json(await threadView(context, plan.id, viewer, threadId), { status: 201 });
+}

@@ -1,0 +1,41 @@
+// What the comment routes share: body checks, the consultation-round rule and the thread as
+// the caller sees it (docs/comments.md).
+import type { AppLoadContext } from "@remix-run/node";
+import type { TFunction } from "i18next";
+import { getThread, listPlanPeople, listThreads, MAX_COMMENT_LENGTH, mentionedUserIds, type Viewer } from "../models/comment.server";
+import { commentingRule } from "../models/consultation.server";
+import { can } from "../models/roles";
+import { jsonError } from "./api.server";
+
+/** A comment body as stored: trimmed, not empty, not too long; and who it mentions. */
+export async function checkBody(planId: string, body: unknown, t: TFunction): Promise<{ body: string; mentions: number[] }> {
+  if (typeof body !== "string" || !body.trim()) throw jsonError(422, t("api.bodyRequired"));
+  const trimmed = body.trim();
+  if (trimmed.length > MAX_COMMENT_LENGTH) throw jsonError(422, t("api.bodyTooLong", { max: MAX_COMMENT_LENGTH }));
+  return { body: trimmed, mentions: mentionedUserIds(trimmed, await listPlanPeople(planId)) };
+}
+
+/**
+ * Whether this person may comment on the section now: partners (commenters) are refused on
+ * sections of a closed consultation round that no open round covers; the drafting team may
+ * still discuss there. Returns the open round a new thread joins.
+ */
+export async function checkRound(planId: string, sectionId: string, viewer: Viewer, t: TFunction): Promise<number | null> {
+  const rule = await commentingRule(planId, sectionId);
+  if (rule.closedRound && !can(viewer.role, "comment.resolveAny")) {
+    throw jsonError(403, t("api.roundClosed", { round: rule.closedRound.name }), "roundClosed");
+  }
+  return rule.openRoundId;
+}
+
+/** The thread (a listed one, of this plan) or a 404. */
+export async function requireThread(planId: string, threadId: string | undefined, t: TFunction) {
+  const thread = threadId ? await getThread(planId, threadId) : undefined;
+  if (!thread) throw jsonError(404, t("api.threadNotFound"));
+  return thread;
+}
+
+export async function threadView(context: AppLoadContext, planId: string, viewer: Viewer, threadId: string) {
+  const [thread] = await listThreads(planId, viewer, await context.collab.commentAnchors(planId), threadId);
+  return thread;
+}

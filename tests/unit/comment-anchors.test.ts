@@ -1,0 +1,109 @@
+// Comment anchors: the server's mark changes nothing but the mark, and follows its text
+// through concurrent typing, splits and deletion (docs/comments.md, "Anchors").
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { commentAnchorsIn, prepareCommentMark } from "../../app/editor/comment-anchors";
+import { planSchema, planUpdateFromJSON, readSections } from "../../app/editor/document.server";
+import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
+
+const content = {
+  type: "doc",
+  content: [
+    {
+      type: "section",
+      attrs: { id: "s-one" },
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Financing" }] },
+        { type: "paragraph", content: [{ type: "text", text: "Cooperatives need patient capital from public banks to grow." }] },
+      ],
+    },
+    {
+      type: "section",
+      attrs: { id: "s-two" },
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Markets" }] },
+        { type: "paragraph", content: [{ type: "text", text: "Public procurement should reserve a share." }] },
+      ],
+    },
+  ],
+};
+
+function newDoc(): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, planUpdateFromJSON(content));
+  return doc;
+}
+
+function sync(...docs: Y.Doc[]): void {
+  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+}
+
+function markOrThrow(doc: Y.Doc, text: string, threadId: string): Uint8Array {
+  const prepared = prepareCommentMark(doc, planSchema(), anchorFor(doc, text), threadId);
+  if (!prepared.ok) throw new Error(prepared.reason);
+  return prepared.update;
+}
+
+describe("comment anchors", () => {
+  it("adds exactly the mark: the text and every other mark stay as they were", () => {
+    const doc = newDoc();
+    const textBefore = readSections(doc);
+    const prepared = prepareCommentMark(doc, planSchema(), anchorFor(doc, "patient capital"), "t-1");
+    expect(prepared).toMatchObject({ ok: true, sectionId: "s-one", quote: "patient capital" });
+    expect(commentAnchorsIn(doc).size).toBe(0); // preparing does not touch the live document
+    Y.applyUpdate(doc, (prepared as { update: Uint8Array }).update);
+    expect(readSections(doc)).toEqual(textBefore);
+    expect(commentAnchorsIn(doc).get("t-1")).toEqual({ sectionId: "s-one", text: "patient capital" });
+  });
+
+  it("refuses a quote that is not the text between the positions, and positions from elsewhere", () => {
+    const doc = newDoc();
+    const anchor = anchorFor(doc, "patient capital");
+    expect(prepareCommentMark(doc, planSchema(), { ...anchor, quote: "impatient capital" }, "t")).toEqual({ ok: false, reason: "quoteMismatch" });
+    const other = new Y.Doc();
+    Y.applyUpdate(other, planUpdateFromJSON(content)); // same text, other items
+    expect(prepareCommentMark(doc, planSchema(), anchorFor(other, "patient capital"), "t")).toEqual({ ok: false, reason: "unresolvable" });
+    expect(prepareCommentMark(doc, planSchema(), { from: "!!", to: "??", quote: "x" }, "t")).toMatchObject({ ok: false });
+    const acrossSections = { from: anchorFor(doc, "grow").from, to: anchorFor(doc, "Public").to, quote: "x" };
+    expect(prepareCommentMark(doc, planSchema(), acrossSections, "t")).toEqual({ ok: false, reason: "crossesSections" });
+  });
+
+  it("follows its words through typing before, inside and after, and a split of the paragraph", () => {
+    const server = newDoc();
+    const alice = new Y.Doc();
+    const bob = new Y.Doc();
+    sync(server, alice, bob);
+    Y.applyUpdate(server, markOrThrow(server, "patient capital from public banks", "t-1"));
+    sync(server, alice, bob);
+
+    // Concurrently: Alice types before and inside the passage, Bob after it.
+    editLikeEditor(alice, (tr) => typeText(tr, findText(alice, "capital").from, "long-term "));
+    editLikeEditor(alice, (tr) => typeText(tr, findText(alice, "patient").from, "very "));
+    editLikeEditor(bob, (tr) => typeText(tr, findText(bob, "grow").to, " quickly"));
+    sync(server, alice, bob);
+    // Then Bob splits the paragraph inside the passage while Alice types inside it again.
+    editLikeEditor(bob, (tr) => tr.split(findText(bob, "from public").from + 5));
+    editLikeEditor(alice, (tr) => typeText(tr, findText(alice, "capital").to, " and grants"));
+    sync(server, alice, bob);
+
+    for (const doc of [server, alice, bob]) {
+      expect(commentAnchorsIn(doc).get("t-1")).toEqual({ sectionId: "s-one", text: "patient long-term capital and grants from public banks" });
+      expect(readSections(doc)[0]!.text).toBe("Financing\nCooperatives need very patient long-term capital and grants from \npublic banks to grow quickly.");
+    }
+  });
+
+  it("lets threads overlap, and loses the anchor (not the thread) when its text is deleted", () => {
+    const doc = newDoc();
+    Y.applyUpdate(doc, markOrThrow(doc, "patient capital", "t-a"));
+    Y.applyUpdate(doc, markOrThrow(doc, "capital from public", "t-b"));
+    expect(commentAnchorsIn(doc).get("t-a")?.text).toBe("patient capital");
+    expect(commentAnchorsIn(doc).get("t-b")?.text).toBe("capital from public");
+
+    editLikeEditor(doc, (tr) => {
+      const { from, to } = findText(doc, "patient capital");
+      tr.delete(from, to);
+    });
+    expect(commentAnchorsIn(doc).has("t-a")).toBe(false);
+    expect(commentAnchorsIn(doc).get("t-b")?.text).toBe(" from public");
+  });
+});
