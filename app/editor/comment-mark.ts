@@ -52,21 +52,23 @@ export const CommentMark = Mark.create({
 export const CommentAnchorGuard = Extension.create({
   name: "commentAnchorGuard",
   addProseMirrorPlugins() {
-    return [
-      new Plugin({
-        key: new PluginKey("commentAnchorGuard"),
-        appendTransaction: (transactions, _oldState, newState) => {
-          const mended = newState.tr;
-          for (const tr of transactions) {
-            if (!tr.docChanged || tr.getMeta(ySyncPluginKey) || tr.getMeta(REMOVE_COMMENT_META)) continue;
-            keepCommentMarks(tr, mended);
-          }
-          return mended.docChanged ? mended : null;
-        },
-      }),
-    ];
+    return [commentAnchorGuardPlugin()];
   },
 });
+
+export function commentAnchorGuardPlugin(): Plugin {
+  return new Plugin({
+    key: new PluginKey("commentAnchorGuard"),
+    appendTransaction: (transactions, _oldState, newState) => {
+      const mended = newState.tr;
+      for (const tr of transactions) {
+        if (!tr.docChanged || tr.getMeta(ySyncPluginKey) || tr.getMeta(REMOVE_COMMENT_META)) continue;
+        keepCommentMarks(tr, mended);
+      }
+      return mended.docChanged ? mended : null;
+    },
+  });
+}
 
 function keepCommentMarks(tr: Transaction, mended: Transaction): void {
   tr.steps.forEach((step, index) => {

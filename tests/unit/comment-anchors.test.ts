@@ -2,7 +2,9 @@
 // through concurrent typing, splits and deletion (docs/comments.md, "Anchors").
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { EditorState } from "@tiptap/pm/state";
 import { commentAnchorsIn, prepareCommentMark } from "../../app/editor/comment-anchors";
+import { commentAnchorGuardPlugin } from "../../app/editor/comment-mark";
 import { planSchema, planUpdateFromJSON, readSections } from "../../app/editor/document.server";
 import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
 
@@ -105,5 +107,42 @@ describe("comment anchors", () => {
     });
     expect(commentAnchorsIn(doc).has("t-a")).toBe(false);
     expect(commentAnchorsIn(doc).get("t-b")?.text).toBe(" from public");
+  });
+});
+
+describe("the editor's comment guard", () => {
+  const schema = planSchema();
+  const comment = (threadId: string) => schema.marks.comment!.create({ threadId });
+  function stateWith(text: string, marked: { from: number; to: number; threadId: string }[]) {
+    const paragraph = schema.nodes.paragraph!.create(null, schema.text(text));
+    const doc = schema.nodes.doc!.create(null, [
+      schema.nodes.section!.create({ id: "s-a" }, [schema.nodes.heading!.create({ level: 2 }, schema.text("A")), paragraph]),
+    ]);
+    let state = EditorState.create({ doc, plugins: [commentAnchorGuardPlugin()] });
+    const start = 5; // section, heading "A", paragraph: its text starts at 5
+    for (const m of marked) state = state.apply(state.tr.addMark(start + m.from, start + m.to, comment(m.threadId)));
+    return { state, start };
+  }
+  const threadsOn = (state: EditorState, text: string) => {
+    let ids: string[] = [];
+    state.doc.descendants((node) => {
+      if (node.isText && node.text === text) ids = node.marks.filter((m) => m.type.name === "comment").map((m) => m.attrs.threadId as string);
+    });
+    return ids;
+  };
+
+  it("gives comment marks back after clearing formatting", () => {
+    const { state, start } = stateWith("one two three", [{ from: 4, to: 7, threadId: "t-1" }]);
+    const result = state.applyTransaction(state.tr.removeMark(start, start + 13)).state;
+    expect(threadsOn(result, "two")).toEqual(["t-1"]);
+  });
+
+  it("puts the comment on text typed or pasted over a commented passage", () => {
+    const { state, start } = stateWith("one two three", [{ from: 4, to: 7, threadId: "t-1" }]);
+    const result = state.applyTransaction(state.tr.replaceWith(start + 4, start + 7, schema.text("2"))).state;
+    expect(threadsOn(result, "2")).toEqual(["t-1"]);
+    // Replacing more than the passage (part of it uncommented) does not spread the comment.
+    const wider = state.applyTransaction(state.tr.replaceWith(start + 2, start + 7, schema.text("X"))).state;
+    expect(threadsOn(wider, "X")).toEqual([]);
   });
 });
