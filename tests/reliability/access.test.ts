@@ -77,6 +77,108 @@ describe.each(doors)("$name ($method $path)", ({ method, path, form, expected })
   });
 });
 
+// The comment API (docs/comments.md): JSON refusals, 401 signed out rather than a redirect.
+// Two section threads made in beforeAll: one started by the commenter, one by the owner.
+const threadIds = { partners: "", owners: "" };
+let partnersCommentId = 0;
+const API = `/api/plans/${DEMO.planId}`;
+const API_READ = { ...READ, signedOut: 401 };
+const apiDoors: {
+  name: string;
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: () => string;
+  json?: unknown;
+  expected: Record<Who, number>;
+}[] = [
+  { name: "listing threads", method: "GET", path: () => `${API}/threads`, expected: API_READ },
+  {
+    name: "starting a thread",
+    method: "POST",
+    path: () => `${API}/threads`,
+    json: { body: "A question.", sectionId: "s-concept" },
+    expected: { signedOut: 401, owner: 201, editor: 201, commenter: 201, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "replying",
+    method: "POST",
+    path: () => `${API}/threads/${threadIds.partners}/comments`,
+    json: { body: "A reply." },
+    expected: { signedOut: 401, owner: 201, editor: 201, commenter: 201, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "editing the partner's comment",
+    method: "PATCH",
+    path: () => `${API}/threads/${threadIds.partners}/comments/${partnersCommentId}`,
+    json: { body: "Edited." },
+    expected: { signedOut: 401, owner: 403, editor: 403, commenter: 200, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "resolving the partner's own thread",
+    method: "POST",
+    path: () => `${API}/threads/${threadIds.partners}/resolve`,
+    expected: { signedOut: 401, owner: 200, editor: 200, commenter: 200, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "reopening the owner's thread",
+    method: "POST",
+    path: () => `${API}/threads/${threadIds.owners}/reopen`,
+    expected: { signedOut: 401, owner: 200, editor: 200, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    // The role is checked first: only the drafting team learns the thread is in no round.
+    name: "recording a disposition",
+    method: "POST",
+    path: () => `${API}/threads/${threadIds.partners}/disposition`,
+    json: { disposition: "accepted", response: "Done." },
+    expected: { signedOut: 401, owner: 422, editor: 422, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "deleting the partner's comment",
+    method: "DELETE",
+    path: () => `${API}/threads/${threadIds.owners}/comments/${partnersCommentId}`,
+    expected: { signedOut: 401, owner: 404, editor: 404, commenter: 404, viewer: 403, outsider: 404 },
+  },
+];
+
+async function apiCall(who: Who, method: string, path: string, json?: unknown, origin?: string): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method,
+    body: json === undefined ? undefined : JSON.stringify(json),
+    headers: {
+      ...(cookies[who] ? { cookie: cookies[who] } : {}),
+      ...(json === undefined ? {} : { "content-type": "application/json" }),
+      ...(origin ? { origin } : {}),
+    },
+    redirect: "manual",
+  });
+}
+
+describe("the comment API", () => {
+  beforeAll(async () => {
+    const partners = (await (await apiCall("commenter", "POST", `${API}/threads`, { body: "Partner's thread.", sectionId: "s-r193" })).json()) as {
+      id: string;
+      comments: { id: number }[];
+    };
+    threadIds.partners = partners.id;
+    partnersCommentId = partners.comments[0]!.id;
+    threadIds.owners = ((await (await apiCall("owner", "POST", `${API}/threads`, { body: "Owner's thread.", sectionId: "s-r193" })).json()) as { id: string }).id;
+  });
+
+  describe.each(apiDoors)("$name ($method)", ({ method, path, json, expected }) => {
+    it.each(WHO)("as %s", async (who) => {
+      const response = await apiCall(who, method, path(), json);
+      expect(response.status).toBe(expected[who]);
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+      if (response.status >= 400) expect(typeof ((await response.json()) as { error?: unknown }).error).toBe("string");
+    });
+  });
+
+  it.each(apiDoors.filter((d) => d.method !== "GET"))("$name is refused with a foreign Origin, even for an owner", async ({ method, path, json }) => {
+    const response = await apiCall("owner", method, path(), json, "https://evil.example");
+    expect(response.status).toBe(403);
+  });
+});
+
 describe("posts from another site", () => {
   it.each(doors.filter((d) => d.method === "POST"))("$name is refused with a foreign Origin, even for an owner", async ({ path, form }) => {
     const response = await fetch(`${server.url}${path}`, {
