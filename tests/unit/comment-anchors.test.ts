@@ -70,7 +70,7 @@ describe("comment anchors", () => {
     expect(prepareCommentMark(doc, planSchema(), acrossSections, "t")).toEqual({ ok: false, reason: "crossesSections" });
   });
 
-  it("follows its words through typing before, inside and after, and a split of the paragraph", () => {
+  it("follows its words through typing before, inside and after, a split and a join", () => {
     const server = newDoc();
     const alice = new Y.Doc();
     const bob = new Y.Doc();
@@ -92,6 +92,14 @@ describe("comment anchors", () => {
       expect(commentAnchorsIn(doc).get("t-1")).toEqual({ sectionId: "s-one", text: "patient long-term capital and grants from public banks" });
       expect(readSections(doc)[0]!.text).toBe("Financing\nCooperatives need very patient long-term capital and grants from \npublic banks to grow quickly.");
     }
+
+    // Joining the paragraphs again (backspace at the start of the second) keeps it whole.
+    editLikeEditor(bob, (tr) => tr.join(findText(bob, "public banks").from - 1));
+    sync(server, alice, bob);
+    for (const doc of [server, alice, bob]) {
+      expect(commentAnchorsIn(doc).get("t-1")?.text).toBe("patient long-term capital and grants from public banks");
+      expect(readSections(doc)[0]!.text).toBe("Financing\nCooperatives need very patient long-term capital and grants from public banks to grow quickly.");
+    }
   });
 
   it("lets threads overlap, and loses the anchor (not the thread) when its text is deleted", () => {
@@ -107,6 +115,26 @@ describe("comment anchors", () => {
     });
     expect(commentAnchorsIn(doc).has("t-a")).toBe(false);
     expect(commentAnchorsIn(doc).get("t-b")?.text).toBe(" from public");
+  });
+});
+
+describe("comment anchors and undo", () => {
+  it("come back with their text when a deletion is undone, and go again on redo", () => {
+    const doc = newDoc();
+    Y.applyUpdate(doc, markOrThrow(doc, "patient capital", "t-1"));
+    // The editor's undo (Yjs's UndoManager) tracks this person's own changes only.
+    const undo = new Y.UndoManager(doc.getXmlFragment("default"), { captureTimeout: 0 });
+    editLikeEditor(doc, (tr) => {
+      const { from } = findText(doc, "need patient");
+      tr.delete(from, findText(doc, "from public").to);
+    });
+    expect(commentAnchorsIn(doc).has("t-1")).toBe(false);
+    undo.undo();
+    expect(commentAnchorsIn(doc).get("t-1")).toEqual({ sectionId: "s-one", text: "patient capital" });
+    undo.redo();
+    expect(commentAnchorsIn(doc).has("t-1")).toBe(false);
+    undo.undo();
+    expect(commentAnchorsIn(doc).get("t-1")?.text).toBe("patient capital");
   });
 });
 
