@@ -21,6 +21,15 @@ export const DEMO_PLAN_TITLE = "National Entrepreneurship Action Plan — Social
 export const DEMO_PLAN_DESCRIPTION =
   "The SSE sections of the action plan under the Presidential Regulation on National Entrepreneurship, drafted by Bappenas and the ILO with partner organisations.";
 
+/** A partner's comment on the passage it marks below, with the ILO's reply (db/seed.ts). */
+export const DEMO_THREAD = {
+  id: "t-demo-r193",
+  sectionId: "s-r193",
+  quote: "used by more than 110 member States",
+  comment: "Could the plan say which of these reforms Indonesia has already made? Partners would see the gap more easily.",
+  reply: "Good point. We will add a short note on Indonesia's own reforms under this section.",
+};
+
 export const demoPlanContent: JSONContent = {
   type: "doc",
   content: [
@@ -48,9 +57,9 @@ export const demoPlanContent: JSONContent = {
           "The ILO's activities on cooperatives and wider SSE enterprises are guided by the international standard on cooperatives, the ",
         ),
         text("Promotion of Cooperatives Recommendation, 2002 (No. 193)", [{ type: "bold" }]),
-        text(
-          ". The Recommendation has been used by more than 110 member States since its adoption to reform cooperative policies and legislation.",
-        ),
+        text(". The Recommendation has been "),
+        text("used by more than 110 member States", [{ type: "comment", attrs: { threadId: DEMO_THREAD.id } }]),
+        text(" since its adoption to reform cooperative policies and legislation."),
       ),
     ),
     section(

@@ -1,8 +1,9 @@
 // Demo data: organisations, one account per role, and the demo plan. These accounts exist
 // only in this seed (the README lists them); a real deployment creates its own.
+import { addComment, createThread } from "../app/models/comment.server";
 import { addMember, createPlan } from "../app/models/plan.server";
 import { createOrganisation, createUser, getUserByEmail } from "../app/models/user.server";
-import { DEMO_PLAN_DESCRIPTION, DEMO_PLAN_ID, DEMO_PLAN_TITLE, demoPlanContent, demoPlanGuidance } from "./demo-plan";
+import { DEMO_PLAN_DESCRIPTION, DEMO_PLAN_ID, DEMO_PLAN_TITLE, DEMO_THREAD, demoPlanContent, demoPlanGuidance } from "./demo-plan";
 import type { Role } from "../app/models/roles";
 
 export const DEMO_PASSWORD = "gotong-demo";
@@ -54,5 +55,19 @@ export async function seedDemo(): Promise<boolean> {
   for (const account of DEMO_ACCOUNTS.slice(1)) {
     if (account.role) await addMember(DEMO_PLAN_ID, userIds.get(account.email)!, account.role);
   }
+  // The partner's comment is marked in the demo text already (demo-plan.ts).
+  const partnerId = userIds.get("partner@binaswadaya.example")!;
+  await createThread({
+    id: DEMO_THREAD.id,
+    planId: DEMO_PLAN_ID,
+    sectionId: DEMO_THREAD.sectionId,
+    anchor: "text",
+    quote: DEMO_THREAD.quote,
+    roundId: null,
+    userId: partnerId,
+    body: DEMO_THREAD.comment,
+    mentions: [],
+  });
+  await addComment(DEMO_THREAD.id, userIds.get("coop@ilo.example")!, DEMO_THREAD.reply, []);
   return true;
 }

@@ -56,6 +56,14 @@ afterAll(async () => {
   server.cleanup();
 });
 
+describe("the demo plan", () => {
+  it("starts with a partner's comment marked in its text, and the ILO's reply", async () => {
+    const demo = (await threads("viewer")).find((t) => t.id === "t-demo-r193");
+    expect(demo).toMatchObject({ sectionId: "s-r193", quote: "used by more than 110 member States", detached: false, status: "open" });
+    expect(demo!.comments.map((c) => c.author.email)).toEqual([DEMO.commenter, DEMO.editor]);
+  });
+});
+
 describe("the commenter path", () => {
   it("adds exactly the mark, stored as the commenter's edit, and nothing else", async () => {
     const partner = client("commenter");
