@@ -124,6 +124,9 @@ export class CollabConnection {
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder);
+        // Every client answers our sync step 1 with what we lack: usually nothing. Only a
+        // real change from a read-only role is refused (and told).
+        if (isEmptyUpdate(update)) return;
         if (this.isReadOnly) return this.dropReadOnlyUpdate();
         const outcome = this.plan.applyClientUpdate(update, this);
         if (outcome === "outsideSchema") {
@@ -162,4 +165,9 @@ export class CollabConnection {
   logFields() {
     return { plan: this.plan.planId, user: this.user.id, role: this.role };
   }
+}
+
+/** An update with no structs and no deletions (Yjs v1 encoding: two zero counts). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }

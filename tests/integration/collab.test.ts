@@ -2,7 +2,7 @@
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLOSE_MALFORMED, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
+import { CLOSE_MALFORMED, MESSAGE_AUTH, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
 import {
   connectClient,
   openRawSocket,
@@ -143,6 +143,21 @@ describe("read-only roles", () => {
       expect(fresh.text()).not.toContain(marker);
       expect(editor.text()).not.toContain(marker);
       expect(await storedPlanText(server.databasePath, DEMO.planId)).not.toContain(marker);
+    });
+
+    it(`a ${role} who only reads is never told a change was refused`, async () => {
+      const readOnly = client(role);
+      let refusals = 0;
+      readOnly.provider.messageHandlers[MESSAGE_AUTH] = () => {
+        refusals += 1;
+      };
+      await whenSynced(readOnly);
+      // The sync's empty answer has reached the server once a later round trip has.
+      const other = client("owner");
+      await whenSynced(other);
+      typeAt(other.doc, "x");
+      await waitFor(() => readOnly.text() === other.text(), "the owner's edit to arrive");
+      expect(refusals).toBe(0);
     });
   }
 });
