@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { addSection, moveSection, readOutline, removeSection, selectSectionTitle, type OutlineEntry } from "../editor/section-commands";
 import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
 import type { SectionDetails } from "../models/section.server";
+import { useOptionalComments } from "./comments/CommentsContext";
 
 export type SectionDetailsView = SectionDetails;
 
@@ -26,7 +27,8 @@ export const STATUS_LABEL_KEYS = {
   approved: "section.statusApproved",
 } as const;
 
-function useLiveOutline(editor: Editor): OutlineEntry[] {
+/** The sections in document order, read again shortly after each change to the text. */
+export function useLiveOutline(editor: Editor): OutlineEntry[] {
   const [outline, setOutline] = useState<OutlineEntry[]>(() => readOutline(editor));
   useEffect(() => {
     // A timer, not requestAnimationFrame: browsers pause frames in background windows, and
@@ -50,6 +52,7 @@ export function Outline(props: OutlineProps) {
   const { t } = useTranslation();
   const { editor, canEdit } = props;
   const outline = useLiveOutline(editor);
+  const comments = useOptionalComments();
   const detailsById = new Map(props.details.map((d) => [d.id, d]));
 
   const scrollTo = (id: string) => {
@@ -67,6 +70,7 @@ export function Outline(props: OutlineProps) {
           const title = entry.title || t("outline.untitled");
           const details = detailsById.get(entry.id);
           const status = details?.status ?? "draft";
+          const openThreads = comments?.openCountBySection.get(entry.id) ?? 0;
           return (
             <li key={entry.id} className="outline-item" data-section-id={entry.id}>
               <div className="outline-row">
@@ -108,9 +112,34 @@ export function Outline(props: OutlineProps) {
                 <span className={`status-badge status-${status}`} data-testid="section-status">
                   {t(STATUS_LABEL_KEYS[status])}
                 </span>
+                {comments && openThreads > 0 ? (
+                  <button
+                    type="button"
+                    className="comment-count"
+                    data-testid="section-comment-count"
+                    aria-label={t("comments.openOnSection", { count: openThreads, title })}
+                    title={t("comments.showSectionThreads")}
+                    onClick={() => comments.setFilters({ sectionId: entry.id, status: "open" })}
+                  >
+                    <svg viewBox="0 0 16 16" aria-hidden="true">
+                      <path d="M2 3h12v8H6l-3 3v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+                    </svg>
+                    {openThreads}
+                  </button>
+                ) : null}
                 <span className="muted">{details?.leadOrganisationName ?? t("section.noLead")}</span>
                 {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
                 {details?.dueDate ? <span className="muted">· {t("section.due", { date: details.dueDate })}</span> : null}
+                {comments?.canComment ? (
+                  <button
+                    type="button"
+                    className="link-button outline-comment"
+                    aria-label={t("comments.commentOnSection", { title })}
+                    onClick={() => comments.startSectionComment(entry.id)}
+                  >
+                    {t("comments.commentOnSectionShort")}
+                  </button>
+                ) : null}
               </div>
               {details?.guidance && canEdit ? (
                 <details className="section-guidance">

@@ -17,7 +17,11 @@ import {
   type ActionColumn,
 } from "../editor/action-matrix";
 import { isSafeLinkUrl, planExtensions } from "../editor/extensions";
+import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
+import { CommentBar, CommentButton } from "./comments/CommentButton";
+import { CommentsPanel } from "./comments/CommentsPanel";
+import { CommentsProvider } from "./comments/CommentsContext";
 import { Outline } from "./Outline";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
 
@@ -27,12 +31,15 @@ export function PlanEditor({
   user,
   canEdit,
   details,
+  threadsVersion,
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
   user: WorkspaceUser;
   canEdit: boolean;
   details: PlanDetails;
+  /** Bumped whenever the server says the plan's comment threads changed. */
+  threadsVersion: number;
 }) {
   const { t } = useTranslation();
   const actionColumnLabels = Object.fromEntries(ACTION_COLUMNS.map((column) => [column, t(`actions.columns.${column}`)])) as Record<
@@ -62,18 +69,30 @@ export function PlanEditor({
   }, [editor, canEdit]);
   if (!editor) return null;
   return (
-    <div className="plan-layout">
-      <aside className="plan-sidebar">
-        <Outline editor={editor} canEdit={canEdit} {...details} />
-      </aside>
-      <div>
-        <div className="editor-frame">
-          {canEdit ? <Toolbar editor={editor} /> : null}
-          <EditorContent editor={editor} />
+    <CommentsProvider
+      planId={details.planId}
+      editor={editor}
+      provider={provider}
+      userId={user.id}
+      role={details.role}
+      threadsVersion={threadsVersion}
+    >
+      <div className="plan-layout">
+        <aside className="plan-sidebar">
+          <Outline editor={editor} canEdit={canEdit} {...details} />
+        </aside>
+        <div>
+          <div className="editor-with-comments">
+            <div className="editor-frame">
+              {canEdit ? <Toolbar editor={editor} /> : can(details.role, "plan.comment") ? <CommentBar /> : null}
+              <EditorContent editor={editor} />
+            </div>
+            <CommentsPanel />
+          </div>
+          <ActionsByInstitution editor={editor} planId={details.planId} />
         </div>
-        <ActionsByInstitution editor={editor} planId={details.planId} />
       </div>
-    </div>
+    </CommentsProvider>
   );
 }
 
@@ -162,6 +181,8 @@ function Toolbar({ editor }: { editor: Editor }) {
       <span className="tool-separator" />
       {button(t("toolbar.undo"), false, () => editor.chain().focus().undo().run(), !state.canUndo)}
       {button(t("toolbar.redo"), false, () => editor.chain().focus().redo().run(), !state.canRedo)}
+      <span className="tool-separator" />
+      <CommentButton className="tool comment-tool" />
     </div>
   );
 }

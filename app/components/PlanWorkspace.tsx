@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED } from "../collab/protocol";
+import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../collab/protocol";
 import { SaveTracker, type SaveState } from "../collab/save-status";
 import { Avatar } from "./Avatar";
 import type { OutlineProps } from "./Outline";
@@ -40,6 +40,8 @@ export function PlanWorkspace({
   const { t } = useTranslation();
   const [session, setSession] = useState<LiveSession | null>(null);
   const [wasRefused, setWasRefused] = useState(false);
+  // Counts the server's "threads changed" notices: the comments fetch again on each.
+  const [threadsVersion, setThreadsVersion] = useState(0);
   // Another person changed section details or members: reload the page's data.
   const revalidator = useRevalidator();
   const revalidate = useRef(revalidator.revalidate);
@@ -55,6 +57,13 @@ export function PlanWorkspace({
       setWasRefused(true);
     };
     provider.messageHandlers[MESSAGE_PLAN_CHANGED] = () => revalidate.current();
+    provider.messageHandlers[MESSAGE_THREADS_CHANGED] = () => setThreadsVersion((version) => version + 1);
+    // Notices sent while the socket was down are lost: fetch again after each reconnection.
+    let hasSynced = false;
+    provider.on("sync", (isSynced: boolean) => {
+      if (isSynced && hasSynced) setThreadsVersion((version) => version + 1);
+      if (isSynced) hasSynced = true;
+    });
     const tracker = new SaveTracker(provider, doc);
     setSession({ doc, provider, tracker });
     return () => {
@@ -89,7 +98,14 @@ export function PlanWorkspace({
           {t("plan.permissionDenied")}
         </p>
       ) : null}
-      <PlanEditor doc={session.doc} provider={session.provider} user={user} canEdit={canEdit} details={details} />
+      <PlanEditor
+        doc={session.doc}
+        provider={session.provider}
+        user={user}
+        canEdit={canEdit}
+        details={details}
+        threadsVersion={threadsVersion}
+      />
     </>
   );
 }

@@ -4,12 +4,15 @@ import { useTranslation } from "react-i18next";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { PlanWorkspace } from "../components/PlanWorkspace";
 import { RelativeTime } from "../components/RelativeTime";
+import { i18next } from "../i18n/i18next.server";
+import { listRounds, type RoundSummary } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId, listMembers } from "../models/plan.server";
 import { can, SECTION_STATUSES, type SectionStatus } from "../models/roles";
 import { listActivity, listSections } from "../models/section.server";
 import { listOrganisations } from "../models/user.server";
 import { userColor } from "../utils/colors";
+import { formatDeadline, formatTitleList } from "../utils/deadline";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.plan.title} · Gotong` : "Gotong" }];
 
@@ -17,11 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
   const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
-  const [sections, organisations, members, activity] = await Promise.all([
+  const [sections, organisations, members, activity, rounds, locale] = await Promise.all([
     listSections(planId),
     listOrganisations(),
     listMembers(planId),
     listActivity(planId),
+    listRounds(planId),
+    i18next.getLocale(request),
   ]);
   return {
     plan: { id: plan.id, title: plan.title, description: plan.description, role: plan.role },
@@ -30,19 +35,40 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organisations: organisations.map(({ id, shortName }) => ({ id, shortName })),
     members: members.map(({ userId, name }) => ({ userId, name })),
     activity,
+    rounds: bannerRounds(rounds, sections).map((round) => ({
+      id: round.id,
+      name: round.name,
+      isOpen: round.isOpen,
+      deadline: formatDeadline(round.deadline, locale),
+      sections: formatTitleList(round.sectionTitles, locale),
+    })),
     now: Date.now(),
   };
 }
 
+/** Every open round, and each closed round with the current sections it shut: those no open
+ * round covers and no newer closed round names (the rule commenting follows). */
+function bannerRounds(rounds: RoundSummary[], sections: { id: string; title: string }[]) {
+  const named = new Set(rounds.filter((round) => round.isOpen).flatMap((round) => round.sectionIds));
+  return rounds.flatMap((round) => {
+    // Newest first, so a section goes to the latest closed round that names it.
+    const sectionIds = round.isOpen ? round.sectionIds : round.sectionIds.filter((sectionId) => !named.has(sectionId));
+    for (const sectionId of sectionIds) named.add(sectionId);
+    const titles = sections.filter((section) => sectionIds.includes(section.id)).map((section) => section.title);
+    return titles.length > 0 ? [{ ...round, sectionTitles: titles }] : [];
+  });
+}
+
 export default function PlanPage() {
   const { t } = useTranslation();
-  const { plan, user, sections, organisations, members, activity, now } = useLoaderData<typeof loader>();
+  const { plan, user, sections, organisations, members, activity, rounds, now } = useLoaderData<typeof loader>();
   const canEdit = can(plan.role, "plan.editText");
   return (
     <div className="plan-page">
       <nav className="breadcrumb">
         <Link to="/plans">← {t("plan.backToPlans")}</Link>
         <Link to={`/plans/${plan.id}/members`}>{t("members.link")}</Link>
+        <Link to={`/plans/${plan.id}/rounds`}>{t("rounds.link")}</Link>
       </nav>
       <div className="plan-heading">
         <h1>{plan.title}</h1>
@@ -53,6 +79,7 @@ export default function PlanPage() {
         )}
       </div>
       {plan.description ? <p className="muted">{plan.description}</p> : null}
+      <RoundsBanner planId={plan.id} rounds={rounds} />
       <PlanWorkspace
         key={plan.id}
         planId={plan.id}
@@ -62,6 +89,31 @@ export default function PlanPage() {
       />
       <ActivityList activity={activity} now={now} />
     </div>
+  );
+}
+
+/** Open rounds with their deadline, and which sections closed rounds shut to partners. */
+function RoundsBanner({
+  planId,
+  rounds,
+}: {
+  planId: string;
+  rounds: { id: number; name: string; isOpen: boolean; deadline: string; sections: string }[];
+}) {
+  const { t } = useTranslation();
+  if (rounds.length === 0) return null;
+  return (
+    <ul className="rounds-banner" aria-label={t("rounds.title")}>
+      {rounds.map((round) => (
+        <li key={round.id} className={round.isOpen ? "round-open" : "round-closed"}>
+          <Link to={`/plans/${planId}/rounds/${round.id}`}>
+            {round.isOpen
+              ? t("rounds.bannerOpen", { name: round.name, sections: round.sections, deadline: round.deadline })
+              : t("rounds.bannerClosed", { name: round.name, sections: round.sections })}
+          </Link>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,0 +1,35 @@
+// "Comment" on the selected text: in the editors' toolbar, or in a bar of its own above the
+// text for commenters (who have no toolbar).
+import { useEditorState } from "@tiptap/react";
+import { useTranslation } from "react-i18next";
+import { useComments } from "./CommentsContext";
+
+export function CommentButton({ className }: { className: string }) {
+  const { t } = useTranslation();
+  const { editor, startTextComment } = useComments();
+  const hasSelection = useEditorState({ editor, selector: ({ editor: e }) => !e.state.selection.empty });
+  const shortcut = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘⌥M" : "Ctrl+Alt+M";
+  return (
+    <button
+      type="button"
+      className={className}
+      // Keep the editor's selection: it is what the comment is on.
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={() => startTextComment()}
+      disabled={!hasSelection}
+      title={hasSelection ? t("comments.commentShortcut", { shortcut }) : t("comments.selectTextFirst")}
+    >
+      {t("comments.comment")}
+    </button>
+  );
+}
+
+export function CommentBar() {
+  const { t } = useTranslation();
+  return (
+    <div className="toolbar comment-bar" role="toolbar" aria-label={t("comments.barLabel")}>
+      <CommentButton className="tool comment-tool" />
+      <span className="muted comment-bar-hint">{t("comments.barHint")}</span>
+    </div>
+  );
+}

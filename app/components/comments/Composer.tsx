@@ -1,0 +1,101 @@
+// The card for a new thread, on the selected passage or on a whole section. A refusal from
+// the server is shown in the card and the text stays, so nothing typed is lost.
+import { TextSelection } from "@tiptap/pm/state";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { selectionAnchor } from "../../editor/comment-anchors";
+import { createThread, type NewThread } from "./api";
+import { useComments, type Draft } from "./CommentsContext";
+import { pendingPassage } from "./highlights";
+import { MentionTextarea } from "./MentionTextarea";
+import { useFailureText } from "./ThreadCard";
+
+export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: string | null }) {
+  const { t } = useTranslation();
+  const { editor, planId, members, applyThread, activateThread, closeDraft } = useComments();
+  const failureText = useFailureText();
+  const [body, setBody] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const textarea = useRef<HTMLTextAreaElement | null>(null);
+
+  // Each new start (another passage, another section) puts the caret here.
+  useEffect(() => {
+    setError(null);
+    textarea.current?.focus({ preventScroll: true });
+    textarea.current?.closest(".thread-card")?.scrollIntoView({ block: "nearest" });
+  }, [draft]);
+
+  const request = (): NewThread | string => {
+    if (draft.kind === "section") return { body, sectionId: draft.sectionId };
+    const passage = pendingPassage(editor.state);
+    if (!passage) return t("comments.errorPassageGone");
+    const { doc } = editor.state;
+    const $from = doc.resolve(passage.from);
+    const $to = doc.resolve(passage.to);
+    if ($from.depth < 1 || $to.depth < 1 || $from.node(1) !== $to.node(1)) return t("comments.errorCrossesSections");
+    // The passage as it is now (others may have typed since), named the way the server reads it.
+    editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(doc, passage.from, passage.to)));
+    const anchor = selectionAnchor(editor.state);
+    return anchor ? { body, anchor } : t("comments.errorPassageGone");
+  };
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (isBusy) return;
+    if (!body.trim()) {
+      setError(t("comments.errorEmpty"));
+      return;
+    }
+    const thread = request();
+    if (typeof thread === "string") {
+      setError(thread);
+      return;
+    }
+    setIsBusy(true);
+    setError(null);
+    const result = await createThread(planId, thread);
+    setIsBusy(false);
+    if (!result.ok) {
+      setError(failureText(result));
+      return;
+    }
+    closeDraft();
+    applyThread(result.value);
+    activateThread(result.value.id);
+  };
+
+  const label = draft.kind === "section" ? t("comments.newSectionComment", { title: sectionTitle ?? "" }) : t("comments.newComment");
+  return (
+    <article className="thread-card is-composer is-active" data-card-key="draft" aria-label={label}>
+      <p className="thread-place">{label}</p>
+      <form className="comment-form" onSubmit={(event) => void submit(event)}>
+        <MentionTextarea
+          ref={textarea}
+          value={body}
+          onValueChange={setBody}
+          members={members}
+          aria-label={t("comments.newComment")}
+          placeholder={t("comments.placeholder")}
+          rows={3}
+          onSubmit={() => void submit()}
+          // Escape closes an empty composer only: a stray key press loses nothing typed.
+          onCancel={body ? undefined : closeDraft}
+        />
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="comment-form-actions">
+          <button type="submit" className="primary small" disabled={isBusy}>
+            {isBusy ? t("comments.posting") : t("comments.post")}
+          </button>
+          <button type="button" className="plain small" onClick={closeDraft}>
+            {t("comments.cancel")}
+          </button>
+        </div>
+      </form>
+    </article>
+  );
+}

@@ -1,0 +1,146 @@
+// A comment textarea that suggests plan members after "@": arrow keys and Enter or Tab (or a
+// click) put `@their-email ` in the text, Escape closes the list. Ctrl/⌘+Enter submits.
+import { forwardRef, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type TextareaHTMLAttributes } from "react";
+import { useTranslation } from "react-i18next";
+import { MAX_COMMENT_LENGTH, type Person } from "./types";
+
+const MAX_SUGGESTIONS = 8;
+/** "@" at the start or after a space, then what has been typed of a name or an email. */
+const MENTION_QUERY = /(?:^|[\s(])@([^\s@]*(?:@[^\s@]*)?)$/;
+
+type Props = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange"> & {
+  value: string;
+  onValueChange(value: string): void;
+  members: readonly Person[];
+  onSubmit?(): void;
+  onCancel?(): void;
+};
+
+export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function MentionTextarea(
+  { value, onValueChange, members, onSubmit, onCancel, onKeyDown, onBlur, ...textareaProps },
+  ref,
+) {
+  const { t } = useTranslation();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useImperativeHandle(ref, () => textarea.current!, []);
+  const listId = useId();
+  const [query, setQuery] = useState<{ start: number; text: string } | null>(null);
+  const [highlighted, setHighlighted] = useState(0);
+  const caretAfterInsert = useRef<number | null>(null);
+  const suggestions = query ? matchingMembers(members, query.text) : [];
+  const isOpen = suggestions.length > 0;
+  const highlightedIndex = Math.min(highlighted, suggestions.length - 1);
+
+  useLayoutEffect(() => {
+    if (caretAfterInsert.current === null || !textarea.current) return;
+    textarea.current.setSelectionRange(caretAfterInsert.current, caretAfterInsert.current);
+    caretAfterInsert.current = null;
+  }, [value]);
+
+  const readQuery = (element: HTMLTextAreaElement) => {
+    const caret = element.selectionStart;
+    const match = element.selectionEnd === caret ? MENTION_QUERY.exec(element.value.slice(0, caret)) : null;
+    const typed = match?.[1]?.toLowerCase();
+    // A finished mention (the whole email typed or chosen) needs no suggestions.
+    const isFinished = typed !== undefined && members.some((member) => member.email.toLowerCase() === typed);
+    const next = match && !isFinished ? { start: caret - match[1]!.length - 1, text: match[1]! } : null;
+    if (next?.text !== query?.text) setHighlighted(0);
+    setQuery(next);
+  };
+
+  const insert = (member: Person) => {
+    const element = textarea.current;
+    if (!element || !query) return;
+    const mention = `@${member.email} `;
+    const end = element.selectionStart;
+    caretAfterInsert.current = query.start + mention.length;
+    onValueChange(value.slice(0, query.start) + mention + value.slice(end));
+    setQuery(null);
+  };
+
+  return (
+    <div className="mention-field">
+      <textarea
+        {...textareaProps}
+        ref={textarea}
+        value={value}
+        maxLength={MAX_COMMENT_LENGTH}
+        aria-autocomplete="list"
+        aria-controls={isOpen ? listId : undefined}
+        aria-activedescendant={isOpen ? `${listId}-${highlightedIndex}` : undefined}
+        onChange={(event) => {
+          onValueChange(event.target.value);
+          readQuery(event.target);
+        }}
+        onSelect={(event) => readQuery(event.currentTarget)}
+        onBlur={(event) => {
+          setQuery(null);
+          onBlur?.(event);
+        }}
+        onKeyDown={(event) => {
+          if (isOpen) {
+            const move = event.key === "ArrowDown" ? 1 : event.key === "ArrowUp" ? -1 : 0;
+            if (move) {
+              event.preventDefault();
+              setHighlighted((highlightedIndex + move + suggestions.length) % suggestions.length);
+              return;
+            }
+            if (event.key === "Enter" || event.key === "Tab") {
+              event.preventDefault();
+              insert(suggestions[highlightedIndex]!);
+              return;
+            }
+            if (event.key === "Escape") {
+              event.preventDefault();
+              event.stopPropagation();
+              setQuery(null);
+              return;
+            }
+          }
+          if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && onSubmit) {
+            event.preventDefault();
+            onSubmit();
+            return;
+          }
+          if (event.key === "Escape" && onCancel) {
+            event.preventDefault();
+            onCancel();
+            return;
+          }
+          onKeyDown?.(event);
+        }}
+      />
+      {isOpen ? (
+        <ul className="mention-list" role="listbox" id={listId} aria-label={t("comments.mentionSuggestions")}>
+          {suggestions.map((member, index) => (
+            <li
+              key={member.id}
+              id={`${listId}-${index}`}
+              role="option"
+              aria-selected={index === highlightedIndex}
+              className={index === highlightedIndex ? "is-highlighted" : undefined}
+              // Keep the caret in the textarea.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => insert(member)}
+            >
+              <span className="mention-name">{member.name}</span>
+              <span className="muted">
+                {member.email}
+                {member.organisation ? ` · ${member.organisation}` : ""}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+});
+
+function matchingMembers(members: readonly Person[], typed: string): Person[] {
+  const needle = typed.toLowerCase();
+  const starts = (text: string) => text.toLowerCase().split(/\s+/).some((word) => word.startsWith(needle));
+  return members
+    .filter((member) => member.name.toLowerCase().includes(needle) || member.email.toLowerCase().includes(needle))
+    .sort((a, b) => Number(starts(b.name) || starts(b.email)) - Number(starts(a.name) || starts(a.email)))
+    .slice(0, MAX_SUGGESTIONS);
+}

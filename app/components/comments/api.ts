@@ -1,0 +1,70 @@
+// The page's calls to the comments API (docs/comments.md): JSON with the session cookie.
+// A refusal comes back as the server's own message, so the composer can show it in place.
+import type { AnchorRequest } from "../../editor/comment-anchors";
+import type { Disposition, Thread, ThreadsResponse } from "./types";
+
+export type ApiResult<T> =
+  | { ok: true; value: T }
+  /** `status` 0: the request never reached the server. `error`: the server's `{ error }`. */
+  | { ok: false; status: number; error: string | null };
+
+export type NewThread = { body: string; anchor: AnchorRequest } | { body: string; sectionId: string };
+
+function threadsUrl(planId: string): string {
+  return `/api/plans/${encodeURIComponent(planId)}/threads`;
+}
+
+function threadUrl(planId: string, threadId: string): string {
+  return `${threadsUrl(planId)}/${encodeURIComponent(threadId)}`;
+}
+
+async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return { ok: false, status: 0, error: null };
+  }
+  const payload = (await response.json().catch(() => null)) as unknown;
+  if (!response.ok) {
+    const message = (payload as { error?: unknown } | null)?.error;
+    return { ok: false, status: response.status, error: typeof message === "string" && message ? message : null };
+  }
+  return { ok: true, value: payload as T };
+}
+
+export function fetchThreads(planId: string, signal: AbortSignal): Promise<ApiResult<ThreadsResponse>> {
+  return request("GET", threadsUrl(planId), undefined, signal);
+}
+
+export function createThread(planId: string, thread: NewThread): Promise<ApiResult<Thread>> {
+  return request("POST", threadsUrl(planId), thread);
+}
+
+export function addReply(planId: string, threadId: string, body: string): Promise<ApiResult<Thread>> {
+  return request("POST", `${threadUrl(planId, threadId)}/comments`, { body });
+}
+
+export function editComment(planId: string, threadId: string, commentId: number, body: string): Promise<ApiResult<Thread>> {
+  return request("PATCH", `${threadUrl(planId, threadId)}/comments/${commentId}`, { body });
+}
+
+/** The thread as it is now, or `{ deleted: true }` when that was its only comment. */
+export function deleteComment(planId: string, threadId: string, commentId: number): Promise<ApiResult<Thread | { deleted: true }>> {
+  return request("DELETE", `${threadUrl(planId, threadId)}/comments/${commentId}`);
+}
+
+export function setThreadStatus(planId: string, threadId: string, change: "resolve" | "reopen"): Promise<ApiResult<Thread>> {
+  return request("POST", `${threadUrl(planId, threadId)}/${change}`);
+}
+
+export function recordDisposition(planId: string, threadId: string, disposition: Disposition, response: string): Promise<ApiResult<Thread>> {
+  return request("POST", `${threadUrl(planId, threadId)}/disposition`, { disposition, response });
+}

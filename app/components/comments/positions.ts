@@ -1,0 +1,70 @@
+// Where threads sit in the editor's document, and where their cards go beside the text.
+import type { Node as PMNode } from "@tiptap/pm/model";
+import { COMMENT_MARK } from "../../editor/comment-mark";
+import type { PassageRange } from "./highlights";
+import type { Thread } from "./types";
+
+export interface DocumentPlaces {
+  /** Each marked thread's passage, from its first marked character to its last. */
+  passages: Map<string, PassageRange>;
+  /** Each section's position in the document. */
+  sections: Map<string, number>;
+}
+
+// Read once per document: layout asks for every card on every change.
+const placesByDoc = new WeakMap<PMNode, DocumentPlaces>();
+
+export function documentPlaces(doc: PMNode): DocumentPlaces {
+  const known = placesByDoc.get(doc);
+  if (known) return known;
+  const places: DocumentPlaces = { passages: new Map(), sections: new Map() };
+  doc.forEach((node, offset) => {
+    if (node.type.name === "section" && typeof node.attrs.id === "string") places.sections.set(node.attrs.id, offset);
+  });
+  doc.descendants((node, pos) => {
+    if (!node.isText) return true;
+    for (const mark of node.marks) {
+      const threadId = mark.attrs.threadId as string | null;
+      if (mark.type.name !== COMMENT_MARK || !threadId) continue;
+      const passage = places.passages.get(threadId);
+      if (passage) passage.to = pos + node.nodeSize;
+      else places.passages.set(threadId, { from: pos, to: pos + node.nodeSize });
+    }
+    return false;
+  });
+  placesByDoc.set(doc, places);
+  return places;
+}
+
+/** The passage a card lines up with: its marked text, else its section's heading. */
+export type CardPlace = { kind: "passage"; pos: number } | { kind: "section"; pos: number } | { kind: "nowhere" };
+
+export function threadPlace(thread: Pick<Thread, "id" | "anchor" | "detached" | "sectionId">, places: DocumentPlaces): CardPlace {
+  const passage = thread.anchor === "text" && !thread.detached ? places.passages.get(thread.id) : undefined;
+  if (passage) return { kind: "passage", pos: passage.from };
+  const section = places.sections.get(thread.sectionId);
+  return section === undefined ? { kind: "nowhere" } : { kind: "section", pos: section };
+}
+
+/** Document order; threads whose section is gone come last. */
+export function placeOrder(place: CardPlace): number {
+  return place.kind === "nowhere" ? Number.POSITIVE_INFINITY : place.pos;
+}
+
+/**
+ * Card tops for cards in document order: each as near its text as it can be without
+ * overlapping the one before; the active card exactly at its text, the ones above it pushed up.
+ */
+export function stackCards(desiredTops: readonly number[], heights: readonly number[], activeIndex: number, gap: number): number[] {
+  const desired: number[] = [];
+  desiredTops.forEach((top, i) => desired.push(Number.isFinite(top) ? top : (desired[i - 1] ?? 0)));
+  const tops = desired.map(() => 0);
+  const height = (i: number) => heights[i] ?? 0;
+  const start = activeIndex >= 0 && activeIndex < desired.length ? activeIndex : 0;
+  tops[start] = activeIndex === start ? desired[start]! : Math.max(desired[start] ?? 0, 0);
+  for (let i = start + 1; i < desired.length; i++) tops[i] = Math.max(desired[i]!, tops[i - 1]! + height(i - 1) + gap);
+  for (let i = start - 1; i >= 0; i--) tops[i] = Math.min(desired[i]!, tops[i + 1]! - height(i) - gap);
+  // Never above the top of the column: shift everything down instead.
+  const overflow = tops.length > 0 ? Math.min(0, tops[0]!) : 0;
+  return tops.map((top) => top - overflow);
+}
