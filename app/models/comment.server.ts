@@ -29,6 +29,8 @@ export interface ThreadView {
   author: Person;
   resolvedBy: Person | null;
   canResolve: boolean;
+  /** Whether the caller may reply now (a closed consultation round stops partners). */
+  canReply: boolean;
   comments: CommentView[];
 }
 
@@ -88,6 +90,7 @@ export async function listThreads(
   planId: string,
   viewer: Viewer,
   anchors: Map<string, AnchorPlace>,
+  closedToPartners: Set<string>,
   onlyThreadId?: string,
 ): Promise<ThreadView[]> {
   const db = getDb();
@@ -144,11 +147,13 @@ export async function listThreads(
     };
     commentsOf.set(comment.thread_id, [...(commentsOf.get(comment.thread_id) ?? []), view]);
   }
+  const mayReplyIn = (sectionId: string) => mayWrite && (can(viewer.role, "comment.resolveAny") || !closedToPartners.has(sectionId));
   return threads.map((thread) => {
     const place = anchors.get(thread.id);
+    const sectionId = place?.sectionId ?? thread.section_id;
     return {
       id: thread.id,
-      sectionId: place?.sectionId ?? thread.section_id,
+      sectionId,
       quote: thread.quote,
       anchor: thread.anchor,
       status: thread.status,
@@ -160,6 +165,7 @@ export async function listThreads(
       author: person(thread.created_by),
       resolvedBy: thread.resolved_by === null ? null : person(thread.resolved_by),
       canResolve: canResolveThread(viewer, thread),
+      canReply: mayReplyIn(sectionId),
       comments: commentsOf.get(thread.id) ?? [],
     };
   });

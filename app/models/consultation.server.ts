@@ -137,6 +137,13 @@ export async function commentingRule(
   return { openRoundId: null, closedRound: closed ? { id: closed.id, name: closed.name } : null };
 }
 
+/** Sections where partners' comments are refused now: covered by a closed round and by no
+ * open one (the rule of commentingRule, for every section at once). */
+export function sectionsClosedToPartners(rounds: RoundSummary[]): Set<string> {
+  const open = new Set(rounds.filter((round) => round.isOpen).flatMap((round) => round.sectionIds));
+  return new Set(rounds.filter((round) => !round.isOpen).flatMap((round) => round.sectionIds.filter((id) => !open.has(id))));
+}
+
 export interface ResponseRow {
   threadId: string;
   sectionId: string;

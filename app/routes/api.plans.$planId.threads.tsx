@@ -2,18 +2,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { createThread, listPlanPeople, listThreads } from "../models/comment.server";
-import { listRounds } from "../models/consultation.server";
+import { listRounds, sectionsClosedToPartners } from "../models/consultation.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { checkBody, checkRound, threadView } from "../utils/comment-api.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, plan } = await requireApiPlan(request, params.planId, "plan.view");
   const viewer = { id: user.id, role: plan.role };
-  const [threads, members, rounds] = await Promise.all([
-    context.collab.commentAnchors(plan.id).then((anchors) => listThreads(plan.id, viewer, anchors)),
-    listPlanPeople(plan.id),
-    listRounds(plan.id),
-  ]);
+  const [anchors, members, rounds] = await Promise.all([context.collab.commentAnchors(plan.id), listPlanPeople(plan.id), listRounds(plan.id)]);
+  const threads = await listThreads(plan.id, viewer, anchors, sectionsClosedToPartners(rounds));
   return Response.json(
     {
       threads,

@@ -3,7 +3,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { TFunction } from "i18next";
 import { getThread, listPlanPeople, listThreads, MAX_COMMENT_LENGTH, mentionedUserIds, type Viewer } from "../models/comment.server";
-import { commentingRule } from "../models/consultation.server";
+import { commentingRule, listRounds, sectionsClosedToPartners } from "../models/consultation.server";
 import { can } from "../models/roles";
 import { jsonError } from "./api.server";
 
@@ -36,6 +36,7 @@ export async function requireThread(planId: string, threadId: string | undefined
 }
 
 export async function threadView(context: AppLoadContext, planId: string, viewer: Viewer, threadId: string) {
-  const [thread] = await listThreads(planId, viewer, await context.collab.commentAnchors(planId), threadId);
+  const [anchors, rounds] = await Promise.all([context.collab.commentAnchors(planId), listRounds(planId)]);
+  const [thread] = await listThreads(planId, viewer, anchors, sectionsClosedToPartners(rounds), threadId);
   return thread;
 }

@@ -242,6 +242,17 @@ describe("closing a round", () => {
     expect(await (await get("commenter", `/plans/${DEMO.planId}`)).text()).toContain(
       `Comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” closed with round “${ROUND_NAME}”.`,
     );
-    expect((await api("commenter", "/threads", { body: "Too late", sectionId: SECTIONS[0]!.id })).status).toBe(403);
+    const refused = await api("commenter", "/threads", { body: "Too late", sectionId: SECTIONS[0]!.id });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toBe(`The consultation round “${ROUND_NAME}” is closed: new comments on this section are no longer accepted.`);
+    // Replies too, and the thread says so; the drafting team can still discuss there.
+    expect((await api("commenter", `/threads/${threadId}/comments`, { body: "One more thing" })).status).toBe(403);
+    const listed = async (who: "commenter" | "editor") =>
+      ((await (await get(who, `/api/plans/${DEMO.planId}/threads`)).json()) as { threads: { id: string; canReply: boolean }[] }).threads.find(
+        (t) => t.id === threadId,
+      );
+    expect(await listed("commenter")).toMatchObject({ canReply: false });
+    expect(await listed("editor")).toMatchObject({ canReply: true });
+    expect((await api("editor", `/threads/${threadId}/comments`, { body: "Noted for the next draft." })).status).toBe(201);
   });
 });

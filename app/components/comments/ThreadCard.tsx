@@ -145,9 +145,10 @@ export function ThreadCard({
           {error}
         </p>
       ) : null}
-      {isActive && isOpen && canComment ? <ReplyForm thread={thread} autoFocus={wantsToReply} /> : null}
+      {isActive && isOpen && canComment && thread.canReply ? <ReplyForm thread={thread} autoFocus={wantsToReply} /> : null}
+      {isActive && isOpen && canComment && !thread.canReply ? <p className="muted">{t("comments.roundClosedNote")}</p> : null}
       {isActive && canDispose && thread.roundId !== null ? <DispositionForm thread={thread} /> : null}
-      {!isActive && isOpen && canComment ? (
+      {!isActive && isOpen && canComment && thread.canReply ? (
         <button
           type="button"
           className="link-button thread-reply-link"

@@ -37,6 +37,8 @@ export interface Thread {
   author: Person;
   resolvedBy: Person | null;
   canResolve: boolean;
+  /** Whether this person may reply now (a closed consultation round stops partners). */
+  canReply: boolean;
   comments: ThreadComment[];
 }
 

@@ -280,6 +280,7 @@ const en = {
     },
   },
   comments: {
+    roundClosedNote: "The consultation round on this section is closed: replies are no longer accepted.",
     title: "Comments",
     openCount_one: "{{count}} open",
     openCount_other: "{{count}} open",

@@ -282,6 +282,7 @@ const id: Messages = {
     },
   },
   comments: {
+    roundClosedNote: "Putaran konsultasi untuk bagian ini sudah ditutup: balasan tidak lagi diterima.",
     title: "Komentar",
     openCount_one: "{{count}} terbuka",
     openCount_other: "{{count}} terbuka",
