@@ -1,0 +1,108 @@
+// A partner comments on a passage; the drafting team sees the highlight and the thread live,
+// replies, records a disposition in the consultation round and resolves the thread; the
+// round's response matrix (page and CSV) shows it. Two browsers, the real server.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { DEMO, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let partner: Page;
+let editor: Page;
+const PLAN_PATH = `/plans/${DEMO.planId}`;
+const SHOTS = process.env.SCREENSHOTS_DIR;
+
+async function shot(page: Page, name: string) {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const wide = () => browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // The owner opens a consultation round on the first section for Bina Swadaya (the partner's organisation).
+  const owner = await signedInPage(await wide(), server.url, DEMO.owner, `${PLAN_PATH}/rounds`);
+  await owner.getByLabel("Name").fill("Partner review, November");
+  const deadline = new Date(Date.now() + 7 * 24 * 3600_000 + 7 * 3600_000).toISOString().slice(0, 16);
+  await owner.locator('input[name="deadline"]').fill(deadline);
+  await owner.locator('input[name="sectionIds"][value="s-concept"]').check();
+  await owner.getByLabel("Bina Swadaya").check();
+  await owner.getByRole("button", { name: "Open the round" }).click();
+  await owner.waitForURL(/\/rounds\/\d+$/);
+  await owner.context().close();
+
+  partner = await signedInPage(await wide(), server.url, DEMO.commenter, PLAN_PATH);
+  editor = await signedInPage(await wide(), server.url, DEMO.editor, PLAN_PATH);
+  await Promise.all([partner.waitForSelector(".ProseMirror"), editor.waitForSelector(".ProseMirror")]);
+  // A step that cannot happen fails with its own message, well inside the test's time.
+  for (const page of [partner, editor]) page.setDefaultTimeout(8000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+it("a partner's comment reaches the editor live, is answered, disposed of and resolved", async () => {
+  // The partner (read-only text) selects a passage and comments on it.
+  await partner.locator(".ProseMirror em", { hasText: "Gotong royong" }).selectText();
+  await partner.getByRole("button", { name: "Comment", exact: true }).click();
+  await partner.getByRole("textbox", { name: "New comment" }).fill("Please define this term for readers abroad, @coop@ilo.example");
+  await partner.getByRole("button", { name: "Post comment" }).click();
+  const partnersCard = partner.locator("article[data-thread-id]", { hasText: "Please define this term" });
+  await partnersCard.waitFor();
+  await shot(partner, "1-partner-commented");
+
+  // The editor sees the highlight and the thread without reloading.
+  const card = editor.locator("article[data-thread-id]", { hasText: "Please define this term" });
+  await card.waitFor();
+  await editor.locator(".ProseMirror .comment-highlight", { hasText: "Gotong royong" }).first().waitFor();
+  const threadId = await card.getAttribute("data-thread-id");
+  expect(threadId).toMatch(/^t-/);
+  // The mention is shown as the member's name, not as an address.
+  await expect.poll(() => card.innerText()).toContain("Tendy Gunawan");
+
+  // Clicking the highlight opens the thread; the editor replies.
+  await editor.locator(".ProseMirror .comment-highlight", { hasText: "Gotong royong" }).first().click();
+  await card.getByRole("textbox", { name: "Reply" }).fill("Added a definition in the paragraph below.");
+  await card.getByRole("button", { name: "Reply", exact: true }).click();
+  await partnersCard.locator("text=Added a definition in the paragraph below.").waitFor();
+
+  // The thread belongs to the round: the editor records a disposition the partner sees.
+  await card.getByLabel("Disposition").selectOption("accepted");
+  await card.getByLabel("Response to the commenter").fill("A definition is added.");
+  await card.getByRole("button", { name: "Save response" }).click();
+  await partnersCard.locator("text=A definition is added.").waitFor();
+  await shot(editor, "2-editor-disposition");
+
+  // Resolving hides the highlight in both browsers, and the thread from the editor's open
+  // list; the partner, whose card is still open in front of them, sees it marked resolved.
+  await card.getByRole("button", { name: "Resolve" }).click();
+  await editor.locator(`article[data-thread-id="${threadId}"]`).waitFor({ state: "detached" });
+  await partner.locator(`article[data-thread-id="${threadId}"][data-status="resolved"]`).waitFor();
+  expect(await partnersCard.innerText()).toContain("Resolved by Tendy Gunawan");
+  for (const page of [editor, partner]) {
+    await expect.poll(() => page.locator(".ProseMirror .comment-highlight", { hasText: "Gotong royong" }).count()).toBe(0);
+  }
+  // The text itself never changed: the mark is still there, only no longer highlighted.
+  expect(await editor.locator(`.ProseMirror [data-thread-id="${threadId}"]`).count()).toBeGreaterThan(0);
+
+  // The response matrix, as a page and as CSV.
+  await editor.goto(`${server.url}${PLAN_PATH}/rounds`);
+  await editor.getByRole("link", { name: /Partner review, November/ }).first().click();
+  await editor.waitForURL(/\/rounds\/\d+$/);
+  const row = editor.locator(`[data-thread-id="${threadId}"]`);
+  await expect.poll(() => row.innerText()).toContain("Accepted");
+  expect(await row.innerText()).toContain("A definition is added.");
+  expect(await row.innerText()).toContain("Bina Swadaya");
+  await shot(editor, "3-matrix");
+  const csv = await editor.evaluate(async (path) => (await fetch(path)).text(), `${new URL(editor.url()).pathname}/responses.csv`);
+  expect(csv).toContain("Gotong royong");
+  expect(csv).toContain("Please define this term for readers abroad");
+  expect(csv).toContain("Accepted");
+
+  expect(pageErrors(partner)).toEqual([]);
+  expect(pageErrors(editor)).toEqual([]);
+});
