@@ -97,6 +97,29 @@ it("a plan title with markup is shown as text on the dashboard and the plan page
   await expectNothingRan(owner);
 });
 
+it("comment bodies with markup, handlers and javascript: links are shown as text, with only http(s) and mailto links", async () => {
+  await owner.goto(`${server.url}${PLAN_PATH}`);
+  const partner = await signIn(server.url, DEMO.commenter);
+  const body = `${payload("comment")} javascript:window.__pwned='bare' [x](javascript:alert(1)) see https://example.org/ok and mailto:team@example.org`;
+  const created = await fetch(`${server.url}/api/plans/${DEMO.planId}/threads`, {
+    method: "POST",
+    headers: { cookie: partner, "content-type": "application/json" },
+    body: JSON.stringify({ body, sectionId: "s-regulation" }),
+  });
+  expect(created.status).toBe(201);
+  const threadId = ((await created.json()) as { id: string }).id;
+  for (const page of [owner, editor]) {
+    const card = page.locator(`article[data-thread-id="${threadId}"]`);
+    await card.waitFor();
+    // The markup is there as text, and nothing in the card is markup from the body.
+    expect(await card.innerText()).toContain("<script>window.__pwned='comment-script'</script>");
+    expect(await card.locator("script, img, svg, [onerror], [onclick], [onload]").count()).toBe(0);
+    const hrefs = await card.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    expect(hrefs.sort()).toEqual(["https://example.org/ok", "https://example.org/safe", "mailto:team@example.org"].sort());
+    await expectNothingRan(page);
+  }
+});
+
 it("no script errors", () => {
   expect(pageErrors(editor)).toEqual([]);
   expect(pageErrors(owner)).toEqual([]);
