@@ -3,6 +3,7 @@
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
 import { SaveTracker } from "../../app/collab/save-status";
 import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
 
@@ -31,6 +32,9 @@ export function connectClient(wsUrl: string, planId: string, cookie: string): Te
     WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
+  // The page reloads details or threads on these notices; a test client has nothing to reload.
+  provider.messageHandlers[MESSAGE_PLAN_CHANGED] = () => undefined;
+  provider.messageHandlers[MESSAGE_THREADS_CHANGED] = () => undefined;
   const tracker = new SaveTracker(provider, doc);
   return {
     doc,
