@@ -3,7 +3,7 @@
 // splits, joins, undo and redo (relative positions lose their place on a split:
 // y-prosemirror#204, #44). The server adds it for everyone (docs/comments.md).
 import { Extension, Mark, mergeAttributes } from "@tiptap/core";
-import type { Mark as PMMark, Node as PMNode } from "@tiptap/pm/model";
+import { Fragment, Slice, type Mark as PMMark, type Node as PMNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey, type Transaction } from "@tiptap/pm/state";
 import { AddMarkStep, RemoveMarkStep, ReplaceStep } from "@tiptap/pm/transform";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
@@ -46,7 +46,8 @@ export const CommentMark = Mark.create({
 /**
  * Keeps comment anchors through this person's own formatting and replacing: "clear
  * formatting" gives back the comment marks it removed, and text typed or pasted over a
- * passage that was wholly inside a comment takes that comment on. Changes that arrive
+ * passage that was wholly inside a comment takes that comment on. Pasted text brings no
+ * comment marks of its own. Changes that arrive
  * through Yjs are someone else's and are left as they are.
  */
 export const CommentAnchorGuard = Extension.create({
@@ -59,6 +60,10 @@ export const CommentAnchorGuard = Extension.create({
 export function commentAnchorGuardPlugin(): Plugin {
   return new Plugin({
     key: new PluginKey("commentAnchorGuard"),
+    props: {
+      // A copied passage does not take its comments along: a thread has one passage.
+      transformPasted: (slice) => new Slice(withoutCommentMarks(slice.content), slice.openStart, slice.openEnd),
+    },
     appendTransaction: (transactions, _oldState, newState) => {
       const mended = newState.tr;
       for (const tr of transactions) {
@@ -91,6 +96,15 @@ function keepCommentMarks(tr: Transaction, mended: Transaction): void {
     if (from >= to) return;
     for (const mark of covering) mended.addMark(from, to, mark);
   });
+}
+
+function withoutCommentMarks(fragment: Fragment): Fragment {
+  const children: PMNode[] = [];
+  fragment.forEach((node) => {
+    if (node.isText) children.push(node.mark(node.marks.filter((mark) => mark.type.name !== COMMENT_MARK)));
+    else children.push(node.copy(withoutCommentMarks(node.content)));
+  });
+  return Fragment.fromArray(children);
 }
 
 /** The comment marks on every character of [from, to) (a replaced passage). */

@@ -3,6 +3,7 @@
 import { getDb } from "../../db";
 import type { ThreadDisposition } from "../../db/schema";
 import type { AnchorPlace } from "../editor/comment-anchors";
+import { tokenizeCommentBody } from "../utils/comment-body";
 import { can, type Role } from "./roles";
 
 export const DISPOSITIONS = ["accepted", "partly_accepted", "not_accepted", "noted"] as const satisfies readonly ThreadDisposition[];
@@ -62,15 +63,10 @@ export async function listPlanPeople(planId: string): Promise<Person[]> {
     .execute();
 }
 
-/** Members named in a body as `@<their email>`. */
-export function mentionedUserIds(body: string, people: Pick<Person, "id" | "email">[]): number[] {
-  const byEmail = new Map(people.map((person) => [person.email.toLowerCase(), person.id]));
-  const ids = new Set<number>();
-  for (const match of body.matchAll(/(?:^|[^\w@])@([\w.%+-]+@[\w-]+(?:\.[\w-]+)+)/g)) {
-    const id = byEmail.get(match[1]!.toLowerCase());
-    if (id !== undefined) ids.add(id);
-  }
-  return [...ids];
+/** Members named in a body as `@<their email>`: the same reading the page shows. */
+export function mentionedUserIds(body: string, people: Person[]): number[] {
+  const ids = tokenizeCommentBody(body, people).flatMap((token) => (token.type === "mention" ? [token.userId] : []));
+  return [...new Set(ids)];
 }
 
 /** Whether this person may resolve or reopen the thread. */
@@ -143,7 +139,7 @@ export async function listThreads(
       createdAt: Number(comment.created_at),
       editedAt: comment.edited_at === null ? null : Number(comment.edited_at),
       mentions: deleted ? [] : (mentionsOf.get(comment.id) ?? []),
-      canEdit: mayWrite && !deleted && comment.user_id === viewer.id,
+      canEdit: !deleted && comment.user_id === viewer.id,
     };
     commentsOf.set(comment.thread_id, [...(commentsOf.get(comment.thread_id) ?? []), view]);
   }
@@ -151,6 +147,7 @@ export async function listThreads(
   return threads.map((thread) => {
     const place = anchors.get(thread.id);
     const sectionId = place?.sectionId ?? thread.section_id;
+    const mayChangeOwn = mayReplyIn(sectionId);
     return {
       id: thread.id,
       sectionId,
@@ -166,7 +163,7 @@ export async function listThreads(
       resolvedBy: thread.resolved_by === null ? null : person(thread.resolved_by),
       canResolve: canResolveThread(viewer, thread),
       canReply: mayReplyIn(sectionId),
-      comments: commentsOf.get(thread.id) ?? [],
+      comments: (commentsOf.get(thread.id) ?? []).map((comment) => ({ ...comment, canEdit: comment.canEdit && mayChangeOwn })),
     };
   });
 }

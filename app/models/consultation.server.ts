@@ -212,7 +212,7 @@ export async function responseMatrix(planId: string, roundId: number): Promise<R
         author: thread.author,
         authorEmail: thread.authorEmail,
         comment: first && first.deleted_at === null ? first.body : "",
-        replies: Math.max(0, ofThread.length - 1),
+        replies: ofThread.slice(1).filter((comment) => comment.deleted_at === null).length,
         status: thread.status,
         disposition: thread.disposition,
         response: thread.response,

@@ -43,7 +43,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const prepared = await context.collab.markComment(plan.id, user.id, input.anchor, threadId, async (sectionId) => {
       roundId = await checkRound(plan.id, sectionId, viewer, t);
     });
-    if (!prepared.ok) return jsonError(422, t(`api.anchor.${prepared.reason}`), prepared.reason);
+    if (!prepared.ok) {
+      const status = prepared.reason === "rateLimited" ? 429 : prepared.reason === "tooLarge" ? 413 : 422;
+      return jsonError(status, t(`api.anchor.${prepared.reason}`), prepared.reason);
+    }
     thread = { sectionId: prepared.sectionId, quote: prepared.quote, anchor: "text" };
   } else {
     if (!(await context.collab.sectionIds(plan.id)).has(input.sectionId)) return jsonError(422, t("api.noSuchSection"));

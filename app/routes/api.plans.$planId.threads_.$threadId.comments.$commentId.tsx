@@ -4,7 +4,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { deleteComment, editComment, getComment } from "../models/comment.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
-import { checkBody, requireThread, threadView } from "../utils/comment-api.server";
+import { checkBody, checkRound, requireThread, threadView } from "../utils/comment-api.server";
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "PATCH" && request.method !== "DELETE") return jsonError(405, "PATCH, DELETE");
@@ -15,6 +15,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const comment = Number.isSafeInteger(commentId) ? await getComment(thread.id, commentId) : undefined;
   if (!comment) return jsonError(404, t("api.commentNotFound"));
   if (comment.user_id !== user.id) return jsonError(403, t("api.notYourComment"));
+  // Once a round has closed, what partners said in it stays as the team answered it.
+  const anchors = await context.collab.commentAnchors(plan.id);
+  await checkRound(plan.id, anchors.get(thread.id)?.sectionId ?? thread.section_id, viewer, t);
 
   if (request.method === "DELETE") {
     const { threadDeleted } = await deleteComment(thread.id, comment.id);

@@ -7,7 +7,7 @@ import { getPlanForMember, isPlanId } from "../models/plan.server";
 import { can, type PlanAction } from "../models/roles";
 import { getOptionalUser } from "../models/session.server";
 
-export function jsonError(status: 401 | 403 | 404 | 405 | 409 | 413 | 422, error: string, code?: string): Response {
+export function jsonError(status: 401 | 403 | 404 | 405 | 409 | 413 | 422 | 429, error: string, code?: string): Response {
   return Response.json({ error, ...(code ? { code } : {}) }, { status, headers: { "Cache-Control": "no-store" } });
 }
 

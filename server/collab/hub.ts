@@ -18,7 +18,11 @@ import { CollabConnection } from "./connection";
 import { LivePlan } from "./live-plan";
 import { encodePlanChanged, encodeThreadsChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
+import { MessageRateLimit } from "./rate-limit";
 import { UpdateStore } from "./update-store";
+
+/** Comment marks one account may ask for per second (a burst of twice that). */
+const COMMENT_MARKS_PER_SECOND = 5;
 
 /** Compaction runs after a plan is unloaded once this many updates are outside its state. */
 const COMPACT_AFTER_UPDATES = 200;
@@ -37,6 +41,8 @@ export class CollabHub {
   private readonly plans = new Map<string, OpenPlan>();
   /** Open sockets per account, for COLLAB_MAX_CONNECTIONS_PER_USER. */
   private readonly socketsPerUser = new Map<number, number>();
+  /** Comment-mark requests per account (markComment). */
+  private readonly commentLimits = new Map<number, MessageRateLimit>();
   private readonly sockets: WebSocketServer;
   private readonly recheckTimer: NodeJS.Timeout;
   private isShuttingDown = false;
@@ -209,11 +215,15 @@ export class CollabHub {
     threadId: string,
     check: (sectionId: string) => Promise<void>,
   ): Promise<PreparedAnchor> {
+    // Each request copies and diffs the whole plan: five a second per account is plenty.
+    const limit = this.commentLimits.get(userId) ?? new MessageRateLimit(COMMENT_MARKS_PER_SECOND);
+    this.commentLimits.set(userId, limit);
+    if (!limit.take()) return { ok: false, reason: "rateLimited" };
     return this.withPlan(planId, async (plan) => {
       const prepared = prepareCommentMark(plan.document(), planSchema(), anchor, threadId);
       if (!prepared.ok) return prepared;
       await check(prepared.sectionId);
-      plan.applyEditOnBehalf(prepared.update, userId);
+      if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
       await this.store.whenStored();
       return prepared;
     });

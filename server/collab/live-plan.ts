@@ -190,9 +190,11 @@ export class LivePlan {
   }
 
   /** Applies an update the server computed for `userId` (see EditOnBehalf). */
-  applyEditOnBehalf(update: Uint8Array, userId: number): void {
+  applyEditOnBehalf(update: Uint8Array, userId: number): "applied" | "tooLarge" {
+    if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     this.approximateBytes += update.byteLength;
     Y.applyUpdate(this.document(), update, new EditOnBehalf(userId));
+    return "applied";
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {

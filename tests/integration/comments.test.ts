@@ -220,6 +220,17 @@ describe("threads", () => {
     expect(crossOrigin.status).toBe(403);
   });
 
+  it("limits how fast one account asks for comment marks (each one copies the plan), with a clear 429", async () => {
+    const owner = client("owner");
+    await whenSynced(owner);
+    const anchor = anchorFor(owner.doc, "working together");
+    const statuses = await Promise.all(Array.from({ length: 15 }, () => api("owner", "POST", "/threads", { body: "Again.", anchor })));
+    expect(statuses.filter((r) => r.status === 201).length).toBeGreaterThan(0);
+    const refused = statuses.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]!.json.error).toMatch(/Too many comments/);
+  });
+
   it("tells every socket on the plan when threads change", async () => {
     const watcher = client("viewer");
     await whenSynced(watcher);

@@ -254,5 +254,16 @@ describe("closing a round", () => {
     expect(await listed("commenter")).toMatchObject({ canReply: false });
     expect(await listed("editor")).toMatchObject({ canReply: true });
     expect((await api("editor", `/threads/${threadId}/comments`, { body: "Noted for the next draft." })).status).toBe(201);
+    // What partners said in a closed round stays as the team answered it.
+    const first = ((await (await get("commenter", `/api/plans/${DEMO.planId}/threads`)).json()) as {
+      threads: { id: string; comments: { id: number; canEdit: boolean }[] }[];
+    }).threads.find((t) => t.id === threadId)!.comments[0]!;
+    expect(first.canEdit).toBe(false);
+    const edit = await fetch(`${server.url}/api/plans/${DEMO.planId}/threads/${threadId}/comments/${first.id}`, {
+      method: "PATCH",
+      headers: { cookie: cookies.commenter, "content-type": "application/json" },
+      body: JSON.stringify({ body: "Rewritten after the deadline" }),
+    });
+    expect(edit.status).toBe(403);
   });
 });

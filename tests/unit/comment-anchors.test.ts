@@ -58,6 +58,15 @@ describe("comment anchors", () => {
     expect(commentAnchorsIn(doc).get("t-1")).toEqual({ sectionId: "s-one", text: "patient capital" });
   });
 
+  it("makes no change at all where the binding would rewrite more than the mark", () => {
+    const doc = newDoc();
+    // An attribute outside the schema (a hostile editor's): marking text there would drop it.
+    (doc.getXmlFragment("default").get(0) as Y.XmlElement).setAttribute("foo", "bar");
+    expect(prepareCommentMark(doc, planSchema(), anchorFor(doc, "patient capital"), "t-1")).toEqual({ ok: false, reason: "unresolvable" });
+    // Elsewhere the same request goes through.
+    expect(prepareCommentMark(doc, planSchema(), anchorFor(doc, "Public procurement"), "t-2")).toMatchObject({ ok: true, sectionId: "s-two" });
+  });
+
   it("refuses a quote that is not the text between the positions, and positions from elsewhere", () => {
     const doc = newDoc();
     const anchor = anchorFor(doc, "patient capital");
@@ -163,6 +172,17 @@ describe("the editor's comment guard", () => {
     const { state, start } = stateWith("one two three", [{ from: 4, to: 7, threadId: "t-1" }]);
     const result = state.applyTransaction(state.tr.removeMark(start, start + 13)).state;
     expect(threadsOn(result, "two")).toEqual(["t-1"]);
+  });
+
+  it("strips comment marks from pasted content", () => {
+    const { state, start } = stateWith("one two three", [{ from: 4, to: 7, threadId: "t-1" }]);
+    const copied = state.doc.slice(start + 4, start + 7);
+    const plugin = state.plugins[0]!;
+    const pasted = plugin.props.transformPasted!.call(plugin, copied, undefined as never, false);
+    let marks = 0;
+    pasted.content.descendants((node) => void (marks += node.marks.filter((m) => m.type.name === "comment").length));
+    expect(pasted.content.textBetween(0, pasted.content.size)).toBe("two");
+    expect(marks).toBe(0);
   });
 
   it("puts the comment on text typed or pasted over a commented passage", () => {

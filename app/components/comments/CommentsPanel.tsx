@@ -171,7 +171,15 @@ function useThreadFromAddress(): void {
   const { threads, loadState, hasText, activateThread } = useComments();
   const [wanted, setWanted] = useState<string | null>(null);
   useEffect(() => {
-    const read = () => setWanted(window.location.hash.startsWith("#thread-") ? decodeURIComponent(window.location.hash.slice(8)) : null);
+    const read = () => {
+      const hash = window.location.hash;
+      if (!hash.startsWith("#thread-")) return setWanted(null);
+      try {
+        setWanted(decodeURIComponent(hash.slice(8)));
+      } catch {
+        setWanted(null); // a malformed address names no thread
+      }
+    };
     read();
     window.addEventListener("hashchange", read);
     return () => window.removeEventListener("hashchange", read);

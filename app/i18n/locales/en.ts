@@ -277,6 +277,8 @@ const en = {
       quoteMismatch: "The selected text changed while you were writing. Select it again and retry.",
       crossesSections: "A comment can cover text in one section only.",
       tooLong: "The selected passage is too long for one comment.",
+      rateLimited: "Too many comments at once. Wait a moment and post again.",
+      tooLarge: "This plan has reached its size limit; no more comments can be anchored in its text.",
     },
   },
   comments: {

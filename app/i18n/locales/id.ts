@@ -279,6 +279,8 @@ const id: Messages = {
       quoteMismatch: "Teks yang dipilih berubah saat Anda menulis. Pilih lagi lalu coba kembali.",
       crossesSections: "Satu komentar hanya dapat mencakup teks dalam satu bagian.",
       tooLong: "Bagian teks yang dipilih terlalu panjang untuk satu komentar.",
+      rateLimited: "Terlalu banyak komentar sekaligus. Tunggu sebentar lalu kirim lagi.",
+      tooLarge: "Rencana ini telah mencapai batas ukurannya; komentar tidak dapat lagi ditambatkan pada teksnya.",
     },
   },
   comments: {
