@@ -165,6 +165,33 @@ export interface CommentMentionsTable {
   user_id: number;
 }
 
+/** A saved version: the plan's full encoded Yjs state and its section details then. */
+export interface PlanVersionsTable {
+  id: Generated<number>;
+  plan_id: string;
+  kind: "named" | "checkpoint";
+  name: string;
+  note: string;
+  state: Uint8Array;
+  /** JSON: the sections' details (docs/versions.md SectionDetail[]). */
+  details: string;
+  /** Of the text and details: a checkpoint equal to the previous version is not kept. */
+  content_hash: string;
+  /** JSON: ids of the accounts that edited since the previous version. */
+  authors: string;
+  created_by: number | null;
+  created_at: number;
+}
+
+/** Yjs item ids deleted by an account (a delete set does not record who deleted). */
+export interface PlanDeletionsTable {
+  plan_id: string;
+  client_id: number;
+  clock: number;
+  length: number;
+  user_id: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -182,6 +209,8 @@ export interface Database {
   comment_threads: CommentThreadsTable;
   comments: CommentsTable;
   comment_mentions: CommentMentionsTable;
+  plan_versions: PlanVersionsTable;
+  plan_deletions: PlanDeletionsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -92,6 +92,8 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
           markComment: (...args: Parameters<CollabHub["markComment"]>) => hub.markComment(...args),
           commentAnchors: (planId: string) => hub.commentAnchors(planId),
           sectionIds: (planId: string) => hub.sectionIds(planId),
+          saveNamedVersion: (...args: Parameters<CollabHub["saveNamedVersion"]>) => hub.saveNamedVersion(...args),
+          restoreVersion: (...args: Parameters<CollabHub["restoreVersion"]>) => hub.restoreVersion(...args),
         },
       }),
     }),

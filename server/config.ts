@@ -45,6 +45,10 @@ export function loadConfig() {
       hibernateAfterMs: intFromEnv("COLLAB_HIBERNATE_AFTER_MS", 60_000),
       /** How often open sockets re-check their session and role. */
       recheckIntervalMs: intFromEnv("COLLAB_RECHECK_INTERVAL_MS", 15_000),
+      /** A checkpoint is kept when editing has been quiet this long (docs/versions.md). */
+      versionQuietMs: intFromEnv("VERSION_QUIET_MS", 120_000),
+      /** …and at least this often while a plan is being edited. */
+      versionMaxIntervalMs: intFromEnv("VERSION_MAX_INTERVAL_MS", 3_600_000),
     },
   };
 }

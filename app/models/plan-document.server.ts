@@ -10,6 +10,8 @@ export interface StoredUpdate {
   createdAt: number;
   /** Yjs client ids that first appear in this update, to bind to its author. */
   newClientIds: number[];
+  /** Item id ranges this update deleted, [client, clock, length]: who deleted what. */
+  deletions?: [number, number, number][];
 }
 
 /** SQLite allows 32,766 bound values a statement; 4 a row leaves room to spare. */
@@ -74,6 +76,20 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
           .values(bindings.slice(start, start + ROWS_PER_INSERT))
           .onConflict((oc) => oc.doNothing())
           .execute();
+      }
+      const deletions = updates.flatMap((u) =>
+        u.userId === null
+          ? []
+          : (u.deletions ?? []).map(([clientId, clock, length]) => ({
+              plan_id: u.planId,
+              client_id: clientId,
+              clock,
+              length,
+              user_id: u.userId!,
+            })),
+      );
+      for (let start = 0; start < deletions.length; start += ROWS_PER_INSERT) {
+        await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_INSERT)).execute();
       }
       const lastEdit = new Map<string, number>();
       for (const u of updates) lastEdit.set(u.planId, Math.max(lastEdit.get(u.planId) ?? 0, u.createdAt));
@@ -196,4 +212,42 @@ export async function loadPlanDoc(planId: string, liveState: Uint8Array | null):
   const updates = liveState ? [liveState] : await loadPlanUpdates(planId);
   applyStoredUpdates(doc, updates);
   return doc;
+}
+
+/** Who deleted the Yjs item with this id, from the server's own records (null: unknown). */
+export async function loadDeleters(planId: string): Promise<(clientId: number, clock: number) => number | null> {
+  const rows = await getDb()
+    .selectFrom("plan_deletions")
+    .select(["client_id", "clock", "length", "user_id"])
+    .where("plan_id", "=", planId)
+    .orderBy("client_id")
+    .orderBy("clock")
+    .execute();
+  const byClient = new Map<number, { clock: number; end: number; userId: number }[]>();
+  for (const row of rows) {
+    const client = Number(row.client_id);
+    const ranges = byClient.get(client) ?? [];
+    ranges.push({ clock: row.clock, end: row.clock + row.length, userId: row.user_id });
+    byClient.set(client, ranges);
+  }
+  return (clientId, clock) => {
+    const ranges = byClient.get(clientId);
+    if (!ranges) return null;
+    // The last range starting at or before `clock` (ranges are sorted by clock).
+    let low = 0;
+    let high = ranges.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (ranges[middle]!.clock <= clock) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    for (let i = found; i >= 0 && i >= found - 8; i--) {
+      const range = ranges[i]!;
+      if (clock >= range.clock && clock < range.end) return range.userId;
+    }
+    return null;
+  };
 }

@@ -1,6 +1,7 @@
 // What the server process hands every loader and action (server/app.ts builds it).
 // Declared here so the app depends on this shape, never on server/ itself.
 import type { AnchorPlace, AnchorRequest, PreparedAnchor } from "../editor/comment-anchors";
+import type { PreparedRestore } from "../editor/restore";
 export interface PresenceSummary {
   id: number;
   name: string;
@@ -31,6 +32,15 @@ declare module "@remix-run/node" {
       ): Promise<PreparedAnchor>;
       /** Where each comment thread's passage is now. */
       commentAnchors(planId: string): Promise<Map<string, AnchorPlace>>;
+      /** Saves a named version of the plan as it is now; returns its id. */
+      saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number>;
+      /** Restores a version (or one section of it) as a forward change by `userId`. */
+      restoreVersion(
+        planId: string,
+        userId: number,
+        version: { state: Uint8Array; name: string },
+        sectionId?: string,
+      ): Promise<PreparedRestore | { ok: false; reason: "tooLarge" }>;
       /** The ids of the plan's sections now. */
       sectionIds(planId: string): Promise<Set<string>>;
       /** Applies a changed role or membership to the user's open sockets at once. */

@@ -133,6 +133,10 @@ export class CollabConnection {
           this.metrics.outsideSchema += 1;
           log.warn("update put structure outside the plan schema; taken out again", this.logFields());
           this.close(CLOSE_MALFORMED, "document structure outside the plan schema");
+        } else if (outcome === "foreignClient") {
+          this.metrics.foreignClientUpdates += 1;
+          log.warn("update under another account's Yjs client id refused; closing socket", this.logFields());
+          this.close(CLOSE_MALFORMED, "update under another account's client id");
         } else if (outcome === "tooLarge") {
           log.warn("update refused: the plan is at its size limit", this.logFields());
           this.send(encodePermissionDenied("This plan has reached its size limit."));

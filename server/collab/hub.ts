@@ -7,6 +7,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
 import { prepareCommentMark, type AnchorPlace, type AnchorRequest, type PreparedAnchor } from "../../app/editor/comment-anchors";
 import { planSchema, sectionOutline } from "../../app/editor/document.server";
+import { prepareRestore, type PreparedRestore } from "../../app/editor/restore";
+import { contentHash, currentSectionDetails, latestContentHash, saveVersion, versionDoc } from "../../app/models/version.server";
 import { compactPlan, countUncompactedUpdates } from "../../app/models/plan-document.server";
 import { getMemberRole } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
@@ -89,7 +91,16 @@ export class CollabHub {
     let open = this.plans.get(planId);
     if (!open) {
       const { maxPlanBytes, hibernateAfterMs } = this.config.collab;
-      const loaded = LivePlan.load(planId, this.store, { maxBytes: maxPlanBytes, hibernateAfterMs });
+      const loaded = LivePlan.load(
+        planId,
+        this.store,
+        { maxBytes: maxPlanBytes, hibernateAfterMs },
+        {
+          quietMs: this.config.collab.versionQuietMs,
+          maxIntervalMs: this.config.collab.versionMaxIntervalMs,
+          due: (plan) => void this.keepCheckpoint(plan),
+        },
+      );
       const opened: OpenPlan = { loaded, joining: 0 };
       open = opened;
       void loaded.then((plan) => (opened.plan = plan)).catch(() => undefined);
@@ -132,6 +143,7 @@ export class CollabHub {
     if (!open || plan.connections.size > 0 || open.joining > 0 || (await open.loaded) !== plan) return;
     this.plans.delete(plan.planId);
     await plan.indexSections();
+    if (plan.hasChangesSinceVersion) await this.keepCheckpoint(plan);
     plan.destroy();
     if (this.isShuttingDown) return;
     try {
@@ -225,6 +237,57 @@ export class CollabHub {
       await check(prepared.sectionId);
       if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
       await this.store.whenStored();
+      return prepared;
+    });
+  }
+
+  /** Keeps an automatic checkpoint of the plan, unless it equals the last version. */
+  private async keepCheckpoint(plan: LivePlan): Promise<void> {
+    try {
+      await this.keepVersion(plan, { kind: "checkpoint", name: "", note: "", createdBy: null });
+    } catch (error) {
+      log.error("checkpoint failed", { plan: plan.planId, ...errorFields(error) });
+    }
+  }
+
+  /** Saves the plan as it is now: every change stored first, section details as they are. A
+   * checkpoint equal to the last version is not kept (returns null). */
+  private async keepVersion(
+    plan: LivePlan,
+    version: { kind: "named" | "checkpoint"; name: string; note: string; createdBy: number | null },
+  ): Promise<number | null> {
+    await this.store.whenStored();
+    await plan.indexSections();
+    const doc = plan.document();
+    const details = await currentSectionDetails(plan.planId);
+    const hash = contentHash(doc, details);
+    if (version.kind === "checkpoint" && hash === (await latestContentHash(plan.planId))) {
+      plan.takeEditorsSinceVersion();
+      return null;
+    }
+    const state = Y.encodeStateAsUpdate(doc);
+    return saveVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors: plan.takeEditorsSinceVersion() });
+  }
+
+  /** Saves a named version (an editor's "Save version"). */
+  async saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number> {
+    return this.withPlan(planId, async (plan) => (await this.keepVersion(plan, { kind: "named", name, note, createdBy: userId }))!);
+  }
+
+  /**
+   * Restores a version, or one section of it, as a forward change by `userId`: the current
+   * text is kept as a checkpoint first, the difference applied like any edit (everyone online
+   * sees it arrive), and the result kept as a checkpoint too.
+   */
+  async restoreVersion(planId: string, userId: number, version: { state: Uint8Array; name: string }, sectionId?: string) {
+    return this.withPlan(planId, async (plan): Promise<PreparedRestore | { ok: false; reason: "tooLarge" }> => {
+      await this.keepCheckpoint(plan);
+      const old = versionDoc(version.state);
+      const prepared = prepareRestore(plan.document(), planSchema(), old, sectionId);
+      old.destroy();
+      if (!prepared.ok) return prepared;
+      if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
+      await this.keepCheckpoint(plan);
       return prepared;
     });
   }

@@ -18,6 +18,16 @@ import type { CollabConnection } from "./connection";
 import { childrenOutsideSchema } from "./schema-guard";
 import type { UpdateStore } from "./update-store";
 
+export interface CheckpointTimes {
+  /** Quiet time after changes before a checkpoint is due. */
+  quietMs: number;
+  /** Longest time changes go without a checkpoint while editing goes on. */
+  maxIntervalMs: number;
+  /** Called when a checkpoint is due (the hub saves it). */
+  due(plan: LivePlan): void;
+}
+const NO_CHECKPOINTS: CheckpointTimes = { quietMs: Infinity, maxIntervalMs: Infinity, due: () => undefined };
+
 export interface PlanLimits {
   /** Size the plan may grow to (approximately: stored size plus updates since opening). */
   maxBytes: number;
@@ -64,6 +74,11 @@ export class LivePlan {
   /** The outline (ids, titles, order) as last written; unknown ("") until the first write. */
   private indexedOutline = "";
 
+  /** Accounts that changed the plan since its last version; null: no change since. */
+  private editorsSinceVersion: Set<number> | null = null;
+  private lastVersionAt = Date.now();
+  private checkpointTimer: NodeJS.Timeout | undefined;
+
   private constructor(
     readonly planId: string,
     storedUpdates: Uint8Array[],
@@ -71,6 +86,7 @@ export class LivePlan {
     private readonly clientOwners: Map<number, number>,
     private readonly store: UpdateStore,
     private readonly limits: PlanLimits,
+    private readonly checkpoints: CheckpointTimes,
   ) {
     this.storedUpdates = storedUpdates;
     this.approximateBytes = storedUpdates.reduce((sum, update) => sum + update.byteLength, 0);
@@ -81,9 +97,43 @@ export class LivePlan {
     this.awareness.on("update", this.onAwarenessUpdate);
   }
 
-  static async load(planId: string, store: UpdateStore, limits: PlanLimits = NO_LIMITS): Promise<LivePlan> {
+  static async load(
+    planId: string,
+    store: UpdateStore,
+    limits: PlanLimits = NO_LIMITS,
+    checkpoints: CheckpointTimes = NO_CHECKPOINTS,
+  ): Promise<LivePlan> {
     const [updates, clientOwners] = await Promise.all([loadPlanUpdates(planId), loadClientBindings(planId)]);
-    return new LivePlan(planId, updates, clientOwners, store, limits);
+    return new LivePlan(planId, updates, clientOwners, store, limits, checkpoints);
+  }
+
+  /** Whether anything changed since the last version was kept. */
+  get hasChangesSinceVersion(): boolean {
+    return this.editorsSinceVersion !== null;
+  }
+
+  /** The accounts that edited since the last version; resets the count for the next one. */
+  takeEditorsSinceVersion(): number[] {
+    const editors = [...(this.editorsSinceVersion ?? [])];
+    this.editorsSinceVersion = null;
+    this.lastVersionAt = Date.now();
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    return editors;
+  }
+
+  private noteChangeForCheckpoint(authorId: number | null): void {
+    this.editorsSinceVersion ??= new Set();
+    if (authorId !== null) this.editorsSinceVersion.add(authorId);
+    if (!Number.isFinite(this.checkpoints.quietMs)) return;
+    clearTimeout(this.checkpointTimer);
+    if (Date.now() - this.lastVersionAt >= this.checkpoints.maxIntervalMs) {
+      this.checkpointTimer = undefined;
+      this.checkpoints.due(this);
+      return;
+    }
+    this.checkpointTimer = setTimeout(() => this.checkpoints.due(this), this.checkpoints.quietMs);
+    this.checkpointTimer.unref();
   }
 
   /** Whether the Y.Doc is built (not waiting to be opened, nor hibernating). */
@@ -170,8 +220,9 @@ export class LivePlan {
    * at once, by the server, and stored and relayed like any edit. "tooLarge": the plan is at
    * its size limit and the update was not applied.
    */
-  applyClientUpdate(update: Uint8Array, connection: CollabConnection): "applied" | "outsideSchema" | "tooLarge" {
+  applyClientUpdate(update: Uint8Array, connection: CollabConnection): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
+    if (this.writesUnderAnotherAccount(update, connection.user.id)) return "foreignClient";
     this.approximateBytes += update.byteLength;
     Y.applyUpdate(this.document(), update, connection);
     const outside = this.outsideSchema;
@@ -181,6 +232,19 @@ export class LivePlan {
       for (const { parent, index } of outside) parent.delete(index, 1);
     }, REPAIR_ORIGIN);
     return "outsideSchema";
+  }
+
+  /** Whether the update adds structs under a Yjs client id bound to another account:
+   * authorship (docs/versions.md) rests on each client id having one account. */
+  private writesUnderAnotherAccount(update: Uint8Array, userId: number): boolean {
+    const { to } = Y.parseUpdateMeta(update);
+    for (const [clientId, end] of to) {
+      const owner = this.clientOwners.get(clientId);
+      if (owner === undefined || owner === userId) continue;
+      // Structs the plan already has are harmless repetition; new ones are not.
+      if (end > Y.getState(this.document().store, clientId)) return true;
+    }
+    return false;
   }
 
   /** Where each comment thread's passage is (docs/comments.md). */
@@ -218,14 +282,22 @@ export class LivePlan {
         }
       }
     }
+    const deletions: [number, number, number][] = [];
+    if (authorId !== null) {
+      for (const [clientId, ranges] of transaction.deleteSet.clients) {
+        for (const range of ranges) deletions.push([clientId, range.clock, range.len]);
+      }
+    }
     this.store.enqueue({
       planId: this.planId,
       userId: authorId,
+      deletions,
       update,
       createdAt: Date.now(),
       newClientIds,
     });
     this.sectionIndexTimer ??= setTimeout(() => void this.indexSections(), SECTION_INDEX_DELAY_MS);
+    this.noteChangeForCheckpoint(authorId);
   };
 
   /** Writes the sections' ids, titles and order to SQLite; runs after edits and on unload. */
@@ -289,6 +361,7 @@ export class LivePlan {
 
   destroy(): void {
     clearTimeout(this.sectionIndexTimer);
+    clearTimeout(this.checkpointTimer);
     clearTimeout(this.hibernateTimer);
     this.doc.off("update", this.onDocUpdate);
     this.awareness.off("update", this.onAwarenessUpdate);

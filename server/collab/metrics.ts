@@ -7,8 +7,10 @@ export interface CollabMetrics {
   droppedReadOnlyUpdates: number;
   /** Client updates that put structure outside the plan schema (taken out again). */
   outsideSchema: number;
+  /** Client updates refused for writing under another account's Yjs client id. */
+  foreignClientUpdates: number;
 }
 
 export function newCollabMetrics(): CollabMetrics {
-  return { connectionsOpened: 0, refusedUpgrades: 0, malformed: 0, rateLimited: 0, droppedReadOnlyUpdates: 0, outsideSchema: 0 };
+  return { connectionsOpened: 0, refusedUpgrades: 0, malformed: 0, rateLimited: 0, droppedReadOnlyUpdates: 0, outsideSchema: 0, foreignClientUpdates: 0 };
 }

@@ -270,6 +270,11 @@ const en = {
     notYourComment: "You can only change your own comments.",
     noSuchSection: "That section is no longer in the plan.",
     notInRound: "This thread is not part of a consultation round.",
+    versionNameRequired: "Give the version a name.",
+    versionTooLong: "A version's name can be at most 200 characters and its note 2,000.",
+    versionNotFound: "No such version of this plan.",
+    noSuchSectionInVersion: "That section is not in this version.",
+    compareNeedsTwo: "Choose two versions to compare (or a version and the current text).",
     roundClosed: "The consultation round “{{round}}” is closed: new comments on this section are no longer accepted.",
     anchor: {
       unresolvable: "The selected text has changed or was removed. Select it again and retry.",

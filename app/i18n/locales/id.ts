@@ -272,6 +272,11 @@ const id: Messages = {
     notYourComment: "Anda hanya dapat mengubah komentar Anda sendiri.",
     noSuchSection: "Bagian itu sudah tidak ada dalam rencana.",
     notInRound: "Utas ini bukan bagian dari putaran konsultasi.",
+    versionNameRequired: "Beri nama versi ini.",
+    versionTooLong: "Nama versi paling panjang 200 karakter dan catatannya 2.000 karakter.",
+    versionNotFound: "Versi ini tidak ada pada rencana ini.",
+    noSuchSectionInVersion: "Bagian itu tidak ada dalam versi ini.",
+    compareNeedsTwo: "Pilih dua versi untuk dibandingkan (atau satu versi dan teks saat ini).",
     roundClosed: "Putaran konsultasi “{{round}}” sudah ditutup: komentar baru pada bagian ini tidak lagi diterima.",
     anchor: {
       unresolvable: "Teks yang dipilih telah berubah atau dihapus. Pilih lagi lalu coba kembali.",

@@ -1,0 +1,156 @@
+// Saved versions of a plan: named ones and automatic checkpoints (docs/versions.md). Each
+// keeps the full encoded Yjs state, so nothing that happens to the update log later (compaction,
+// restarts) can change what a version shows.
+import crypto from "node:crypto";
+import * as Y from "yjs";
+import { getDb } from "../../db";
+import type { Person } from "./comment.server";
+import { listSections } from "./section.server";
+import { PLAN_FRAGMENT } from "../editor/plan-fragment";
+
+export interface SectionDetail {
+  id: string;
+  title: string;
+  status: "draft" | "in_review" | "approved";
+  lead: string | null;
+  assignee: string | null;
+  dueDate: string | null;
+}
+
+export interface VersionSummary {
+  id: number;
+  name: string;
+  kind: "named" | "checkpoint";
+  note: string;
+  createdAt: number;
+  createdBy: Person | null;
+  authors: Person[];
+}
+
+export const MAX_VERSION_NAME = 200;
+export const MAX_VERSION_NOTE = 2000;
+
+/** The section details as a version keeps them. */
+export async function currentSectionDetails(planId: string): Promise<SectionDetail[]> {
+  return (await listSections(planId)).map((section) => ({
+    id: section.id,
+    title: section.title,
+    status: section.status,
+    lead: section.leadOrganisationName,
+    assignee: section.assigneeName,
+    dueDate: section.dueDate,
+  }));
+}
+
+/** What makes two versions equal: the document (text, marks, structure) and the details. */
+export function contentHash(doc: Y.Doc, details: SectionDetail[]): string {
+  return crypto
+    .createHash("sha256")
+    .update(doc.getXmlFragment(PLAN_FRAGMENT).toString())
+    .update("\u0000")
+    .update(JSON.stringify(details))
+    .digest("hex");
+}
+
+export async function latestContentHash(planId: string): Promise<string | undefined> {
+  const row = await getDb()
+    .selectFrom("plan_versions")
+    .select("content_hash")
+    .where("plan_id", "=", planId)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.content_hash;
+}
+
+export async function saveVersion(input: {
+  planId: string;
+  kind: "named" | "checkpoint";
+  name: string;
+  note: string;
+  state: Uint8Array;
+  details: SectionDetail[];
+  contentHash: string;
+  authors: number[];
+  createdBy: number | null;
+}): Promise<number> {
+  const { id } = await getDb()
+    .insertInto("plan_versions")
+    .values({
+      plan_id: input.planId,
+      kind: input.kind,
+      name: input.name,
+      note: input.note,
+      state: input.state,
+      details: JSON.stringify(input.details),
+      content_hash: input.contentHash,
+      authors: JSON.stringify(input.authors),
+      created_by: input.createdBy,
+      created_at: Date.now(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+async function people(ids: number[]): Promise<Map<number, Person>> {
+  if (ids.length === 0) return new Map();
+  const rows = await getDb()
+    .selectFrom("users")
+    .innerJoin("organisations", "organisations.id", "users.organisation_id")
+    .select(["users.id as id", "users.name as name", "users.email as email", "organisations.short_name as organisation"])
+    .where("users.id", "in", ids)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Everyone who ever wrote in or deleted from the plan (members or not any more), by id. */
+export async function listPlanAuthors(planId: string): Promise<Map<number, Person>> {
+  const db = getDb();
+  const [writers, deleters] = await Promise.all([
+    db.selectFrom("plan_clients").select("user_id").distinct().where("plan_id", "=", planId).execute(),
+    db.selectFrom("plan_deletions").select("user_id").distinct().where("plan_id", "=", planId).execute(),
+  ]);
+  return people([...new Set([...writers, ...deleters].map((row) => row.user_id))]);
+}
+
+/** The plan's versions, newest first. */
+export async function listVersions(planId: string): Promise<VersionSummary[]> {
+  const rows = await getDb()
+    .selectFrom("plan_versions")
+    .select(["id", "kind", "name", "note", "authors", "created_by", "created_at"])
+    .where("plan_id", "=", planId)
+    .orderBy("id", "desc")
+    .execute();
+  const authorIds = rows.map((row) => JSON.parse(row.authors) as number[]);
+  const byId = await people([...new Set([...rows.flatMap((row) => (row.created_by === null ? [] : [row.created_by])), ...authorIds.flat()])]);
+  return rows.map((row, i) => ({
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    note: row.note,
+    createdAt: Number(row.created_at),
+    createdBy: row.created_by === null ? null : (byId.get(row.created_by) ?? null),
+    authors: authorIds[i]!.flatMap((id) => byId.get(id) ?? []),
+  }));
+}
+
+/** One version with its state and details, or undefined if the plan has no such version. */
+export async function getVersion(planId: string, versionId: number) {
+  const row = await getDb()
+    .selectFrom("plan_versions")
+    .selectAll()
+    .where("plan_id", "=", planId)
+    .where("id", "=", versionId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const summary = (await listVersions(planId)).find((version) => version.id === versionId)!;
+  return { ...summary, state: new Uint8Array(row.state), details: JSON.parse(row.details) as SectionDetail[] };
+}
+
+/** The version's document in a Y.Doc of its own. */
+export function versionDoc(state: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return doc;
+}

@@ -1,0 +1,24 @@
+// POST: restore a version, or one section of it ({ sectionId }), as a forward change.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { getVersion } from "../models/version.server";
+import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
+import { versionIdFrom } from "../utils/version-api.server";
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (request.method !== "POST") return jsonError(405, "POST");
+  const { user, plan, t } = await requireApiPlan(request, params.planId, "plan.editText");
+  const versionId = versionIdFrom(params.versionId);
+  const version = versionId === null ? undefined : await getVersion(plan.id, versionId);
+  if (!version) return jsonError(404, t("api.versionNotFound"));
+  const hasBody = (request.headers.get("Content-Length") ?? "0") !== "0" || request.headers.has("Content-Type");
+  const input = hasBody ? await readJson(request, z.object({ sectionId: z.string().max(100).optional() }).strict(), t) : {};
+  const result = await context.collab.restoreVersion(plan.id, user.id, { state: version.state, name: version.name }, input.sectionId);
+  if (!result.ok) {
+    if (result.reason === "noSuchSection") return jsonError(422, t("api.noSuchSectionInVersion"));
+    if (result.reason === "tooLarge") return jsonError(413, t("api.anchor.tooLarge"));
+    return Response.json({ restored: false, unchanged: true });
+  }
+  context.collab.notifyPlanChanged(plan.id);
+  return Response.json({ restored: true });
+}

@@ -1,0 +1,209 @@
+// Versions through the real server: named versions and checkpoints keep exactly what they were
+// saved with; restore is a forward change that keeps comments; authorship is the server's.
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLOSE_MALFORMED } from "../../app/collab/protocol";
+import { commentAnchorsIn } from "../../app/editor/comment-anchors";
+import { openDatabase } from "../../db";
+import { connectClient, typeAt, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
+import { anchorFor, editLikeEditor, findText } from "../helpers/pm-edit";
+import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let cookies: Record<DemoRole, string>;
+const clients: TestClient[] = [];
+
+function client(role: DemoRole): TestClient {
+  const c = connectClient(server.wsUrl, DEMO.planId, cookies[role]);
+  clients.push(c);
+  return c;
+}
+
+async function api(role: DemoRole, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}/api/plans/${DEMO.planId}${path}`, {
+    method,
+    headers: { cookie: cookies[role], ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+interface VersionDetail {
+  id: number;
+  name: string;
+  text: string;
+  sections: { id: string; title: string; status: string; text: string }[];
+}
+
+async function version(id: number): Promise<VersionDetail> {
+  const { status, json } = await api("viewer", "GET", `/versions/${id}`);
+  expect(status).toBe(200);
+  return json as unknown as VersionDetail;
+}
+
+async function versions(): Promise<{ id: number; kind: string; name: string; authors: { email: string }[] }[]> {
+  return (await api("viewer", "GET", "/versions")).json.versions as never;
+}
+
+async function closeAll(): Promise<void> {
+  for (const c of clients.splice(0)) c.destroy();
+  // The plan unloads (and may be compacted) once its last socket is gone.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+beforeAll(async () => {
+  server = await startServer({ env: { VERSION_QUIET_MS: "400" } });
+  cookies = await signInEveryone(server.url);
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.stop();
+  server.cleanup();
+});
+
+describe("a named version", () => {
+  it("keeps exactly its text, sections, details and matrices after more edits, compaction and a restart", async () => {
+    const editor = client("editor");
+    await whenSynced(editor);
+    typeAt(editor.doc, "Version one text. ", 0);
+    await whenSaved(editor);
+    const saved = await api("editor", "POST", "/versions", { name: "Draft for ILO review", note: "Before the partners' round." });
+    expect(saved.status).toBe(201);
+    const id = saved.json.id as number;
+    const before = await version(id);
+    expect(before.name).toBe("Draft for ILO review");
+    expect(before.text).toContain("Version one text.");
+    expect(before.sections.map((s) => s.id)).toContain("s-r193");
+    expect(before.text).toContain(editor.text().split("\n").find((line) => line.length > 0)!);
+
+    // Change the text (250 edits: enough for compaction when the plan unloads) and a status.
+    for (let i = 0; i < 250; i++) typeAt(editor.doc, "x", 1);
+    await whenSaved(editor);
+    const status = await fetch(`${server.url}/plans/${DEMO.planId}/sections/s-r193`, {
+      method: "POST",
+      body: new URLSearchParams({ status: "in_review" }),
+      headers: { cookie: cookies.editor },
+      redirect: "manual",
+    });
+    expect(status.status).toBe(200);
+    await closeAll();
+    await server.restart();
+    cookies = await signInEveryone(server.url);
+
+    const db = openDatabase(server.databasePath);
+    try {
+      const compacted = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", DEMO.planId).executeTakeFirst();
+      expect(compacted).toBeDefined();
+    } finally {
+      await db.destroy();
+    }
+    const after = await version(id);
+    expect(after).toEqual(before);
+    expect(after.sections.find((s) => s.id === "s-r193")!.status).toBe("draft");
+    expect(after.text).not.toContain("xxxxxxxxxx");
+  });
+
+  it("is saved by editors and owners only, with a name", async () => {
+    expect((await api("viewer", "POST", "/versions", { name: "x" })).status).toBe(403);
+    expect((await api("commenter", "POST", "/versions", { name: "x" })).status).toBe(403);
+    expect((await api("editor", "POST", "/versions", { name: "  " })).status).toBe(422);
+    expect((await api("viewer", "GET", "/versions/999999")).status).toBe(404);
+    expect((await api("viewer", "GET", "/versions/abc")).status).toBe(404);
+  });
+});
+
+describe("checkpoints", () => {
+  it("are kept when editing goes quiet, with who edited, and never equal to the previous version", async () => {
+    const countBefore = (await versions()).length;
+    const owner = client("owner");
+    await whenSynced(owner);
+    typeAt(owner.doc, "Checkpoint me. ", 2);
+    await whenSaved(owner);
+    await expect.poll(async () => (await versions()).length, { timeout: 5000 }).toBe(countBefore + 1);
+    const [latest] = await versions();
+    expect(latest).toMatchObject({ kind: "checkpoint" });
+    expect(latest!.authors.map((a) => a.email)).toEqual([DEMO.owner]);
+    // Quiet again without a change: no new checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await versions()).length).toBe(countBefore + 1);
+  });
+});
+
+describe("authorship", () => {
+  it("records who deleted what, and refuses an update under another account's Yjs client id", async () => {
+    const owner = client("owner");
+    const editor = client("editor");
+    await Promise.all([whenSynced(owner), whenSynced(editor)]);
+    typeAt(owner.doc, "Owner wrote this. ", 3);
+    await whenSaved(owner);
+    await waitFor(() => editor.text().includes("Owner wrote this."), "the owner's text");
+    editLikeEditor(editor.doc, (tr) => {
+      const { from, to } = findText(editor.doc, "Owner wrote this. ");
+      tr.delete(from, to);
+    });
+    await whenSaved(editor);
+    const db = openDatabase(server.databasePath);
+    try {
+      const editorId = (await db.selectFrom("users").select("id").where("email", "=", DEMO.editor).executeTakeFirstOrThrow()).id;
+      const deletions = await db.selectFrom("plan_deletions").selectAll().where("user_id", "=", editorId).execute();
+      expect(deletions.some((row) => Number(row.client_id) === owner.doc.clientID)).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+
+    // A client claiming the owner's client id, signed in as the editor, is refused.
+    const impostor = client("editor");
+    await whenSynced(impostor);
+    const closed = new Promise<number>((resolve) =>
+      impostor.provider.on("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)),
+    );
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(owner.doc));
+    forged.clientID = owner.doc.clientID; // after loading: Yjs would pick a new id on seeing its own
+
+    typeAt(forged, "FORGED ", 4);
+    Y.applyUpdate(impostor.doc, Y.encodeStateAsUpdate(forged, Y.encodeStateVector(impostor.doc)));
+    expect(await closed).toBe(CLOSE_MALFORMED);
+    const fresh = client("viewer");
+    await whenSynced(fresh);
+    expect(fresh.text()).not.toContain("FORGED");
+  });
+});
+
+describe("restore", () => {
+  it("brings back a whole version or one section as a forward change; comments on unchanged text stay", async () => {
+    const editor = client("editor");
+    const owner = client("owner");
+    await Promise.all([whenSynced(editor), whenSynced(owner)]);
+    const saved = (await api("editor", "POST", "/versions", { name: "Before changes" })).json.id as number;
+    const old = await version(saved);
+
+    // A comment on text that will not change, then changes in two sections.
+    const comment = await api("commenter", "POST", "/threads", { body: "Keep this.", anchor: anchorFor(editor.doc, "Gotong royong") });
+    expect(comment.status).toBe(201);
+    const threadId = (comment.json as { id: string }).id;
+    typeAt(editor.doc, "CHANGED-CONCEPT ", 0);
+    typeAt(editor.doc, "CHANGED-R193 ", 1);
+    await whenSaved(editor);
+    await waitFor(() => owner.text().includes("CHANGED-R193") && commentAnchorsIn(owner.doc).has(threadId), "the edits and the mark");
+
+    // One section only.
+    const one = await api("editor", "POST", `/versions/${saved}/restore`, { sectionId: "s-r193" });
+    expect(one).toMatchObject({ status: 200, json: { restored: true } });
+    await waitFor(() => !owner.text().includes("CHANGED-R193"), "the section restore to arrive");
+    expect(owner.text()).toContain("CHANGED-CONCEPT");
+    expect(commentAnchorsIn(owner.doc).get(threadId)?.text).toBe("Gotong royong");
+
+    // The whole version.
+    expect((await api("viewer", "POST", `/versions/${saved}/restore`)).status).toBe(403);
+    expect((await api("owner", "POST", `/versions/${saved}/restore`)).json).toEqual({ restored: true });
+    await waitFor(() => !owner.text().includes("CHANGED-CONCEPT"), "the restore to arrive");
+    await waitFor(() => editor.text() === owner.text(), "convergence");
+    expect(owner.text()).toBe(old.text);
+    expect(commentAnchorsIn(owner.doc).get(threadId)?.text).toBe("Gotong royong");
+    // History keeps the text before and after each restore.
+    const kinds = (await versions()).slice(0, 3).map((v) => v.kind);
+    expect(kinds).toEqual(["checkpoint", "checkpoint", "checkpoint"]);
+  });
+});
