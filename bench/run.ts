@@ -4,6 +4,7 @@ import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import { appPage } from "./app-scenario";
+import { compareBench } from "./compare";
 import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
@@ -74,6 +75,7 @@ async function main() {
     await run("join-storm", "4. Join storm", () => joinStorm(settings, history));
     await run("writes", "5. Sustained writes", () => sustainedWrites(settings));
     await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));
+    await run("compare", "7. Compare two versions", async () => [compareBench({ quick })]);
   } finally {
     await pool.terminate();
   }

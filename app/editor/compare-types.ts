@@ -1,0 +1,96 @@
+// The shapes of docs/versions.md, shared by the compare engine (compare.server.ts), the JSON
+// API and the history pages. Types only, so the browser bundle can import them.
+
+export interface Person {
+  id: number;
+  name: string;
+  email: string;
+  organisation: string;
+}
+
+export interface Version {
+  id: number;
+  /** A checkpoint's is "": pages show "Automatic checkpoint". */
+  name: string;
+  kind: "named" | "checkpoint";
+  note: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Who saved a named version. */
+  createdBy: Person | null;
+  /** Who edited since the previous version. */
+  authors: Person[];
+}
+
+export interface SectionDetail {
+  id: string;
+  title: string;
+  status: "draft" | "in_review" | "approved";
+  /** Organisation short name. */
+  lead: string | null;
+  /** Person's name. */
+  assignee: string | null;
+  /** YYYY-MM-DD. */
+  dueDate: string | null;
+}
+
+export interface VersionDetail extends Version {
+  /** The plan's plain text, blocks separated by newlines. */
+  text: string;
+  sections: (SectionDetail & { text: string })[];
+  /** Base64 of the full Yjs state: the page opens it in a Y.Doc of its own. */
+  state: string;
+}
+
+/** A run of text: unchanged, or inserted or deleted by `author` (null: unknown or the server). */
+export interface Part {
+  type: "equal" | "insert" | "delete";
+  text: string;
+  author: Person | null;
+}
+
+/** One paragraph (or other text block) of a section, or one changed cell of an action matrix. */
+export interface ComparedBlock {
+  kind: "text" | "matrixCell";
+  /** For a matrix cell: "Row 2 · Target" (column label, English); null for text. */
+  label: string | null;
+  parts: Part[];
+}
+
+/**
+ * One section of the redline. Its title is not among the blocks: a new title shows as
+ * `titleFrom` ≠ `titleTo` (and in `sectionsRenamed`). "changed" means its text or its title
+ * changed. Text blocks are all there (unchanged ones as one "equal" part); of an action
+ * matrix, only the cells that changed.
+ */
+export interface ComparedSection {
+  id: string;
+  state: "added" | "removed" | "changed" | "unchanged";
+  moved: boolean;
+  titleFrom: string | null;
+  titleTo: string | null;
+  blocks: ComparedBlock[];
+}
+
+export interface Comparison {
+  from: { id: number; name: string; createdAt: number };
+  to: { id: number | "current"; name: string; createdAt: number };
+  summary: {
+    sectionsAdded: string[];
+    sectionsRemoved: string[];
+    sectionsChanged: string[];
+    sectionsMoved: string[];
+    sectionsRenamed: { sectionId: string; from: string; to: string }[];
+    /** Words (not spaces or punctuation) in the inserted and deleted runs; titles not counted. */
+    wordsAdded: number;
+    wordsRemoved: number;
+    bySection: { sectionId: string; title: string; wordsAdded: number; wordsRemoved: number }[];
+    byPerson: { person: Person | null; wordsAdded: number; wordsRemoved: number }[];
+    statusChanges: { sectionId: string; title: string; from: string; to: string }[];
+    detailChanges: { sectionId: string; title: string; field: "lead" | "assignee" | "dueDate"; from: string | null; to: string | null }[];
+  };
+  /** Every inserted or deleted run, in document order. */
+  changes: { sectionId: string; type: "insert" | "delete"; text: string; author: Person | null }[];
+  /** The redline, section by section in the newer order (removed sections where they were). */
+  sections: ComparedSection[];
+}
