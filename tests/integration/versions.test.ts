@@ -6,7 +6,7 @@ import { CLOSE_MALFORMED } from "../../app/collab/protocol";
 import { commentAnchorsIn } from "../../app/editor/comment-anchors";
 import { openDatabase } from "../../db";
 import { connectClient, typeAt, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
-import { anchorFor, editLikeEditor, findText } from "../helpers/pm-edit";
+import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
 import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -171,6 +171,64 @@ describe("authorship", () => {
   });
 });
 
+describe("compare", () => {
+  it("finds exactly a scripted sequence of edits, word-level, each attributed to its account", async () => {
+    const owner = client("owner");
+    const editor = client("editor");
+    await Promise.all([whenSynced(owner), whenSynced(editor)]);
+    const from = (await api("owner", "POST", "/versions", { name: "Before the script" })).json.id as number;
+
+    editLikeEditor(owner.doc, (tr) => typeText(tr, findText(owner.doc, "While the term").from, "Indeed, "));
+    await whenSaved(owner);
+    await waitFor(() => editor.text().includes("Indeed, "), "the owner's insert");
+    editLikeEditor(editor.doc, (tr) => {
+      const { from: at, to } = findText(editor.doc, " well known");
+      tr.delete(at, to);
+    });
+    // A change inside a word: "cooperatives" → "co-operatives".
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "cooperatives and wider").from + 2, "-"));
+    // A matrix cell.
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "150 participants").from, "at least "));
+    // A moved section: "3. Regulatory aspects" up above "2. Alignment".
+    editLikeEditor(editor.doc, (tr) => {
+      let regulation: { node: import("@tiptap/pm/model").Node; pos: number } | undefined;
+      let alignmentPos = -1;
+      tr.doc.forEach((node, pos) => {
+        if (node.attrs.id === "s-regulation") regulation = { node, pos };
+        if (node.attrs.id === "s-r193") alignmentPos = pos;
+      });
+      tr.delete(regulation!.pos, regulation!.pos + regulation!.node.nodeSize);
+      tr.insert(alignmentPos, regulation!.node);
+    });
+    await whenSaved(editor);
+    await waitFor(() => owner.text() === editor.text(), "convergence");
+
+    const { status, json } = await api("viewer", "GET", `/compare?from=${from}&to=current`);
+    expect(status).toBe(200);
+    const changes = (json.changes as { sectionId: string; type: string; text: string; author: { email: string } | null }[]).map((c) => ({
+      sectionId: c.sectionId,
+      type: c.type,
+      text: c.text.trim(),
+      author: c.author?.email,
+    }));
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { sectionId: "s-concept", type: "insert", text: "Indeed,", author: DEMO.owner },
+        { sectionId: "s-concept", type: "delete", text: "well known", author: DEMO.editor },
+        { sectionId: "s-r193", type: "delete", text: "cooperatives", author: DEMO.editor },
+        { sectionId: "s-r193", type: "insert", text: "co-operatives", author: DEMO.editor },
+      ]),
+    );
+    expect(changes.filter((c) => c.sectionId === "s-actions").map((c) => [c.type, c.author])).toContainEqual(["insert", DEMO.editor]);
+    // Nothing else changed: the moved section's text is not shown as rewritten.
+    expect(changes.filter((c) => c.sectionId === "s-regulation")).toEqual([]);
+    const summary = json.summary as { sectionsMoved: string[]; sectionsAdded: string[]; sectionsRemoved: string[] };
+    expect(summary.sectionsMoved.length).toBeGreaterThan(0);
+    expect(summary.sectionsAdded).toEqual([]);
+    expect(summary.sectionsRemoved).toEqual([]);
+  });
+});
+
 describe("restore", () => {
   it("brings back a whole version or one section as a forward change; comments on unchanged text stay", async () => {
     const editor = client("editor");
@@ -183,8 +241,8 @@ describe("restore", () => {
     const comment = await api("commenter", "POST", "/threads", { body: "Keep this.", anchor: anchorFor(editor.doc, "Gotong royong") });
     expect(comment.status).toBe(201);
     const threadId = (comment.json as { id: string }).id;
-    typeAt(editor.doc, "CHANGED-CONCEPT ", 0);
-    typeAt(editor.doc, "CHANGED-R193 ", 1);
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "While the term").from, "CHANGED-CONCEPT "));
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "The ILO's activities").from, "CHANGED-R193 "));
     await whenSaved(editor);
     await waitFor(() => owner.text().includes("CHANGED-R193") && commentAnchorsIn(owner.doc).has(threadId), "the edits and the mark");
 

@@ -140,6 +140,29 @@ const apiDoors: {
   },
 ];
 
+// Versions (docs/versions.md): everyone on the plan lists, opens and compares; editors and
+// owners save and restore. A version saved in beforeAll below.
+let versionId = 0;
+apiDoors.push(
+  { name: "listing versions", method: "GET", path: () => `${API}/versions`, expected: API_READ },
+  { name: "opening a version", method: "GET", path: () => `${API}/versions/${versionId}`, expected: API_READ },
+  { name: "comparing with the current text", method: "GET", path: () => `${API}/compare?from=${versionId}&to=current`, expected: API_READ },
+  {
+    name: "saving a version",
+    method: "POST",
+    path: () => `${API}/versions`,
+    json: { name: "A version" },
+    expected: { signedOut: 401, owner: 201, editor: 201, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "restoring a version",
+    method: "POST",
+    path: () => `${API}/versions/${versionId}/restore`,
+    json: { sectionId: "s-concept" },
+    expected: { signedOut: 401, owner: 200, editor: 200, commenter: 403, viewer: 403, outsider: 404 },
+  },
+);
+
 async function apiCall(who: Who, method: string, path: string, json?: unknown, origin?: string): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method,
@@ -153,7 +176,7 @@ async function apiCall(who: Who, method: string, path: string, json?: unknown, o
   });
 }
 
-describe("the comment API", () => {
+describe("the comment and version API", () => {
   beforeAll(async () => {
     const partners = (await (await apiCall("commenter", "POST", `${API}/threads`, { body: "Partner's thread.", sectionId: "s-r193" })).json()) as {
       id: string;
@@ -162,6 +185,7 @@ describe("the comment API", () => {
     threadIds.partners = partners.id;
     partnersCommentId = partners.comments[0]!.id;
     threadIds.owners = ((await (await apiCall("owner", "POST", `${API}/threads`, { body: "Owner's thread.", sectionId: "s-r193" })).json()) as { id: string }).id;
+    versionId = ((await (await apiCall("editor", "POST", `${API}/versions`, { name: "Access matrix" })).json()) as { id: number }).id;
   });
 
   describe.each(apiDoors)("$name ($method)", ({ method, path, json, expected }) => {
