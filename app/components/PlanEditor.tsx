@@ -22,6 +22,7 @@ import { ActionsByInstitution } from "./ActionsByInstitution";
 import { CommentBar, CommentButton } from "./comments/CommentButton";
 import { CommentsPanel } from "./comments/CommentsPanel";
 import { CommentsProvider } from "./comments/CommentsContext";
+import { SaveVersionButton } from "./history/SaveVersionButton";
 import { Outline } from "./Outline";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
 
@@ -84,7 +85,7 @@ export function PlanEditor({
         <div>
           <div className="editor-with-comments">
             <div className="editor-frame">
-              {canEdit ? <Toolbar editor={editor} /> : can(details.role, "plan.comment") ? <CommentBar /> : null}
+              {canEdit ? <Toolbar editor={editor} planId={details.planId} /> : can(details.role, "plan.comment") ? <CommentBar /> : null}
               <EditorContent editor={editor} />
             </div>
             <CommentsPanel />
@@ -96,7 +97,7 @@ export function PlanEditor({
   );
 }
 
-function Toolbar({ editor }: { editor: Editor }) {
+function Toolbar({ editor, planId }: { editor: Editor; planId: string }) {
   const { t } = useTranslation();
   const state = useEditorState({
     editor,
@@ -183,6 +184,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       {button(t("toolbar.redo"), false, () => editor.chain().focus().redo().run(), !state.canRedo)}
       <span className="tool-separator" />
       <CommentButton className="tool comment-tool" />
+      <SaveVersionButton planId={planId} />
     </div>
   );
 }

@@ -69,6 +69,7 @@ export default function PlanPage() {
         <Link to="/plans">← {t("plan.backToPlans")}</Link>
         <Link to={`/plans/${plan.id}/members`}>{t("members.link")}</Link>
         <Link to={`/plans/${plan.id}/rounds`}>{t("rounds.link")}</Link>
+        <Link to={`/plans/${plan.id}/history`}>{t("versions.link")}</Link>
       </nav>
       <div className="plan-heading">
         <h1>{plan.title}</h1>

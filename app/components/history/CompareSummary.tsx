@@ -1,0 +1,134 @@
+// What changed between two versions, in numbers and lists: sections, words, people, details.
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import type { Comparison } from "../../editor/compare-types";
+import { SECTION_STATUSES, type SectionStatus } from "../../models/roles";
+import { STATUS_LABEL_KEYS } from "../Outline";
+import { personWithOrganisation } from "./people";
+
+const FIELD_KEYS = { lead: "activity.fieldLead", assignee: "activity.fieldAssignee", dueDate: "activity.fieldDueDate" } as const;
+
+function statusLabel(status: string, t: TFunction): string {
+  return (SECTION_STATUSES as readonly string[]).includes(status) ? t(STATUS_LABEL_KEYS[status as SectionStatus]) : status;
+}
+
+export function CompareSummary({ comparison, onPickPerson }: { comparison: Comparison; onPickPerson(personId: string): void }) {
+  const { t } = useTranslation();
+  const { summary } = comparison;
+  const titles = new Map(comparison.sections.map((section) => [section.id, section.titleTo ?? section.titleFrom ?? ""]));
+  for (const entry of summary.bySection) if (!titles.get(entry.sectionId)) titles.set(entry.sectionId, entry.title);
+  const titleOf = (sectionId: string) => titles.get(sectionId) || t("outline.untitled");
+  const sectionLists = [
+    ["versions.sectionsAdded", summary.sectionsAdded],
+    ["versions.sectionsRemoved", summary.sectionsRemoved],
+    ["versions.sectionsChanged", summary.sectionsChanged],
+    ["versions.sectionsMoved", summary.sectionsMoved],
+  ] as const;
+  const hasChanges =
+    summary.wordsAdded + summary.wordsRemoved > 0 ||
+    sectionLists.some(([, ids]) => ids.length > 0) ||
+    summary.sectionsRenamed.length + summary.statusChanges.length + summary.detailChanges.length > 0;
+  const sectionsWithWords = summary.bySection.filter((entry) => entry.wordsAdded + entry.wordsRemoved > 0);
+
+  return (
+    <section className="compare-summary" aria-labelledby="compare-summary-heading">
+      <h2 id="compare-summary-heading">{t("versions.summary")}</h2>
+      {hasChanges ? null : <p className="muted">{t("versions.noChanges")}</p>}
+      <p className="compare-totals">
+        <span className="words-added">{t("versions.wordsAdded", { count: summary.wordsAdded })}</span>
+        <span className="words-removed">{t("versions.wordsRemoved", { count: summary.wordsRemoved })}</span>
+      </p>
+      <dl className="compare-lists">
+        {sectionLists.map(([key, ids]) =>
+          ids.length > 0 ? (
+            <div key={key}>
+              <dt>{t(key)}</dt>
+              <dd>{ids.map(titleOf).join(" · ")}</dd>
+            </div>
+          ) : null,
+        )}
+        {summary.sectionsRenamed.length > 0 ? (
+          <div>
+            <dt>{t("versions.sectionsRenamed")}</dt>
+            {summary.sectionsRenamed.map((rename) => (
+              <dd key={rename.sectionId}>{t("versions.renamedFromTo", { from: rename.from, to: rename.to })}</dd>
+            ))}
+          </div>
+        ) : null}
+        {summary.statusChanges.length > 0 ? (
+          <div>
+            <dt>{t("versions.statusChanges")}</dt>
+            {summary.statusChanges.map((change) => (
+              <dd key={change.sectionId}>
+                {t("versions.change", { section: change.title, from: statusLabel(change.from, t), to: statusLabel(change.to, t) })}
+              </dd>
+            ))}
+          </div>
+        ) : null}
+        {summary.detailChanges.length > 0 ? (
+          <div>
+            <dt>{t("versions.detailChanges")}</dt>
+            {summary.detailChanges.map((change) => (
+              <dd key={`${change.sectionId}-${change.field}`}>
+                {t("versions.detailChange", {
+                  section: change.title,
+                  field: t(FIELD_KEYS[change.field]),
+                  from: change.from ?? t("section.none"),
+                  to: change.to ?? t("section.none"),
+                })}
+              </dd>
+            ))}
+          </div>
+        ) : null}
+      </dl>
+      <div className="compare-tables">
+        {sectionsWithWords.length > 0 ? (
+          <table className="compare-table">
+            <caption>{t("versions.bySection")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("versions.section")}</th>
+                <th scope="col">{t("versions.added")}</th>
+                <th scope="col">{t("versions.removed")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sectionsWithWords.map((entry) => (
+                <tr key={entry.sectionId}>
+                  <td>{entry.title || titleOf(entry.sectionId)}</td>
+                  <td className="words-added">+{entry.wordsAdded}</td>
+                  <td className="words-removed">−{entry.wordsRemoved}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {summary.byPerson.length > 0 ? (
+          <table className="compare-table">
+            <caption>{t("versions.byPerson")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("versions.person")}</th>
+                <th scope="col">{t("versions.added")}</th>
+                <th scope="col">{t("versions.removed")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.byPerson.map((entry) => (
+                <tr key={entry.person?.id ?? "unknown"}>
+                  <td>
+                    <button type="button" className="link-button" onClick={() => onPickPerson(entry.person ? String(entry.person.id) : "unknown")}>
+                      {personWithOrganisation(entry.person, t)}
+                    </button>
+                  </td>
+                  <td className="words-added">+{entry.wordsAdded}</td>
+                  <td className="words-removed">−{entry.wordsRemoved}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </div>
+    </section>
+  );
+}

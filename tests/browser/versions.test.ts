@@ -1,0 +1,128 @@
+// An editor saves a named version, changes the text, compares the version with the current
+// text (who inserted and deleted what), opens it read only and restores it. Real Chromium,
+// the real server.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { DEMO, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let editor: Page;
+const PLAN_PATH = `/plans/${DEMO.planId}`;
+const SENTENCE = "Forty village cooperatives joined the pilot in 2025.";
+const DELETED_WORD = "Bappenas";
+const SHOTS = process.env.SCREENSHOTS_DIR;
+
+async function shot(page: Page, name: string) {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+const section = (page: Page, sectionId: string) => page.locator(`.ProseMirror section[data-section-id="${sectionId}"]`);
+const versionRow = (page: Page, name: string) => page.locator(".version-row", { hasText: name });
+
+/** ProseMirror takes a selection made with the keyboard from the browser's next
+ * "selectionchange" event; Backspace deletes ProseMirror's selection, so let that event in. */
+const selectionRead = (page: Page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  editor = await signedInPage(await browser.newContext({ viewport: { width: 1440, height: 900 } }), server.url, DEMO.editor, PLAN_PATH);
+  await editor.waitForSelector(".ProseMirror");
+  // A step that cannot happen fails with its own message, well inside the test's time.
+  editor.setDefaultTimeout(8000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+it("an editor saves a named version from the toolbar", async () => {
+  await editor.getByRole("button", { name: "Save version" }).click();
+  const form = editor.getByRole("dialog", { name: "Save a named version" });
+  await form.getByLabel("Name").fill("Before review");
+  await form.getByLabel("Note (optional)").fill("The text partners saw.");
+  await shot(editor, "versions-1-save");
+  await form.getByRole("button", { name: "Save", exact: true }).click();
+  await editor.getByRole("status").filter({ hasText: "Version “Before review” saved." }).waitFor();
+  await form.waitFor({ state: "detached" });
+});
+
+it("comparing the version with the current text shows the editor's insertion and deletion", async () => {
+  // A sentence at the end of the first section's first paragraph.
+  await section(editor, "s-concept").locator("p").first().selectText();
+  await editor.keyboard.press("ArrowRight");
+  await editor.keyboard.type(` ${SENTENCE}`);
+  // The first word of the regulation section's paragraph, deleted.
+  const regulation = section(editor, "s-regulation").locator("p").first();
+  await regulation.click({ position: { x: 1, y: 8 } });
+  for (let i = 0; i < DELETED_WORD.length; i++) await editor.keyboard.press("Shift+ArrowRight");
+  await selectionRead(editor);
+  await editor.keyboard.press("Backspace");
+  await expect.poll(() => regulation.textContent()).toMatch(/^, the ILO/);
+  await editor.locator('[data-status="saved"]').waitFor();
+
+  await editor.getByRole("link", { name: "History", exact: true }).click();
+  await editor.waitForURL(`${server.url}${PLAN_PATH}/history`);
+  await versionRow(editor, "Before review").getByRole("link", { name: "Compare with current" }).click();
+  await editor.waitForURL(/\/compare\?from=\d+&to=current$/);
+
+  const concept = editor.locator('.redline-section[data-section-id="s-concept"]');
+  await concept.locator("ins").first().waitFor();
+  expect((await concept.locator("ins").allTextContents()).join("")).toContain(SENTENCE);
+  expect(await concept.locator("ins").first().getAttribute("title")).toContain("Tendy Gunawan");
+  expect(await concept.locator(".redline-author").allTextContents()).toContain("Tendy Gunawan");
+  const deleted = editor.locator('.redline-section[data-section-id="s-regulation"] del');
+  expect((await deleted.allTextContents()).join("")).toContain(DELETED_WORD);
+  expect(await deleted.first().getAttribute("title")).toContain("Tendy Gunawan");
+  expect(await editor.locator(".compare-totals").innerText()).toMatch(/\d+ words added/);
+  await shot(editor, "versions-2-inline");
+
+  // Side by side: the insertion only on the newer side, the deletion only on the older one.
+  await editor.getByRole("button", { name: "Side by side" }).click();
+  expect((await concept.locator(".sbs-to ins").allTextContents()).join("")).toContain(SENTENCE);
+  expect(await concept.locator(".sbs-from ins").count()).toBe(0);
+  await shot(editor, "versions-3-side-by-side");
+  expect(await editor.locator('.redline-section[data-section-id="s-regulation"] .sbs-to del').count()).toBe(0);
+});
+
+it("a version opens read only, in an editor of its own", async () => {
+  await editor.getByRole("link", { name: "Version history" }).click();
+  await versionRow(editor, "Before review").getByRole("link", { name: "Open" }).click();
+  await editor.waitForURL(/\/history\/\d+$/);
+  const text = editor.locator(".version-document .ProseMirror");
+  await text.waitFor();
+  expect(await text.getAttribute("contenteditable")).toBe("false");
+  expect(await text.innerText()).not.toContain(SENTENCE);
+  expect(await text.locator('section[data-section-id="s-regulation"] p').first().innerText()).toMatch(new RegExp(`^${DELETED_WORD}, the ILO`));
+  expect(await editor.locator(".version-header").innerText()).toContain("The text partners saw.");
+  await shot(editor, "versions-4-version");
+});
+
+it("restoring the version brings its text back on the plan page", async () => {
+  await editor.getByRole("link", { name: "Version history" }).click();
+  await versionRow(editor, "Before review").getByRole("button", { name: "Restore this version" }).click();
+  const dialog = editor.getByRole("dialog", { name: "Restore “Before review”?" });
+  await shot(editor, "versions-5-restore");
+  await dialog.getByRole("button", { name: "Restore", exact: true }).click();
+  await editor.waitForURL(`${server.url}${PLAN_PATH}`);
+  const regulation = section(editor, "s-regulation").locator("p").first();
+  await expect.poll(() => regulation.textContent()).toMatch(new RegExp(`^${DELETED_WORD}, the ILO`));
+  expect(await section(editor, "s-concept").innerText()).not.toContain(SENTENCE);
+});
+
+it("the history lists the named version and what the restore kept", async () => {
+  await editor.getByRole("link", { name: "History", exact: true }).click();
+  await editor.waitForURL(`${server.url}${PLAN_PATH}/history`);
+  await versionRow(editor, "Before review").waitFor();
+  expect(await editor.locator(".version-row").count()).toBeGreaterThanOrEqual(2);
+  // The text before the restore, with the editor's edits, is a checkpoint.
+  const checkpoints = editor.locator('.version-row[data-kind="checkpoint"]');
+  expect(await checkpoints.count()).toBeGreaterThanOrEqual(1);
+  expect((await checkpoints.allInnerTexts()).join("\n")).toContain("Edits by Tendy Gunawan");
+  await shot(editor, "versions-6-history");
+  expect(pageErrors(editor)).toEqual([]);
+});
