@@ -1,0 +1,68 @@
+// What every export reads: the plan (as it is now, or a saved version) as a ProseMirror
+// document in the editor's own schema, with its section details.
+import type { AppLoadContext } from "@remix-run/node";
+import type { Node as PMNode } from "@tiptap/pm/model";
+import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import { loadPlanDoc } from "../models/plan-document.server";
+import { currentSectionDetails, getVersion, versionDoc, type SectionDetail } from "../models/version.server";
+import { versionIdFrom } from "../utils/version-api.server";
+
+export interface PlanSource {
+  planId: string;
+  title: string;
+  /** The version's name, or null for the current text. */
+  versionName: string | null;
+  /** When the version was saved, or now. */
+  date: number;
+  doc: PMNode;
+  details: SectionDetail[];
+}
+
+/**
+ * The plan's current text, or version `versionParam` (from `?version=`) of it. Returns null
+ * when the version parameter names no version of this plan (the caller answers 404).
+ */
+export async function loadPlanSource(
+  context: AppLoadContext,
+  plan: { id: string; title: string },
+  versionParam: string | null,
+): Promise<PlanSource | null> {
+  if (versionParam !== null && versionParam !== "" && versionParam !== "current") {
+    const versionId = versionIdFrom(versionParam);
+    const version = versionId === null ? undefined : await getVersion(plan.id, versionId);
+    if (!version) return null;
+    const doc = versionDoc(version.state);
+    try {
+      const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+      return { planId: plan.id, title: plan.title, versionName: version.name || null, date: version.createdAt, doc: root, details: version.details };
+    } finally {
+      doc.destroy();
+    }
+  }
+  const [doc, details] = await Promise.all([
+    context.collab.documentState(plan.id).then((state) => loadPlanDoc(plan.id, state)),
+    currentSectionDetails(plan.id),
+  ]);
+  try {
+    const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+    return { planId: plan.id, title: plan.title, versionName: null, date: Date.now(), doc: root, details };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** A file name from the plan's title: letters, digits, spaces, dashes. */
+export function exportFileName(title: string, suffix: string, extension: string): string {
+  const base = title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "plan";
+  return `${base}${suffix ? ` - ${suffix.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 60)}` : ""}.${extension}`;
+}
+
+export function attachmentHeaders(contentType: string, fileName: string, asciiFallback: string): HeadersInit {
+  return {
+    "Content-Type": contentType,
+    "Content-Disposition": `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
+}
