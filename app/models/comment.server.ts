@@ -143,7 +143,7 @@ export async function listThreads(
     };
     commentsOf.set(comment.thread_id, [...(commentsOf.get(comment.thread_id) ?? []), view]);
   }
-  const mayReplyIn = (sectionId: string) => mayWrite && (can(viewer.role, "comment.resolveAny") || !closedToPartners.has(sectionId));
+  const mayReplyIn = (sectionId: string) => mayWrite && (can(viewer.role, "comment.afterRoundCloses") || !closedToPartners.has(sectionId));
   return threads.map((thread) => {
     const place = anchors.get(thread.id);
     const sectionId = place?.sectionId ?? thread.section_id;

@@ -10,6 +10,8 @@ export const PERMISSIONS = {
   "plan.comment": "commenter",
   /** Resolve or reopen anyone's thread (a commenter may their own). */
   "comment.resolveAny": "editor",
+  /** Comment on a section whose consultation round has closed (the drafting team). */
+  "comment.afterRoundCloses": "editor",
   /** Record a consultation disposition and response. */
   "comment.dispose": "editor",
   "plan.editText": "editor",

@@ -22,7 +22,7 @@ export async function checkBody(planId: string, body: unknown, t: TFunction): Pr
  */
 export async function checkRound(planId: string, sectionId: string, viewer: Viewer, t: TFunction): Promise<number | null> {
   const rule = await commentingRule(planId, sectionId);
-  if (rule.closedRound && !can(viewer.role, "comment.resolveAny")) {
+  if (rule.closedRound && !can(viewer.role, "comment.afterRoundCloses")) {
     throw jsonError(403, t("api.roundClosed", { round: rule.closedRound.name }), "roundClosed");
   }
   return rule.openRoundId;

@@ -3,7 +3,7 @@
 // server says they changed, with the active thread and the comment being written.
 import { TextSelection } from "@tiptap/pm/state";
 import type { Editor } from "@tiptap/react";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { WebsocketProvider } from "y-websocket";
 import { can, type Role } from "../../models/roles";
 import { fetchThreads } from "./api";
@@ -55,6 +55,8 @@ interface CommentsValue {
   closeDraft(): void;
   filters: ThreadFilters;
   setFilters(change: Partial<ThreadFilters>): void;
+  /** Replies being written, by thread: kept while a card closes and opens again. */
+  replyDrafts: Map<string, string>;
 }
 
 const CommentsContext = createContext<CommentsValue | null>(null);
@@ -209,7 +211,9 @@ export function CommentsProvider({
     return counts;
   }, [data.threads]);
 
+  const replyDrafts = useRef(new Map<string, string>()).current;
   const value: CommentsValue = {
+    replyDrafts,
     planId,
     editor,
     userId,

@@ -17,6 +17,7 @@ export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: 
   const [body, setBody] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  const isSending = useRef(false);
   const textarea = useRef<HTMLTextAreaElement | null>(null);
 
   // Each new start (another passage, another section) puts the caret here.
@@ -42,7 +43,7 @@ export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: 
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (isBusy) return;
+    if (isSending.current) return; // a second Ctrl+Enter before React re-renders
     if (!body.trim()) {
       setError(t("comments.errorEmpty"));
       return;
@@ -52,9 +53,11 @@ export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: 
       setError(thread);
       return;
     }
+    isSending.current = true;
     setIsBusy(true);
     setError(null);
     const result = await createThread(planId, thread);
+    isSending.current = false;
     setIsBusy(false);
     if (!result.ok) {
       setError(failureText(result));

@@ -1,6 +1,6 @@
 // One comment thread: what it is on, its comments, and what this person may do with it
 // (reply, edit or delete their own comments, resolve or reopen, record a disposition).
-import { useEffect, useState, type FormEvent, type MouseEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { userColor } from "../../utils/colors";
 import { Avatar } from "../Avatar";
@@ -267,22 +267,32 @@ function CommentItem({ thread, comment, now }: { thread: Thread; comment: Thread
 
 function ReplyForm({ thread, autoFocus }: { thread: Thread; autoFocus: boolean }) {
   const { t } = useTranslation();
-  const { planId, members, applyThread, activateThread } = useComments();
+  const { planId, members, applyThread, activateThread, replyDrafts } = useComments();
   const failureText = useFailureText();
-  const [body, setBody] = useState("");
+  // What is typed here outlives the card closing (a click in the text, a resolve by someone else).
+  const [body, setBodyState] = useState(() => replyDrafts.get(thread.id) ?? "");
+  const setBody = (value: string) => {
+    setBodyState(value);
+    if (value) replyDrafts.set(thread.id, value);
+    else replyDrafts.delete(thread.id);
+  };
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  // A second Ctrl+Enter before React re-renders must not post the reply twice.
+  const isSending = useRef(false);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (isBusy) return;
+    if (isSending.current) return;
     if (!body.trim()) {
       setError(t("comments.errorEmpty"));
       return;
     }
+    isSending.current = true;
     setIsBusy(true);
     setError(null);
     const result = await addReply(planId, thread.id, body);
+    isSending.current = false;
     setIsBusy(false);
     if (!result.ok) {
       setError(failureText(result));
