@@ -74,6 +74,8 @@ export class LivePlan {
   /** The outline (ids, titles, order) as last written; unknown ("") until the first write. */
   private indexedOutline = "";
 
+  /** Client ids bound on arrival (applyClientUpdate), stored with the update they came in. */
+  private bindingsToStore: number[] = [];
   /** Accounts that changed the plan since its last version; null: no change since. */
   private editorsSinceVersion: Set<number> | null = null;
   private lastVersionAt = Date.now();
@@ -220,11 +222,44 @@ export class LivePlan {
    * at once, by the server, and stored and relayed like any edit. "tooLarge": the plan is at
    * its size limit and the update was not applied.
    */
-  applyClientUpdate(update: Uint8Array, connection: CollabConnection): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" {
+  applyClientUpdate(
+    update: Uint8Array,
+    connection: CollabConnection,
+  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" | "incomplete" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
-    if (this.writesUnderAnotherAccount(update, connection.user.id)) return "foreignClient";
+    const doc = this.document();
+    const userId = connection.user.id;
+    // Authorship (docs/versions.md) rests on each Yjs client id having one account: structs
+    // under a client id bound to another account are taken out before anything is applied
+    // (the rest of the update, the sender's own edits, still counts).
+    const { to } = Y.parseUpdateMeta(update);
+    const foreign = [...to].filter(([clientId, end]) => {
+      const owner = this.clientOwners.get(clientId);
+      return owner !== undefined && owner !== userId && end > Y.getState(doc.store, clientId);
+    });
+    if (foreign.length > 0) update = Y.diffUpdate(update, Y.encodeStateVector(new Map(foreign.map(([clientId]) => [clientId, 2 ** 53 - 1]))));
+    // Client ids are bound to the account whose update first names them, on arrival: if an
+    // update waited in Yjs for text it builds on, it must not count as the next sender's.
+    const boundOnArrival: number[] = [];
+    for (const [clientId, end] of to) {
+      if (end > Y.getState(doc.store, clientId) && !this.clientOwners.has(clientId)) {
+        this.clientOwners.set(clientId, userId);
+        boundOnArrival.push(clientId);
+      }
+    }
+    this.bindingsToStore.push(...boundOnArrival);
     this.approximateBytes += update.byteLength;
-    Y.applyUpdate(this.document(), update, connection);
+    const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+    Y.applyUpdate(doc, update, connection);
+    if (!hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null)) {
+      // A client on one ordered socket never sends what builds on text nobody sent: keeping
+      // it would fold it into whoever sends that text next. Drop it.
+      doc.store.pendingStructs = null;
+      doc.store.pendingDs = null;
+      for (const clientId of this.bindingsToStore.splice(0)) this.clientOwners.delete(clientId);
+      return "incomplete";
+    }
+    if (foreign.length > 0) return "foreignClient";
     const outside = this.outsideSchema;
     if (outside.length === 0) return "applied";
     this.outsideSchema = [];
@@ -232,19 +267,6 @@ export class LivePlan {
       for (const { parent, index } of outside) parent.delete(index, 1);
     }, REPAIR_ORIGIN);
     return "outsideSchema";
-  }
-
-  /** Whether the update adds structs under a Yjs client id bound to another account:
-   * authorship (docs/versions.md) rests on each client id having one account. */
-  private writesUnderAnotherAccount(update: Uint8Array, userId: number): boolean {
-    const { to } = Y.parseUpdateMeta(update);
-    for (const [clientId, end] of to) {
-      const owner = this.clientOwners.get(clientId);
-      if (owner === undefined || owner === userId) continue;
-      // Structs the plan already has are harmless repetition; new ones are not.
-      if (end > Y.getState(this.document().store, clientId)) return true;
-    }
-    return false;
   }
 
   /** Where each comment thread's passage is (docs/comments.md). */
@@ -274,6 +296,7 @@ export class LivePlan {
     if (connection) this.outsideSchema.push(...childrenOutsideSchema(transaction));
     const authorId = connection?.user.id ?? (origin instanceof EditOnBehalf ? origin.userId : null);
     const newClientIds: number[] = [];
+    if (connection) newClientIds.push(...this.bindingsToStore.splice(0));
     if (authorId !== null) {
       for (const [clientId, clock] of transaction.afterState) {
         if (clock > (transaction.beforeState.get(clientId) ?? 0) && !this.clientOwners.has(clientId)) {

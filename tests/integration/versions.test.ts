@@ -1,5 +1,6 @@
 // Versions through the real server: named versions and checkpoints keep exactly what they were
 // saved with; restore is a forward change that keeps comments; authorship is the server's.
+import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_MALFORMED } from "../../app/collab/protocol";
@@ -131,7 +132,7 @@ describe("checkpoints", () => {
 });
 
 describe("authorship", () => {
-  it("records who deleted what, and refuses an update under another account's Yjs client id", async () => {
+  it("records who deleted what, and takes out structs under another account's Yjs client id", async () => {
     const owner = client("owner");
     const editor = client("editor");
     await Promise.all([whenSynced(owner), whenSynced(editor)]);
@@ -152,24 +153,60 @@ describe("authorship", () => {
       await db.destroy();
     }
 
-    // A client claiming the owner's client id, signed in as the editor, is refused.
+    // Structs under the owner's client id, sent by the editor's socket, are taken out; the
+    // rest of what that socket sends still counts.
     const impostor = client("editor");
     await whenSynced(impostor);
-    const closed = new Promise<number>((resolve) =>
-      impostor.provider.on("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)),
-    );
     const forged = new Y.Doc();
     Y.applyUpdate(forged, Y.encodeStateAsUpdate(owner.doc));
     forged.clientID = owner.doc.clientID; // after loading: Yjs would pick a new id on seeing its own
-
     typeAt(forged, "FORGED ", 4);
     Y.applyUpdate(impostor.doc, Y.encodeStateAsUpdate(forged, Y.encodeStateVector(impostor.doc)));
-    expect(await closed).toBe(CLOSE_MALFORMED);
+    typeAt(impostor.doc, "GENUINE ", 3); // elsewhere: text next to the forged run would build on it
+    await whenSaved(impostor);
     const fresh = client("viewer");
     await whenSynced(fresh);
+    expect(fresh.text()).toContain("GENUINE");
     expect(fresh.text()).not.toContain("FORGED");
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { collab: { foreignClientUpdates: number } };
+    expect(health.collab.foreignClientUpdates).toBeGreaterThan(0);
+  });
+
+  it("never credits one account's text to the next person who types", async () => {
+    const owner = client("owner");
+    const attacker = client("editor");
+    await Promise.all([whenSynced(owner), whenSynced(attacker)]);
+    // The attacker writes after a character the owner has not typed yet, hoping the server
+    // keeps it waiting and folds it into the owner's next update.
+    const staged = new Y.Doc();
+    Y.applyUpdate(staged, Y.encodeStateAsUpdate(owner.doc));
+    staged.clientID = owner.doc.clientID;
+    typeAt(staged, "?", 5);
+    const ownersNextChar = Y.encodeStateVector(staged);
+    const attackerDoc = new Y.Doc();
+    Y.applyUpdate(attackerDoc, Y.encodeStateAsUpdate(staged));
+    typeAt(attackerDoc, "PLANTED ", 5, 1);
+    const closed = new Promise<number>((resolve) =>
+      attacker.provider.on("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)),
+    );
+    // Only the attacker's own structs travel: they build on the owner's missing character.
+    attacker.provider.ws!.send(updateMessage(Y.encodeStateAsUpdate(attackerDoc, ownersNextChar)));
+    expect(await closed).toBe(CLOSE_MALFORMED);
+    typeAt(owner.doc, "?", 5);
+    await whenSaved(owner);
+    const fresh = client("viewer");
+    await whenSynced(fresh);
+    expect(fresh.text()).not.toContain("PLANTED");
   });
 });
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0); // sync
+  encoding.writeVarUint(encoder, 2); // update
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
 
 describe("compare", () => {
   it("finds exactly a scripted sequence of edits, word-level, each attributed to its account", async () => {
