@@ -2,7 +2,6 @@
 // live document and the version's, written with y-prosemirror's own diff so that unchanged text
 // keeps its Yjs items, and with them carets and comment anchors (docs/versions.md).
 import { Fragment, type Mark, type Node as PMNode, type Schema } from "@tiptap/pm/model";
-import { Transform } from "@tiptap/pm/transform";
 import { initProseMirrorDoc, updateYFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { COMMENT_MARK } from "./comment-mark";
@@ -73,56 +72,116 @@ function stripMarks(node: PMNode, markName: string): PMNode {
 }
 
 /**
- * A version knows nothing of comments made after it. Where a block is unchanged except for
- * comment marks, the live block (with its comments) is kept; where a text block changed, the
- * comment marks of the text it starts and ends with (what the binding's diff keeps as it is)
- * are carried over, so a comment on words the restore does not touch stays anchored.
+ * A version knows nothing of comments made after it. Within each section, a block equal to a
+ * live block but for comment marks (wherever either now stands) is the live block, comments
+ * and all; the remaining blocks are paired in order, and a changed text block takes the
+ * comment marks of the text it starts and ends with (what the binding's diff keeps as it is),
+ * so a comment on words the restore does not touch stays anchored.
  */
 function keepCommentsOnUnchangedBlocks(target: PMNode, current: PMNode): PMNode {
-  const liveSections = new Map<string, { node: PMNode; pos: number }>();
-  current.forEach((section, offset) => liveSections.set(section.attrs.id as string, { node: section, pos: offset }));
-  const tr = new Transform(target);
-  target.forEach((section, offset) => {
+  const liveSections = new Map<string, PMNode>();
+  current.forEach((section) => liveSections.set(section.attrs.id as string, section));
+  const sections: PMNode[] = [];
+  target.forEach((section) => {
     const live = liveSections.get(section.attrs.id as string);
-    if (live) carryComments(tr, section, offset, live.node, live.pos);
+    sections.push(live ? withLiveComments(section, live) : section);
   });
-  return tr.doc;
+  return target.copy(Fragment.fromArray(sections));
 }
 
-/** Adds to `tr` (over the target document) the comment marks of `live` where `old` matches it. */
-function carryComments(tr: Transform, old: PMNode, oldPos: number, live: PMNode, livePos: number): void {
-  if (old.type !== live.type) return;
-  if (old.isTextblock) {
-    const liveText = live.textContent;
-    const oldText = old.textContent;
-    if (old.childCount !== countInline(old) || live.childCount !== countInline(live)) return; // inline nodes: leave as is
-    let prefix = 0;
-    while (prefix < liveText.length && prefix < oldText.length && liveText[prefix] === oldText[prefix]) prefix++;
-    let suffix = 0;
-    while (
-      suffix < liveText.length - prefix &&
-      suffix < oldText.length - prefix &&
-      liveText[liveText.length - 1 - suffix] === oldText[oldText.length - 1 - suffix]
-    )
-      suffix++;
-    const copy = (liveFrom: number, oldFrom: number, length: number) => {
-      for (let i = 0; i < length; i++) {
-        const marks = commentMarksAt(live, liveFrom + i);
-        for (const mark of marks) tr.addMark(oldPos + 1 + oldFrom + i, oldPos + 2 + oldFrom + i, mark);
+function withLiveComments(old: PMNode, live: PMNode): PMNode {
+  if (old.type !== live.type || old.isLeaf) return old;
+  if (old.isTextblock) return carryCommentMarks(old, live);
+  const liveChildren: PMNode[] = [];
+  live.forEach((child) => liveChildren.push(child));
+  const plainLive = liveChildren.map((child) => stripComments(child));
+  const used = new Set<number>();
+  const oldChildren: PMNode[] = [];
+  old.forEach((child) => oldChildren.push(child));
+  // Unchanged blocks first, wherever they are.
+  const matched = oldChildren.map((child) => {
+    const plain = stripComments(child);
+    const at = plainLive.findIndex((candidate, index) => !used.has(index) && candidate.eq(plain));
+    if (at < 0) return null;
+    used.add(at);
+    return liveChildren[at]!;
+  });
+  // Then each changed one with the live block left over that shares most of its text.
+  const leftovers = liveChildren.filter((_child, index) => !used.has(index));
+  const children = oldChildren.map((child, index) => {
+    if (matched[index]) return matched[index]!;
+    let best: PMNode | undefined;
+    let bestShared = 0;
+    for (const candidate of leftovers) {
+      const shared = candidate.type === child.type ? sharedEnds(child.textContent, candidate.textContent) : 0;
+      if (shared > bestShared) [best, bestShared] = [candidate, shared];
+    }
+    if (!best) return child;
+    leftovers.splice(leftovers.indexOf(best), 1);
+    return withLiveComments(child, best);
+  });
+  return old.copy(Fragment.fromArray(children));
+}
+
+/** How many characters two texts share at their start and end. */
+function sharedEnds(a: string, b: string): number {
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return prefix + suffix;
+}
+
+function stripComments(node: PMNode): PMNode {
+  if (node.isText) return node.mark(node.marks.filter((mark) => mark.type.name !== COMMENT_MARK));
+  const children: PMNode[] = [];
+  node.forEach((child) => children.push(stripComments(child)));
+  return node.copy(Fragment.fromArray(children));
+}
+
+/** `old` with the comment marks of `live` on its common start and end (by text offset). */
+function carryCommentMarks(old: PMNode, live: PMNode): PMNode {
+  if (countInline(old) !== old.childCount || countInline(live) !== live.childCount) return old; // inline nodes: as is
+  const liveText = live.textContent;
+  const oldText = old.textContent;
+  let prefix = 0;
+  while (prefix < liveText.length && prefix < oldText.length && liveText[prefix] === oldText[prefix]) prefix++;
+  let suffix = 0;
+  while (
+    suffix < liveText.length - prefix &&
+    suffix < oldText.length - prefix &&
+    liveText[liveText.length - 1 - suffix] === oldText[oldText.length - 1 - suffix]
+  )
+    suffix++;
+  // Rebuild the block's text nodes character run by character run, adding live comment marks.
+  const runs: PMNode[] = [];
+  let offset = 0;
+  old.forEach((child) => {
+    const text = child.text!;
+    for (let i = 0; i < text.length; ) {
+      const at = offset + i;
+      const liveAt = at < prefix ? at : at >= oldText.length - suffix ? liveText.length - (oldText.length - at) : -1;
+      const comments = liveAt >= 0 ? commentMarksAt(live, liveAt) : [];
+      let j = i + 1;
+      while (j < text.length) {
+        const next = offset + j;
+        const nextLive = next < prefix ? next : next >= oldText.length - suffix ? liveText.length - (oldText.length - next) : -1;
+        const nextComments = nextLive >= 0 ? commentMarksAt(live, nextLive) : [];
+        if (!sameMarks(comments, nextComments)) break;
+        j++;
       }
-    };
-    copy(0, 0, prefix);
-    copy(liveText.length - suffix, oldText.length - suffix, suffix);
-    return;
-  }
-  const pairs = Math.min(old.childCount, live.childCount);
-  let oldChildPos = oldPos + 1;
-  let liveChildPos = livePos + 1;
-  for (let i = 0; i < pairs; i++) {
-    carryComments(tr, old.child(i), oldChildPos, live.child(i), liveChildPos);
-    oldChildPos += old.child(i).nodeSize;
-    liveChildPos += live.child(i).nodeSize;
-  }
+      let marks = child.marks;
+      for (const mark of comments) marks = mark.addToSet(marks);
+      runs.push(old.type.schema.text(text.slice(i, j), marks));
+      i = j;
+    }
+    offset += text.length;
+  });
+  return old.copy(Fragment.fromArray(runs));
+}
+
+function sameMarks(a: readonly Mark[], b: readonly Mark[]): boolean {
+  return a.length === b.length && a.every((mark) => b.some((other) => other.eq(mark)));
 }
 
 function countInline(block: PMNode): number {
