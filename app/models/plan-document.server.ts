@@ -214,40 +214,12 @@ export async function loadPlanDoc(planId: string, liveState: Uint8Array | null):
   return doc;
 }
 
-/** Who deleted the Yjs item with this id, from the server's own records (null: unknown). */
-export async function loadDeleters(planId: string): Promise<(clientId: number, clock: number) => number | null> {
+/** Every deleted id range of the plan with the account that deleted it. */
+export async function loadDeletions(planId: string): Promise<{ client: number; clock: number; len: number; userId: number }[]> {
   const rows = await getDb()
     .selectFrom("plan_deletions")
     .select(["client_id", "clock", "length", "user_id"])
     .where("plan_id", "=", planId)
-    .orderBy("client_id")
-    .orderBy("clock")
     .execute();
-  const byClient = new Map<number, { clock: number; end: number; userId: number }[]>();
-  for (const row of rows) {
-    const client = Number(row.client_id);
-    const ranges = byClient.get(client) ?? [];
-    ranges.push({ clock: row.clock, end: row.clock + row.length, userId: row.user_id });
-    byClient.set(client, ranges);
-  }
-  return (clientId, clock) => {
-    const ranges = byClient.get(clientId);
-    if (!ranges) return null;
-    // The last range starting at or before `clock` (ranges are sorted by clock).
-    let low = 0;
-    let high = ranges.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (ranges[middle]!.clock <= clock) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
-    for (let i = found; i >= 0 && i >= found - 8; i--) {
-      const range = ranges[i]!;
-      if (clock >= range.clock && clock < range.end) return range.userId;
-    }
-    return null;
-  };
+  return rows.map((row) => ({ client: Number(row.client_id), clock: row.clock, len: row.length, userId: row.user_id }));
 }

@@ -114,14 +114,15 @@ export async function listPlanAuthors(planId: string): Promise<Map<number, Perso
   return people([...new Set([...writers, ...deleters].map((row) => row.user_id))]);
 }
 
-/** The plan's versions, newest first. */
-export async function listVersions(planId: string): Promise<VersionSummary[]> {
-  const rows = await getDb()
+/** The plan's versions, newest first (or just `onlyVersionId`). */
+export async function listVersions(planId: string, onlyVersionId?: number): Promise<VersionSummary[]> {
+  let query = getDb()
     .selectFrom("plan_versions")
     .select(["id", "kind", "name", "note", "authors", "created_by", "created_at"])
     .where("plan_id", "=", planId)
-    .orderBy("id", "desc")
-    .execute();
+    .orderBy("id", "desc");
+  if (onlyVersionId !== undefined) query = query.where("id", "=", onlyVersionId);
+  const rows = await query.execute();
   const authorIds = rows.map((row) => JSON.parse(row.authors) as number[]);
   const byId = await people([...new Set([...rows.flatMap((row) => (row.created_by === null ? [] : [row.created_by])), ...authorIds.flat()])]);
   return rows.map((row, i) => ({
@@ -144,8 +145,8 @@ export async function getVersion(planId: string, versionId: number) {
     .where("id", "=", versionId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const summary = (await listVersions(planId)).find((version) => version.id === versionId)!;
-  return { ...summary, state: new Uint8Array(row.state), details: JSON.parse(row.details) as SectionDetail[] };
+  const [summary] = await listVersions(planId, versionId);
+  return { ...summary!, state: new Uint8Array(row.state), details: JSON.parse(row.details) as SectionDetail[] };
 }
 
 /** The version's document in a Y.Doc of its own. */

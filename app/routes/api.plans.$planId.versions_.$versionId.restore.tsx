@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getVersion } from "../models/version.server";
-import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
+import { jsonError, requireApiPlan } from "../utils/api.server";
 import { versionIdFrom } from "../utils/version-api.server";
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -11,9 +11,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const versionId = versionIdFrom(params.versionId);
   const version = versionId === null ? undefined : await getVersion(plan.id, versionId);
   if (!version) return jsonError(404, t("api.versionNotFound"));
-  const hasBody = (request.headers.get("Content-Length") ?? "0") !== "0" || request.headers.has("Content-Type");
-  const input = hasBody ? await readJson(request, z.object({ sectionId: z.string().max(100).optional() }).strict(), t) : {};
-  const result = await context.collab.restoreVersion(plan.id, user.id, { state: version.state, name: version.name }, input.sectionId);
+  // An empty body restores the whole version; anything else must name a section properly.
+  const raw = await request.text();
+  const parsed = raw.trim() ? parseJson(raw) : {};
+  const input = z.object({ sectionId: z.string().max(100).optional() }).strict().safeParse(parsed);
+  if (!input.success) return jsonError(422, t("api.invalidBody", { detail: input.error.issues[0]?.message ?? "" }));
+  const result = await context.collab.restoreVersion(plan.id, user.id, { state: version.state, name: version.name }, input.data.sectionId);
   if (!result.ok) {
     if (result.reason === "noSuchSection") return jsonError(422, t("api.noSuchSectionInVersion"));
     if (result.reason === "tooLarge") return jsonError(413, t("api.anchor.tooLarge"));
@@ -21,4 +24,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   context.collab.notifyPlanChanged(plan.id);
   return Response.json({ restored: true });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Symbol("not JSON"); // fails the schema check: a 422
+  }
 }

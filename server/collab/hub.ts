@@ -43,6 +43,8 @@ export class CollabHub {
   private readonly plans = new Map<string, OpenPlan>();
   /** Open sockets per account, for COLLAB_MAX_CONNECTIONS_PER_USER. */
   private readonly socketsPerUser = new Map<number, number>();
+  /** The version being written for each plan (keepVersion), so they never overlap. */
+  private readonly versionWork = new Map<string, Promise<unknown>>();
   /** Comment-mark requests per account (markComment). */
   private readonly commentLimits = new Map<number, MessageRateLimit>();
   private readonly sockets: WebSocketServer;
@@ -235,7 +237,7 @@ export class CollabHub {
       const prepared = prepareCommentMark(plan.document(), planSchema(), anchor, threadId);
       if (!prepared.ok) return prepared;
       await check(prepared.sectionId);
-      if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
+      if (plan.applyEditOnBehalf(prepared.update, userId, { isCommentMark: true }) === "tooLarge") return { ok: false, reason: "tooLarge" };
       await this.store.whenStored();
       return prepared;
     });
@@ -252,21 +254,38 @@ export class CollabHub {
 
   /** Saves the plan as it is now: every change stored first, section details as they are. A
    * checkpoint equal to the last version is not kept (returns null). */
-  private async keepVersion(
+  private keepVersion(
+    plan: LivePlan,
+    version: { kind: "named" | "checkpoint"; name: string; note: string; createdBy: number | null },
+  ): Promise<number | null> {
+    // One at a time per plan: a quiet timer, an unload and a restore may all ask at once.
+    const previous = this.versionWork.get(plan.planId) ?? Promise.resolve();
+    const work = previous.catch(() => undefined).then(() => this.writeVersion(plan, version));
+    const settled = work.catch(() => undefined);
+    this.versionWork.set(plan.planId, settled);
+    void settled.then(() => {
+      if (this.versionWork.get(plan.planId) === settled) this.versionWork.delete(plan.planId);
+    });
+    return work;
+  }
+
+  private async writeVersion(
     plan: LivePlan,
     version: { kind: "named" | "checkpoint"; name: string; note: string; createdBy: number | null },
   ): Promise<number | null> {
     await this.store.whenStored();
     await plan.indexSections();
+    const [details, latestHash] = await Promise.all([currentSectionDetails(plan.planId), latestContentHash(plan.planId)]);
+    // The state, its hash and who edited are read together, with nothing awaited between.
     const doc = plan.document();
-    const details = await currentSectionDetails(plan.planId);
     const hash = contentHash(doc, details);
-    if (version.kind === "checkpoint" && hash === (await latestContentHash(plan.planId))) {
+    if (version.kind === "checkpoint" && hash === latestHash) {
       plan.takeEditorsSinceVersion();
       return null;
     }
     const state = Y.encodeStateAsUpdate(doc);
-    return saveVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors: plan.takeEditorsSinceVersion() });
+    const authors = plan.takeEditorsSinceVersion();
+    return saveVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors });
   }
 
   /** Saves a named version (an editor's "Save version"). */
@@ -333,6 +352,12 @@ export class CollabHub {
     clearInterval(this.recheckTimer);
     for (const ws of this.sockets.clients) ws.close(CLOSE_RESTARTING, "server restarting");
     await this.store.whenStored();
+    // Edits since the last version get their checkpoint before the process goes.
+    for (const open of this.plans.values()) {
+      const plan = await open.loaded.catch(() => undefined);
+      if (plan?.hasChangesSinceVersion) await this.keepCheckpoint(plan);
+    }
+    await Promise.all(this.versionWork.values());
     for (const open of this.plans.values()) await (await open.loaded.catch(() => undefined))?.indexSections();
     this.sockets.close();
   }

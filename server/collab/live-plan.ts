@@ -42,7 +42,11 @@ const REPAIR_ORIGIN = Symbol("repair");
 /** An edit the server makes for a person through another path than their socket (the comment
  * mark of docs/comments.md): stored and relayed as theirs, its client id bound to them. */
 export class EditOnBehalf {
-  constructor(readonly userId: number) {}
+  constructor(
+    readonly userId: number,
+    /** A comment mark changes no text: it does not make a checkpoint due. */
+    readonly isCommentMark = false,
+  ) {}
 }
 
 /** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
@@ -130,6 +134,8 @@ export class LivePlan {
     if (!Number.isFinite(this.checkpoints.quietMs)) return;
     clearTimeout(this.checkpointTimer);
     if (Date.now() - this.lastVersionAt >= this.checkpoints.maxIntervalMs) {
+      // Once, not on every keystroke until the checkpoint is written.
+      this.lastVersionAt = Date.now();
       this.checkpointTimer = undefined;
       this.checkpoints.due(this);
       return;
@@ -176,6 +182,13 @@ export class LivePlan {
     const quietFor = Date.now() - this.lastChangeAt;
     if (quietFor < this.limits.hibernateAfterMs || this.sectionIndexTimer) {
       return this.armHibernation(Math.max(100, this.limits.hibernateAfterMs - quietFor));
+    }
+    if (this.checkpointTimer) {
+      // Editing has gone quiet: keep its checkpoint now (later it would bring the Y.Doc back).
+      clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = undefined;
+      this.checkpoints.due(this);
+      return this.armHibernation(1000);
     }
     const changeBefore = this.lastChangeAt;
     await this.store.whenStored();
@@ -276,10 +289,10 @@ export class LivePlan {
   }
 
   /** Applies an update the server computed for `userId` (see EditOnBehalf). */
-  applyEditOnBehalf(update: Uint8Array, userId: number): "applied" | "tooLarge" {
+  applyEditOnBehalf(update: Uint8Array, userId: number, options: { isCommentMark?: boolean } = {}): "applied" | "tooLarge" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     this.approximateBytes += update.byteLength;
-    Y.applyUpdate(this.document(), update, new EditOnBehalf(userId));
+    Y.applyUpdate(this.document(), update, new EditOnBehalf(userId, options.isCommentMark));
     return "applied";
   }
 
@@ -320,7 +333,7 @@ export class LivePlan {
       newClientIds,
     });
     this.sectionIndexTimer ??= setTimeout(() => void this.indexSections(), SECTION_INDEX_DELAY_MS);
-    this.noteChangeForCheckpoint(authorId);
+    if (!(origin instanceof EditOnBehalf && origin.isCommentMark)) this.noteChangeForCheckpoint(authorId);
   };
 
   /** Writes the sections' ids, titles and order to SQLite; runs after edits and on unload. */
