@@ -18,5 +18,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!name) return jsonError(422, t("api.versionNameRequired"));
   if (name.length > MAX_VERSION_NAME || note.length > MAX_VERSION_NOTE) return jsonError(422, t("api.versionTooLong"));
   const id = await context.collab.saveNamedVersion(plan.id, user.id, name, note);
+  if (id === null) return jsonError(429, t("api.versionTooOften"));
   return Response.json({ id }, { status: 201 });
 }

@@ -20,6 +20,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!result.ok) {
     if (result.reason === "noSuchSection") return jsonError(422, t("api.noSuchSectionInVersion"));
     if (result.reason === "tooLarge") return jsonError(413, t("api.anchor.tooLarge"));
+    if (result.reason === "rateLimited") return jsonError(429, t("api.versionTooOften"));
     return Response.json({ restored: false, unchanged: true });
   }
   context.collab.notifyPlanChanged(plan.id);

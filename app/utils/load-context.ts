@@ -32,15 +32,15 @@ declare module "@remix-run/node" {
       ): Promise<PreparedAnchor>;
       /** Where each comment thread's passage is now. */
       commentAnchors(planId: string): Promise<Map<string, AnchorPlace>>;
-      /** Saves a named version of the plan as it is now; returns its id. */
-      saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number>;
+      /** Saves a named version of the plan as it is now; its id, or null when asked too often. */
+      saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number | null>;
       /** Restores a version (or one section of it) as a forward change by `userId`. */
       restoreVersion(
         planId: string,
         userId: number,
         version: { state: Uint8Array; name: string },
         sectionId?: string,
-      ): Promise<PreparedRestore | { ok: false; reason: "tooLarge" }>;
+      ): Promise<PreparedRestore | { ok: false; reason: "tooLarge" | "rateLimited" }>;
       /** The ids of the plan's sections now. */
       sectionIds(planId: string): Promise<Set<string>>;
       /** Applies a changed role or membership to the user's open sockets at once. */

@@ -26,6 +26,9 @@ import { UpdateStore } from "./update-store";
 /** Comment marks one account may ask for per second (a burst of twice that). */
 const COMMENT_MARKS_PER_SECOND = 5;
 
+/** Versions one account may save or restore per second (a burst of twice that). */
+const VERSION_WRITES_PER_SECOND = 2;
+
 /** Compaction runs after a plan is unloaded once this many updates are outside its state. */
 const COMPACT_AFTER_UPDATES = 200;
 
@@ -45,6 +48,8 @@ export class CollabHub {
   private readonly socketsPerUser = new Map<number, number>();
   /** The version being written for each plan (keepVersion), so they never overlap. */
   private readonly versionWork = new Map<string, Promise<unknown>>();
+  /** Version saves and restores per account. */
+  private readonly versionLimits = new Map<number, MessageRateLimit>();
   /** Comment-mark requests per account (markComment). */
   private readonly commentLimits = new Map<number, MessageRateLimit>();
   private readonly sockets: WebSocketServer;
@@ -288,8 +293,16 @@ export class CollabHub {
     return saveVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors });
   }
 
-  /** Saves a named version (an editor's "Save version"). */
-  async saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number> {
+  /** Whether the account may save or restore a version now (each copies the whole plan). */
+  private mayWriteVersion(userId: number): boolean {
+    const limit = this.versionLimits.get(userId) ?? new MessageRateLimit(VERSION_WRITES_PER_SECOND);
+    this.versionLimits.set(userId, limit);
+    return limit.take();
+  }
+
+  /** Saves a named version (an editor's "Save version"); null when the account asks too often. */
+  async saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number | null> {
+    if (!this.mayWriteVersion(userId)) return null;
     return this.withPlan(planId, async (plan) => (await this.keepVersion(plan, { kind: "named", name, note, createdBy: userId }))!);
   }
 
@@ -299,6 +312,7 @@ export class CollabHub {
    * sees it arrive), and the result kept as a checkpoint too.
    */
   async restoreVersion(planId: string, userId: number, version: { state: Uint8Array; name: string }, sectionId?: string) {
+    if (!this.mayWriteVersion(userId)) return { ok: false as const, reason: "rateLimited" as const };
     return this.withPlan(planId, async (plan): Promise<PreparedRestore | { ok: false; reason: "tooLarge" }> => {
       await this.keepCheckpoint(plan);
       const old = versionDoc(version.state);

@@ -302,3 +302,13 @@ describe("restore", () => {
     expect(kinds).toEqual(["checkpoint", "checkpoint", "checkpoint"]);
   });
 });
+
+describe("limits", () => {
+  it("refuses an account saving versions in a loop with a clear 429 (each one copies the plan)", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => api("owner", "POST", "/versions", { name: `Loop ${i}` })));
+    expect(results.filter((r) => r.status === 201).length).toBeGreaterThan(0);
+    const refused = results.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]!.json.error).toMatch(/too quickly/);
+  });
+});

@@ -365,6 +365,7 @@ const en = {
     versionNameRequired: "Give the version a name.",
     versionTooLong: "A version's name can be at most 200 characters and its note 2,000.",
     versionNotFound: "No such version of this plan.",
+    versionTooOften: "Versions are being saved or restored too quickly. Wait a moment and try again.",
     noSuchSectionInVersion: "That section is not in this version.",
     compareNeedsTwo: "Choose two versions to compare (or a version and the current text).",
     roundClosed: "The consultation round “{{round}}” is closed: new comments on this section are no longer accepted.",

@@ -367,6 +367,7 @@ const id: Messages = {
     versionNameRequired: "Beri nama versi ini.",
     versionTooLong: "Nama versi paling panjang 200 karakter dan catatannya 2.000 karakter.",
     versionNotFound: "Versi ini tidak ada pada rencana ini.",
+    versionTooOften: "Versi terlalu cepat disimpan atau dipulihkan. Tunggu sebentar lalu coba lagi.",
     noSuchSectionInVersion: "Bagian itu tidak ada dalam versi ini.",
     compareNeedsTwo: "Pilih dua versi untuk dibandingkan (atau satu versi dan teks saat ini).",
     roundClosed: "Putaran konsultasi “{{round}}” sudah ditutup: komentar baru pada bagian ini tidak lagi diterima.",
