@@ -105,7 +105,7 @@ export class CollabHub {
         {
           quietMs: this.config.collab.versionQuietMs,
           maxIntervalMs: this.config.collab.versionMaxIntervalMs,
-          due: (plan) => void this.keepCheckpoint(plan),
+          due: (plan) => this.keepCheckpoint(plan),
         },
       );
       const opened: OpenPlan = { loaded, joining: 0 };

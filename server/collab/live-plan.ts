@@ -23,8 +23,8 @@ export interface CheckpointTimes {
   quietMs: number;
   /** Longest time changes go without a checkpoint while editing goes on. */
   maxIntervalMs: number;
-  /** Called when a checkpoint is due (the hub saves it). */
-  due(plan: LivePlan): void;
+  /** Called when a checkpoint is due (the hub saves it); settles once it is written. */
+  due(plan: LivePlan): Promise<void> | void;
 }
 const NO_CHECKPOINTS: CheckpointTimes = { quietMs: Infinity, maxIntervalMs: Infinity, due: () => undefined };
 
@@ -137,10 +137,10 @@ export class LivePlan {
       // Once, not on every keystroke until the checkpoint is written.
       this.lastVersionAt = Date.now();
       this.checkpointTimer = undefined;
-      this.checkpoints.due(this);
+      void this.checkpoints.due(this);
       return;
     }
-    this.checkpointTimer = setTimeout(() => this.checkpoints.due(this), this.checkpoints.quietMs);
+    this.checkpointTimer = setTimeout(() => void this.checkpoints.due(this), this.checkpoints.quietMs);
     this.checkpointTimer.unref();
   }
 
@@ -187,8 +187,8 @@ export class LivePlan {
       // Editing has gone quiet: keep its checkpoint now (later it would bring the Y.Doc back).
       clearTimeout(this.checkpointTimer);
       this.checkpointTimer = undefined;
-      this.checkpoints.due(this);
-      return this.armHibernation(1000);
+      await this.checkpoints.due(this);
+      if (this.storedUpdates) return;
     }
     const changeBefore = this.lastChangeAt;
     await this.store.whenStored();

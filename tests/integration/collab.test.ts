@@ -288,7 +288,7 @@ describe("hibernation", () => {
       await whenSaved(a);
       const stats = async () => ((await (await fetch(`${quick.url}/healthz`)).json()) as { collab: Record<string, number> }).collab;
       let collab = await stats();
-      for (let tries = 0; tries < 50 && collab.documentsInMemory !== 0; tries += 1) {
+      for (let tries = 0; tries < 100 && collab.documentsInMemory !== 0; tries += 1) {
         await new Promise((r) => setTimeout(r, 100));
         collab = await stats();
       }
