@@ -6,7 +6,9 @@ import { getDb } from "../../db";
 export interface StoredUpdate {
   planId: string;
   userId: number | null;
-  update: Uint8Array;
+  /** Null for a record of who sent an update Yjs is still holding back (bindings and
+   * deletions only: the update itself is stored with the transaction that applies it). */
+  update: Uint8Array | null;
   createdAt: number;
   /** Yjs client ids that first appear in this update, to bind to its author. */
   newClientIds: number[];
@@ -51,14 +53,9 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
   await getDb()
     .transaction()
     .execute(async (trx) => {
-      for (let start = 0; start < updates.length; start += ROWS_PER_INSERT) {
-        const chunk = updates.slice(start, start + ROWS_PER_INSERT);
-        await trx
-          .insertInto("plan_updates")
-          .values(
-            chunk.map((u) => ({ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt })),
-          )
-          .execute();
+      const rows = updates.flatMap((u) => (u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : []));
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_INSERT)).execute();
       }
       const bindings = updates.flatMap((u) =>
         u.userId === null

@@ -136,10 +136,6 @@ export class CollabConnection {
         } else if (outcome === "foreignClient") {
           this.metrics.foreignClientUpdates += 1;
           log.warn("structs under another account's Yjs client id taken out of an update", this.logFields());
-        } else if (outcome === "incomplete") {
-          this.metrics.malformed += 1;
-          log.warn("update building on changes nobody sent dropped; closing socket", this.logFields());
-          this.close(CLOSE_MALFORMED, "update builds on changes the server does not have");
         } else if (outcome === "tooLarge") {
           log.warn("update refused: the plan is at its size limit", this.logFields());
           this.send(encodePermissionDenied("This plan has reached its size limit."));

@@ -52,6 +52,15 @@ export class EditOnBehalf {
 /** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
 const SECTION_INDEX_DELAY_MS = 1000;
 
+/** The id ranges an update says it deletes, [client, clock, length]. */
+function declaredDeletions(update: Uint8Array): [number, number, number][] {
+  const ranges: [number, number, number][] = [];
+  for (const [clientId, items] of Y.decodeUpdate(update).ds.clients) {
+    for (const item of items) ranges.push([clientId, item.clock, item.len]);
+  }
+  return ranges;
+}
+
 export class LivePlan {
   readonly connections = new Set<CollabConnection>();
   readonly awareness: awarenessProtocol.Awareness;
@@ -80,6 +89,10 @@ export class LivePlan {
 
   /** Client ids bound on arrival (applyClientUpdate), stored with the update they came in. */
   private bindingsToStore: number[] = [];
+  /** While a client's update is applied: the client ids it carries structs for (onDocUpdate). */
+  private clientsInIncomingUpdate: ReadonlySet<number> | null = null;
+  /** Deletions a client's update declared, stored with it as that client's account's. */
+  private deletionsToStore: [number, number, number][] = [];
   /** Accounts that changed the plan since its last version; null: no change since. */
   private editorsSinceVersion: Set<number> | null = null;
   private lastVersionAt = Date.now();
@@ -238,7 +251,7 @@ export class LivePlan {
   applyClientUpdate(
     update: Uint8Array,
     connection: CollabConnection,
-  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" | "incomplete" {
+  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     const doc = this.document();
     const userId = connection.user.id;
@@ -261,16 +274,24 @@ export class LivePlan {
       }
     }
     this.bindingsToStore.push(...boundOnArrival);
+    // Likewise deletions count as the sender's when they arrive: Yjs may hold an update back
+    // until what it builds on arrives (a client typing while it resyncs) and then apply it
+    // inside someone else's transaction.
+    this.deletionsToStore.push(...declaredDeletions(update));
     this.approximateBytes += update.byteLength;
-    const hadPending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+    this.clientsInIncomingUpdate = new Set(to.keys());
     Y.applyUpdate(doc, update, connection);
-    if (!hadPending && (doc.store.pendingStructs !== null || doc.store.pendingDs !== null)) {
-      // A client on one ordered socket never sends what builds on text nobody sent: keeping
-      // it would fold it into whoever sends that text next. Drop it.
-      doc.store.pendingStructs = null;
-      doc.store.pendingDs = null;
-      for (const clientId of this.bindingsToStore.splice(0)) this.clientOwners.delete(clientId);
-      return "incomplete";
+    this.clientsInIncomingUpdate = null;
+    if (this.bindingsToStore.length > 0 || this.deletionsToStore.length > 0) {
+      // Nothing of it applied yet (it waits for what it builds on): record who sent it now.
+      this.store.enqueue({
+        planId: this.planId,
+        userId,
+        update: null,
+        createdAt: Date.now(),
+        newClientIds: this.bindingsToStore.splice(0),
+        deletions: this.deletionsToStore.splice(0),
+      });
     }
     if (foreign.length > 0) return "foreignClient";
     const outside = this.outsideSchema;
@@ -302,8 +323,14 @@ export class LivePlan {
     this.anchors = undefined;
     this.lastChangeAt = Date.now();
     const message = encodeUpdateMessage(update);
+    // The sender has what it sent; but if Yjs applied a held-back update of someone else's
+    // inside this transaction, the sender lacks that part: it gets the whole update too.
+    const incoming = this.clientsInIncomingUpdate;
+    const senderLacksSome =
+      incoming !== null &&
+      [...transaction.afterState].some(([clientId, clock]) => clock > (transaction.beforeState.get(clientId) ?? 0) && !incoming.has(clientId));
     for (const connection of this.connections) {
-      if (connection !== origin) connection.send(message);
+      if (connection !== origin || senderLacksSome) connection.send(message);
     }
     const connection = this.connectionOf(origin);
     if (connection) this.outsideSchema.push(...childrenOutsideSchema(transaction));
@@ -318,8 +345,10 @@ export class LivePlan {
         }
       }
     }
-    const deletions: [number, number, number][] = [];
-    if (authorId !== null) {
+    // A client's deletions are the ones its update declared (recorded on arrival); the
+    // server's own edits' are the transaction's.
+    const deletions: [number, number, number][] = connection ? this.deletionsToStore.splice(0) : [];
+    if (!connection && authorId !== null) {
       for (const [clientId, ranges] of transaction.deleteSet.clients) {
         for (const range of ranges) deletions.push([clientId, range.clock, range.len]);
       }
