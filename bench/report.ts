@@ -129,6 +129,20 @@ const LAYOUTS: Record<string, Layout> = {
       ["wordsRemoved", "words removed"],
     ],
   },
+  "docx-export": {
+    what: "Gotong only, in one process, no server: a 100-page plan (40 sections of 60 paragraphs, about 30,000 words, and two action matrices of 25 rows; about 130 A4 pages in LibreOffice) exported to Word as `GET /plans/<id>/export.docx` does it ([bench/docx-export.ts](../bench/docx-export.ts)): the stored Yjs state read into the editor's schema, then the .docx written with the `docx` library (app/export/docx.server.ts). The first export in a fresh process, then median and p95 of 10 exports after 3 warm-up ones. The goal in issue 13 is under one second.",
+    columns: [
+      ["paragraphs", "paragraphs"],
+      ["words", "words"],
+      ["matrixRows", "matrix rows"],
+      ["stateKb", "state KB"],
+      ["docxKb", "docx KB"],
+      ["readP50Ms", "read p50 ms"],
+      ["firstExportMs", "first export ms"],
+      ["exportP50Ms", "export p50 ms"],
+      ["exportP95Ms", "export p95 ms"],
+    ],
+  },
   app: {
     what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan.",
     columns: [

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { appPage } from "./app-scenario";
 import { compareBench } from "./compare";
+import { docxExportBench } from "./docx-export";
 import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
@@ -76,6 +77,7 @@ async function main() {
     await run("writes", "5. Sustained writes", () => sustainedWrites(settings));
     await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));
     await run("compare", "7. Compare two versions", async () => [compareBench({ quick })]);
+    await run("docx-export", "8. DOCX export", async () => [await docxExportBench({ quick })]);
   } finally {
     await pool.terminate();
   }

@@ -101,6 +101,11 @@ function ComparisonResult({ planId, from, to }: { planId: string; from: number; 
 
   return (
     <>
+      <p>
+        <a href={`/plans/${encodeURIComponent(planId)}/compare.docx?from=${from}&to=${to}`} download>
+          {t("versions.downloadRedline")}
+        </a>
+      </p>
       <CompareSummary comparison={comparison} onPickPerson={(personId) => setFilter((f) => ({ ...f, personId }))} />
       <div className="compare-controls">
         <div className="view-toggle" role="group" aria-label={t("versions.view")}>

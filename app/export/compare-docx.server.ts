@@ -1,0 +1,135 @@
+// The redline between two versions as a Word document with tracked changes: each inserted run
+// a Word insertion and each deleted run a Word deletion under the name of the person who made
+// it, so a reviewer reads (and accepts or rejects) the changes in Word.
+import { DeletedTextRun, Document, HeadingLevel, InsertedTextRun, Packer, Paragraph, TextRun, type IParagraphRunOptions, type IRunOptions, type ParagraphChild } from "docx";
+import type { ComparedBlock, ComparedSection, Comparison, Part, Person } from "../editor/compare-types";
+import { formatDeadline } from "../utils/deadline";
+import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "./docx.server";
+
+export interface CompareDocxOptions extends DocxLanguage {
+  planTitle: string;
+}
+
+/** The comparison as a .docx file with tracked changes. */
+export async function compareDocx(comparison: Comparison, options: CompareDocxOptions): Promise<ArrayBuffer> {
+  return Packer.pack(new RedlineWriter(comparison, options).document(), "arraybuffer");
+}
+
+interface Revision {
+  id: number;
+  author: string;
+  date: string;
+}
+
+class RedlineWriter {
+  private revisions = 0;
+  /** Word keeps one date per change; ours is when the newer side was saved (or now). */
+  private date: string;
+
+  constructor(
+    private comparison: Comparison,
+    private options: CompareDocxOptions,
+  ) {
+    // Word reads xsd:dateTime without fractions of a second most reliably.
+    this.date = new Date(comparison.to.createdAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  document(): Document {
+    const { comparison, options } = this;
+    const { t } = options;
+    const side = (key: "exports.compareFrom" | "exports.compareTo", { id, name, createdAt }: Comparison["from"] | Comparison["to"]) =>
+      t(key, { name: id === "current" ? t("versions.current") : name || t("versions.checkpoint"), date: formatDeadline(createdAt, options.locale) });
+    const children: Paragraph[] = [
+      ...titlePage(options.planTitle, [t("versions.compareTitle"), side("exports.compareFrom", comparison.from), side("exports.compareTo", comparison.to)]),
+      ...this.summary(),
+    ];
+    comparison.sections.forEach((section, index) => children.push(...this.section(section, index === 0)));
+    const properties = documentProperties({ title: options.planTitle, description: t("versions.compareTitle") });
+    return new Document({
+      ...properties,
+      // What the reviewer changes in the file is tracked too.
+      features: { trackRevisions: true },
+      sections: [documentSection(children)],
+    });
+  }
+
+  private summary(): Paragraph[] {
+    const { summary } = this.comparison;
+    const { t } = this.options;
+    const paragraphs = [
+      new Paragraph({ children: [new TextRun(t("exports.trackedChanges"))] }),
+      new Paragraph({
+        children: [new TextRun(`${t("versions.wordsAdded", { count: summary.wordsAdded })} · ${t("versions.wordsRemoved", { count: summary.wordsRemoved })}`)],
+      }),
+    ];
+    if (summary.statusChanges.length) {
+      paragraphs.push(new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(t("versions.statusChanges"))] }));
+      for (const change of summary.statusChanges) {
+        paragraphs.push(new Paragraph({ children: [new TextRun(t("versions.change", { section: change.title, from: statusLabel(change.from, t), to: statusLabel(change.to, t) }))] }));
+      }
+    }
+    if (summary.detailChanges.length) {
+      const field = { lead: t("activity.fieldLead"), assignee: t("activity.fieldAssignee"), dueDate: t("activity.fieldDueDate") };
+      paragraphs.push(new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(t("versions.detailChanges"))] }));
+      for (const change of summary.detailChanges) {
+        const value = (text: string | null) => text ?? t("section.none");
+        paragraphs.push(
+          new Paragraph({
+            children: [new TextRun(t("versions.detailChange", { section: change.title, field: field[change.field], from: value(change.from), to: value(change.to) }))],
+          }),
+        );
+      }
+    }
+    return paragraphs;
+  }
+
+  private section(section: ComparedSection, isFirst: boolean): Paragraph[] {
+    const { t } = this.options;
+    // Who added or removed a whole section: whoever wrote (or removed) its text.
+    const author = section.blocks.flatMap((block) => block.parts).find((part) => part.type !== "equal")?.author ?? null;
+    let title: ParagraphChild[];
+    // A whole section added or removed: its heading's paragraph mark is tracked as well.
+    let mark: IParagraphRunOptions = {};
+    if (section.state === "added") {
+      title = this.runs({ type: "insert", text: section.titleTo ?? "", author });
+      mark = { insertion: this.revision(author) };
+    } else if (section.state === "removed") {
+      title = this.runs({ type: "delete", text: section.titleFrom ?? "", author });
+      mark = { deletion: this.revision(author) };
+    } else if (section.titleFrom !== section.titleTo) {
+      title = [...this.runs({ type: "delete", text: section.titleFrom ?? "", author: null }), ...this.runs({ type: "insert", text: section.titleTo ?? "", author: null })];
+    } else {
+      title = this.runs({ type: "equal", text: section.titleTo ?? "", author: null });
+    }
+    const paragraphs = [new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: isFirst, run: mark, children: title })];
+    if (section.moved) paragraphs.push(new Paragraph({ style: "SectionDetails", children: [new TextRun(t("versions.stateMoved"))] }));
+    for (const block of section.blocks) paragraphs.push(this.block(block));
+    return paragraphs;
+  }
+
+  private block(block: ComparedBlock): Paragraph {
+    const runs = block.parts.flatMap((part) => this.runs(part));
+    const label = block.kind === "matrixCell" && block.label ? [new TextRun({ text: `${block.label}: `, bold: true })] : [];
+    // A paragraph that is wholly new (or wholly gone) has its paragraph mark tracked too, so
+    // rejecting (or accepting) the change leaves no empty paragraph behind.
+    const [first] = block.parts;
+    const isWhole = block.kind === "text" && first && first.type !== "equal" && block.parts.every((part) => part.type === first.type);
+    const run = isWhole ? { [first.type === "insert" ? "insertion" : "deletion"]: this.revision(first.author) } : undefined;
+    return new Paragraph({ ...(block.kind === "matrixCell" ? { style: "TableText", indent: { left: 567 } } : {}), run, children: [...label, ...runs] });
+  }
+
+  /** A part as runs: a line break inside it (a hard break) becomes a break in the run. */
+  private runs(part: Part): ParagraphChild[] {
+    return part.text.split("\n").flatMap((line, index): ParagraphChild[] => {
+      if (!line && index === 0) return [];
+      const text: IRunOptions = { text: line, ...(index > 0 ? { break: 1 } : {}) };
+      if (part.type === "equal") return [new TextRun(text)];
+      const revision = this.revision(part.author);
+      return [part.type === "insert" ? new InsertedTextRun({ ...text, ...revision }) : new DeletedTextRun({ ...text, ...revision })];
+    });
+  }
+
+  private revision(author: Person | null): Revision {
+    return { id: ++this.revisions, author: author ? personName(author) : this.options.t("versions.unknownPerson"), date: this.date };
+  }
+}

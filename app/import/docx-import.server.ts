@@ -1,0 +1,394 @@
+// "New plan from a Word file": reads the upload under a size limit, checks the zip before
+// anything is inflated, converts it with mammoth and parses the HTML with the editor's own
+// schema, then groups the blocks into sections. Nothing the file refers to is fetched or run.
+import zlib from "node:zlib";
+import { unstable_parseMultipartFormData } from "@remix-run/node";
+import type { JSONContent } from "@tiptap/core";
+import Document from "@tiptap/extension-document";
+import { generateJSON } from "@tiptap/html/server";
+import mammoth from "mammoth";
+import { ACTION_COLUMNS } from "../editor/action-matrix";
+import { planExtensions } from "../editor/extensions";
+import { newSectionId } from "../editor/section";
+import en from "../i18n/locales/en";
+import id from "../i18n/locales/id";
+
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+/** Deflate rarely packs a Word file's XML more than 20-50 times; 200 is a bomb. Tiny entries
+ * are left alone: they cannot grow into anything large. */
+const MAX_ENTRY_RATIO = 200;
+const RATIO_CHECKED_FROM_BYTES = 1024 * 1024;
+/** Word writes a few dozen entries; thousands would only make the check itself slow. */
+const MAX_ENTRIES = 5000;
+/** Roughly a thousand pages, which take a few seconds to parse; more is not one plan. */
+const MAX_HTML_CHARS = 3_000_000;
+const TITLE_MAX = 200;
+const SUBTITLE_MAX = 300;
+
+export type ImportRefusal = "noFile" | "tooLarge" | "notDocx" | "unpacksTooLarge" | "damaged" | "tooMuchText";
+
+export class DocxImportError extends Error {
+  constructor(
+    readonly reason: ImportRefusal,
+    options?: ErrorOptions,
+  ) {
+    super(reason, options);
+  }
+}
+
+export interface ImportedPlan {
+  title: string;
+  /** The title page's Subtitle lines, if any. */
+  subtitle: string | null;
+  /** ProseMirror JSON in the plan schema: `section+`. */
+  content: JSONContent;
+  imagesDropped: number;
+}
+
+export interface Upload {
+  fileName: string;
+  bytes: Buffer;
+}
+
+/**
+ * The `file` field of a multipart request, read while counting: past MAX_UPLOAD_BYTES
+ * (across all parts) reading stops and the upload is refused, so nothing larger is buffered.
+ */
+export async function receiveUpload(request: Request): Promise<Upload> {
+  const declaredLength = Number(request.headers.get("Content-Length") ?? 0);
+  // Room for the multipart boundaries and the other fields around the file.
+  if (declaredLength > MAX_UPLOAD_BYTES + 64 * 1024) throw new DocxImportError("tooLarge");
+  let receivedBytes = 0;
+  let upload: Upload | undefined;
+  try {
+    await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of data) {
+        receivedBytes += chunk.byteLength;
+        if (receivedBytes > MAX_UPLOAD_BYTES) throw new DocxImportError("tooLarge");
+        if (name === "file") chunks.push(chunk);
+      }
+      if (name === "file" && typeof filename === "string" && !upload) upload = { fileName: filename, bytes: Buffer.concat(chunks) };
+      return undefined;
+    });
+  } catch (error) {
+    if (error instanceof DocxImportError) throw error;
+    // Not multipart at all, or a body cut short.
+    throw new DocxImportError("noFile");
+  }
+  if (!upload || upload.bytes.length === 0) throw new DocxImportError("noFile");
+  return upload;
+}
+
+/** The plan a Word file holds. Throws DocxImportError when the file is refused. */
+export async function importDocx(bytes: Buffer, fileName: string): Promise<ImportedPlan> {
+  checkDocxZip(bytes);
+
+  let imagesDropped = 0;
+  let titlePage: TitlePage = { title: null, subtitle: null };
+  let html: string;
+  try {
+    const result = await mammoth.convertToHtml(
+      { buffer: bytes },
+      {
+        styleMap: STYLE_MAP,
+        // A file may carry its own mammoth style map; ours alone decides what comes out.
+        includeEmbeddedStyleMap: false,
+        ignoreEmptyParagraphs: true,
+        externalFileAccess: false,
+        // Never read: the image stays in the zip, and the schema has no place for an <img>.
+        convertImage: mammoth.images.imgElement(() => {
+          imagesDropped += 1;
+          return Promise.resolve({ src: "" });
+        }),
+        transformDocument: (document: MammothElement) => {
+          titlePage = takeTitlePage(document);
+          rankHeadings(document);
+          return document;
+        },
+      },
+    );
+    html = result.value;
+  } catch (error) {
+    throw new DocxImportError("damaged", { cause: error });
+  }
+  if (html.length > MAX_HTML_CHARS) throw new DocxImportError("tooMuchText");
+
+  let blocks: JSONContent[];
+  try {
+    blocks = (generateJSON(html, parseExtensions()) as JSONContent).content ?? [];
+  } catch (error) {
+    // Nesting too deep to walk, say.
+    throw new DocxImportError("damaged", { cause: error });
+  }
+  const documentTitle = clean(titlePage.title ?? "");
+  const title = documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || "Imported plan";
+  return {
+    title: title.slice(0, TITLE_MAX),
+    subtitle: titlePage.subtitle?.slice(0, SUBTITLE_MAX) ?? null,
+    content: { type: "doc", content: intoSections(blocks, documentTitle || "Introduction") },
+    imagesDropped,
+  };
+}
+
+// rankHeadings names each heading paragraph by its rank below the document's top level.
+const STYLE_MAP = [
+  "p.GotongSectionHeading => h2:fresh",
+  "p.GotongSubheading => h3:fresh",
+  "p.GotongMinorHeading => h4:fresh",
+  // Gotong's own export (app/export/docx.server.ts) writes a section's lead and status under
+  // its heading: details the plan keeps elsewhere, not text.
+  "p.SectionDetails => !",
+  "p.BlockQuote => blockquote > p:fresh",
+  "p[style-name='Quote'] => blockquote > p:fresh",
+  "p[style-name='Intense Quote'] => blockquote > p:fresh",
+  "u => u",
+];
+const RANKED_STYLES = ["GotongSectionHeading", "GotongSubheading", "GotongMinorHeading"] as const;
+
+/** The editor's own nodes and marks; only the top is a plain run of blocks, which
+ * intoSections then groups (the real `section+` top would drop text before a heading).
+ * createPlan checks the result against the full schema. */
+function parseExtensions() {
+  return [...planExtensions().filter((extension) => extension.name !== "doc"), Document.extend({ content: "block+" })];
+}
+
+function intoSections(blocks: JSONContent[], introTitle: string): JSONContent[] {
+  const sections: JSONContent[] = [];
+  const intro: JSONContent[] = [];
+  for (const block of blocks) {
+    if (isSectionHeading(block)) {
+      sections.push({ type: "section", attrs: { id: newSectionId() }, content: [block] });
+    } else if (!isEmptyParagraph(block)) {
+      (sections.at(-1)?.content ?? intro).push(asActionMatrix(block) ?? block);
+    }
+  }
+  if (intro.length > 0 || sections.length === 0) {
+    sections.unshift({
+      type: "section",
+      attrs: { id: newSectionId() },
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: introTitle }] },
+        ...(intro.length > 0 ? intro : [{ type: "paragraph" }]),
+      ],
+    });
+  }
+  return sections;
+}
+
+/** Header rows an action matrix is exported with, in either language, normalised. */
+const ACTION_MATRIX_HEADERS = [en, id].map((messages) => ACTION_COLUMNS.map((column) => normalised(messages.actions.columns[column])).join("|"));
+
+/**
+ * A table that is an action matrix written out (its header row the matrix's columns, every
+ * row one cell per column, each cell plain paragraphs) becomes one again, so its actions
+ * are data once more (the CSV, the row tools). Any other table stays a table.
+ */
+function asActionMatrix(block: JSONContent): JSONContent | null {
+  if (block.type !== "table") return null;
+  const [header, ...rows] = block.content ?? [];
+  if (!header || rows.length === 0 || !ACTION_MATRIX_HEADERS.includes((header.content ?? []).map((cell) => normalised(textOf(cell))).join("|"))) {
+    return null;
+  }
+  const isPlainRow = (row: JSONContent) =>
+    row.content?.length === ACTION_COLUMNS.length &&
+    row.content.every((cell) => cell.attrs?.colspan === 1 && cell.attrs?.rowspan === 1 && (cell.content ?? []).every((child) => child.type === "paragraph"));
+  if (!rows.every(isPlainRow)) return null;
+  return {
+    type: "actionMatrix",
+    content: rows.map((row) => ({
+      type: "actionRow",
+      content: (row.content ?? []).map((cell) => ({ type: "actionCell", content: cell.content?.length ? cell.content : [{ type: "paragraph" }] })),
+    })),
+  };
+}
+
+function normalised(text: string): string {
+  return clean(text).toLowerCase();
+}
+
+function isSectionHeading(block: JSONContent): boolean {
+  return block.type === "heading" && block.attrs?.level === 2;
+}
+
+/** Images leave their paragraph behind empty. */
+function isEmptyParagraph(block: JSONContent): boolean {
+  return block.type === "paragraph" && !textOf(block).trim();
+}
+
+function textOf(node: JSONContent | undefined): string {
+  if (!node) return "";
+  return node.text ?? (node.content ?? []).map(textOf).join("");
+}
+
+function clean(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Mammoth's document tree, as far as we read it. */
+interface MammothElement {
+  type: string;
+  styleId?: string | null;
+  styleName?: string | null;
+  value?: string;
+  children?: MammothElement[];
+}
+
+interface TitlePage {
+  title: string | null;
+  subtitle: string | null;
+}
+
+/**
+ * The first top-level Title paragraph, and the Subtitle lines before the first heading (a
+ * version, a date): they become the plan's title and description rather than lines of its
+ * text, so their paragraphs are emptied (and so dropped).
+ */
+function takeTitlePage(document: MammothElement): TitlePage {
+  const paragraphs = (document.children ?? []).filter((child) => child.type === "paragraph");
+  const titleParagraph = paragraphs.find((paragraph) => hasStyle(paragraph, "title"));
+  const firstHeading = paragraphs.findIndex((paragraph) => headingLevel(paragraph) !== null);
+  const subtitles = paragraphs.slice(0, firstHeading < 0 ? paragraphs.length : firstHeading).filter((paragraph) => hasStyle(paragraph, "subtitle"));
+  const title = titleParagraph ? clean(mammothText(titleParagraph)) : null;
+  const subtitle = subtitles.map((paragraph) => clean(mammothText(paragraph))).filter(Boolean).join(" · ") || null;
+  for (const paragraph of [...(titleParagraph ? [titleParagraph] : []), ...subtitles]) paragraph.children = [];
+  return { title, subtitle };
+}
+
+/**
+ * The highest heading level the document uses starts sections; the next becomes a level-3
+ * heading and all below level 4. So a file whose chapters are Heading 1 keeps its Heading 2
+ * parts inside them (as Gotong's own export writes a plan), and one that starts at Heading 2
+ * still gets sections.
+ */
+function rankHeadings(document: MammothElement): void {
+  const topLevels = (document.children ?? []).map(headingLevel).filter((level): level is number => level !== null);
+  const sectionLevel = topLevels.length > 0 ? Math.min(...topLevels) : 1;
+  const visit = (element: MammothElement) => {
+    const level = headingLevel(element);
+    if (level !== null) {
+      const style = RANKED_STYLES[Math.min(Math.max(level - sectionLevel, 0), RANKED_STYLES.length - 1)]!;
+      element.styleId = style;
+      element.styleName = style;
+    }
+    element.children?.forEach(visit);
+  };
+  visit(document);
+}
+
+/** Heading 1-9 (by the style's id or its built-in name, the same in every Word language). */
+function headingLevel(element: MammothElement): number | null {
+  if (element.type !== "paragraph") return null;
+  const match = /^heading ?([1-9])$/i.exec(element.styleId ?? "") ?? /^heading ([1-9])$/i.exec(element.styleName ?? "");
+  if (match) return Number(match[1]);
+  // Apple Pages' one heading style.
+  return hasStyle(element, "heading") ? 1 : null;
+}
+
+function hasStyle(element: MammothElement, name: string): boolean {
+  return element.styleId?.toLowerCase() === name || element.styleName?.toLowerCase() === name;
+}
+
+function mammothText(element: MammothElement): string {
+  if (element.type === "text") return element.value ?? "";
+  return (element.children ?? []).map(mammothText).join("");
+}
+
+interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localHeaderOffset: number;
+}
+
+/**
+ * A Word file is a zip with `[Content_Types].xml` and `word/document.xml`. Its central
+ * directory is read by hand, so the declared sizes are checked before anything is inflated;
+ * then every entry is inflated with a cap at its declared size, so a directory that
+ * understates an entry cannot smuggle a bomb past the check.
+ */
+function checkDocxZip(bytes: Buffer): void {
+  if (bytes.length < 30 || bytes.readUInt32LE(0) !== 0x04034b50) throw new DocxImportError("notDocx");
+  const entries = readCentralDirectory(bytes);
+  const names = new Set(entries.map((entry) => entry.name));
+  if (!names.has("[Content_Types].xml") || !names.has("word/document.xml")) throw new DocxImportError("notDocx");
+
+  let declaredTotal = 0;
+  for (const entry of entries) {
+    declaredTotal += entry.uncompressedSize;
+    if (declaredTotal > MAX_UNPACKED_BYTES) throw new DocxImportError("unpacksTooLarge");
+    if (entry.uncompressedSize > RATIO_CHECKED_FROM_BYTES && entry.uncompressedSize > MAX_ENTRY_RATIO * entry.compressedSize) {
+      throw new DocxImportError("unpacksTooLarge");
+    }
+    // Encrypted entries; Word encrypts whole files differently (not as a zip at all).
+    if (entry.flags & 1) throw new DocxImportError("damaged");
+  }
+  for (const entry of entries) checkEntrySize(bytes, entry);
+}
+
+function readCentralDirectory(bytes: Buffer): ZipEntry[] {
+  const endOfDirectory = findEndOfCentralDirectory(bytes);
+  if (endOfDirectory < 0) throw new DocxImportError("notDocx");
+  const entryCount = bytes.readUInt16LE(endOfDirectory + 10);
+  const directoryOffset = bytes.readUInt32LE(endOfDirectory + 16);
+  // Zip64 (0xFFFF entries or offsets): Word never needs it for a file this size.
+  if (entryCount === 0xffff || directoryOffset === 0xffffffff) throw new DocxImportError("damaged");
+  if (entryCount > MAX_ENTRIES) throw new DocxImportError("unpacksTooLarge");
+  const entries: ZipEntry[] = [];
+  let offset = directoryOffset;
+  for (let index = 0; index < entryCount; index++) {
+    if (offset + 46 > bytes.length || bytes.readUInt32LE(offset) !== 0x02014b50) throw new DocxImportError("damaged");
+    const nameLength = bytes.readUInt16LE(offset + 28);
+    const extraLength = bytes.readUInt16LE(offset + 30);
+    const commentLength = bytes.readUInt16LE(offset + 32);
+    if (offset + 46 + nameLength > bytes.length) throw new DocxImportError("damaged");
+    const entry: ZipEntry = {
+      flags: bytes.readUInt16LE(offset + 8),
+      method: bytes.readUInt16LE(offset + 10),
+      compressedSize: bytes.readUInt32LE(offset + 20),
+      uncompressedSize: bytes.readUInt32LE(offset + 24),
+      localHeaderOffset: bytes.readUInt32LE(offset + 42),
+      name: bytes.toString("utf8", offset + 46, offset + 46 + nameLength),
+    };
+    if (entry.compressedSize === 0xffffffff || entry.uncompressedSize === 0xffffffff || entry.localHeaderOffset === 0xffffffff) {
+      throw new DocxImportError("unpacksTooLarge");
+    }
+    entries.push(entry);
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function findEndOfCentralDirectory(bytes: Buffer): number {
+  // 22 fixed bytes, then a comment of at most 65,535.
+  const lowest = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let offset = bytes.length - 22; offset >= lowest; offset--) {
+    if (bytes.readUInt32LE(offset) === 0x06054b50) return offset;
+  }
+  return -1;
+}
+
+function checkEntrySize(bytes: Buffer, entry: ZipEntry): void {
+  const header = entry.localHeaderOffset;
+  if (header + 30 > bytes.length || bytes.readUInt32LE(header) !== 0x04034b50) throw new DocxImportError("damaged");
+  const dataStart = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
+  const dataEnd = dataStart + entry.compressedSize;
+  if (dataEnd > bytes.length) throw new DocxImportError("damaged");
+  const data = bytes.subarray(dataStart, dataEnd);
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.uncompressedSize) throw new DocxImportError("damaged");
+    return;
+  }
+  if (entry.method !== 8) throw new DocxImportError("damaged");
+  let inflated: Buffer;
+  try {
+    inflated = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+  } catch (error) {
+    if (error instanceof RangeError) throw new DocxImportError("unpacksTooLarge");
+    throw new DocxImportError("damaged", { cause: error });
+  }
+  if (inflated.length !== entry.uncompressedSize) throw new DocxImportError("damaged");
+}

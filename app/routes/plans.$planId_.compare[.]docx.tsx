@@ -1,0 +1,27 @@
+// GET ?from=<versionId>&to=<versionId or "current">: the redline between two versions as a
+// Word document with tracked changes, each under its author's name (app/export/compare-docx.server.ts).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { compareDocx } from "../export/compare-docx.server";
+import { loadComparison } from "../export/comparison.server";
+import { DOCX_CONTENT_TYPE } from "../export/docx.server";
+import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
+import { i18next } from "../i18n/i18next.server";
+import { requirePlanPermission } from "../models/permissions.server";
+import { isPlanId } from "../models/plan.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const planId = params.planId ?? "";
+  if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
+  const { plan } = await requirePlanPermission(request, planId, "plan.view");
+  const url = new URL(request.url);
+  const [t, locale] = await Promise.all([i18next.getFixedT(request), i18next.getLocale(request)]);
+  const result = await loadComparison(context, plan.id, url.searchParams.get("from"), url.searchParams.get("to"));
+  if (!result.ok) {
+    const message = result.reason === "needsTwo" ? t("api.compareNeedsTwo") : t("api.versionNotFound");
+    throw new Response(message, { status: result.reason === "needsTwo" ? 422 : 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  const file = await compareDocx(result.comparison, { t, locale, planTitle: plan.title });
+  return new Response(file, {
+    headers: attachmentHeaders(DOCX_CONTENT_TYPE, exportFileName(plan.title, t("versions.compareTitle"), "docx"), "comparison.docx"),
+  });
+}

@@ -1,0 +1,33 @@
+// GET ?version=<versionId>: the plan as it is now, or a saved version of it, as a Word
+// document, with its open comment threads as Word comments (app/export/docx.server.ts).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { DOCX_CONTENT_TYPE, planDocx } from "../export/docx.server";
+import { attachmentHeaders, exportFileName, loadPlanSource } from "../export/plan-source.server";
+import { i18next } from "../i18n/i18next.server";
+import { listThreads } from "../models/comment.server";
+import { requirePlanPermission } from "../models/permissions.server";
+import { isPlanId } from "../models/plan.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const planId = params.planId ?? "";
+  if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
+  const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
+  const versionParam = new URL(request.url).searchParams.get("version");
+  const source = await loadPlanSource(context, plan, versionParam);
+  if (!source) throw new Response("Not found", { status: 404 });
+  const isVersion = versionParam !== null && versionParam !== "" && versionParam !== "current";
+
+  // Where each thread's passage is comes from the exported document's own comment marks, so
+  // no live anchors are needed; a version gets the threads that had been opened by then.
+  const [t, locale, threads] = await Promise.all([
+    i18next.getFixedT(request),
+    i18next.getLocale(request),
+    listThreads(plan.id, { id: user.id, role: plan.role }, new Map(), new Set()),
+  ]);
+  const openThreads = threads.filter((thread) => thread.status === "open" && (!isVersion || thread.createdAt <= source.date));
+  const versionLabel = source.versionName ?? (isVersion ? t("versions.checkpoint") : t("versions.current"));
+  const file = await planDocx(source, { t, locale, versionLabel, threads: openThreads });
+  return new Response(file, {
+    headers: attachmentHeaders(DOCX_CONTENT_TYPE, exportFileName(plan.title, isVersion ? versionLabel : "", "docx"), "plan.docx"),
+  });
+}

@@ -1,0 +1,96 @@
+// POST /plans/import: a new plan from an uploaded Word file, owned by the importer. The
+// dashboard posts here with a fetcher; this page is the form's home without JavaScript.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import {
+  DocxImportError,
+  importDocx,
+  MAX_UNPACKED_BYTES,
+  MAX_UPLOAD_BYTES,
+  receiveUpload,
+  type ImportedPlan,
+  type Upload,
+} from "../import/docx-import.server";
+import { i18next } from "../i18n/i18next.server";
+import { createPlan } from "../models/plan.server";
+import { requireUser } from "../models/session.server";
+import { errorFields, log } from "../utils/log.server";
+
+export const meta: MetaFunction = () => [{ title: "Gotong" }];
+
+const MEGABYTE = 1024 * 1024;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return { uploadLimitMegabytes: MAX_UPLOAD_BYTES / MEGABYTE };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  let upload: Upload;
+  let imported: ImportedPlan;
+  try {
+    upload = await receiveUpload(request);
+    imported = await importDocx(upload.bytes, upload.fileName);
+  } catch (error) {
+    if (!(error instanceof DocxImportError)) throw error;
+    log.warn("import refused", { user: user.id, reason: error.reason, ...(error.cause ? errorFields(error.cause) : {}) });
+    const limitMegabytes = (error.reason === "tooLarge" ? MAX_UPLOAD_BYTES : MAX_UNPACKED_BYTES) / MEGABYTE;
+    return data({ error: error.reason, limitMegabytes }, { status: error.reason === "tooLarge" ? 413 : 422 });
+  }
+  const t = await i18next.getFixedT(request);
+  const origin = t("import.description", { file: upload.fileName.slice(0, 200) });
+  const note = imported.imagesDropped > 0 ? ` ${t("import.imagesDropped", { count: imported.imagesDropped })}` : "";
+  const planId = await createPlan({
+    title: imported.title,
+    // The title page's subtitle (a version, a date), then where the plan came from.
+    description: [imported.subtitle, origin + note].filter(Boolean).join(" — "),
+    ownerId: user.id,
+    content: imported.content,
+  });
+  log.info("plan imported", { plan: planId, user: user.id, bytes: upload.bytes.length, imagesDropped: imported.imagesDropped });
+  // The plan page may show the note; the description already says it.
+  return redirect(`/plans/${planId}?imported=${imported.imagesDropped}`);
+}
+
+export default function ImportPlan() {
+  const { t } = useTranslation();
+  const { uploadLimitMegabytes } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const isImporting = useNavigation().formAction === "/plans/import";
+  return (
+    <div className="plans-page">
+      <nav className="breadcrumb">
+        <Link to="/plans">← {t("plan.backToPlans")}</Link>
+      </nav>
+      <section className="new-plan import-plan" aria-labelledby="import-heading">
+        <h1 id="import-heading">{t("import.title")}</h1>
+        <p className="muted">{t("import.intro")}</p>
+        <Form method="post" encType="multipart/form-data" className="stack">
+          <label>
+            {t("import.file")}
+            <input
+              type="file"
+              name="file"
+              required
+              accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+              aria-invalid={actionData?.error ? true : undefined}
+            />
+          </label>
+          <p className="muted import-limit">{t("import.limit", { max: uploadLimitMegabytes })}</p>
+          {actionData?.error ? (
+            <p className="form-error" role="alert">
+              {t(`import.errors.${actionData.error}`, { max: actionData.limitMegabytes })}
+            </p>
+          ) : null}
+          <button type="submit" className="primary" disabled={isImporting}>
+            {isImporting ? t("import.submitting") : t("import.submit")}
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export { ErrorPage as ErrorBoundary } from "../root";
