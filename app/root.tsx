@@ -8,12 +8,15 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
+import { supportedLanguages } from "./i18n/config";
 import { i18next } from "./i18n/i18next.server";
 import { getOptionalUser } from "./models/session.server";
 import stylesHref from "./styles/app.css";
@@ -37,6 +40,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const locale = data?.locale ?? "en";
   const nonce = data?.cspNonce;
   useChangeLanguage(locale);
+  // A page that is a document of its own (the print view) says so in its route handle.
+  const isBare = useMatches().some((match) => (match.handle as { isBare?: boolean } | undefined)?.isBare);
   return (
     <html lang={locale}>
       <head>
@@ -46,7 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <Header user={data?.user ?? null} />
+        {isBare ? null : <Header user={data?.user ?? null} locale={locale} />}
         <main id="main">{children}</main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -55,7 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-function Header({ user }: { user: { name: string; organisationName: string } | null }) {
+function Header({ user, locale }: { user: { name: string; organisationName: string } | null; locale: string }) {
   const { t } = useTranslation();
   return (
     <header className="site-header">
@@ -71,6 +76,8 @@ function Header({ user }: { user: { name: string; organisationName: string } | n
           <span className="muted" title={t("nav.signedInAs", { name: user.name, organisation: user.organisationName })}>
             {user.name}
           </span>
+          <Link to="/settings">{t("settings.link")}</Link>
+          <LanguageSwitcher locale={locale} />
           <Form method="post" action="/logout">
             <button type="submit" className="link-button">
               {t("nav.signOut")}
@@ -79,6 +86,31 @@ function Header({ user }: { user: { name: string; organisationName: string } | n
         </nav>
       ) : null}
     </header>
+  );
+}
+
+/** The account's interface language: a plain form, so the whole page reloads in the new one. */
+function LanguageSwitcher({ locale }: { locale: string }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  return (
+    <Form method="post" action="/settings" reloadDocument className="language-switcher" aria-label={t("nav.language")}>
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      {supportedLanguages.map((language) => (
+        <button
+          key={language}
+          type="submit"
+          name="locale"
+          value={language}
+          lang={language}
+          className="link-button"
+          aria-pressed={language === locale}
+          title={t("settings.switchTo", { language: t(`language.${language}`) })}
+        >
+          {t(`language.${language}`)}
+        </button>
+      ))}
+    </Form>
   );
 }
 

@@ -8,6 +8,7 @@ import { addSection, moveSection, readOutline, removeSection, selectSectionTitle
 import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
 import type { SectionDetails } from "../models/section.server";
 import { useOptionalComments } from "./comments/CommentsContext";
+import { formatCalendarDate } from "./RelativeTime";
 
 export type SectionDetailsView = SectionDetails;
 
@@ -49,7 +50,7 @@ export function useLiveOutline(editor: Editor): OutlineEntry[] {
 }
 
 export function Outline(props: OutlineProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { editor, canEdit } = props;
   const outline = useLiveOutline(editor);
   const comments = useOptionalComments();
@@ -129,7 +130,7 @@ export function Outline(props: OutlineProps) {
                 ) : null}
                 <span className="muted">{details?.leadOrganisationName ?? t("section.noLead")}</span>
                 {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
-                {details?.dueDate ? <span className="muted">· {t("section.due", { date: details.dueDate })}</span> : null}
+                {details?.dueDate ? <span className="muted">· {t("section.due", { date: formatCalendarDate(details.dueDate, i18n.language) })}</span> : null}
                 {comments?.canComment ? (
                   <button
                     type="button"

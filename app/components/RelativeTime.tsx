@@ -20,3 +20,13 @@ export function RelativeTime({ time, now }: { time: number; now: number }) {
     : t("time.justNow");
   return <time dateTime={new Date(time).toISOString()}>{label}</time>;
 }
+
+/** A calendar date ("2026-03-31", as due dates are stored) in the interface language:
+ * "March 31, 2026" / "31 Maret 2026". Anything else is shown as it is. */
+export function formatCalendarDate(isoDate: string, language: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  // UTC both ways: a date has no time zone, so it must not shift a day anywhere.
+  return new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" }).format(time);
+}

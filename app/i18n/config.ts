@@ -1,5 +1,6 @@
 // The i18next settings shared by the server render and the browser. Both languages are
 // bundled (they are small), so nothing is fetched at run time.
+import type { FormatFunction } from "i18next";
 import en from "./locales/en";
 import id from "./locales/id";
 
@@ -13,11 +14,17 @@ export function isLanguage(value: unknown): value is Language {
 
 export const resources = { en: { common: en }, id: { common: id } };
 
+/** Numbers in messages are written the language's way ("1,500" / "1.500"); other values pass
+ * through untouched (i18next itself deals with a missing one). */
+const formatValue: FormatFunction = (value, _format, language) =>
+  typeof value === "number" ? new Intl.NumberFormat(language ?? fallbackLanguage).format(value) : value;
+
 export const i18nOptions = {
   supportedLngs: [...supportedLanguages],
   fallbackLng: fallbackLanguage,
   defaultNS: "common",
   ns: ["common"],
   resources,
-  interpolation: { escapeValue: false }, // React escapes.
+  // React escapes; every interpolated value goes through formatValue.
+  interpolation: { escapeValue: false, alwaysFormat: true, format: formatValue },
 };

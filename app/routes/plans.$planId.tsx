@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { PlanWorkspace } from "../components/PlanWorkspace";
-import { RelativeTime } from "../components/RelativeTime";
+import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { i18next } from "../i18n/i18next.server";
 import { listRounds, type RoundSummary } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -70,6 +70,15 @@ export default function PlanPage() {
         <Link to={`/plans/${plan.id}/members`}>{t("members.link")}</Link>
         <Link to={`/plans/${plan.id}/rounds`}>{t("rounds.link")}</Link>
         <Link to={`/plans/${plan.id}/history`}>{t("versions.link")}</Link>
+        <span className="plan-exports">
+          <Link to={`/plans/${plan.id}/print`}>{t("planExport.print")}</Link>
+          <a href={`/plans/${plan.id}/export.docx`} download>
+            {t("planExport.downloadWord")}
+          </a>
+          <a href={`/plans/${plan.id}/export.md`} download>
+            {t("planExport.downloadMarkdown")}
+          </a>
+        </span>
       </nav>
       <div className="plan-heading">
         <h1>{plan.title}</h1>
@@ -140,9 +149,10 @@ function ActivityList({
   }[];
   now: number;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const value = (field: string, raw: string | null) => {
     if (raw === null) return t("section.none");
+    if (field === "dueDate") return formatCalendarDate(raw, i18n.language);
     if (field === "status" && (SECTION_STATUSES as readonly string[]).includes(raw)) return t(STATUS_LABEL_KEYS[raw as SectionStatus]);
     return raw;
   };

@@ -1,15 +1,19 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Avatar } from "../components/Avatar";
-import { RelativeTime } from "../components/RelativeTime";
+import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
+import { fallbackLanguage, isLanguage } from "../i18n/config";
+import { i18next } from "../i18n/i18next.server";
+import { MAX_UPLOAD_BYTES } from "../import/docx-import.server";
 import { createPlan, listPlansForUser } from "../models/plan.server";
 import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { log } from "../utils/log.server";
+import type { action as importAction } from "./plans.import";
 
 export const meta: MetaFunction = () => [{ title: "Gotong" }];
 
@@ -33,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       progress: progress.get(plan.id) ?? { draft: 0, in_review: 0, approved: 0 },
     })),
   );
-  return { plans: withPresence, assigned, now: Date.now() };
+  return { plans: withPresence, assigned, now: Date.now(), importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024) };
 }
 
 type FieldErrors = { title?: "plans.titleRequired" | "plans.titleTooLong"; description?: "plans.descriptionTooLong" };
@@ -46,15 +50,16 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ fieldErrors: { title: issues.title?.[0], description: issues.description?.[0] } as FieldErrors }, { status: 400 });
   }
   const { title, description, template } = parsed.data;
-  const start = planTemplate(template);
+  const language = await i18next.getLocale(request);
+  const start = planTemplate(template, isLanguage(language) ? language : fallbackLanguage);
   const planId = await createPlan({ title, description, ownerId: user.id, content: start?.content, guidance: start?.guidance });
   log.info("plan created", { plan: planId, user: user.id });
   return redirect(`/plans/${planId}`);
 }
 
 export default function MyPlans() {
-  const { t } = useTranslation();
-  const { plans, assigned, now } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const { plans, assigned, now, importLimitMegabytes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const isCreating = useNavigation().formAction === "/plans?index";
   const errors = actionData?.fieldErrors;
@@ -98,38 +103,75 @@ export default function MyPlans() {
             <li key={`${section.planId}-${section.sectionId}`}>
               <Link to={`/plans/${section.planId}`}>{section.title}</Link> <span className="muted">· {section.planTitle}</span>{" "}
               <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
-              {section.dueDate ? <span className="muted"> · {section.dueDate}</span> : null}
+              {section.dueDate ? <span className="muted"> · {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span> : null}
             </li>
           ))}
         </ul>
       </section>
 
-      <section className="new-plan" aria-labelledby="new-plan-heading">
-        <h2 id="new-plan-heading">{t("plans.newPlan")}</h2>
-        <Form method="post" className="stack" noValidate>
-          <label>
-            {t("plans.planTitle")}
-            <input name="title" required maxLength={TITLE_MAX} aria-invalid={errors?.title ? true : undefined} />
-          </label>
-          {errors?.title ? <p className="field-error">{t(errors.title, { max: TITLE_MAX })}</p> : null}
-          <label>
-            {t("plans.planDescription")}
-            <textarea name="description" rows={2} maxLength={DESCRIPTION_MAX} />
-          </label>
-          {errors?.description ? <p className="field-error">{t(errors.description, { max: DESCRIPTION_MAX })}</p> : null}
-          <label>
-            {t("plans.template")}
-            <select name="template" defaultValue="sse">
-              <option value="sse">{t("plans.templateSse")}</option>
-              <option value="blank">{t("plans.templateBlank")}</option>
-            </select>
-          </label>
-          <button type="submit" className="primary" disabled={isCreating}>
-            {isCreating ? t("plans.creating") : t("plans.create")}
-          </button>
-        </Form>
-      </section>
+      <div className="new-plan-choices">
+        <section className="new-plan" aria-labelledby="new-plan-heading">
+          <h2 id="new-plan-heading">{t("plans.newPlan")}</h2>
+          <Form method="post" className="stack" noValidate>
+            <label>
+              {t("plans.planTitle")}
+              <input name="title" required maxLength={TITLE_MAX} aria-invalid={errors?.title ? true : undefined} />
+            </label>
+            {errors?.title ? <p className="field-error">{t(errors.title, { max: TITLE_MAX })}</p> : null}
+            <label>
+              {t("plans.planDescription")}
+              <textarea name="description" rows={2} maxLength={DESCRIPTION_MAX} />
+            </label>
+            {errors?.description ? <p className="field-error">{t(errors.description, { max: DESCRIPTION_MAX })}</p> : null}
+            <label>
+              {t("plans.template")}
+              <select name="template" defaultValue="sse">
+                <option value="sse">{t("plans.templateSse")}</option>
+                <option value="blank">{t("plans.templateBlank")}</option>
+              </select>
+            </label>
+            <button type="submit" className="primary" disabled={isCreating}>
+              {isCreating ? t("plans.creating") : t("plans.create")}
+            </button>
+          </Form>
+        </section>
+        <ImportPlanForm limitMegabytes={importLimitMegabytes} />
+      </div>
     </div>
+  );
+}
+
+/** Posts to /plans/import; a new plan redirects there, a refused file shows why here. */
+function ImportPlanForm({ limitMegabytes }: { limitMegabytes: number }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<typeof importAction>();
+  const refusal = fetcher.data?.error ? fetcher.data : undefined;
+  return (
+    <section className="new-plan import-plan" aria-labelledby="import-plan-heading">
+      <h2 id="import-plan-heading">{t("import.title")}</h2>
+      <p className="muted">{t("import.intro")}</p>
+      <fetcher.Form method="post" action="/plans/import" encType="multipart/form-data" className="stack">
+        <label>
+          {t("import.file")}
+          <input
+            type="file"
+            name="file"
+            required
+            accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            aria-invalid={refusal ? true : undefined}
+          />
+        </label>
+        <p className="muted import-limit">{t("import.limit", { max: limitMegabytes })}</p>
+        {refusal ? (
+          <p className="form-error" role="alert">
+            {t(`import.errors.${refusal.error}`, { max: refusal.limitMegabytes })}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" disabled={fetcher.state !== "idle"}>
+          {fetcher.state !== "idle" ? t("import.submitting") : t("import.submit")}
+        </button>
+      </fetcher.Form>
+    </section>
   );
 }
 

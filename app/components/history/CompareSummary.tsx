@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Comparison } from "../../editor/compare-types";
 import { SECTION_STATUSES, type SectionStatus } from "../../models/roles";
 import { STATUS_LABEL_KEYS } from "../Outline";
+import { formatCalendarDate } from "../RelativeTime";
 import { personWithOrganisation } from "./people";
 
 const FIELD_KEYS = { lead: "activity.fieldLead", assignee: "activity.fieldAssignee", dueDate: "activity.fieldDueDate" } as const;
@@ -13,7 +14,10 @@ function statusLabel(status: string, t: TFunction): string {
 }
 
 export function CompareSummary({ comparison, onPickPerson }: { comparison: Comparison; onPickPerson(personId: string): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const count = new Intl.NumberFormat(i18n.language);
+  const detailValue = (field: keyof typeof FIELD_KEYS, value: string | null) =>
+    value === null ? t("section.none") : field === "dueDate" ? formatCalendarDate(value, i18n.language) : value;
   const { summary } = comparison;
   const titles = new Map(comparison.sections.map((section) => [section.id, section.titleTo ?? section.titleFrom ?? ""]));
   for (const entry of summary.bySection) if (!titles.get(entry.sectionId)) titles.set(entry.sectionId, entry.title);
@@ -73,8 +77,8 @@ export function CompareSummary({ comparison, onPickPerson }: { comparison: Compa
                 {t("versions.detailChange", {
                   section: change.title,
                   field: t(FIELD_KEYS[change.field]),
-                  from: change.from ?? t("section.none"),
-                  to: change.to ?? t("section.none"),
+                  from: detailValue(change.field, change.from),
+                  to: detailValue(change.field, change.to),
                 })}
               </dd>
             ))}
@@ -96,8 +100,8 @@ export function CompareSummary({ comparison, onPickPerson }: { comparison: Compa
               {sectionsWithWords.map((entry) => (
                 <tr key={entry.sectionId}>
                   <td>{entry.title || titleOf(entry.sectionId)}</td>
-                  <td className="words-added">+{entry.wordsAdded}</td>
-                  <td className="words-removed">−{entry.wordsRemoved}</td>
+                  <td className="words-added">+{count.format(entry.wordsAdded)}</td>
+                  <td className="words-removed">−{count.format(entry.wordsRemoved)}</td>
                 </tr>
               ))}
             </tbody>
@@ -121,8 +125,8 @@ export function CompareSummary({ comparison, onPickPerson }: { comparison: Compa
                       {personWithOrganisation(entry.person, t)}
                     </button>
                   </td>
-                  <td className="words-added">+{entry.wordsAdded}</td>
-                  <td className="words-removed">−{entry.wordsRemoved}</td>
+                  <td className="words-added">+{count.format(entry.wordsAdded)}</td>
+                  <td className="words-removed">−{count.format(entry.wordsRemoved)}</td>
                 </tr>
               ))}
             </tbody>

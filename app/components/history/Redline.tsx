@@ -66,7 +66,8 @@ export function Redline({
 }
 
 function SectionHeading({ section, wordsAdded, wordsRemoved }: { section: ComparedSection; wordsAdded: number; wordsRemoved: number }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const count = new Intl.NumberFormat(i18n.language);
   const title = section.titleTo ?? section.titleFrom ?? t("outline.untitled");
   const isRenamed = section.titleFrom !== null && section.titleTo !== null && section.titleFrom !== section.titleTo;
   return (
@@ -77,8 +78,8 @@ function SectionHeading({ section, wordsAdded, wordsRemoved }: { section: Compar
       {section.moved ? <span className="change-badge is-moved">{t("versions.stateMoved")}</span> : null}
       {isRenamed ? <span className="change-badge is-renamed">{t("versions.stateRenamed", { title: section.titleFrom })}</span> : null}
       {section.state === "unchanged" ? <span className="muted">{t("versions.unchanged")}</span> : null}
-      {wordsAdded > 0 ? <span className="words-added">+{wordsAdded}</span> : null}
-      {wordsRemoved > 0 ? <span className="words-removed">−{wordsRemoved}</span> : null}
+      {wordsAdded > 0 ? <span className="words-added">+{count.format(wordsAdded)}</span> : null}
+      {wordsRemoved > 0 ? <span className="words-removed">−{count.format(wordsRemoved)}</span> : null}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { ACTION_COLUMNS, type ActionColumn } from "../../editor/action-matrix";
 import type { VersionDetail } from "../../editor/compare-types";
 import { planExtensions } from "../../editor/extensions";
 import { STATUS_LABEL_KEYS } from "../Outline";
+import { formatCalendarDate } from "../RelativeTime";
 import { fetchVersion } from "./api";
 import { VersionMeta, versionTitle } from "./people";
 import { RestoreDialog } from "./RestoreDialog";
@@ -34,7 +35,7 @@ export function VersionView({ planId, versionId, canRestore }: { planId: string;
 }
 
 function LoadedVersion({ planId, version, now, canRestore }: { planId: string; version: VersionDetail; now: number; canRestore: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [restoring, setRestoring] = useState<{ section?: { id: string; title: string } } | null>(null);
   const content = useMemo(() => {
     try {
@@ -81,7 +82,7 @@ function LoadedVersion({ planId, version, now, canRestore }: { planId: string; v
                     <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
                     <span className="muted">{section.lead ?? t("section.noLead")}</span>
                     {section.assignee ? <span className="muted">· {section.assignee}</span> : null}
-                    {section.dueDate ? <span className="muted">· {t("section.due", { date: section.dueDate })}</span> : null}
+                    {section.dueDate ? <span className="muted">· {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span> : null}
                   </div>
                   {canRestore ? (
                     <button
