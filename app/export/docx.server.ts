@@ -359,7 +359,9 @@ class PlanWriter {
         cells.push(tableCell(blocks, { header: isHeader, columnSpan: Number(cell.attrs.colspan ?? 1), rowSpan: Number(cell.attrs.rowspan ?? 1) }));
       });
       // A first row of header cells repeats at the top of every page the table runs over.
-      rows.push(new TableRow({ children: cells, tableHeader: rowIndex === 0 && isHeaderRow }));
+      // Only set when true: docx writes tableHeader false as <w:tblHeader w:val="off"/>, which
+      // readers such as mammoth take for a header all the same.
+      rows.push(new TableRow({ children: cells, ...(rowIndex === 0 && isHeaderRow ? { tableHeader: true } : {}) }));
     });
     return fullWidthTable(rows);
   }
@@ -462,6 +464,7 @@ function runFormatting(marks: readonly Mark[]): IRunOptions {
     ...(names.has("bold") ? { bold: true } : {}),
     ...(names.has("italic") ? { italics: true } : {}),
     ...(names.has("strike") ? { strike: true } : {}),
+    ...(names.has("underline") ? { underline: {} } : {}),
     ...(names.has("code") ? { font: "Consolas" } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { unstable_parseMultipartFormData } from "@remix-run/node";
 import type { JSONContent } from "@tiptap/core";
 import Document from "@tiptap/extension-document";
 import { generateJSON } from "@tiptap/html/server";
+import JSZip from "jszip";
 import mammoth from "mammoth";
 import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { planExtensions } from "../editor/extensions";
@@ -14,7 +15,7 @@ import en from "../i18n/locales/en";
 import id from "../i18n/locales/id";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-export const MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+export const MAX_UNPACKED_BYTES = 20 * 1024 * 1024;
 /** Deflate rarely packs a Word file's XML more than 20-50 times; 200 is a bomb. Tiny entries
  * are left alone: they cannot grow into anything large. */
 const MAX_ENTRY_RATIO = 200;
@@ -22,11 +23,11 @@ const RATIO_CHECKED_FROM_BYTES = 1024 * 1024;
 /** Word writes a few dozen entries; thousands would only make the check itself slow. */
 const MAX_ENTRIES = 5000;
 /** Roughly a thousand pages, which take a few seconds to parse; more is not one plan. */
-const MAX_HTML_CHARS = 3_000_000;
+const MAX_HTML_CHARS = 1_000_000;
 const TITLE_MAX = 200;
 const SUBTITLE_MAX = 300;
 
-export type ImportRefusal = "noFile" | "tooLarge" | "notDocx" | "unpacksTooLarge" | "damaged" | "tooMuchText";
+export type ImportRefusal = "noFile" | "tooLarge" | "notDocx" | "unpacksTooLarge" | "damaged" | "tooMuchText" | "busy";
 
 export class DocxImportError extends Error {
   constructor(
@@ -82,15 +83,31 @@ export async function receiveUpload(request: Request): Promise<Upload> {
 }
 
 /** The plan a Word file holds. Throws DocxImportError when the file is refused. */
+/** Imports run one at a time: converting holds the event loop (about a second at most
+ * within these limits), and two at once would hold it twice as long for everyone else. */
+let isImporting = false;
+
 export async function importDocx(bytes: Buffer, fileName: string): Promise<ImportedPlan> {
-  checkDocxZip(bytes);
+  if (isImporting) throw new DocxImportError("busy");
+  isImporting = true;
+  try {
+    return await convertDocx(bytes, fileName);
+  } finally {
+    isImporting = false;
+  }
+}
+
+async function convertDocx(bytes: Buffer, fileName: string): Promise<ImportedPlan> {
+  // mammoth reads a zip of exactly what was checked, never the upload itself: its zip reader
+  // reads past the entry count a file declares, where a hidden entry could hide a bomb.
+  const checked = await repack(checkDocxZip(bytes));
 
   let imagesDropped = 0;
   let titlePage: TitlePage = { title: null, subtitle: null };
   let html: string;
   try {
     const result = await mammoth.convertToHtml(
-      { buffer: bytes },
+      { buffer: checked },
       {
         styleMap: STYLE_MAP,
         // A file may carry its own mammoth style map; ours alone decides what comes out.
@@ -310,11 +327,18 @@ interface ZipEntry {
  * then every entry is inflated with a cap at its declared size, so a directory that
  * understates an entry cannot smuggle a bomb past the check.
  */
-function checkDocxZip(bytes: Buffer): void {
+async function repack(entries: Map<string, Buffer>): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const [name, data] of entries) zip.file(name, data, { binary: true });
+  return zip.generateAsync({ type: "nodebuffer", compression: "STORE" });
+}
+
+function checkDocxZip(bytes: Buffer): Map<string, Buffer> {
   if (bytes.length < 30 || bytes.readUInt32LE(0) !== 0x04034b50) throw new DocxImportError("notDocx");
   const entries = readCentralDirectory(bytes);
   const names = new Set(entries.map((entry) => entry.name));
   if (!names.has("[Content_Types].xml") || !names.has("word/document.xml")) throw new DocxImportError("notDocx");
+  if (names.size !== entries.length) throw new DocxImportError("damaged"); // a name twice: which one counts?
 
   let declaredTotal = 0;
   for (const entry of entries) {
@@ -326,7 +350,12 @@ function checkDocxZip(bytes: Buffer): void {
     // Encrypted entries; Word encrypts whole files differently (not as a zip at all).
     if (entry.flags & 1) throw new DocxImportError("damaged");
   }
-  for (const entry of entries) checkEntrySize(bytes, entry);
+  const contents = new Map<string, Buffer>();
+  for (const entry of entries) {
+    // Media are never read (images are dropped): an empty file keeps the zip whole.
+    contents.set(entry.name, entry.name.startsWith("word/media/") ? Buffer.alloc(0) : inflateEntry(bytes, entry));
+  }
+  return contents;
 }
 
 function readCentralDirectory(bytes: Buffer): ZipEntry[] {
@@ -335,7 +364,13 @@ function readCentralDirectory(bytes: Buffer): ZipEntry[] {
   const entryCount = bytes.readUInt16LE(endOfDirectory + 10);
   const directoryOffset = bytes.readUInt32LE(endOfDirectory + 16);
   // Zip64 (0xFFFF entries or offsets): Word never needs it for a file this size.
-  if (entryCount === 0xffff || directoryOffset === 0xffffffff) throw new DocxImportError("damaged");
+  const directorySize = bytes.readUInt32LE(endOfDirectory + 12);
+  if (entryCount === 0xffff || directoryOffset === 0xffffffff || directorySize === 0xffffffff) throw new DocxImportError("damaged");
+  // One disk, every entry on it, and the directory ending where the end record starts:
+  // anything else is read differently by other zip readers.
+  if (bytes.readUInt16LE(endOfDirectory + 4) !== 0 || bytes.readUInt16LE(endOfDirectory + 6) !== 0) throw new DocxImportError("damaged");
+  if (bytes.readUInt16LE(endOfDirectory + 8) !== entryCount) throw new DocxImportError("damaged");
+  if (directoryOffset + directorySize !== endOfDirectory) throw new DocxImportError("damaged");
   if (entryCount > MAX_ENTRIES) throw new DocxImportError("unpacksTooLarge");
   const entries: ZipEntry[] = [];
   let offset = directoryOffset;
@@ -359,6 +394,7 @@ function readCentralDirectory(bytes: Buffer): ZipEntry[] {
     entries.push(entry);
     offset += 46 + nameLength + extraLength + commentLength;
   }
+  if (offset !== endOfDirectory) throw new DocxImportError("damaged"); // entries beyond the count
   return entries;
 }
 
@@ -371,7 +407,7 @@ function findEndOfCentralDirectory(bytes: Buffer): number {
   return -1;
 }
 
-function checkEntrySize(bytes: Buffer, entry: ZipEntry): void {
+function inflateEntry(bytes: Buffer, entry: ZipEntry): Buffer {
   const header = entry.localHeaderOffset;
   if (header + 30 > bytes.length || bytes.readUInt32LE(header) !== 0x04034b50) throw new DocxImportError("damaged");
   const dataStart = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
@@ -380,7 +416,7 @@ function checkEntrySize(bytes: Buffer, entry: ZipEntry): void {
   const data = bytes.subarray(dataStart, dataEnd);
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.uncompressedSize) throw new DocxImportError("damaged");
-    return;
+    return Buffer.from(data);
   }
   if (entry.method !== 8) throw new DocxImportError("damaged");
   let inflated: Buffer;
@@ -391,4 +427,5 @@ function checkEntrySize(bytes: Buffer, entry: ZipEntry): void {
     throw new DocxImportError("damaged", { cause: error });
   }
   if (inflated.length !== entry.uncompressedSize) throw new DocxImportError("damaged");
+  return inflated;
 }

@@ -85,6 +85,9 @@ export function safeRedirectPath(target: FormDataEntryValue | string | null | un
   if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
     return "/plans";
   }
+  // Browsers drop tabs and newlines from addresses ("/\t/evil.example" becomes "//evil.example"):
+  // whatever resolves to another origin is refused.
+  if (/[\u0000-\u0020\u007f]/.test(target) || new URL(target, "http://gotong.local").origin !== "http://gotong.local") return "/plans";
   return target;
 }
 

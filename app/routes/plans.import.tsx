@@ -37,7 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!(error instanceof DocxImportError)) throw error;
     log.warn("import refused", { user: user.id, reason: error.reason, ...(error.cause ? errorFields(error.cause) : {}) });
     const limitMegabytes = (error.reason === "tooLarge" ? MAX_UPLOAD_BYTES : MAX_UNPACKED_BYTES) / MEGABYTE;
-    return data({ error: error.reason, limitMegabytes }, { status: error.reason === "tooLarge" ? 413 : 422 });
+    const status = error.reason === "tooLarge" ? 413 : error.reason === "busy" ? 429 : 422;
+    return data({ error: error.reason, limitMegabytes }, { status });
   }
   const t = await i18next.getFixedT(request);
   const origin = t("import.description", { file: upload.fileName.slice(0, 200) });

@@ -102,6 +102,9 @@ describe("sessions", () => {
   it("only local paths are used to redirect after sign-in", () => {
     expect(safeRedirectPath("/plans/abc")).toBe("/plans/abc");
     expect(safeRedirectPath("https://evil.example")).toBe("/plans");
+    // Browsers drop tabs and newlines from addresses: "/\t/evil.example" would go to evil.example.
+    expect(safeRedirectPath("/\t/evil.example")).toBe("/plans");
+    expect(safeRedirectPath("/\n/evil.example")).toBe("/plans");
     expect(safeRedirectPath("//evil.example")).toBe("/plans");
     expect(safeRedirectPath("/\\evil.example")).toBe("/plans");
     expect(safeRedirectPath(null)).toBe("/plans");

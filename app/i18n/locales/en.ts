@@ -76,6 +76,7 @@ const en = {
       unpacksTooLarge: "This file unpacks to more than {{max}} MB, or is packed suspiciously tightly, so it was not opened.",
       damaged: "This Word file is damaged and could not be read. Open it in Word or LibreOffice, save it again and retry.",
       tooMuchText: "This Word file holds more text than one plan can take. Split it into smaller files.",
+      busy: "Another Word file is being imported right now. Try again in a few seconds.",
     },
   },
   plan: {

@@ -78,6 +78,7 @@ const id: Messages = {
       unpacksTooLarge: "Isi berkas ini lebih dari {{max}} MB setelah dibuka, atau dikemas terlalu padat sehingga mencurigakan, jadi berkas tidak dibuka.",
       damaged: "Berkas Word ini rusak dan tidak dapat dibaca. Buka di Word atau LibreOffice, simpan kembali, lalu coba lagi.",
       tooMuchText: "Berkas Word ini berisi teks lebih banyak daripada yang dapat ditampung satu rencana. Pecah menjadi beberapa berkas yang lebih kecil.",
+      busy: "Berkas Word lain sedang diimpor. Coba lagi beberapa detik lagi.",
     },
   },
   plan: {
