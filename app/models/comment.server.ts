@@ -6,8 +6,7 @@ import type { AnchorPlace } from "../editor/comment-anchors";
 import { tokenizeCommentBody } from "../utils/comment-body";
 import { can, type Role } from "./roles";
 
-export const DISPOSITIONS = ["accepted", "partly_accepted", "not_accepted", "noted"] as const satisfies readonly ThreadDisposition[];
-export const MAX_COMMENT_LENGTH = 5000;
+export { DISPOSITIONS, MAX_COMMENT_LENGTH } from "./comment-rules";
 
 export interface Person {
   id: number;

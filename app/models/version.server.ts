@@ -4,18 +4,12 @@
 import crypto from "node:crypto";
 import * as Y from "yjs";
 import { getDb } from "../../db";
+import type { SectionDetail } from "../editor/compare-types";
 import type { Person } from "./comment.server";
 import { listSections } from "./section.server";
 import { PLAN_FRAGMENT } from "../editor/plan-fragment";
 
-export interface SectionDetail {
-  id: string;
-  title: string;
-  status: "draft" | "in_review" | "approved";
-  lead: string | null;
-  assignee: string | null;
-  dueDate: string | null;
-}
+export type { SectionDetail };
 
 export interface VersionSummary {
   id: number;

@@ -2,11 +2,9 @@
 // A refusal comes back as the server's own message, so the composer can show it in place.
 import type { AnchorRequest } from "../../editor/comment-anchors";
 import type { Disposition, Thread, ThreadsResponse } from "./types";
+import { requestJson, type ApiResult } from "../../utils/json-api";
 
-export type ApiResult<T> =
-  | { ok: true; value: T }
-  /** `status` 0: the request never reached the server. `error`: the server's `{ error }`. */
-  | { ok: false; status: number; error: string | null };
+export type { ApiResult };
 
 export type NewThread = { body: string; anchor: AnchorRequest } | { body: string; sectionId: string };
 
@@ -18,27 +16,7 @@ function threadUrl(planId: string, threadId: string): string {
   return `${threadsUrl(planId)}/${encodeURIComponent(threadId)}`;
 }
 
-async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    return { ok: false, status: 0, error: null };
-  }
-  const payload = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const message = (payload as { error?: unknown } | null)?.error;
-    return { ok: false, status: response.status, error: typeof message === "string" && message ? message : null };
-  }
-  return { ok: true, value: payload as T };
-}
+const request = requestJson;
 
 export function fetchThreads(planId: string, signal: AbortSignal): Promise<ApiResult<ThreadsResponse>> {
   return request("GET", threadsUrl(planId), undefined, signal);

@@ -1,37 +1,15 @@
 // The history pages' calls to the versions API (docs/versions.md): JSON with the session
 // cookie. A refusal comes back with the server's own message, shown where it happened.
 import type { Comparison, Version, VersionDetail } from "../../editor/compare-types";
+import { requestJson, type ApiResult } from "../../utils/json-api";
 
-export type ApiResult<T> =
-  | { ok: true; value: T }
-  /** `status` 0: the request never reached the server. `error`: the server's `{ error }`. */
-  | { ok: false; status: number; error: string | null };
+export type { ApiResult };
 
 function versionsUrl(planId: string): string {
   return `/api/plans/${encodeURIComponent(planId)}/versions`;
 }
 
-async function request<T>(method: "GET" | "POST", url: string, body?: unknown, signal?: AbortSignal): Promise<ApiResult<T>> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    return { ok: false, status: 0, error: null };
-  }
-  const payload = (await response.json().catch(() => null)) as unknown;
-  if (!response.ok) {
-    const message = (payload as { error?: unknown } | null)?.error;
-    return { ok: false, status: response.status, error: typeof message === "string" && message ? message : null };
-  }
-  return { ok: true, value: payload as T };
-}
+const request = requestJson;
 
 export function fetchVersions(planId: string, signal?: AbortSignal): Promise<ApiResult<{ versions: Version[] }>> {
   return request("GET", versionsUrl(planId), undefined, signal);
