@@ -87,17 +87,25 @@ export async function receiveUpload(request: Request): Promise<Upload> {
  * within these limits), and two at once would hold it twice as long for everyone else. */
 let isImporting = false;
 
-export async function importDocx(bytes: Buffer, fileName: string): Promise<ImportedPlan> {
+/** Words the importer's language gives a plan that has none of its own. */
+export interface ImportLabels {
+  /** The first section's title, for text before the first heading. */
+  introduction: string;
+  /** The plan's title when the file has no title, heading or name. */
+  untitledPlan: string;
+}
+
+export async function importDocx(bytes: Buffer, fileName: string, labels: ImportLabels): Promise<ImportedPlan> {
   if (isImporting) throw new DocxImportError("busy");
   isImporting = true;
   try {
-    return await convertDocx(bytes, fileName);
+    return await convertDocx(bytes, fileName, labels);
   } finally {
     isImporting = false;
   }
 }
 
-async function convertDocx(bytes: Buffer, fileName: string): Promise<ImportedPlan> {
+async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels): Promise<ImportedPlan> {
   // mammoth reads a zip of exactly what was checked, never the upload itself: its zip reader
   // reads past the entry count a file declares, where a hidden entry could hide a bomb.
   const checked = await repack(checkDocxZip(bytes));
@@ -140,11 +148,11 @@ async function convertDocx(bytes: Buffer, fileName: string): Promise<ImportedPla
     throw new DocxImportError("damaged", { cause: error });
   }
   const documentTitle = clean(titlePage.title ?? "");
-  const title = documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || "Imported plan";
+  const title = documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || labels.untitledPlan;
   return {
     title: title.slice(0, TITLE_MAX),
     subtitle: titlePage.subtitle?.slice(0, SUBTITLE_MAX) ?? null,
-    content: { type: "doc", content: intoSections(blocks, documentTitle || "Introduction") },
+    content: { type: "doc", content: intoSections(blocks, documentTitle || labels.introduction) },
     imagesDropped,
   };
 }

@@ -32,7 +32,8 @@ export async function action({ request }: ActionFunctionArgs) {
   let imported: ImportedPlan;
   try {
     upload = await receiveUpload(request);
-    imported = await importDocx(upload.bytes, upload.fileName);
+    const t = await i18next.getFixedT(request);
+    imported = await importDocx(upload.bytes, upload.fileName, { introduction: t("import.introduction"), untitledPlan: t("import.untitledPlan") });
   } catch (error) {
     if (!(error instanceof DocxImportError)) throw error;
     log.warn("import refused", { user: user.id, reason: error.reason, ...(error.cause ? errorFields(error.cause) : {}) });

@@ -40,13 +40,13 @@ const MB = 1024 * 1024;
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
-function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null = "editor"): Promise<Response> {
+function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null = "editor", language?: string): Promise<Response> {
   const form = new FormData();
   form.append("file", new Blob([new Uint8Array(bytes)]), fileName);
   return fetch(`${server.url}/plans/import`, {
     method: "POST",
     body: form,
-    headers: role ? { cookie: cookies[role] } : {},
+    headers: { ...(role ? { cookie: cookies[role] } : {}), ...(language ? { "accept-language": language } : {}) },
     redirect: "manual",
   });
 }
@@ -195,6 +195,9 @@ describe("a new plan from a Word file", () => {
     const doc = await storedPlan(plain);
     expect(sectionTitles(doc)).toEqual(["Introduction"]);
     expect(doc.textContent).toContain("Just some notes.");
+    // In the importer's language.
+    const indonesian = await importedPlanId(await postImport(await docxFile([paragraph(text("Catatan."))]), "Catatan.docx", "editor", "id-ID"));
+    expect(sectionTitles(await storedPlan(indonesian))).toEqual(["Pendahuluan"]);
   });
 
   it("sends a signed-out visitor to sign in and creates nothing", async () => {

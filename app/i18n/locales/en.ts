@@ -60,6 +60,8 @@ const en = {
     descriptionTooLong: "Keep the description under {{max}} characters.",
   },
   import: {
+    introduction: "Introduction",
+    untitledPlan: "Imported plan",
     title: "New plan from a Word file",
     intro: "Start a plan from a Word file (.docx). Its top-level headings become sections; paragraphs, lists, links and tables come across. Images are left out.",
     file: "Word file (.docx)",

@@ -62,6 +62,8 @@ const id: Messages = {
     descriptionTooLong: "Deskripsi paling banyak {{max}} karakter.",
   },
   import: {
+    introduction: "Pendahuluan",
+    untitledPlan: "Rencana hasil impor",
     title: "Rencana baru dari berkas Word",
     intro: "Mulai rencana dari berkas Word (.docx). Judul tingkat teratasnya menjadi bagian; paragraf, daftar, tautan, dan tabel ikut terbawa. Gambar tidak diikutkan.",
     file: "Berkas Word (.docx)",
