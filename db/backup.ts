@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import sqlite3 from "sqlite3";
+import { isPostgresUrl } from "./dialect";
 
 interface Backup {
   step(pages: number, callback: (error: Error | null) => void): void;
@@ -19,6 +20,9 @@ function open(filename: string, mode: number): Promise<sqlite3.Database> {
 const close = (db: sqlite3.Database) => new Promise<void>((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
 
 export async function backupDatabase(sourcePath: string, destinationPath: string): Promise<void> {
+  if (isPostgresUrl(sourcePath)) {
+    throw new Error("db:backup copies an SQLite file; back up PostgreSQL with pg_dump (or your provider's backups)");
+  }
   if (!fs.existsSync(sourcePath)) throw new Error(`no database at ${sourcePath}`);
   if (fs.existsSync(destinationPath)) throw new Error(`${destinationPath} exists already; choose a new file`);
   fs.mkdirSync(path.dirname(path.resolve(destinationPath)), { recursive: true });

@@ -1,9 +1,12 @@
-// The database: one Kysely instance per process, opened from DATABASE_PATH and migrated.
+// The database: one Kysely instance per process, migrated: PostgreSQL when DATABASE_URL names
+// one, else the SQLite file at DATABASE_PATH. Models see only Kysely and never ask which.
 // Kept on globalThis because the Remix build and the server bundle each carry a copy of
 // this module; both must share the one connection.
 import fs from "node:fs";
 import path from "node:path";
-import { Kysely, Migrator, sql } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { isPostgresUrl } from "./dialect";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 import { migrations } from "./migrations";
 import type { Database } from "./schema";
@@ -22,14 +25,27 @@ const PRAGMAS = [
 
 const holder = globalThis as unknown as { __gotongDb?: DB; __gotongDbPath?: string };
 
+// Times, ids and Yjs client ids are bigint columns that always fit in a JavaScript number;
+// pg would otherwise return them (and count(*)) as strings. BYTEA already arrives as a Buffer.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** DATABASE_URL when it names PostgreSQL, else the SQLite file's absolute path. */
 export function defaultDatabasePath(): string {
+  const url = process.env.DATABASE_URL;
+  if (url && isPostgresUrl(url)) return url;
   return path.resolve(process.env.DATABASE_PATH ?? "data/gotong.db");
 }
 
-export function openDatabase(filename: string): DB {
-  if (filename !== ":memory:") fs.mkdirSync(path.dirname(filename), { recursive: true });
-  return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename, onOpen: PRAGMAS }) });
+/** Opens a postgres:// URL on PostgreSQL, anything else as an SQLite file. */
+export function openDatabase(location: string): DB {
+  if (isPostgresUrl(location)) {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location }) }) });
+  }
+  if (location !== ":memory:") fs.mkdirSync(path.dirname(location), { recursive: true });
+  return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: location, onOpen: PRAGMAS }) });
 }
+
+export { describeDatabase, isPostgres, isPostgresUrl } from "./dialect";
 
 /** The process's database, opened on first use. */
 export function getDb(): DB {

@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { defaultDatabasePath } from "../db";
+import { defaultDatabasePath, isPostgresUrl } from "../db";
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -15,7 +15,9 @@ function intFromEnv(name: string, fallback: number): number {
 /** SESSION_SECRET, or one generated on first run and kept beside the database. */
 function sessionSecret(databasePath: string): string {
   if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
-  const file = path.join(path.dirname(databasePath), "session-secret");
+  // On PostgreSQL there is no database folder: keep it in ./data, where SQLite would be.
+  const folder = isPostgresUrl(databasePath) ? path.resolve("data") : path.dirname(databasePath);
+  const file = path.join(folder, "session-secret");
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const secret = crypto.randomBytes(32).toString("base64url");

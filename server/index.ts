@@ -2,7 +2,7 @@
 // collaboration socket on one port, and on SIGTERM/SIGINT stop, flush and close cleanly.
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { closeDb, getDb, migrateToLatest } from "../db";
+import { closeDb, describeDatabase, getDb, migrateToLatest } from "../db";
 import { seedDemo } from "../db/seed";
 import { errorFields, log } from "../app/utils/log.server";
 import { createApp } from "./app";
@@ -28,7 +28,7 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  log.info("listening", { url: `http://localhost:${port}`, port, database: config.databasePath });
+  log.info("listening", { url: `http://localhost:${port}`, port, database: describeDatabase(config.databasePath) });
 
   let isStopping = false;
   const stop = async (signal: string) => {

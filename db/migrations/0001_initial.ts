@@ -1,16 +1,17 @@
 import { sql, type Kysely } from "kysely";
+import { autoIncrementId, binary } from "./types";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("organisations")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("name", "text", (c) => c.notNull().unique())
     .addColumn("short_name", "text", (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable("users")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("organisation_id", "integer", (c) => c.notNull().references("organisations.id"))
@@ -52,10 +53,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("plan_updates")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("plan_id", "text", (c) => c.notNull().references("plans.id").onDelete("cascade"))
     .addColumn("user_id", "integer", (c) => c.references("users.id"))
-    .addColumn("update", "blob", (c) => c.notNull())
+    .addColumn("update", binary(db), (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("merged_count", "integer", (c) => c.notNull().defaultTo(1))
     .execute();
@@ -68,7 +69,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("plan_documents")
     .addColumn("plan_id", "text", (c) => c.primaryKey().references("plans.id").onDelete("cascade"))
-    .addColumn("state", "blob", (c) => c.notNull())
+    .addColumn("state", binary(db), (c) => c.notNull())
     .addColumn("through_update_id", "integer", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import { autoIncrementId } from "./types";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   // One row per section id ever seen in the plan's document; the text stays in Yjs.
@@ -22,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("plan_activity")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("plan_id", "text", (c) => c.notNull().references("plans.id").onDelete("cascade"))
     .addColumn("user_id", "integer", (c) => c.references("users.id"))
     .addColumn("section_id", "text")

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from "kysely";
+import { autoIncrementId } from "./types";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("consultation_rounds")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("plan_id", "text", (c) => c.notNull().references("plans.id").onDelete("cascade"))
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("deadline", "bigint", (c) => c.notNull())
@@ -51,7 +52,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("comments")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("thread_id", "text", (c) => c.notNull().references("comment_threads.id").onDelete("cascade"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("body", "text", (c) => c.notNull())

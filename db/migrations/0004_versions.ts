@@ -1,15 +1,16 @@
 import type { Kysely } from "kysely";
+import { autoIncrementId, binary } from "./types";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   // A version keeps the plan's full encoded Yjs state (docs/versions.md, "Storage").
   await db.schema
     .createTable("plan_versions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", "integer", autoIncrementId(db))
     .addColumn("plan_id", "text", (c) => c.notNull().references("plans.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("name", "text", (c) => c.notNull().defaultTo(""))
     .addColumn("note", "text", (c) => c.notNull().defaultTo(""))
-    .addColumn("state", "blob", (c) => c.notNull())
+    .addColumn("state", binary(db), (c) => c.notNull())
     .addColumn("details", "text", (c) => c.notNull())
     .addColumn("content_hash", "text", (c) => c.notNull())
     .addColumn("authors", "text", (c) => c.notNull().defaultTo("[]"))

@@ -1,0 +1,19 @@
+// Which database a Kysely instance talks to, for the few places that must know: the
+// migrations' column types (db/migrations/types.ts) and the tests. Models never ask.
+import { PostgresAdapter, type Kysely } from "kysely";
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+export function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** A database location fit for logs: a URL's password is left out. */
+export function describeDatabase(location: string): string {
+  if (!isPostgresUrl(location)) return location;
+  const url = new URL(location);
+  if (url.password) url.password = "***";
+  return url.toString();
+}
