@@ -1,4 +1,5 @@
-// A temporary SQLite file per test file, migrated, for tests of the models.
+// A temporary database per test file, migrated, for tests of the models: an SQLite file, or
+// a throwaway PostgreSQL (tests/helpers/postgres.ts) reached through DATABASE_URL.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,8 +7,28 @@ import { closeDb, getDb, migrateToLatest } from "../../db";
 import { addMember, createPlan } from "../../app/models/plan.server";
 import { createOrganisation, createUser, type UserSummary } from "../../app/models/user.server";
 import type { Role } from "../../app/models/roles";
+import { startPostgres } from "./postgres";
 
-export async function useTemporaryDatabase(): Promise<{ cleanup(): Promise<void> }> {
+export async function useTemporaryDatabase(kind: "sqlite" | "postgres" = "sqlite"): Promise<{ cleanup(): Promise<void> }> {
+  if (kind === "postgres") {
+    const postgres = await startPostgres();
+    process.env.DATABASE_URL = postgres.url;
+    try {
+      await migrateToLatest(getDb());
+    } catch (error) {
+      await closeDb();
+      await postgres.stop();
+      throw error;
+    }
+    return {
+      cleanup: async () => {
+        await closeDb();
+        delete process.env.DATABASE_URL;
+        await postgres.stop();
+      },
+    };
+  }
+  delete process.env.DATABASE_URL;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-models-"));
   process.env.DATABASE_PATH = path.join(dir, "test.db");
   await migrateToLatest(getDb());

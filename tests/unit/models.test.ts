@@ -1,7 +1,8 @@
-// Users, sessions, plans, members and the update log against a temporary SQLite file.
+// Users, sessions, plans, members and the update log, against a temporary SQLite file and
+// against a real PostgreSQL (tests/helpers/postgres.ts): the same models on both.
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../../db";
+import { getDb, isPostgres } from "../../db";
 import { planText, planUpdateFromJSON, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import { recordFailure, recordSuccess, secondsUntilAllowed } from "../../app/models/login-throttle.server";
 import {
@@ -19,98 +20,230 @@ import { createSession, deleteSession, isSessionActive, safeRedirectPath } from 
 import { getUserByEmail, verifyLogin } from "../../app/models/user.server";
 import { createTestPlan, createTestUser, useTemporaryDatabase } from "../helpers/database";
 
-let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
-beforeAll(async () => {
-  database = await useTemporaryDatabase();
-});
-afterAll(() => database.cleanup());
+describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
+  let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
+  beforeAll(async () => {
+    database = await useTemporaryDatabase(kind);
+  });
+  afterAll(() => database.cleanup());
 
-describe("the sqlite3 driver", () => {
-  it("rolls back a transaction that throws", async () => {
-    const before = await getDb().selectFrom("organisations").select("id").execute();
-    await expect(
-      getDb()
-        .transaction()
-        .execute(async (trx) => {
-          await trx.insertInto("organisations").values({ name: "Rolled back", short_name: "RB" }).execute();
-          throw new Error("abort");
-        }),
-    ).rejects.toThrow("abort");
-    expect(await getDb().selectFrom("organisations").select("id").execute()).toEqual(before);
+  it(`runs on ${kind}`, () => {
+    expect(isPostgres(getDb())).toBe(kind === "postgres");
   });
 
-  it("runs concurrent transactions one after the other, losing nothing", async () => {
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
+  describe("the driver", () => {
+    it("rolls back a transaction that throws", async () => {
+      const before = await getDb().selectFrom("organisations").select("id").execute();
+      await expect(
         getDb()
           .transaction()
           .execute(async (trx) => {
-            await trx.insertInto("organisations").values({ name: `Concurrent ${i}`, short_name: `C${i}` }).execute();
+            await trx.insertInto("organisations").values({ name: "Rolled back", short_name: "RB" }).execute();
+            throw new Error("abort");
           }),
-      ),
-    );
-    const rows = await getDb().selectFrom("organisations").select("name").where("name", "like", "Concurrent %").execute();
-    expect(rows).toHaveLength(20);
+      ).rejects.toThrow("abort");
+      expect(await getDb().selectFrom("organisations").select("id").execute()).toEqual(before);
+    });
+
+    it("runs concurrent transactions one after the other, losing nothing", async () => {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          getDb()
+            .transaction()
+            .execute(async (trx) => {
+              await trx.insertInto("organisations").values({ name: `Concurrent ${i}`, short_name: `C${i}` }).execute();
+            }),
+        ),
+      );
+      const rows = await getDb().selectFrom("organisations").select("name").where("name", "like", "Concurrent %").execute();
+      expect(rows).toHaveLength(20);
+    });
+
+    // Kysely's insertId is SQLite's last row id; on PostgreSQL the models use returning("id").
+    it.skipIf(kind === "postgres")("reports inserted ids and affected rows", async () => {
+      const result = await getDb().insertInto("organisations").values({ name: "Counted", short_name: "CT" }).executeTakeFirst();
+      expect(Number(result.insertId)).toBeGreaterThan(0);
+      const updated = await getDb().updateTable("organisations").set({ short_name: "CT2" }).where("name", "=", "Counted").executeTakeFirst();
+      expect(Number(updated.numUpdatedRows)).toBe(1);
+    });
   });
 
-  it("reports inserted ids and affected rows", async () => {
-    const result = await getDb().insertInto("organisations").values({ name: "Counted", short_name: "CT" }).executeTakeFirst();
-    expect(Number(result.insertId)).toBeGreaterThan(0);
-    const updated = await getDb().updateTable("organisations").set({ short_name: "CT2" }).where("name", "=", "Counted").executeTakeFirst();
-    expect(Number(updated.numUpdatedRows)).toBe(1);
+  describe("users", () => {
+    it("signs in with the right password and not with a wrong one", async () => {
+      const user = await createTestUser({ password: "a long enough secret" });
+      expect((await verifyLogin(user.email, "a long enough secret"))?.id).toBe(user.id);
+      expect(await verifyLogin(user.email, "a wrong secret")).toBeUndefined();
+      expect(await verifyLogin("nobody@example.org", "a long enough secret")).toBeUndefined();
+    });
+
+    it("matches emails whatever their case and spacing", async () => {
+      const user = await createTestUser({ password: "case test password" });
+      expect((await verifyLogin(`  ${user.email.toUpperCase()} `, "case test password"))?.id).toBe(user.id);
+      expect((await getUserByEmail(user.email.toUpperCase()))?.id).toBe(user.id);
+    });
+
+    it("stores a salted scrypt hash, never the password", async () => {
+      const user = await createTestUser({ password: "never stored in clear" });
+      const row = await getDb().selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
+      expect(row.password_hash).toMatch(/^scrypt\$/);
+      expect(row.password_hash).not.toContain("never stored in clear");
+    });
+  });
+
+  describe("sessions", () => {
+    it("a session is active until it is deleted", async () => {
+      const user = await createTestUser();
+      const sessionId = await createSession(user.id);
+      expect(await isSessionActive(sessionId)).toBe(true);
+      await deleteSession(sessionId);
+      expect(await isSessionActive(sessionId)).toBe(false);
+    });
+
+    it("an expired session is not active", async () => {
+      const user = await createTestUser();
+      const sessionId = await createSession(user.id);
+      await getDb().updateTable("sessions").set({ expires_at: Date.now() - 1 }).where("id", "=", sessionId).execute();
+      expect(await isSessionActive(sessionId)).toBe(false);
+    });
+
+    it("only local paths are used to redirect after sign-in", () => {
+      expect(safeRedirectPath("/plans/abc")).toBe("/plans/abc");
+      expect(safeRedirectPath("https://evil.example")).toBe("/plans");
+      // Browsers drop tabs and newlines from addresses: "/\t/evil.example" would go to evil.example.
+      expect(safeRedirectPath("/\t/evil.example")).toBe("/plans");
+      expect(safeRedirectPath("/\n/evil.example")).toBe("/plans");
+      expect(safeRedirectPath("//evil.example")).toBe("/plans");
+      expect(safeRedirectPath("/\\evil.example")).toBe("/plans");
+      expect(safeRedirectPath(null)).toBe("/plans");
+    });
+  });
+
+  describe("plans and members", () => {
+    it("the creator owns the plan and sees it in their list", async () => {
+      const { planId, owner } = await createTestPlan();
+      expect(await getMemberRole(planId, owner.id)).toBe("owner");
+      const plans = await listPlansForUser(owner.id);
+      expect(plans.map((p) => p.id)).toContain(planId);
+      expect(plans.find((p) => p.id === planId)?.role).toBe("owner");
+    });
+
+    it("a non-member gets nothing, a member gets their role", async () => {
+      const { planId, members } = await createTestPlan(["commenter"]);
+      const stranger = await createTestUser();
+      expect(await getPlanForMember(planId, stranger.id)).toBeUndefined();
+      expect((await getPlanForMember(planId, members.commenter!.id))?.role).toBe("commenter");
+      expect(await listPlansForUser(stranger.id)).toEqual([]);
+    });
+
+    it("adding an existing member changes their role", async () => {
+      const { planId, members } = await createTestPlan(["viewer"]);
+      await addMember(planId, members.viewer!.id, "editor");
+      expect(await getMemberRole(planId, members.viewer!.id)).toBe("editor");
+    });
+
+    it("a new plan starts with one titled section", async () => {
+      const { planId } = await createTestPlan();
+      const doc = new Y.Doc();
+      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
+      expect(doc.getXmlFragment(PLAN_FRAGMENT).length).toBe(1);
+      expect(planText(doc)).toBe("Test plan\n");
+    });
+  });
+
+  describe("the update log", () => {
+    it("stores updates with their authors and binds new client ids", async () => {
+      const { planId, members } = await createTestPlan(["editor"]);
+      const doc = new Y.Doc();
+      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
+      const updates: Uint8Array[] = [];
+      doc.on("update", (update: Uint8Array) => updates.push(update));
+      doc.getXmlFragment(PLAN_FRAGMENT).insert(0, [new Y.XmlText("x")]);
+      await appendUpdates([
+        { planId, userId: members.editor!.id, update: updates[0]!, createdAt: Date.now(), newClientIds: [doc.clientID] },
+      ]);
+      expect((await loadClientBindings(planId)).get(doc.clientID)).toBe(members.editor!.id);
+      const rows = await getDb().selectFrom("plan_updates").select("user_id").where("plan_id", "=", planId).orderBy("id").execute();
+      expect(rows.map((r) => r.user_id)).toEqual([null, members.editor!.id]);
+    });
+
+    it("compaction keeps the text, folds the log into a state, and keeps one author per row", async () => {
+      const { planId, owner, members } = await createTestPlan(["editor"]);
+      const initial = await loadPlanUpdates(planId);
+      const a = new Y.Doc();
+      const b = new Y.Doc();
+      for (const update of initial) {
+        Y.applyUpdate(a, update);
+        Y.applyUpdate(b, update);
+      }
+      const stored: { userId: number; update: Uint8Array }[] = [];
+      a.on("update", (update: Uint8Array) => stored.push({ userId: owner.id, update }));
+      b.on("update", (update: Uint8Array) => stored.push({ userId: members.editor!.id, update }));
+      const typeInto = (doc: Y.Doc, text: string) => {
+        const section = doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement;
+        const heading = section.get(0) as Y.XmlElement;
+        (heading.get(0) as Y.XmlText).insert(0, text);
+      };
+      for (const ch of "abc") typeInto(a, ch);
+      for (const ch of "xyz") typeInto(b, ch);
+      await appendUpdates(stored.map((s) => ({ planId, userId: s.userId, update: s.update, createdAt: Date.now(), newClientIds: [] })));
+
+      const before = new Y.Doc();
+      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(before, update);
+      expect(await countUncompactedUpdates(planId)).toBe(7);
+
+      const { mergedRows } = await compactPlan(planId);
+      expect(mergedRows).toBe(4); // runs: [seed], [a a a] → 1, [b b b] → 1
+
+      const after = new Y.Doc();
+      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(after, update);
+      expect(planText(after)).toBe(planText(before));
+      expect(await countUncompactedUpdates(planId)).toBe(0);
+      const rows = await getDb()
+        .selectFrom("plan_updates")
+        .select(["user_id", "merged_count"])
+        .where("plan_id", "=", planId)
+        .orderBy("id")
+        .execute();
+      expect(rows).toEqual([
+        { user_id: null, merged_count: 1 },
+        { user_id: owner.id, merged_count: 3 },
+        { user_id: members.editor!.id, merged_count: 3 },
+      ]);
+    });
+
+    it("merges and applies a long log from many authors to the same document as one by one", () => {
+      const doc = new Y.Doc();
+      const log: Uint8Array[] = [];
+      doc.on("update", (update: Uint8Array) => log.push(update));
+      const text = new Y.XmlText();
+      doc.getXmlFragment(PLAN_FRAGMENT).insert(0, [text]);
+      for (let i = 0; i < 3000; i += 1) {
+        doc.clientID = 100 + (i % 7); // seven authors taking turns
+        if (i % 10 === 9) text.delete(i % text.length, 1);
+        else text.insert((i * 13) % (text.length + 1), String.fromCharCode(97 + (i % 26)));
+      }
+      const expected = text.toString();
+      const fromMerge = new Y.Doc();
+      Y.applyUpdate(fromMerge, mergeManyUpdates(log));
+      const fromApply = new Y.Doc();
+      applyStoredUpdates(fromApply, log);
+      // Out of order too: a later update waits for what it builds on, then applies.
+      const fromReversed = new Y.Doc();
+      applyStoredUpdates(fromReversed, [...log].reverse());
+      for (const copy of [fromMerge, fromApply, fromReversed]) {
+        expect((copy.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlText).toString()).toBe(expected);
+        expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(doc));
+      }
+    });
+
+    it("refuses content outside the schema when a plan is created", () => {
+      expect(() => planUpdateFromJSON({ type: "doc", content: [{ type: "paragraph" }] })).toThrow();
+      expect(() => planUpdateFromJSON(blankPlanContent("ok"))).not.toThrow();
+    });
   });
 });
 
-describe("users", () => {
-  it("signs in with the right password and not with a wrong one", async () => {
-    const user = await createTestUser({ password: "a long enough secret" });
-    expect((await verifyLogin(user.email, "a long enough secret"))?.id).toBe(user.id);
-    expect(await verifyLogin(user.email, "a wrong secret")).toBeUndefined();
-    expect(await verifyLogin("nobody@example.org", "a long enough secret")).toBeUndefined();
-  });
-
-  it("matches emails whatever their case and spacing", async () => {
-    const user = await createTestUser({ password: "case test password" });
-    expect((await verifyLogin(`  ${user.email.toUpperCase()} `, "case test password"))?.id).toBe(user.id);
-    expect((await getUserByEmail(user.email.toUpperCase()))?.id).toBe(user.id);
-  });
-
-  it("stores a salted scrypt hash, never the password", async () => {
-    const user = await createTestUser({ password: "never stored in clear" });
-    const row = await getDb().selectFrom("users").select("password_hash").where("id", "=", user.id).executeTakeFirstOrThrow();
-    expect(row.password_hash).toMatch(/^scrypt\$/);
-    expect(row.password_hash).not.toContain("never stored in clear");
-  });
-});
-
-describe("sessions", () => {
-  it("a session is active until it is deleted", async () => {
-    const user = await createTestUser();
-    const sessionId = await createSession(user.id);
-    expect(await isSessionActive(sessionId)).toBe(true);
-    await deleteSession(sessionId);
-    expect(await isSessionActive(sessionId)).toBe(false);
-  });
-
-  it("an expired session is not active", async () => {
-    const user = await createTestUser();
-    const sessionId = await createSession(user.id);
-    await getDb().updateTable("sessions").set({ expires_at: Date.now() - 1 }).where("id", "=", sessionId).execute();
-    expect(await isSessionActive(sessionId)).toBe(false);
-  });
-
-  it("only local paths are used to redirect after sign-in", () => {
-    expect(safeRedirectPath("/plans/abc")).toBe("/plans/abc");
-    expect(safeRedirectPath("https://evil.example")).toBe("/plans");
-    // Browsers drop tabs and newlines from addresses: "/\t/evil.example" would go to evil.example.
-    expect(safeRedirectPath("/\t/evil.example")).toBe("/plans");
-    expect(safeRedirectPath("/\n/evil.example")).toBe("/plans");
-    expect(safeRedirectPath("//evil.example")).toBe("/plans");
-    expect(safeRedirectPath("/\\evil.example")).toBe("/plans");
-    expect(safeRedirectPath(null)).toBe("/plans");
-  });
-});
-
+// Held in memory, not stored: run once.
 describe("sign-in throttling", () => {
   it("refuses further attempts for an account after five failures, from any address", () => {
     const email = "throttled@example.org";
@@ -146,129 +279,5 @@ describe("roles", () => {
     expect(can("viewer", "plan.comment")).toBe(false);
     expect(can("viewer", "plan.view")).toBe(true);
     expect(can("editor", "plan.manage")).toBe(false);
-  });
-});
-
-describe("plans and members", () => {
-  it("the creator owns the plan and sees it in their list", async () => {
-    const { planId, owner } = await createTestPlan();
-    expect(await getMemberRole(planId, owner.id)).toBe("owner");
-    const plans = await listPlansForUser(owner.id);
-    expect(plans.map((p) => p.id)).toContain(planId);
-    expect(plans.find((p) => p.id === planId)?.role).toBe("owner");
-  });
-
-  it("a non-member gets nothing, a member gets their role", async () => {
-    const { planId, members } = await createTestPlan(["commenter"]);
-    const stranger = await createTestUser();
-    expect(await getPlanForMember(planId, stranger.id)).toBeUndefined();
-    expect((await getPlanForMember(planId, members.commenter!.id))?.role).toBe("commenter");
-    expect(await listPlansForUser(stranger.id)).toEqual([]);
-  });
-
-  it("adding an existing member changes their role", async () => {
-    const { planId, members } = await createTestPlan(["viewer"]);
-    await addMember(planId, members.viewer!.id, "editor");
-    expect(await getMemberRole(planId, members.viewer!.id)).toBe("editor");
-  });
-
-  it("a new plan starts with one titled section", async () => {
-    const { planId } = await createTestPlan();
-    const doc = new Y.Doc();
-    for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
-    expect(doc.getXmlFragment(PLAN_FRAGMENT).length).toBe(1);
-    expect(planText(doc)).toBe("Test plan\n");
-  });
-});
-
-describe("the update log", () => {
-  it("stores updates with their authors and binds new client ids", async () => {
-    const { planId, members } = await createTestPlan(["editor"]);
-    const doc = new Y.Doc();
-    for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
-    const updates: Uint8Array[] = [];
-    doc.on("update", (update: Uint8Array) => updates.push(update));
-    doc.getXmlFragment(PLAN_FRAGMENT).insert(0, [new Y.XmlText("x")]);
-    await appendUpdates([
-      { planId, userId: members.editor!.id, update: updates[0]!, createdAt: Date.now(), newClientIds: [doc.clientID] },
-    ]);
-    expect((await loadClientBindings(planId)).get(doc.clientID)).toBe(members.editor!.id);
-    const rows = await getDb().selectFrom("plan_updates").select("user_id").where("plan_id", "=", planId).orderBy("id").execute();
-    expect(rows.map((r) => r.user_id)).toEqual([null, members.editor!.id]);
-  });
-
-  it("compaction keeps the text, folds the log into a state, and keeps one author per row", async () => {
-    const { planId, owner, members } = await createTestPlan(["editor"]);
-    const initial = await loadPlanUpdates(planId);
-    const a = new Y.Doc();
-    const b = new Y.Doc();
-    for (const update of initial) {
-      Y.applyUpdate(a, update);
-      Y.applyUpdate(b, update);
-    }
-    const stored: { userId: number; update: Uint8Array }[] = [];
-    a.on("update", (update: Uint8Array) => stored.push({ userId: owner.id, update }));
-    b.on("update", (update: Uint8Array) => stored.push({ userId: members.editor!.id, update }));
-    const typeInto = (doc: Y.Doc, text: string) => {
-      const section = doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement;
-      const heading = section.get(0) as Y.XmlElement;
-      (heading.get(0) as Y.XmlText).insert(0, text);
-    };
-    for (const ch of "abc") typeInto(a, ch);
-    for (const ch of "xyz") typeInto(b, ch);
-    await appendUpdates(stored.map((s) => ({ planId, userId: s.userId, update: s.update, createdAt: Date.now(), newClientIds: [] })));
-
-    const before = new Y.Doc();
-    for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(before, update);
-    expect(await countUncompactedUpdates(planId)).toBe(7);
-
-    const { mergedRows } = await compactPlan(planId);
-    expect(mergedRows).toBe(4); // runs: [seed], [a a a] → 1, [b b b] → 1
-
-    const after = new Y.Doc();
-    for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(after, update);
-    expect(planText(after)).toBe(planText(before));
-    expect(await countUncompactedUpdates(planId)).toBe(0);
-    const rows = await getDb()
-      .selectFrom("plan_updates")
-      .select(["user_id", "merged_count"])
-      .where("plan_id", "=", planId)
-      .orderBy("id")
-      .execute();
-    expect(rows).toEqual([
-      { user_id: null, merged_count: 1 },
-      { user_id: owner.id, merged_count: 3 },
-      { user_id: members.editor!.id, merged_count: 3 },
-    ]);
-  });
-
-  it("merges and applies a long log from many authors to the same document as one by one", () => {
-    const doc = new Y.Doc();
-    const log: Uint8Array[] = [];
-    doc.on("update", (update: Uint8Array) => log.push(update));
-    const text = new Y.XmlText();
-    doc.getXmlFragment(PLAN_FRAGMENT).insert(0, [text]);
-    for (let i = 0; i < 3000; i += 1) {
-      doc.clientID = 100 + (i % 7); // seven authors taking turns
-      if (i % 10 === 9) text.delete(i % text.length, 1);
-      else text.insert((i * 13) % (text.length + 1), String.fromCharCode(97 + (i % 26)));
-    }
-    const expected = text.toString();
-    const fromMerge = new Y.Doc();
-    Y.applyUpdate(fromMerge, mergeManyUpdates(log));
-    const fromApply = new Y.Doc();
-    applyStoredUpdates(fromApply, log);
-    // Out of order too: a later update waits for what it builds on, then applies.
-    const fromReversed = new Y.Doc();
-    applyStoredUpdates(fromReversed, [...log].reverse());
-    for (const copy of [fromMerge, fromApply, fromReversed]) {
-      expect((copy.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlText).toString()).toBe(expected);
-      expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(doc));
-    }
-  });
-
-  it("refuses content outside the schema when a plan is created", () => {
-    expect(() => planUpdateFromJSON({ type: "doc", content: [{ type: "paragraph" }] })).toThrow();
-    expect(() => planUpdateFromJSON(blankPlanContent("ok"))).not.toThrow();
   });
 });
