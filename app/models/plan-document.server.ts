@@ -53,6 +53,14 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
   await getDb()
     .transaction()
     .execute(async (trx) => {
+      // Writing the plans' rows first locks them (on PostgreSQL; SQLite's one writer does
+      // already) until commit, so compactPlan never passes an update id still uncommitted.
+      // In id order, so two batches never wait on each other.
+      const lastEdit = new Map<string, number>();
+      for (const u of updates) lastEdit.set(u.planId, Math.max(lastEdit.get(u.planId) ?? 0, u.createdAt));
+      for (const [planId, at] of [...lastEdit].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
+      }
       const rows = updates.flatMap((u) => (u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : []));
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
         await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_INSERT)).execute();
@@ -88,11 +96,6 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
       for (let start = 0; start < deletions.length; start += ROWS_PER_INSERT) {
         await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_INSERT)).execute();
       }
-      const lastEdit = new Map<string, number>();
-      for (const u of updates) lastEdit.set(u.planId, Math.max(lastEdit.get(u.planId) ?? 0, u.createdAt));
-      for (const [planId, at] of lastEdit) {
-        await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
-      }
     });
 }
 
@@ -120,6 +123,9 @@ export async function countUncompactedUpdates(planId: string): Promise<number> {
 export async function compactPlan(planId: string): Promise<{ mergedRows: number }> {
   const db = getDb();
   return db.transaction().execute(async (trx) => {
+    // Waits for appendUpdates batches holding this plan's row: with concurrent writers, ids
+    // can commit out of order, and through_update_id must not pass one still to come.
+    await trx.updateTable("plans").set((eb) => ({ last_edited_at: eb.ref("last_edited_at") })).where("id", "=", planId).execute();
     const rows = await trx
       .selectFrom("plan_updates")
       .select(["id", "user_id", "update", "created_at", "merged_count"])
