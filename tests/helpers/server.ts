@@ -1,5 +1,6 @@
 // Starts the real, built server (build/server.js) as a child process on a free port with
-// its own temporary database, the way `npm start` runs it.
+// its own temporary database, the way `npm start` runs it: an SQLite file, or with
+// GOTONG_TEST_DATABASE=postgres a throwaway PostgreSQL (tests/helpers/postgres.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,6 +8,7 @@ import path from "node:path";
 import * as Y from "yjs";
 import { planText } from "../../app/editor/document.server";
 import { openDatabase } from "../../db";
+import { startPostgres, type TestPostgres } from "./postgres";
 
 export const TEST_SESSION_SECRET = "test-secret-not-for-production";
 const SERVER_ENTRY = path.resolve("build/server.js");
@@ -17,6 +19,7 @@ export interface TestServer {
   port: number;
   /** The running server process's id. */
   pid: number;
+  /** The SQLite file, or the PostgreSQL URL. */
   databasePath: string;
   /** Everything the server logged, one parsed JSON object per line. */
   logs: Record<string, unknown>[];
@@ -35,7 +38,9 @@ export async function startServer(
 ): Promise<TestServer> {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error("build/server.js is missing: run `npm run build` first");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-test-"));
-  const databasePath = options.databasePath ?? path.join(dir, "gotong.db");
+  const postgres: TestPostgres | undefined =
+    !options.databasePath && !options.env?.DATABASE_URL && process.env.GOTONG_TEST_DATABASE === "postgres" ? await startPostgres() : undefined;
+  const databasePath = options.databasePath ?? postgres?.url ?? path.join(dir, "gotong.db");
   const logs: Record<string, unknown>[] = [];
   let child: ChildProcess | undefined;
   let port = 0;
@@ -50,6 +55,7 @@ export async function startServer(
           HOST: "127.0.0.1",
           DATABASE_PATH: databasePath,
           SESSION_SECRET: TEST_SESSION_SECRET,
+          ...(postgres ? { DATABASE_URL: postgres.url } : {}),
           ...options.env,
         },
         stdio: ["ignore", "pipe", "pipe"],
@@ -109,7 +115,10 @@ export async function startServer(
       await waitForExit("SIGTERM");
       await launch();
     },
-    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      void postgres?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
   return server;
 }
