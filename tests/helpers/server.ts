@@ -34,12 +34,18 @@ export interface TestServer {
 }
 
 export async function startServer(
-  options: { env?: Record<string, string>; databasePath?: string; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    databasePath?: string;
+    nodeArgs?: string[];
+    /** For tests of SQLite itself (its backup, its file locks): never PostgreSQL. */
+    sqlite?: boolean;
+  } = {},
 ): Promise<TestServer> {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error("build/server.js is missing: run `npm run build` first");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-test-"));
   const postgres: TestPostgres | undefined =
-    !options.databasePath && !options.env?.DATABASE_URL && process.env.GOTONG_TEST_DATABASE === "postgres" ? await startPostgres() : undefined;
+    !options.sqlite && !options.databasePath && !options.env?.DATABASE_URL && process.env.GOTONG_TEST_DATABASE === "postgres" ? await startPostgres() : undefined;
   const databasePath = options.databasePath ?? postgres?.url ?? path.join(dir, "gotong.db");
   const logs: Record<string, unknown>[] = [];
   let child: ChildProcess | undefined;

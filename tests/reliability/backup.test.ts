@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 it("backs up a running server's database consistently, and the copy restores", async () => {
-  const live = await startServer();
+  const live = await startServer({ sqlite: true });
   servers.push(live);
   const cookie = await signIn(live.url, DEMO.editor);
   const writer = connectClient(live.wsUrl, DEMO.planId, cookie);

@@ -17,7 +17,7 @@ function run(db: sqlite3.Database, sql: string): Promise<void> {
 }
 
 it("retries a locked database, says so on /healthz, and acknowledges only once stored", async () => {
-  server = await startServer();
+  server = await startServer({ sqlite: true });
   const writer = connectClient(server.wsUrl, DEMO.planId, await signIn(server.url, DEMO.editor));
   await whenSynced(writer);
 
