@@ -1,17 +1,21 @@
 // What every export reads: the plan (as it is now, or a saved version) as a ProseMirror
 // document in the editor's own schema, with its section details.
-import type { AppLoadContext } from "@remix-run/node";
+import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
 import { loadPlanDoc } from "../models/plan-document.server";
 import { currentSectionDetails, getVersion, versionDoc, type SectionDetail } from "../models/version.server";
+import { requirePlanPermission } from "../models/permissions.server";
+import { isPlanId } from "../models/plan.server";
 import { versionIdFrom } from "../utils/version-api.server";
 
 export interface PlanSource {
   planId: string;
   title: string;
-  /** The version's name, or null for the current text. */
+  /** Whether this is a saved version (not the current text). */
+  isVersion: boolean;
+  /** The version's name, or null for the current text (or an unnamed checkpoint). */
   versionName: string | null;
   /** When the version was saved, or now. */
   date: number;
@@ -35,7 +39,7 @@ export async function loadPlanSource(
     const doc = versionDoc(version.state);
     try {
       const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
-      return { planId: plan.id, title: plan.title, versionName: version.name || null, date: version.createdAt, doc: root, details: version.details };
+      return { planId: plan.id, title: plan.title, isVersion: true, versionName: version.name || null, date: version.createdAt, doc: root, details: version.details };
     } finally {
       doc.destroy();
     }
@@ -46,10 +50,21 @@ export async function loadPlanSource(
   ]);
   try {
     const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
-    return { planId: plan.id, title: plan.title, versionName: null, date: Date.now(), doc: root, details };
+    return { planId: plan.id, title: plan.title, isVersion: false, versionName: null, date: Date.now(), doc: root, details };
   } finally {
     doc.destroy();
   }
+}
+
+/** What every export route starts with: the caller may view the plan, and the plan (or its
+ * `?version=`) exists; else 404. */
+export async function requirePlanSource({ request, params, context }: Pick<LoaderFunctionArgs, "request" | "params" | "context">) {
+  const planId = params.planId ?? "";
+  if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
+  const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
+  const source = await loadPlanSource(context, plan, new URL(request.url).searchParams.get("version"));
+  if (!source) throw new Response("Not found", { status: 404 });
+  return { user, plan, source };
 }
 
 /** A file name from the plan's title: letters, digits, spaces, dashes. */

@@ -2,20 +2,13 @@
 // document, with its open comment threads as Word comments (app/export/docx.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { DOCX_CONTENT_TYPE, planDocx } from "../export/docx.server";
-import { attachmentHeaders, exportFileName, loadPlanSource } from "../export/plan-source.server";
+import { attachmentHeaders, exportFileName, requirePlanSource } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";
 import { listThreads } from "../models/comment.server";
-import { requirePlanPermission } from "../models/permissions.server";
-import { isPlanId } from "../models/plan.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const planId = params.planId ?? "";
-  if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
-  const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
-  const versionParam = new URL(request.url).searchParams.get("version");
-  const source = await loadPlanSource(context, plan, versionParam);
-  if (!source) throw new Response("Not found", { status: 404 });
-  const isVersion = versionParam !== null && versionParam !== "" && versionParam !== "current";
+  const { user, plan, source } = await requirePlanSource({ request, params, context });
+  const isVersion = source.isVersion;
 
   // Where each thread's passage is comes from the exported document's own comment marks, so
   // no live anchors are needed; a version gets the threads that had been opened by then.

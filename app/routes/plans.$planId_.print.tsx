@@ -5,9 +5,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PrintDocument } from "../components/PrintDocument";
-import { loadPlanSource } from "../export/plan-source.server";
-import { requirePlanPermission } from "../models/permissions.server";
-import { isPlanId } from "../models/plan.server";
+import { requirePlanSource } from "../export/plan-source.server";
 import { formatDeadline } from "../utils/deadline";
 import printStylesHref from "../styles/print.css";
 
@@ -19,16 +17,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export const handle = { isBare: true };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const planId = params.planId ?? "";
-  if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
-  const { plan } = await requirePlanPermission(request, planId, "plan.view");
-  const versionParam = new URL(request.url).searchParams.get("version");
-  const source = await loadPlanSource(context, plan, versionParam);
-  if (!source) throw new Response("Not found", { status: 404 });
+  const { plan, source } = await requirePlanSource({ request, params, context });
   return {
     planId: plan.id,
     title: source.title,
-    isVersion: versionParam !== null && versionParam !== "" && versionParam !== "current",
+    isVersion: source.isVersion,
     versionName: source.versionName,
     date: source.date,
     doc: source.doc.toJSON() as JSONContent,

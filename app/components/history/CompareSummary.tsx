@@ -1,5 +1,6 @@
 // What changed between two versions, in numbers and lists: sections, words, people, details.
 import type { TFunction } from "i18next";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Comparison } from "../../editor/compare-types";
 import { SECTION_STATUSES, type SectionStatus } from "../../models/roles";
@@ -86,53 +87,64 @@ export function CompareSummary({ comparison, onPickPerson }: { comparison: Compa
         ) : null}
       </dl>
       <div className="compare-tables">
-        {sectionsWithWords.length > 0 ? (
-          <table className="compare-table">
-            <caption>{t("versions.bySection")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("versions.section")}</th>
-                <th scope="col">{t("versions.added")}</th>
-                <th scope="col">{t("versions.removed")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sectionsWithWords.map((entry) => (
-                <tr key={entry.sectionId}>
-                  <td>{entry.title || titleOf(entry.sectionId)}</td>
-                  <td className="words-added">+{count.format(entry.wordsAdded)}</td>
-                  <td className="words-removed">−{count.format(entry.wordsRemoved)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {summary.byPerson.length > 0 ? (
-          <table className="compare-table">
-            <caption>{t("versions.byPerson")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("versions.person")}</th>
-                <th scope="col">{t("versions.added")}</th>
-                <th scope="col">{t("versions.removed")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.byPerson.map((entry) => (
-                <tr key={entry.person?.id ?? "unknown"}>
-                  <td>
-                    <button type="button" className="link-button" onClick={() => onPickPerson(entry.person ? String(entry.person.id) : "unknown")}>
-                      {personWithOrganisation(entry.person, t)}
-                    </button>
-                  </td>
-                  <td className="words-added">+{count.format(entry.wordsAdded)}</td>
-                  <td className="words-removed">−{count.format(entry.wordsRemoved)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <WordCountTable
+          caption={t("versions.bySection")}
+          firstColumn={t("versions.section")}
+          rows={sectionsWithWords.map((entry) => ({ key: entry.sectionId, label: entry.title || titleOf(entry.sectionId), ...entry }))}
+          format={count.format}
+        />
+        <WordCountTable
+          caption={t("versions.byPerson")}
+          firstColumn={t("versions.person")}
+          rows={summary.byPerson.map((entry) => ({
+            key: String(entry.person?.id ?? "unknown"),
+            label: (
+              <button type="button" className="link-button" onClick={() => onPickPerson(entry.person ? String(entry.person.id) : "unknown")}>
+                {personWithOrganisation(entry.person, t)}
+              </button>
+            ),
+            ...entry,
+          }))}
+          format={count.format}
+        />
       </div>
     </section>
+  );
+}
+
+/** Words added and removed, a row per section or per person (nothing when there are none). */
+function WordCountTable({
+  caption,
+  firstColumn,
+  rows,
+  format,
+}: {
+  caption: string;
+  firstColumn: string;
+  rows: { key: string; label: ReactNode; wordsAdded: number; wordsRemoved: number }[];
+  format: (value: number) => string;
+}) {
+  const { t } = useTranslation();
+  if (rows.length === 0) return null;
+  return (
+    <table className="compare-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{firstColumn}</th>
+          <th scope="col">{t("versions.added")}</th>
+          <th scope="col">{t("versions.removed")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <td>{row.label}</td>
+            <td className="words-added">+{format(row.wordsAdded)}</td>
+            <td className="words-removed">−{format(row.wordsRemoved)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
