@@ -1,12 +1,13 @@
 // Which database a Kysely instance talks to, for the few places that must know: the
 // migrations' column types (db/migrations/types.ts) and the tests. Models never ask.
-import { PostgresAdapter, type Kysely } from "kysely";
+import { PostgresAdapter, type QueryExecutor } from "kysely";
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-export function isPostgres<T>(db: Kysely<T>): boolean {
+/** For a Kysely instance or a transaction. */
+export function isPostgres(db: { getExecutor(): QueryExecutor }): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 

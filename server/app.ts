@@ -66,6 +66,8 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
     res.status(isHealthy ? 200 : 503).json({
       status: isHealthy ? "ok" : "degraded",
       database,
+      // Redis being away is not unhealthy: instances still meet through the database.
+      cluster: hub.clusterStatus(),
       eventLoopDelayMs: {
         p50: loopDelay.percentile(50) / 1e6,
         p99: loopDelay.percentile(99) / 1e6,

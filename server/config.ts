@@ -25,6 +25,21 @@ function sessionSecret(databasePath: string): string {
   return secret;
 }
 
+/** REDIS_URL: several instances share plans through Redis (docs/deployment.md); they need
+ * one database and one session secret. */
+function redisUrl(databasePath: string): string | undefined {
+  const url = process.env.REDIS_URL?.trim();
+  if (!url) return undefined;
+  if (!isPostgresUrl(databasePath)) {
+    throw new Error("REDIS_URL is set but storage is SQLite: several instances need PostgreSQL (set DATABASE_URL=postgres://…), or unset REDIS_URL to run one instance");
+  }
+  if (!process.env.SESSION_SECRET) {
+    throw new Error("REDIS_URL is set but SESSION_SECRET is not: give every instance the same SESSION_SECRET so a session signed on one is valid on the others");
+  }
+  if (!/^rediss?:\/\//i.test(url)) throw new Error("REDIS_URL must start with redis:// or rediss://");
+  return url;
+}
+
 export function loadConfig() {
   const databasePath = defaultDatabasePath();
   return {
@@ -36,6 +51,8 @@ export function loadConfig() {
     seedDemoWhenEmpty: process.env.SEED_DEMO !== "false",
     /** Extra origins allowed to open the websocket and post forms (the page's own always is). */
     allowedOrigins: (process.env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    /** Set: this instance shares open plans with others through Redis. */
+    redisUrl: redisUrl(databasePath),
     collab: {
       maxFrameBytes: intFromEnv("COLLAB_MAX_FRAME_BYTES", 10 * 1024 * 1024),
       maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 300),
@@ -51,6 +68,8 @@ export function loadConfig() {
       versionQuietMs: intFromEnv("VERSION_QUIET_MS", 120_000),
       /** …and at least this often while a plan is being edited. */
       versionMaxIntervalMs: intFromEnv("VERSION_MAX_INTERVAL_MS", 3_600_000),
+      /** With REDIS_URL: how often an open plan reads what other instances stored and it missed. */
+      healIntervalMs: intFromEnv("COLLAB_HEAL_INTERVAL_MS", 3_000),
     },
   };
 }

@@ -3,6 +3,7 @@
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { closeDb, describeDatabase, getDb, migrateToLatest } from "../db";
+import { withLock } from "../db/locks";
 import { seedDemo } from "../db/seed";
 import { errorFields, log } from "../app/utils/log.server";
 import { createApp } from "./app";
@@ -13,12 +14,15 @@ async function main() {
   const config = loadConfig();
   process.env.SESSION_SECRET = config.sessionSecret;
 
-  const applied = await migrateToLatest();
-  if (applied.length) log.info("migrations applied", { migrations: applied });
-  if (config.seedDemoWhenEmpty) {
-    const accounts = await getDb().selectFrom("users").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
-    if (Number(accounts.count) === 0 && (await seedDemo())) log.info("demo plan and accounts created (see README)");
-  }
+  // Instances starting together on one PostgreSQL migrate and seed one after the other.
+  await withLock(getDb(), "startup", "migrate-and-seed", async () => {
+    const applied = await migrateToLatest();
+    if (applied.length) log.info("migrations applied", { migrations: applied });
+    if (config.seedDemoWhenEmpty) {
+      const accounts = await getDb().selectFrom("users").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+      if (Number(accounts.count) === 0 && (await seedDemo())) log.info("demo plan and accounts created (see README)");
+    }
+  });
 
   const build = (await import(new URL("./index.js", import.meta.url).href)) as ServerBuild;
   const hub = new CollabHub(config);
@@ -28,7 +32,7 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  log.info("listening", { url: `http://localhost:${port}`, port, database: describeDatabase(config.databasePath) });
+  log.info("listening", { url: `http://localhost:${port}`, port, database: describeDatabase(config.databasePath), ...(config.redisUrl ? { instance: hub.clusterStatus().instanceId } : {}) });
 
   let isStopping = false;
   const stop = async (signal: string) => {

@@ -2,6 +2,7 @@
 // and a compacted state that folds the old ones in (docs/architecture.md).
 import * as Y from "yjs";
 import { getDb } from "../../db";
+import { tryLockForTransaction } from "../../db/locks";
 
 export interface StoredUpdate {
   planId: string;
@@ -21,6 +22,15 @@ const ROWS_PER_INSERT = 1000;
 
 /** Everything needed to rebuild the plan's Y.Doc, oldest first. */
 export async function loadPlanUpdates(planId: string): Promise<Uint8Array[]> {
+  return (await loadPlanLog(planId)).updates;
+}
+
+/**
+ * The plan's stored updates, oldest first, and the id of the last row they include. A
+ * plan's rows commit in id order (appendUpdates takes the plan's row first), so rows with
+ * higher ids are exactly what was stored after this read.
+ */
+export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array[]; lastUpdateId: number }> {
   const db = getDb();
   const snapshot = await db
     .selectFrom("plan_documents")
@@ -29,13 +39,44 @@ export async function loadPlanUpdates(planId: string): Promise<Uint8Array[]> {
     .executeTakeFirst();
   const rows = await db
     .selectFrom("plan_updates")
-    .select("update")
+    .select(["id", "update"])
     .where("plan_id", "=", planId)
     .where("id", ">", snapshot?.through_update_id ?? 0)
     .orderBy("id")
     .execute();
   const updates = rows.map((row) => toBytes(row.update));
-  return snapshot ? [toBytes(snapshot.state), ...updates] : updates;
+  return {
+    updates: snapshot ? [toBytes(snapshot.state), ...updates] : updates,
+    lastUpdateId: rows.at(-1)?.id ?? snapshot?.through_update_id ?? 0,
+  };
+}
+
+/** The ids of the plan's rows after `afterId`, and how many updates each folds in. */
+export async function listUpdateIdsAfter(planId: string, afterId: number): Promise<{ id: number; mergedCount: number }[]> {
+  const rows = await getDb()
+    .selectFrom("plan_updates")
+    .select(["id", "merged_count"])
+    .where("plan_id", "=", planId)
+    .where("id", ">", afterId)
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => ({ id: row.id, mergedCount: row.merged_count }));
+}
+
+/** The plan's rows with these ids, oldest first (missing ids are left out). */
+export async function loadUpdatesByIds(planId: string, ids: number[]): Promise<{ rowId: number; userId: number | null; update: Uint8Array }[]> {
+  const found: { rowId: number; userId: number | null; update: Uint8Array }[] = [];
+  for (let start = 0; start < ids.length; start += ROWS_PER_INSERT) {
+    const rows = await getDb()
+      .selectFrom("plan_updates")
+      .select(["id", "user_id", "update"])
+      .where("plan_id", "=", planId)
+      .where("id", "in", ids.slice(start, start + ROWS_PER_INSERT))
+      .orderBy("id")
+      .execute();
+    found.push(...rows.map((row) => ({ rowId: row.id, userId: row.user_id, update: toBytes(row.update) })));
+  }
+  return found.sort((a, b) => a.rowId - b.rowId);
 }
 
 export async function loadClientBindings(planId: string): Promise<Map<number, number>> {
@@ -47,10 +88,13 @@ export async function loadClientBindings(planId: string): Promise<Map<number, nu
   return new Map(rows.map((row) => [Number(row.client_id), row.user_id]));
 }
 
-/** Stores a batch of updates in one transaction: one commit (one fsync) for all of them. */
-export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
-  await getDb()
+/**
+ * Stores a batch of updates in one transaction: one commit (one fsync) for all of them.
+ * Returns each update's row id, in the order given (0 for records without an update).
+ */
+export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> {
+  if (updates.length === 0) return [];
+  return getDb()
     .transaction()
     .execute(async (trx) => {
       // Writing the plans' rows first locks them (on PostgreSQL; SQLite's one writer does
@@ -62,8 +106,11 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
         await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
       }
       const rows = updates.flatMap((u) => (u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : []));
+      const rowIds: number[] = [];
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_INSERT)).execute();
+        const inserted = await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_INSERT)).returning("id").execute();
+        // Ids are handed out in the order of the values; RETURNING need not list them so.
+        rowIds.push(...inserted.map((row) => row.id).sort((a, b) => a - b));
       }
       const bindings = updates.flatMap((u) =>
         u.userId === null
@@ -96,6 +143,8 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<void> {
       for (let start = 0; start < deletions.length; start += ROWS_PER_INSERT) {
         await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_INSERT)).execute();
       }
+      let next = 0;
+      return updates.map((u) => (u.update ? rowIds[next++]! : 0));
     });
 }
 
@@ -119,13 +168,26 @@ export async function countUncompactedUpdates(planId: string): Promise<number> {
  * Folds the log into a stored state so a plan opens from one row, and merges each run of
  * consecutive updates by the same author into one row. Authorship survives: every row
  * still has one author, and inserted text carries its client id, bound in plan_clients.
+ * Runs only when at least `minUpdates` are outside the stored state, and on one instance
+ * at a time: `skipped` when another is compacting the plan.
  */
-export async function compactPlan(planId: string): Promise<{ mergedRows: number }> {
+export async function compactPlan(planId: string, { minUpdates = 0 } = {}): Promise<{ mergedRows: number; skipped?: true }> {
   const db = getDb();
   return db.transaction().execute(async (trx) => {
+    if (!(await tryLockForTransaction(trx, "compaction", planId))) return { mergedRows: 0, skipped: true };
     // Waits for appendUpdates batches holding this plan's row: with concurrent writers, ids
     // can commit out of order, and through_update_id must not pass one still to come.
     await trx.updateTable("plans").set((eb) => ({ last_edited_at: eb.ref("last_edited_at") })).where("id", "=", planId).execute();
+    if (minUpdates > 0) {
+      const snapshot = await trx.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
+      const { count } = await trx
+        .selectFrom("plan_updates")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("plan_id", "=", planId)
+        .where("id", ">", snapshot?.through_update_id ?? 0)
+        .executeTakeFirstOrThrow();
+      if (Number(count) < minUpdates) return { mergedRows: 0 };
+    }
     const rows = await trx
       .selectFrom("plan_updates")
       .select(["id", "user_id", "update", "created_at", "merged_count"])

@@ -1,6 +1,7 @@
 // Section details (lead, assignee, status, due date) and the plan's activity list.
 // The sections themselves, their order and text, live in the Yjs document.
 import { getDb } from "../../db";
+import { lockForTransaction } from "../../db/locks";
 import { canChangeStatus, can, type Role, type SectionStatus } from "./roles";
 
 export interface SectionDetails {
@@ -23,6 +24,8 @@ export async function syncSectionIndex(planId: string, outline: { id: string; ti
   await getDb()
     .transaction()
     .execute(async (trx) => {
+      // Each instance with the plan open writes its outline: one at a time.
+      await lockForTransaction(trx, "sections", planId);
       for (const [position, section] of outline.entries()) {
         await trx
           .insertInto("plan_sections")

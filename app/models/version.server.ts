@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import * as Y from "yjs";
 import { getDb } from "../../db";
+import { lockForTransaction } from "../../db/locks";
 import type { SectionDetail } from "../editor/compare-types";
 import type { Person } from "./comment.server";
 import { listSections } from "./section.server";
@@ -46,17 +47,6 @@ export function contentHash(doc: Y.Doc, details: SectionDetail[]): string {
     .digest("hex");
 }
 
-export async function latestContentHash(planId: string): Promise<string | undefined> {
-  const row = await getDb()
-    .selectFrom("plan_versions")
-    .select("content_hash")
-    .where("plan_id", "=", planId)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.content_hash;
-}
-
 export async function saveVersion(input: {
   planId: string;
   kind: "named" | "checkpoint";
@@ -67,24 +57,43 @@ export async function saveVersion(input: {
   contentHash: string;
   authors: number[];
   createdBy: number | null;
-}): Promise<number> {
-  const { id } = await getDb()
-    .insertInto("plan_versions")
-    .values({
-      plan_id: input.planId,
-      kind: input.kind,
-      name: input.name,
-      note: input.note,
-      state: input.state,
-      details: JSON.stringify(input.details),
-      content_hash: input.contentHash,
-      authors: JSON.stringify(input.authors),
-      created_by: input.createdBy,
-      created_at: Date.now(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return id;
+  /** Keep nothing (null) when the plan's latest version has the same content hash. */
+  skipIfUnchanged?: boolean;
+}): Promise<number | null> {
+  return getDb()
+    .transaction()
+    .execute(async (trx) => {
+      // Instances sharing the plan write its versions one at a time: a checkpoint due on two
+      // of them at once is kept once.
+      await lockForTransaction(trx, "version", input.planId);
+      if (input.skipIfUnchanged) {
+        const latest = await trx
+          .selectFrom("plan_versions")
+          .select("content_hash")
+          .where("plan_id", "=", input.planId)
+          .orderBy("id", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        if (latest?.content_hash === input.contentHash) return null;
+      }
+      const { id } = await trx
+        .insertInto("plan_versions")
+        .values({
+          plan_id: input.planId,
+          kind: input.kind,
+          name: input.name,
+          note: input.note,
+          state: input.state,
+          details: JSON.stringify(input.details),
+          content_hash: input.contentHash,
+          authors: JSON.stringify(input.authors),
+          created_by: input.createdBy,
+          created_at: Date.now(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return id;
+    });
 }
 
 async function people(ids: number[]): Promise<Map<number, Person>> {

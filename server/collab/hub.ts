@@ -1,6 +1,7 @@
 // The collaboration server, wired together: upgrades on /collab/<planId> are authenticated,
 // plans are loaded on first join and unloaded after the last leaves (once their writes are
-// stored), open sockets re-check their session and role, and shutdown flushes.
+// stored), open sockets re-check their session and role, and shutdown flushes. With
+// REDIS_URL, open plans are shared with the other instances (relay.ts, docs/deployment.md).
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -8,8 +9,8 @@ import * as Y from "yjs";
 import { prepareCommentMark, type AnchorPlace, type AnchorRequest, type PreparedAnchor } from "../../app/editor/comment-anchors";
 import { planSchema, sectionOutline } from "../../app/editor/document.server";
 import { prepareRestore, type PreparedRestore } from "../../app/editor/restore";
-import { contentHash, currentSectionDetails, latestContentHash, saveVersion, versionDoc } from "../../app/models/version.server";
-import { compactPlan, countUncompactedUpdates } from "../../app/models/plan-document.server";
+import { contentHash, currentSectionDetails, saveVersion, versionDoc } from "../../app/models/version.server";
+import { compactPlan, type StoredUpdate } from "../../app/models/plan-document.server";
 import { getMemberRole } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
 import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_SESSION_ENDED } from "../../app/collab/protocol";
@@ -21,6 +22,7 @@ import { LivePlan } from "./live-plan";
 import { encodePlanChanged, encodeThreadsChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
 import { MessageRateLimit } from "./rate-limit";
+import { NoRelay, RedisRelay, type PlanRelay, type RelayedUpdate, type RelayMessage } from "./relay";
 import { UpdateStore } from "./update-store";
 
 /** Comment marks one account may ask for per second (a burst of twice that). */
@@ -54,12 +56,27 @@ export class CollabHub {
   private readonly commentLimits = new Map<number, MessageRateLimit>();
   private readonly sockets: WebSocketServer;
   private readonly recheckTimer: NodeJS.Timeout;
+  /** The other instances (REDIS_URL), or nobody. */
+  private readonly relay: PlanRelay;
+  private readonly healTimer: NodeJS.Timeout | undefined;
   private isShuttingDown = false;
 
   constructor(private readonly config: Config) {
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: config.collab.maxFrameBytes });
     this.recheckTimer = setInterval(() => void this.recheckAll(), config.collab.recheckIntervalMs);
     this.recheckTimer.unref();
+    if (config.redisUrl) {
+      this.relay = new RedisRelay(config.redisUrl, {
+        receive: (planId, message) => this.receiveFromPeer(planId, message),
+        reconnected: () => this.healAll(),
+      });
+      // Others hear of an update once it is stored: what they hold is never lost with us.
+      this.store.onStored = (updates, rowIds) => this.publishStored(updates, rowIds);
+      this.healTimer = setInterval(() => this.healAll(), config.collab.healIntervalMs);
+      this.healTimer.unref();
+    } else {
+      this.relay = new NoRelay();
+    }
   }
 
   /** For the HTTP server's 'upgrade' event. */
@@ -98,6 +115,8 @@ export class CollabHub {
     let open = this.plans.get(planId);
     if (!open) {
       const { maxPlanBytes, hibernateAfterMs } = this.config.collab;
+      // Subscribed before loading, healed once both are done: nothing stored in between is missed.
+      const subscribed = this.relay.subscribe(planId);
       const loaded = LivePlan.load(
         planId,
         this.store,
@@ -107,12 +126,17 @@ export class CollabHub {
           maxIntervalMs: this.config.collab.versionMaxIntervalMs,
           due: (plan) => this.keepCheckpoint(plan),
         },
+        { shareAwareness: (update) => this.relay.publish(planId, { kind: "awareness", update }) },
       );
       const opened: OpenPlan = { loaded, joining: 0 };
       open = opened;
       void loaded.then((plan) => (opened.plan = plan)).catch(() => undefined);
       this.plans.set(planId, open);
-      loaded.catch(() => this.plans.delete(planId));
+      loaded.catch(() => {
+        this.plans.delete(planId);
+        this.relay.unsubscribe(planId);
+      });
+      if (this.relay.status !== "off") void Promise.all([subscribed, loaded]).then(([, plan]) => this.heal(plan)).catch(() => undefined);
     }
     return open;
   }
@@ -149,22 +173,28 @@ export class CollabHub {
     const open = this.plans.get(plan.planId);
     if (!open || plan.connections.size > 0 || open.joining > 0 || (await open.loaded) !== plan) return;
     this.plans.delete(plan.planId);
+    this.relay.unsubscribe(plan.planId);
     await plan.indexSections();
     if (plan.hasChangesSinceVersion) await this.keepCheckpoint(plan);
     plan.destroy();
     if (this.isShuttingDown) return;
     try {
-      if ((await countUncompactedUpdates(plan.planId)) >= COMPACT_AFTER_UPDATES) {
-        const { mergedRows } = await compactPlan(plan.planId);
-        log.info("plan compacted", { plan: plan.planId, mergedRows });
-      }
+      const { mergedRows, skipped } = await compactPlan(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
+      if (mergedRows > 0) log.info("plan compacted", { plan: plan.planId, mergedRows });
+      if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
     } catch (error) {
       log.error("compaction failed", { plan: plan.planId, ...errorFields(error) });
     }
   }
 
-  /** Applies a changed role or membership to the sockets a user has open on a plan. */
+  /** Applies a changed role or membership to the sockets a user has open on a plan, on
+   * every instance. */
   async refreshMember(planId: string, userId: number): Promise<void> {
+    this.relay.publish(planId, { kind: "member", userId });
+    await this.refreshLocalMember(planId, userId);
+  }
+
+  private async refreshLocalMember(planId: string, userId: number): Promise<void> {
     const open = this.plans.get(planId);
     if (!open) return;
     const plan = await open.loaded;
@@ -196,16 +226,69 @@ export class CollabHub {
     }
   }
 
-  /** Tells every socket on the plan to reload its details (sections, members). */
+  /** Tells every socket on the plan, on every instance, to reload its details (sections, members). */
   notifyPlanChanged(planId: string): void {
-    const open = this.plans.get(planId);
-    void open?.loaded.then((plan) => plan.broadcast(encodePlanChanged())).catch(() => undefined);
+    this.relay.publish(planId, { kind: "planChanged" });
+    this.broadcastLocally(planId, encodePlanChanged());
   }
 
-  /** Tells every socket on the plan that comment threads changed. */
+  /** Tells every socket on the plan, on every instance, that comment threads changed. */
   notifyThreadsChanged(planId: string): void {
+    this.relay.publish(planId, { kind: "threadsChanged" });
+    this.broadcastLocally(planId, encodeThreadsChanged());
+  }
+
+  private broadcastLocally(planId: string, message: Uint8Array): void {
     const open = this.plans.get(planId);
-    void open?.loaded.then((plan) => plan.broadcast(encodeThreadsChanged())).catch(() => undefined);
+    void open?.loaded.then((plan) => plan.broadcast(message)).catch(() => undefined);
+  }
+
+  /** What another instance published on a plan open here. */
+  private receiveFromPeer(planId: string, message: RelayMessage): void {
+    // A plan still loading reads it from the database, and heals once loaded.
+    const plan = this.plans.get(planId)?.plan;
+    if (!plan) return;
+    switch (message.kind) {
+      case "updates":
+        return plan.applyStoredElsewhere(message.updates, message.bindings);
+      case "awareness":
+        return plan.applyRelayedAwareness(message.update);
+      case "member":
+        return void this.refreshLocalMember(planId, message.userId).catch((error) =>
+          log.error("applying a role change from another instance failed", { plan: planId, ...errorFields(error) }),
+        );
+      case "planChanged":
+        return plan.broadcast(encodePlanChanged());
+      case "threadsChanged":
+        return plan.broadcast(encodeThreadsChanged());
+    }
+  }
+
+  /** After a commit: the other instances get what we stored, each plan's in one message. */
+  private publishStored(updates: StoredUpdate[], rowIds: number[]): void {
+    const messages = new Map<string, { updates: RelayedUpdate[]; bindings: [number, number][] }>();
+    updates.forEach((stored, index) => {
+      let message = messages.get(stored.planId);
+      if (!message) messages.set(stored.planId, (message = { updates: [], bindings: [] }));
+      const rowId = rowIds[index] ?? 0;
+      if (stored.update && rowId > 0) {
+        message.updates.push({ rowId, userId: stored.userId, update: stored.update });
+        this.plans.get(stored.planId)?.plan?.noteStoredRow(rowId);
+      }
+      const userId = stored.userId;
+      if (userId !== null) message.bindings.push(...stored.newClientIds.map((clientId): [number, number] => [clientId, userId]));
+    });
+    for (const [planId, message] of messages) {
+      if (message.updates.length > 0 || message.bindings.length > 0) this.relay.publish(planId, { kind: "updates", ...message });
+    }
+  }
+
+  private heal(plan: LivePlan): Promise<void> {
+    return plan.heal().catch((error) => log.error("reading other instances' updates failed; will retry", { plan: plan.planId, ...errorFields(error) }));
+  }
+
+  private healAll(): void {
+    for (const open of this.plans.values()) if (open.plan) void this.heal(open.plan);
   }
 
   /** Runs `use` with the plan open, opening it for the call if nobody is on it. */
@@ -280,17 +363,14 @@ export class CollabHub {
   ): Promise<number | null> {
     await this.store.whenStored();
     await plan.indexSections();
-    const [details, latestHash] = await Promise.all([currentSectionDetails(plan.planId), latestContentHash(plan.planId)]);
+    const details = await currentSectionDetails(plan.planId);
     // The state, its hash and who edited are read together, with nothing awaited between.
     const doc = plan.document();
     const hash = contentHash(doc, details);
-    if (version.kind === "checkpoint" && hash === latestHash) {
-      plan.takeEditorsSinceVersion();
-      return null;
-    }
     const state = Y.encodeStateAsUpdate(doc);
     const authors = plan.takeEditorsSinceVersion();
-    return saveVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors });
+    // A checkpoint equal to the latest version (this instance's or another's) is not kept.
+    return saveVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors, skipIfUnchanged: version.kind === "checkpoint" });
   }
 
   /** Whether the account may save or restore a version now (each copies the whole plan). */
@@ -360,6 +440,11 @@ export class CollabHub {
     };
   }
 
+  /** This instance among the others: its id and whether Redis reaches them ("off": one instance). */
+  clusterStatus() {
+    return { instanceId: this.relay.instanceId, redis: this.relay.status };
+  }
+
   /** Stops taking sockets, closes the open ones, and waits until every update is stored. */
   async shutdown(): Promise<void> {
     this.isShuttingDown = true;
@@ -374,6 +459,9 @@ export class CollabHub {
     await Promise.all(this.versionWork.values());
     for (const open of this.plans.values()) await (await open.loaded.catch(() => undefined))?.indexSections();
     this.sockets.close();
+    clearInterval(this.healTimer);
+    // After the last commit: everything stored has been published.
+    await this.relay.close();
   }
 }
 

@@ -10,11 +10,12 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
 import { sectionOutline } from "../../app/editor/document.server";
-import { applyStoredUpdates, loadClientBindings, loadPlanUpdates } from "../../app/models/plan-document.server";
+import { applyStoredUpdates, listUpdateIdsAfter, loadClientBindings, loadPlanLog, loadUpdatesByIds } from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
+import type { RelayedUpdate } from "./relay";
 import { childrenOutsideSchema } from "./schema-guard";
 import type { UpdateStore } from "./update-store";
 
@@ -36,7 +37,18 @@ export interface PlanLimits {
 }
 const NO_LIMITS: PlanLimits = { maxBytes: Infinity, hibernateAfterMs: Infinity };
 
+/** What the other instances on this plan should hear from it (docs/deployment.md). */
+export interface PlanPeers {
+  /** Presence changes of our own clients (carets, who is here). */
+  shareAwareness(update: Uint8Array): void;
+}
+const NO_PEERS: PlanPeers = { shareAwareness: () => undefined };
+
 const LOAD_ORIGIN = Symbol("load");
+/** Updates another instance stored: relayed to our sockets, never stored again by us. */
+const STORED_ELSEWHERE = Symbol("stored elsewhere");
+/** Presence relayed from another instance. */
+const RELAYED_PRESENCE = Symbol("relayed presence");
 /** The server's own edits: taking out what a client put outside the schema. */
 const REPAIR_ORIGIN = Symbol("repair");
 /** An edit the server makes for a person through another path than their socket (the comment
@@ -98,6 +110,17 @@ export class LivePlan {
   private lastVersionAt = Date.now();
   private checkpointTimer: NodeJS.Timeout | undefined;
 
+  /** Every row of the plan's update log up to this id is in `doc` (see heal). */
+  private healedThroughId: number;
+  /** Rows past healedThroughId already in `doc`: stored by us or relayed to us. */
+  private readonly seenRowIds = new Set<number>();
+  private healing: Promise<void> | undefined;
+  /** While updates stored elsewhere are applied: Yjs may integrate a client's held-back update. */
+  private mayApplyHeldBack = false;
+  /** Awareness client ids whose presence another instance relays. */
+  private readonly relayedAwarenessIds = new Set<number>();
+  private isDestroyed = false;
+
   private constructor(
     readonly planId: string,
     storedUpdates: Uint8Array[],
@@ -106,7 +129,10 @@ export class LivePlan {
     private readonly store: UpdateStore,
     private readonly limits: PlanLimits,
     private readonly checkpoints: CheckpointTimes,
+    lastUpdateId: number,
+    private readonly peers: PlanPeers,
   ) {
+    this.healedThroughId = lastUpdateId;
     this.storedUpdates = storedUpdates;
     this.approximateBytes = storedUpdates.reduce((sum, update) => sum + update.byteLength, 0);
     // Presence has a document of its own: the plan's is replaced when it hibernates.
@@ -121,9 +147,10 @@ export class LivePlan {
     store: UpdateStore,
     limits: PlanLimits = NO_LIMITS,
     checkpoints: CheckpointTimes = NO_CHECKPOINTS,
+    peers: PlanPeers = NO_PEERS,
   ): Promise<LivePlan> {
-    const [updates, clientOwners] = await Promise.all([loadPlanUpdates(planId), loadClientBindings(planId)]);
-    return new LivePlan(planId, updates, clientOwners, store, limits, checkpoints);
+    const [{ updates, lastUpdateId }, clientOwners] = await Promise.all([loadPlanLog(planId), loadClientBindings(planId)]);
+    return new LivePlan(planId, updates, clientOwners, store, limits, checkpoints, lastUpdateId, peers);
   }
 
   /** Whether anything changed since the last version was kept. */
@@ -317,12 +344,92 @@ export class LivePlan {
     return "applied";
   }
 
+  /**
+   * Updates another instance stored (published to us, or read back by heal): applied and
+   * passed to our sockets, not stored again. Rows we already have are left out.
+   */
+  applyStoredElsewhere(updates: RelayedUpdate[], bindings: Iterable<[number, number]>): void {
+    for (const [clientId, userId] of bindings) {
+      if (!this.clientOwners.has(clientId)) this.clientOwners.set(clientId, userId);
+    }
+    const fresh = updates.filter((u) => u.rowId > this.healedThroughId && !this.seenRowIds.has(u.rowId));
+    this.applyRows(fresh);
+  }
+
+  /** Marks a row we stored ourselves as in the document (heal skips it). */
+  noteStoredRow(rowId: number): void {
+    if (rowId > this.healedThroughId) this.seenRowIds.add(rowId);
+  }
+
+  private applyRows(rows: RelayedUpdate[]): void {
+    if (rows.length === 0 || this.isDestroyed) return;
+    for (const row of rows) {
+      this.noteStoredRow(row.rowId);
+      this.approximateBytes += row.update.byteLength;
+      // Their authors count for the next version; its timer is the storing instance's.
+      if (row.userId !== null) (this.editorsSinceVersion ??= new Set()).add(row.userId);
+    }
+    const doc = this.document();
+    // If Yjs is holding back one of our clients' updates until what it builds on arrives,
+    // this transaction may apply it: then we store the transaction (see onDocUpdate).
+    this.mayApplyHeldBack = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+    try {
+      applyStoredUpdates(doc, rows.map((row) => row.update), STORED_ELSEWHERE);
+    } finally {
+      this.mayApplyHeldBack = false;
+    }
+  }
+
+  /**
+   * Reads from the database the rows other instances stored that we have not seen (pub/sub
+   * can drop messages, Redis can restart) and applies them. Runs after loading, after Redis
+   * reconnects, and every few seconds while the plan is open; one at a time.
+   */
+  heal(): Promise<void> {
+    this.healing ??= this.readMissedRows().finally(() => (this.healing = undefined));
+    return this.healing;
+  }
+
+  private async readMissedRows(): Promise<void> {
+    const rows = await listUpdateIdsAfter(this.planId, this.healedThroughId);
+    if (rows.length === 0 || this.isDestroyed) return;
+    // A row another instance's compaction merged may fold in rows we never saw: read it again.
+    const missing = rows.filter((row) => !this.seenRowIds.has(row.id) || row.mergedCount > 1).map((row) => row.id);
+    if (missing.length > 0) {
+      const [found, bindings] = await Promise.all([loadUpdatesByIds(this.planId, missing), loadClientBindings(this.planId)]);
+      for (const [clientId, userId] of bindings) {
+        if (!this.clientOwners.has(clientId)) this.clientOwners.set(clientId, userId);
+      }
+      this.applyRows(found);
+    }
+    // A plan's rows commit in id order (appendUpdates), so nothing at or below this id is to come.
+    const through = rows[rows.length - 1]!.id;
+    if (through <= this.healedThroughId) return;
+    this.healedThroughId = through;
+    for (const id of this.seenRowIds) if (id <= through) this.seenRowIds.delete(id);
+  }
+
+  /** Presence another instance relays for its clients. */
+  applyRelayedAwareness(update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAYED_PRESENCE);
+  }
+
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
     this.fullStateMessage = undefined;
     this.anchors = undefined;
     this.lastChangeAt = Date.now();
     const message = encodeUpdateMessage(update);
+    if (origin === STORED_ELSEWHERE) {
+      this.broadcast(message);
+      if (this.mayApplyHeldBack) {
+        // Stored again in full: harmless for what is stored already, and it keeps what one of
+        // our clients sent (its author and deletions were recorded when it arrived).
+        this.store.enqueue({ planId: this.planId, userId: null, update, createdAt: Date.now(), newClientIds: [], deletions: [] });
+      }
+      this.sectionIndexTimer ??= setTimeout(() => void this.indexSections(), SECTION_INDEX_DELAY_MS);
+      return;
+    }
     // The sender has what it sent; but if Yjs applied a held-back update of someone else's
     // inside this transaction, the sender lacks that part: it gets the whole update too.
     const incoming = this.clientsInIncomingUpdate;
@@ -400,6 +507,14 @@ export class LivePlan {
     for (const connection of this.connections) {
       if (connection !== origin) connection.send(message);
     }
+    for (const clientId of removed) this.relayedAwarenessIds.delete(clientId);
+    if (origin === RELAYED_PRESENCE) {
+      for (const clientId of [...added, ...updated]) this.relayedAwarenessIds.add(clientId);
+    } else if (origin !== "timeout") {
+      // Our clients' presence (and their leaving); not states the 30-second timeout dropped
+      // here, which may be alive on their own instance.
+      this.peers.shareAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    }
   };
 
   private connectionOf(origin: unknown): CollabConnection | undefined {
@@ -411,7 +526,10 @@ export class LivePlan {
     for (const other of this.connections) {
       if (other !== connection && other.awarenessClientIds.has(clientId)) return true;
     }
-    return false;
+    if (!this.relayedAwarenessIds.has(clientId)) return false;
+    // Another instance speaks for it; the same account may take it over (it moved here).
+    const state = this.awareness.getStates().get(clientId) as { user?: { id?: unknown } } | undefined;
+    return state?.user?.id !== connection.user.id;
   }
 
   /** The people on this plan now, once each. */
@@ -425,6 +543,7 @@ export class LivePlan {
   }
 
   destroy(): void {
+    this.isDestroyed = true;
     clearTimeout(this.sectionIndexTimer);
     clearTimeout(this.checkpointTimer);
     clearTimeout(this.hibernateTimer);

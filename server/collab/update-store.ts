@@ -27,7 +27,10 @@ export class UpdateStore {
   storedBatchCount = 0;
   lastWriteError: { message: string; at: number } | undefined;
 
-  constructor(private readonly write: (updates: StoredUpdate[]) => Promise<void> = appendUpdates) {}
+  /** Called after each commit with the batch and each update's row id (0: no update). */
+  onStored: ((updates: StoredUpdate[], rowIds: number[]) => void) | undefined;
+
+  constructor(private readonly write: (updates: StoredUpdate[]) => Promise<number[] | void> = appendUpdates) {}
 
   /** Queues an update; it is written with the others of this tick. */
   enqueue(update: StoredUpdate): void {
@@ -60,9 +63,10 @@ export class UpdateStore {
     const batch = this.pending;
     this.pending = newBatch();
     this.writing = batch;
+    let rowIds: number[] = [];
     for (;;) {
       try {
-        await this.write(batch.updates);
+        rowIds = (await this.write(batch.updates)) ?? [];
         break;
       } catch (error) {
         this.failures += 1;
@@ -78,6 +82,11 @@ export class UpdateStore {
     this.storedUpdateCount += batch.updates.length;
     this.storedBatchCount += 1;
     this.writing = undefined;
+    try {
+      this.onStored?.(batch.updates, rowIds);
+    } catch (error) {
+      log.error("after-store step failed", errorFields(error));
+    }
     batch.resolve();
     if (this.pending.updates.length > 0) this.schedule();
   }

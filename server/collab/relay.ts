@@ -1,0 +1,244 @@
+// Several instances on one plan (docs/deployment.md). Each open plan has a Redis pub/sub
+// channel: an instance publishes what it has stored (after its commit), its own clients'
+// presence, and notices (roles, plan details, threads), each tagged with its instance id, and
+// applies what the others publish. Pub/sub may drop messages: every instance also heals from
+// the database (LivePlan.heal), so Redis makes things fast, never correct.
+import crypto from "node:crypto";
+import { Redis } from "ioredis";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { errorFields, log } from "../../app/utils/log.server";
+
+/** An update another instance stored: its row in plan_updates, its author, its bytes. */
+export interface RelayedUpdate {
+  rowId: number;
+  userId: number | null;
+  update: Uint8Array;
+}
+
+export type RelayMessage =
+  /** Updates an instance stored, and the Yjs client ids it bound to accounts [client, user]. */
+  | { kind: "updates"; updates: RelayedUpdate[]; bindings: [number, number][] }
+  /** A y-protocols awareness update from an instance's own clients. */
+  | { kind: "awareness"; update: Uint8Array }
+  /** A member's role or membership changed: re-read it. */
+  | { kind: "member"; userId: number }
+  | { kind: "planChanged" }
+  | { kind: "threadsChanged" };
+
+export type RelayStatus = "off" | "connected" | "unavailable";
+
+export interface PlanRelay {
+  readonly instanceId: string;
+  readonly status: RelayStatus;
+  /** Starts receiving the plan's messages; resolves once subscribed (never rejects). */
+  subscribe(planId: string): Promise<void>;
+  unsubscribe(planId: string): void;
+  /** Sends to the other instances; dropped while Redis is unavailable (healing catches up). */
+  publish(planId: string, message: RelayMessage): void;
+  close(): Promise<void>;
+}
+
+export interface RelayHandlers {
+  /** A message another instance published on an open plan's channel. */
+  receive(planId: string, message: RelayMessage): void;
+  /** Redis is back after an outage: messages may have been lost meanwhile. */
+  reconnected(): void;
+}
+
+/** One instance, no Redis: nothing to relay. */
+export class NoRelay implements PlanRelay {
+  readonly instanceId = "single";
+  readonly status = "off";
+  subscribe(): Promise<void> {
+    return Promise.resolve();
+  }
+  unsubscribe(): void {}
+  publish(): void {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const CHANNEL_PREFIX = "gotong:plan:";
+const KIND_CODES = { updates: 0, awareness: 1, member: 2, planChanged: 3, threadsChanged: 4 } as const;
+
+/** Wait between reconnection attempts: quick at first, then every 2 seconds for as long as it takes. */
+function retryDelayMs(attempt: number): number {
+  return Math.min(100 * attempt, 2_000);
+}
+
+export class RedisRelay implements PlanRelay {
+  readonly instanceId = crypto.randomBytes(8).toString("hex");
+  status: RelayStatus = "unavailable";
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly channels = new Set<string>();
+  private hasBeenConnected = false;
+  private isReportingOutage = false;
+
+  constructor(
+    url: string,
+    private readonly handlers: RelayHandlers,
+  ) {
+    // No offline queue: a message that cannot go now is dropped (healing brings its content),
+    // never piled up and sent stale once Redis is back.
+    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: retryDelayMs, autoResubscribe: false };
+    this.publisher = new Redis(url, { ...options, connectionName: `gotong-pub-${this.instanceId}` });
+    this.subscriber = new Redis(url, { ...options, connectionName: `gotong-sub-${this.instanceId}` });
+    const where = describeRedis(url);
+    for (const client of [this.publisher, this.subscriber]) {
+      client.on("error", (error: Error) => {
+        if (this.isReportingOutage) return;
+        this.isReportingOutage = true;
+        this.status = "unavailable";
+        log.warn("redis unavailable; retrying (edits between instances still meet through the database, a few seconds late)", {
+          redis: where,
+          ...errorFields(error),
+        });
+      });
+      client.on("ready", () => void this.onReady(where));
+      client.on("end", () => (this.status = "unavailable"));
+      client.on("close", () => {
+        if (this.status === "connected") log.warn("redis connection lost; reconnecting", { redis: where });
+        this.status = "unavailable";
+      });
+    }
+    this.subscriber.on("messageBuffer", (channel: Buffer, message: Buffer) => this.onMessage(channel.toString(), message));
+  }
+
+  private async onReady(where: string): Promise<void> {
+    if (this.publisher.status !== "ready" || this.subscriber.status !== "ready") return;
+    try {
+      // Our own resubscription (autoResubscribe is off): channels added while Redis was away
+      // are here too.
+      if (this.channels.size > 0) await this.subscriber.subscribe(...this.channels);
+    } catch (error) {
+      log.warn("redis resubscription failed; will retry on the next connection", errorFields(error));
+      return;
+    }
+    this.status = "connected";
+    this.isReportingOutage = false;
+    log.info("redis connected", { redis: where, instance: this.instanceId });
+    if (this.hasBeenConnected) this.handlers.reconnected();
+    this.hasBeenConnected = true;
+  }
+
+  async subscribe(planId: string): Promise<void> {
+    const channel = CHANNEL_PREFIX + planId;
+    this.channels.add(channel);
+    if (this.subscriber.status !== "ready") return; // onReady subscribes
+    try {
+      await this.subscriber.subscribe(channel);
+    } catch (error) {
+      log.warn("redis subscribe failed; the plan heals from the database until Redis is back", { plan: planId, ...errorFields(error) });
+    }
+  }
+
+  unsubscribe(planId: string): void {
+    const channel = CHANNEL_PREFIX + planId;
+    this.channels.delete(channel);
+    if (this.subscriber.status === "ready") this.subscriber.unsubscribe(channel).catch(() => undefined);
+  }
+
+  publish(planId: string, message: RelayMessage): void {
+    if (this.publisher.status !== "ready") return;
+    this.publisher.publish(CHANNEL_PREFIX + planId, Buffer.from(encodeRelayMessage(this.instanceId, message))).catch(() => undefined);
+  }
+
+  private onMessage(channel: string, data: Buffer): void {
+    if (!channel.startsWith(CHANNEL_PREFIX) || !this.channels.has(channel)) return;
+    let decoded: { instanceId: string; message: RelayMessage };
+    try {
+      decoded = decodeRelayMessage(data);
+    } catch (error) {
+      log.warn("unreadable message on a plan channel ignored", { channel, ...errorFields(error) });
+      return;
+    }
+    if (decoded.instanceId === this.instanceId) return;
+    try {
+      this.handlers.receive(channel.slice(CHANNEL_PREFIX.length), decoded.message);
+    } catch (error) {
+      log.error("applying a message from another instance failed; healing will catch up", { channel, ...errorFields(error) });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.channels.clear();
+    await Promise.all([this.publisher, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+  }
+}
+
+export function encodeRelayMessage(instanceId: string, message: RelayMessage): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, instanceId);
+  encoding.writeVarUint(encoder, KIND_CODES[message.kind]);
+  switch (message.kind) {
+    case "updates":
+      encoding.writeVarUint(encoder, message.updates.length);
+      for (const { rowId, userId, update } of message.updates) {
+        encoding.writeVarUint(encoder, rowId);
+        // 0 for the server's own edits; account ids start at 1.
+        encoding.writeVarUint(encoder, userId ?? 0);
+        encoding.writeVarUint8Array(encoder, update);
+      }
+      encoding.writeVarUint(encoder, message.bindings.length);
+      for (const [clientId, userId] of message.bindings) {
+        encoding.writeVarUint(encoder, clientId);
+        encoding.writeVarUint(encoder, userId);
+      }
+      break;
+    case "awareness":
+      encoding.writeVarUint8Array(encoder, message.update);
+      break;
+    case "member":
+      encoding.writeVarUint(encoder, message.userId);
+      break;
+    case "planChanged":
+    case "threadsChanged":
+      break;
+  }
+  return encoding.toUint8Array(encoder);
+}
+
+export function decodeRelayMessage(data: Uint8Array): { instanceId: string; message: RelayMessage } {
+  const decoder = decoding.createDecoder(data);
+  const instanceId = decoding.readVarString(decoder);
+  const code = decoding.readVarUint(decoder);
+  switch (code) {
+    case KIND_CODES.updates: {
+      const updates: RelayedUpdate[] = [];
+      for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+        const rowId = decoding.readVarUint(decoder);
+        const userId = decoding.readVarUint(decoder);
+        updates.push({ rowId, userId: userId === 0 ? null : userId, update: decoding.readVarUint8Array(decoder) });
+      }
+      const bindings: [number, number][] = [];
+      for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+        bindings.push([decoding.readVarUint(decoder), decoding.readVarUint(decoder)]);
+      }
+      return { instanceId, message: { kind: "updates", updates, bindings } };
+    }
+    case KIND_CODES.awareness:
+      return { instanceId, message: { kind: "awareness", update: decoding.readVarUint8Array(decoder) } };
+    case KIND_CODES.member:
+      return { instanceId, message: { kind: "member", userId: decoding.readVarUint(decoder) } };
+    case KIND_CODES.planChanged:
+      return { instanceId, message: { kind: "planChanged" } };
+    case KIND_CODES.threadsChanged:
+      return { instanceId, message: { kind: "threadsChanged" } };
+    default:
+      throw new Error(`unknown relay message kind ${code}`);
+  }
+}
+
+/** The Redis address fit for logs: a password is left out. */
+export function describeRedis(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable REDIS_URL)";
+  }
+}
