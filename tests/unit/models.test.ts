@@ -10,10 +10,15 @@ import {
   applyStoredUpdates,
   compactPlan,
   countUncompactedUpdates,
+  listUpdateIdsAfter,
   loadClientBindings,
+  loadPlanLog,
   loadPlanUpdates,
+  loadUpdatesByIds,
   mergeManyUpdates,
 } from "../../app/models/plan-document.server";
+import { saveVersion } from "../../app/models/version.server";
+import { tryLockForTransaction } from "../../db/locks";
 import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser } from "../../app/models/plan.server";
 import { can, roleAtLeast } from "../../app/models/roles";
 import { createSession, deleteSession, isSessionActive, safeRedirectPath } from "../../app/models/session.server";
@@ -211,6 +216,60 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       ]);
     });
 
+    it("gives each stored update its row id, and reads back the rows after one (healing, docs/deployment.md)", async () => {
+      const { planId, owner } = await createTestPlan();
+      const { lastUpdateId: seedId } = await loadPlanLog(planId);
+      expect(seedId).toBeGreaterThan(0);
+      const doc = new Y.Doc();
+      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
+      const updates: Uint8Array[] = [];
+      doc.on("update", (update: Uint8Array) => updates.push(update));
+      for (const ch of "abc") ((doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlElement).insert(0, [new Y.XmlText(ch)]);
+      const rowIds = await appendUpdates([
+        { planId, userId: owner.id, update: updates[0]!, createdAt: Date.now(), newClientIds: [] },
+        { planId, userId: owner.id, update: null, createdAt: Date.now(), newClientIds: [doc.clientID] },
+        { planId, userId: null, update: updates[1]!, createdAt: Date.now(), newClientIds: [] },
+        { planId, userId: owner.id, update: updates[2]!, createdAt: Date.now(), newClientIds: [] },
+      ]);
+      expect(rowIds[1]).toBe(0);
+      const [first, , second, third] = rowIds as [number, number, number, number];
+      expect(first).toBeGreaterThan(seedId);
+      expect(second).toBeGreaterThan(first);
+      expect(third).toBeGreaterThan(second);
+      expect(await listUpdateIdsAfter(planId, first)).toEqual([
+        { id: second, mergedCount: 1 },
+        { id: third, mergedCount: 1 },
+      ]);
+      const read = await loadUpdatesByIds(planId, [third, first]);
+      expect(read.map((row) => [row.rowId, row.userId, Buffer.from(row.update).equals(Buffer.from(row.rowId === first ? updates[0]! : updates[2]!))])).toEqual([
+        [first, owner.id, true],
+        [third, owner.id, true],
+      ]);
+      expect((await loadPlanLog(planId)).lastUpdateId).toBe(third);
+    });
+
+    it("compaction waits for enough updates outside the stored state", async () => {
+      const { planId } = await createTestPlan();
+      expect(await countUncompactedUpdates(planId)).toBe(1);
+      expect(await compactPlan(planId, { minUpdates: 2 })).toEqual({ mergedRows: 0 });
+      expect(await countUncompactedUpdates(planId)).toBe(1);
+      await compactPlan(planId, { minUpdates: 1 });
+      expect(await countUncompactedUpdates(planId)).toBe(0);
+    });
+
+    it("keeps a checkpoint equal to the latest version once, even when two are saved at the same moment", async () => {
+      const { planId } = await createTestPlan();
+      const state = Y.encodeStateAsUpdate(new Y.Doc());
+      const checkpoint = (contentHash: string) =>
+        saveVersion({ planId, kind: "checkpoint", name: "", note: "", state, details: [], contentHash, authors: [], createdBy: null, skipIfUnchanged: true });
+      const saved = await Promise.all([checkpoint("same"), checkpoint("same"), checkpoint("same")]);
+      expect(saved.filter((id) => id !== null)).toHaveLength(1);
+      expect(await checkpoint("same")).toBeNull();
+      expect(await checkpoint("changed")).not.toBeNull();
+      const rows = await getDb().selectFrom("plan_versions").select("content_hash").where("plan_id", "=", planId).orderBy("id").execute();
+      expect(rows.map((row) => row.content_hash)).toEqual(["same", "changed"]);
+    });
+
     it("merges and applies a long log from many authors to the same document as one by one", () => {
       const doc = new Y.Doc();
       const log: Uint8Array[] = [];
@@ -244,6 +303,37 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
 });
 
 // Held in memory, not stored: run once.
+describe("on postgres, work for one instance at a time", () => {
+  let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
+  beforeAll(async () => {
+    database = await useTemporaryDatabase("postgres");
+  });
+  afterAll(() => database.cleanup());
+
+  it("compaction is left to the instance already compacting the plan", async () => {
+    const { planId } = await createTestPlan();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // Another instance's compaction, holding the lock.
+    const other = getDb()
+      .transaction()
+      .execute(async (trx) => {
+        expect(await tryLockForTransaction(trx, "compaction", planId)).toBe(true);
+        locked();
+        await released;
+      });
+    await isLocked;
+    expect(await compactPlan(planId)).toEqual({ mergedRows: 0, skipped: true });
+    expect(await countUncompactedUpdates(planId)).toBe(1);
+    release();
+    await other;
+    expect((await compactPlan(planId)).skipped).toBeUndefined();
+    expect(await countUncompactedUpdates(planId)).toBe(0);
+  });
+});
+
 describe("sign-in throttling", () => {
   it("refuses further attempts for an account after five failures, from any address", () => {
     const email = "throttled@example.org";

@@ -1,0 +1,41 @@
+// The messages instances send each other on a plan's Redis channel (server/collab/relay.ts).
+import { describe, expect, it } from "vitest";
+import { decodeRelayMessage, describeRedis, encodeRelayMessage, type RelayMessage } from "../../server/collab/relay";
+
+describe("relay messages", () => {
+  const messages: RelayMessage[] = [
+    {
+      kind: "updates",
+      updates: [
+        { rowId: 41, userId: 3, update: new Uint8Array([1, 2, 3]) },
+        { rowId: 2 ** 40, userId: null, update: new Uint8Array([]) },
+      ],
+      bindings: [
+        [4_294_967_295, 3],
+        [7, 12],
+      ],
+    },
+    { kind: "updates", updates: [], bindings: [] },
+    { kind: "awareness", update: new Uint8Array([9, 8, 7]) },
+    { kind: "member", userId: 5 },
+    { kind: "planChanged" },
+    { kind: "threadsChanged" },
+  ];
+
+  it.each(messages.map((message) => [message.kind, message] as const))("a %s message reads back as sent, with its instance", (_kind, message) => {
+    expect(decodeRelayMessage(encodeRelayMessage("instance-a", message))).toEqual({ instanceId: "instance-a", message });
+  });
+
+  it("refuses an unknown kind and a cut-off message", () => {
+    const unknown = encodeRelayMessage("a", { kind: "planChanged" });
+    unknown[unknown.length - 1] = 99;
+    expect(() => decodeRelayMessage(unknown)).toThrow(/unknown relay message kind/);
+    const full = encodeRelayMessage("a", messages[0]!);
+    expect(() => decodeRelayMessage(full.subarray(0, full.length - 4))).toThrow();
+  });
+
+  it("never logs a Redis password", () => {
+    expect(describeRedis("redis://:hunter2@redis.internal:6379/0")).not.toContain("hunter2");
+    expect(describeRedis("redis://redis.internal:6379")).toBe("redis://redis.internal:6379");
+  });
+});
