@@ -42,6 +42,8 @@ function redisUrl(databasePath: string): string | undefined {
 
 export function loadConfig() {
   const databasePath = defaultDatabasePath();
+  // Refused before a session secret is generated and written for an instance that will not start.
+  const redis = redisUrl(databasePath);
   return {
     port: intFromEnv("PORT", 3000),
     host: process.env.HOST ?? "0.0.0.0",
@@ -52,7 +54,7 @@ export function loadConfig() {
     /** Extra origins allowed to open the websocket and post forms (the page's own always is). */
     allowedOrigins: (process.env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
     /** Set: this instance shares open plans with others through Redis. */
-    redisUrl: redisUrl(databasePath),
+    redisUrl: redis,
     collab: {
       maxFrameBytes: intFromEnv("COLLAB_MAX_FRAME_BYTES", 10 * 1024 * 1024),
       maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 300),

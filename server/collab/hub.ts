@@ -10,7 +10,7 @@ import { prepareCommentMark, type AnchorPlace, type AnchorRequest, type Prepared
 import { planSchema, sectionOutline } from "../../app/editor/document.server";
 import { prepareRestore, type PreparedRestore } from "../../app/editor/restore";
 import { contentHash, currentSectionDetails, saveVersion, versionDoc } from "../../app/models/version.server";
-import { compactPlan, type StoredUpdate } from "../../app/models/plan-document.server";
+import { compactPlan, countUncompactedUpdates, type StoredUpdate } from "../../app/models/plan-document.server";
 import { getMemberRole } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
 import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_SESSION_ENDED } from "../../app/collab/protocol";
@@ -59,6 +59,8 @@ export class CollabHub {
   /** The other instances (REDIS_URL), or nobody. */
   private readonly relay: PlanRelay;
   private readonly healTimer: NodeJS.Timeout | undefined;
+  /** Per plan: messages from other instances queued behind a role change being applied. */
+  private readonly peerMessagesWaiting = new Map<string, Promise<void>>();
   private isShuttingDown = false;
 
   constructor(private readonly config: Config) {
@@ -179,9 +181,13 @@ export class CollabHub {
     plan.destroy();
     if (this.isShuttingDown) return;
     try {
-      const { mergedRows, skipped } = await compactPlan(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
-      if (mergedRows > 0) log.info("plan compacted", { plan: plan.planId, mergedRows });
-      if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
+      // Counted first without a write transaction; counted again under the lock (another
+      // instance may have compacted meanwhile).
+      if ((await countUncompactedUpdates(plan.planId)) >= COMPACT_AFTER_UPDATES) {
+        const { mergedRows, skipped } = await compactPlan(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
+        if (mergedRows > 0) log.info("plan compacted", { plan: plan.planId, mergedRows });
+        if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
+      }
     } catch (error) {
       log.error("compaction failed", { plan: plan.planId, ...errorFields(error) });
     }
@@ -243,8 +249,24 @@ export class CollabHub {
     void open?.loaded.then((plan) => plan.broadcast(message)).catch(() => undefined);
   }
 
-  /** What another instance published on a plan open here. */
+  /**
+   * What another instance published on a plan open here. Messages apply in the order they
+   * came: a role change re-reads the role from the database, and whatever follows it (the
+   * "plan changed" that makes the page show the new role) waits until it has.
+   */
   private receiveFromPeer(planId: string, message: RelayMessage): void {
+    const waiting = this.peerMessagesWaiting.get(planId);
+    if (!waiting && message.kind !== "member") return this.applyFromPeer(planId, message);
+    const done = (waiting ?? Promise.resolve())
+      .then(() => (message.kind === "member" ? this.refreshLocalMember(planId, message.userId) : this.applyFromPeer(planId, message)))
+      .catch((error) => log.error("applying a message from another instance failed", { plan: planId, kind: message.kind, ...errorFields(error) }));
+    this.peerMessagesWaiting.set(planId, done);
+    void done.then(() => {
+      if (this.peerMessagesWaiting.get(planId) === done) this.peerMessagesWaiting.delete(planId);
+    });
+  }
+
+  private applyFromPeer(planId: string, message: Exclude<RelayMessage, { kind: "member" }>): void {
     // A plan still loading reads it from the database, and heals once loaded.
     const plan = this.plans.get(planId)?.plan;
     if (!plan) return;
@@ -253,10 +275,6 @@ export class CollabHub {
         return plan.applyStoredElsewhere(message.updates, message.bindings);
       case "awareness":
         return plan.applyRelayedAwareness(message.update);
-      case "member":
-        return void this.refreshLocalMember(planId, message.userId).catch((error) =>
-          log.error("applying a role change from another instance failed", { plan: planId, ...errorFields(error) }),
-        );
       case "planChanged":
         return plan.broadcast(encodePlanChanged());
       case "threadsChanged":

@@ -397,9 +397,9 @@ export class LivePlan {
     const missing = rows.filter((row) => !this.seenRowIds.has(row.id) || row.mergedCount > 1).map((row) => row.id);
     if (missing.length > 0) {
       const [found, bindings] = await Promise.all([loadUpdatesByIds(this.planId, missing), loadClientBindings(this.planId)]);
-      for (const [clientId, userId] of bindings) {
-        if (!this.clientOwners.has(clientId)) this.clientOwners.set(clientId, userId);
-      }
+      // The database's binding is the first one committed anywhere: it wins over one made
+      // here on arrival (a client that moved from a dead instance may bring others' structs).
+      for (const [clientId, userId] of bindings) this.clientOwners.set(clientId, userId);
       this.applyRows(found);
     }
     // A plan's rows commit in id order (appendUpdates), so nothing at or below this id is to come.
