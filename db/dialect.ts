@@ -16,5 +16,7 @@ export function describeDatabase(location: string): string {
   if (!isPostgresUrl(location)) return location;
   const url = new URL(location);
   if (url.password) url.password = "***";
+  // pg reads a password (and other secrets) from the query string too.
+  url.search = "";
   return url.toString();
 }

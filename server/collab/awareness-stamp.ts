@@ -54,3 +54,26 @@ export function stampAwarenessUpdate(
   }
   return { update: encoding.toUint8Array(encoder), clientIds: entries.map((entry) => entry.clientId) };
 }
+
+/** The entries of an awareness update whose client ids `keep` accepts; null if none are left. */
+export function filterAwarenessUpdate(update: Uint8Array, keep: (clientId: number) => boolean): Uint8Array | null {
+  const decoder = decoding.createDecoder(update);
+  const encoder = encoding.createEncoder();
+  const count = decoding.readVarUint(decoder);
+  let kept = 0;
+  const entries = encoding.createEncoder();
+  for (let i = 0; i < count; i++) {
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const state = decoding.readVarString(decoder);
+    if (!keep(clientId)) continue;
+    kept += 1;
+    encoding.writeVarUint(entries, clientId);
+    encoding.writeVarUint(entries, clock);
+    encoding.writeVarString(entries, state);
+  }
+  if (kept === 0) return null;
+  encoding.writeVarUint(encoder, kept);
+  encoding.writeUint8Array(encoder, encoding.toUint8Array(entries));
+  return encoding.toUint8Array(encoder);
+}

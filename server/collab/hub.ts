@@ -22,7 +22,7 @@ import { LivePlan } from "./live-plan";
 import { encodePlanChanged, encodeThreadsChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
 import { MessageRateLimit } from "./rate-limit";
-import { NoRelay, RedisRelay, type PlanRelay, type RelayedUpdate, type RelayMessage } from "./relay";
+import { MAX_RELAYED_UPDATE_BYTES, NoRelay, RedisRelay, type PlanRelay, type RelayedUpdate, type RelayMessage } from "./relay";
 import { UpdateStore } from "./update-store";
 
 /** Comment marks one account may ask for per second (a burst of twice that). */
@@ -138,7 +138,15 @@ export class CollabHub {
         this.plans.delete(planId);
         this.relay.unsubscribe(planId);
       });
-      if (this.relay.status !== "off") void Promise.all([subscribed, loaded]).then(([, plan]) => this.heal(plan)).catch(() => undefined);
+      if (this.relay.status !== "off") {
+        void Promise.all([subscribed, loaded])
+          .then(([, plan]) => {
+            // The carets of people on other instances, now rather than at their next renewal.
+            this.relay.publish(planId, { kind: "presenceWanted" });
+            return this.heal(plan);
+          })
+          .catch(() => undefined);
+      }
     }
     return open;
   }
@@ -279,6 +287,11 @@ export class CollabHub {
         return plan.broadcast(encodePlanChanged());
       case "threadsChanged":
         return plan.broadcast(encodeThreadsChanged());
+      case "presenceWanted": {
+        const presence = plan.localPresence();
+        if (presence) this.relay.publish(planId, { kind: "awareness", update: presence });
+        return;
+      }
     }
   }
 
@@ -290,7 +303,8 @@ export class CollabHub {
       if (!message) messages.set(stored.planId, (message = { updates: [], bindings: [] }));
       const rowId = rowIds[index] ?? 0;
       if (stored.update && rowId > 0) {
-        message.updates.push({ rowId, userId: stored.userId, update: stored.update });
+        const isTooLarge = stored.update.byteLength > MAX_RELAYED_UPDATE_BYTES;
+        message.updates.push({ rowId, userId: stored.userId, update: isTooLarge ? new Uint8Array(0) : stored.update });
         this.plans.get(stored.planId)?.plan?.noteStoredRow(rowId);
       }
       const userId = stored.userId;

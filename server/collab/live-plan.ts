@@ -16,6 +16,7 @@ import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
 import type { RelayedUpdate } from "./relay";
+import { filterAwarenessUpdate } from "./awareness-stamp";
 import { childrenOutsideSchema } from "./schema-guard";
 import type { UpdateStore } from "./update-store";
 
@@ -115,6 +116,8 @@ export class LivePlan {
   /** Rows past healedThroughId already in `doc`: stored by us or relayed to us. */
   private readonly seenRowIds = new Set<number>();
   private healing: Promise<void> | undefined;
+  /** Asked to heal while a heal was reading: run once more after it. */
+  private isHealAgainWanted = false;
   /** While updates stored elsewhere are applied: Yjs may integrate a client's held-back update. */
   private mayApplyHeldBack = false;
   /** Awareness client ids whose presence another instance relays. */
@@ -353,7 +356,10 @@ export class LivePlan {
       if (!this.clientOwners.has(clientId)) this.clientOwners.set(clientId, userId);
     }
     const fresh = updates.filter((u) => u.rowId > this.healedThroughId && !this.seenRowIds.has(u.rowId));
-    this.applyRows(fresh);
+    // Too large to publish, they came as row ids: read them from the database.
+    const withheld = fresh.filter((u) => u.update.byteLength === 0);
+    this.applyRows(withheld.length === 0 ? fresh : fresh.filter((u) => u.update.byteLength > 0));
+    if (withheld.length > 0) void this.heal().catch((error) => log.error("reading a large update another instance stored failed; will retry", { plan: this.planId, ...errorFields(error) }));
   }
 
   /** Marks a row we stored ourselves as in the document (heal skips it). */
@@ -386,7 +392,17 @@ export class LivePlan {
    * reconnects, and every few seconds while the plan is open; one at a time.
    */
   heal(): Promise<void> {
-    this.healing ??= this.readMissedRows().finally(() => (this.healing = undefined));
+    if (this.healing) {
+      // The running read may have listed ids before the row we are asked about committed.
+      this.isHealAgainWanted = true;
+      return this.healing;
+    }
+    this.healing = this.readMissedRows().finally(() => {
+      this.healing = undefined;
+      if (!this.isHealAgainWanted) return;
+      this.isHealAgainWanted = false;
+      void this.heal().catch((error) => log.error("reading other instances' updates failed; will retry", { plan: this.planId, ...errorFields(error) }));
+    });
     return this.healing;
   }
 
@@ -401,6 +417,9 @@ export class LivePlan {
       // here on arrival (a client that moved from a dead instance may bring others' structs).
       for (const [clientId, userId] of bindings) this.clientOwners.set(clientId, userId);
       this.applyRows(found);
+      // Gone between the two reads: another instance's compaction merged them into a later
+      // row, which the next heal lists with merged_count > 1 and reads. Until then, stay here.
+      if (found.length < missing.length) return;
     }
     // A plan's rows commit in id order (appendUpdates), so nothing at or below this id is to come.
     const through = rows[rows.length - 1]!.id;
@@ -409,9 +428,18 @@ export class LivePlan {
     for (const id of this.seenRowIds) if (id <= through) this.seenRowIds.delete(id);
   }
 
-  /** Presence another instance relays for its clients. */
+  /** Presence another instance relays for its clients (never for an id a socket here speaks for). */
   applyRelayedAwareness(update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, RELAYED_PRESENCE);
+    const ownedHere = new Set([...this.connections].flatMap((connection) => [...connection.awarenessClientIds]));
+    const relayed = ownedHere.size === 0 ? update : filterAwarenessUpdate(update, (clientId) => !ownedHere.has(clientId));
+    if (relayed) awarenessProtocol.applyAwarenessUpdate(this.awareness, relayed, RELAYED_PRESENCE);
+  }
+
+  /** The presence of this instance's own clients, for an instance that just opened the plan. */
+  localPresence(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    const ids = [...this.connections].flatMap((connection) => [...connection.awarenessClientIds]).filter((id) => states.has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
   }
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {

@@ -13,6 +13,7 @@ import { errorFields, log } from "../../app/utils/log.server";
 export interface RelayedUpdate {
   rowId: number;
   userId: number | null;
+  /** Empty when the update is too large to publish: the receiver reads the row instead. */
   update: Uint8Array;
 }
 
@@ -23,6 +24,8 @@ export type RelayMessage =
   | { kind: "awareness"; update: Uint8Array }
   /** A member's role or membership changed: re-read it. */
   | { kind: "member"; userId: number }
+  /** An instance just opened the plan: the others publish their clients' presence. */
+  | { kind: "presenceWanted" }
   | { kind: "planChanged" }
   | { kind: "threadsChanged" };
 
@@ -61,7 +64,14 @@ export class NoRelay implements PlanRelay {
 }
 
 const CHANNEL_PREFIX = "gotong:plan:";
-const KIND_CODES = { updates: 0, awareness: 1, member: 2, planChanged: 3, threadsChanged: 4 } as const;
+const KIND_CODES = { updates: 0, awareness: 1, member: 2, planChanged: 3, threadsChanged: 4, presenceWanted: 5 } as const;
+
+/** Updates larger than this travel as their row id only (Redis buffers every pub/sub message
+ * for every subscriber; a slow one is cut off past its output limit). */
+export const MAX_RELAYED_UPDATE_BYTES = 64 * 1024;
+
+/** Publishes waiting for a Redis that accepts connections but does not answer; past this, drop. */
+const MAX_QUEUED_PUBLISHES = 10_000;
 
 /** Wait between reconnection attempts: quick at first, then every 2 seconds for as long as it takes. */
 function retryDelayMs(attempt: number): number {
@@ -83,7 +93,14 @@ export class RedisRelay implements PlanRelay {
   ) {
     // No offline queue: a message that cannot go now is dropped (healing brings its content),
     // never piled up and sent stale once Redis is back.
-    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: retryDelayMs, autoResubscribe: false };
+    const options = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: retryDelayMs,
+      autoResubscribe: false,
+      // A Redis that hangs rather than closes: fail the command, do not wait for ever.
+      commandTimeout: 5_000,
+    };
     this.publisher = new Redis(url, { ...options, connectionName: `gotong-pub-${this.instanceId}` });
     this.subscriber = new Redis(url, { ...options, connectionName: `gotong-sub-${this.instanceId}` });
     const where = describeRedis(url);
@@ -114,7 +131,8 @@ export class RedisRelay implements PlanRelay {
       // are here too.
       if (this.channels.size > 0) await this.subscriber.subscribe(...this.channels);
     } catch (error) {
-      log.warn("redis resubscription failed; will retry on the next connection", errorFields(error));
+      log.warn("redis resubscription failed; reconnecting to try again", errorFields(error));
+      this.subscriber.disconnect(true);
       return;
     }
     this.status = "connected";
@@ -143,6 +161,11 @@ export class RedisRelay implements PlanRelay {
 
   publish(planId: string, message: RelayMessage): void {
     if (this.publisher.status !== "ready") return;
+    if (this.publisher.commandQueue.length > MAX_QUEUED_PUBLISHES) {
+      if (!this.isReportingOutage) log.warn("redis is not answering; messages to other instances dropped until it does (healing carries edits)");
+      this.isReportingOutage = true;
+      return;
+    }
     this.publisher.publish(CHANNEL_PREFIX + planId, Buffer.from(encodeRelayMessage(this.instanceId, message))).catch(() => undefined);
   }
 
@@ -165,7 +188,14 @@ export class RedisRelay implements PlanRelay {
 
   async close(): Promise<void> {
     this.channels.clear();
-    await Promise.all([this.publisher, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+    await Promise.all(
+      [this.publisher, this.subscriber].map(async (client) => {
+        // QUIT sends what is queued first; a Redis that does not answer is simply dropped.
+        const quit = client.quit().catch(() => undefined);
+        await Promise.race([quit, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+        client.disconnect();
+      }),
+    );
   }
 }
 
@@ -196,6 +226,7 @@ export function encodeRelayMessage(instanceId: string, message: RelayMessage): U
       break;
     case "planChanged":
     case "threadsChanged":
+    case "presenceWanted":
       break;
   }
   return encoding.toUint8Array(encoder);
@@ -227,16 +258,19 @@ export function decodeRelayMessage(data: Uint8Array): { instanceId: string; mess
       return { instanceId, message: { kind: "planChanged" } };
     case KIND_CODES.threadsChanged:
       return { instanceId, message: { kind: "threadsChanged" } };
+    case KIND_CODES.presenceWanted:
+      return { instanceId, message: { kind: "presenceWanted" } };
     default:
       throw new Error(`unknown relay message kind ${code}`);
   }
 }
 
-/** The Redis address fit for logs: a password is left out. */
+/** The Redis address fit for logs: no password, no query string (ioredis reads one from it). */
 export function describeRedis(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
+    parsed.search = "";
     return parsed.toString();
   } catch {
     return "(unparseable REDIS_URL)";

@@ -8,6 +8,7 @@ describe("relay messages", () => {
       kind: "updates",
       updates: [
         { rowId: 41, userId: 3, update: new Uint8Array([1, 2, 3]) },
+        // Too large to publish: its row id alone, the receiver reads the row.
         { rowId: 2 ** 40, userId: null, update: new Uint8Array([]) },
       ],
       bindings: [
@@ -20,6 +21,7 @@ describe("relay messages", () => {
     { kind: "member", userId: 5 },
     { kind: "planChanged" },
     { kind: "threadsChanged" },
+    { kind: "presenceWanted" },
   ];
 
   it.each(messages.map((message) => [message.kind, message] as const))("a %s message reads back as sent, with its instance", (_kind, message) => {
@@ -37,5 +39,6 @@ describe("relay messages", () => {
   it("never logs a Redis password", () => {
     expect(describeRedis("redis://:hunter2@redis.internal:6379/0")).not.toContain("hunter2");
     expect(describeRedis("redis://redis.internal:6379")).toBe("redis://redis.internal:6379");
+    expect(describeRedis("redis://redis.internal:6379/0?password=hunter2")).not.toContain("hunter2");
   });
 });

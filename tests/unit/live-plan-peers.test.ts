@@ -1,0 +1,132 @@
+// A plan open on several instances (docs/architecture.md, "Several instances"), one LivePlan
+// standing for each instance over one database: what one learns from the other through the
+// relay, and what it reads back from the update log when messages are lost.
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendUpdates, applyStoredUpdates, compactPlan, loadPlanUpdates } from "../../app/models/plan-document.server";
+import type { UserSummary } from "../../app/models/user.server";
+import { CollabConnection } from "../../server/collab/connection";
+import { LivePlan } from "../../server/collab/live-plan";
+import type { CollabMetrics } from "../../server/collab/metrics";
+import { newCollabMetrics } from "../../server/collab/metrics";
+import { UpdateStore } from "../../server/collab/update-store";
+import type { RelayedUpdate } from "../../server/collab/relay";
+import type { WebSocket } from "ws";
+import { createTestPlan, createTestUser, useTemporaryDatabase } from "../helpers/database";
+
+let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
+beforeAll(async () => {
+  database = await useTemporaryDatabase("sqlite");
+});
+afterAll(() => database.cleanup());
+
+/** What another instance stored: `words` typed one by one by a client, each its own row. */
+async function storedElsewhere(planId: string, userId: number, words: string[]): Promise<RelayedUpdate[]> {
+  const client = new Y.Doc();
+  client.clientID = 4242;
+  applyStoredUpdates(client, await loadPlanUpdates(planId));
+  const rows: RelayedUpdate[] = [];
+  for (const [i, word] of words.entries()) {
+    let update!: Uint8Array;
+    client.once("update", (u: Uint8Array) => (update = u));
+    client.getText("t").insert(client.getText("t").length, word);
+    const [rowId] = await appendUpdates([{ planId, userId, update, createdAt: Date.now(), newClientIds: i === 0 ? [4242] : [] }]);
+    rows.push({ rowId: rowId!, userId, update });
+  }
+  return rows;
+}
+
+async function storedText(planId: string): Promise<string> {
+  const doc = new Y.Doc();
+  applyStoredUpdates(doc, await loadPlanUpdates(planId));
+  return doc.getText("t").toString();
+}
+
+describe("an instance with the plan open", () => {
+  it("reads back a lost message even when another instance compacts the plan between its two reads", async () => {
+    const { planId, owner } = await createTestPlan();
+    const here = await LivePlan.load(planId, new UpdateStore());
+    here.document();
+    const rows = await storedElsewhere(planId, owner.id, ["alpha ", "beta ", "gamma "]);
+    // The message with "beta " was lost.
+    here.applyStoredElsewhere([rows[0]!], [[4242, owner.id]]);
+    here.applyStoredElsewhere([rows[2]!], []);
+    // Healing lists the ids, compaction merges the lost row into the last, healing reads.
+    await Promise.all([here.heal(), compactPlan(planId)]);
+    await here.heal();
+    expect(here.document().getText("t").toString()).toBe("alpha beta gamma ");
+    expect(here.document().store.pendingStructs).toBeNull();
+    expect(await storedText(planId)).toBe("alpha beta gamma ");
+    here.destroy();
+  });
+
+  it("reads an update published without its bytes (too large for Redis) from the database", async () => {
+    const { planId, owner } = await createTestPlan();
+    const here = await LivePlan.load(planId, new UpdateStore());
+    here.document();
+    const [row] = await storedElsewhere(planId, owner.id, ["a long pasted report "]);
+    here.applyStoredElsewhere([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
+    await here.heal();
+    expect(here.document().getText("t").toString()).toBe("a long pasted report ");
+    here.destroy();
+  });
+
+  it("relays what another instance stored to its sockets without storing it again", async () => {
+    const { planId, owner } = await createTestPlan();
+    const written: unknown[] = [];
+    const here = await LivePlan.load(planId, new UpdateStore(async (updates) => void written.push(...updates)));
+    const socket = fakeConnection(here, owner);
+    const rows = await storedElsewhere(planId, owner.id, ["relayed "]);
+    here.applyStoredElsewhere(rows, [[4242, owner.id]]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(socket.sent).toHaveLength(1);
+    expect(written).toEqual([]);
+    here.destroy();
+  });
+});
+
+describe("presence across instances", () => {
+  it("never lets a relayed state replace the presence of an id a socket here speaks for", async () => {
+    const { planId, owner: victim } = await createTestPlan();
+    const attacker = await createTestUser();
+    let a!: LivePlan;
+    const b: LivePlan = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => a.applyRelayedAwareness(u) });
+    a = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => b.applyRelayedAwareness(u) });
+    const victimOnB = fakeConnection(b, victim);
+    const attackerOnA = fakeConnection(a, attacker);
+    const id = 5555;
+    victimOnB.say(presence(id, 1, { cursor: "victim" }));
+    // A opened the plan after the victim's last renewal: it has not heard of the id.
+    awarenessProtocol.removeAwarenessStates(a.awareness, [id], "timeout");
+    attackerOnA.say(presence(id, 1000, { cursor: "attacker" }));
+    expect(b.awareness.getStates().get(id)).toMatchObject({ cursor: "victim", user: { id: victim.id } });
+    victimOnB.say(presence(id, 2, { cursor: "victim again" }));
+    expect(b.awareness.getStates().get(id)).toMatchObject({ cursor: "victim again", user: { id: victim.id } });
+    a.destroy();
+    b.destroy();
+  });
+});
+
+/** An awareness update for one client id at a given clock. */
+function presence(clientId: number, clock: number, state: Record<string, unknown>): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientId;
+  const awareness = new awarenessProtocol.Awareness(doc);
+  awareness.setLocalState(state);
+  awareness.meta.set(clientId, { clock, lastUpdated: Date.now() });
+  const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]);
+  awareness.destroy();
+  return update;
+}
+
+/** A socket on the plan whose frames are kept, and through which the test can send presence. */
+function fakeConnection(plan: LivePlan, user: UserSummary) {
+  const sent: Uint8Array[] = [];
+  const socket = { readyState: 1, send: (data: Uint8Array) => sent.push(data), on: () => undefined, close: () => undefined } as unknown as WebSocket;
+  const metrics: CollabMetrics = newCollabMetrics();
+  const connection = new CollabConnection(socket, plan, user, "session", "owner", new UpdateStore(), metrics, 1000);
+  plan.connections.add(connection);
+  const handle = connection as unknown as { handleAwareness(update: Uint8Array): void };
+  return { sent, say: (update: Uint8Array) => handle.handleAwareness(update) };
+}
