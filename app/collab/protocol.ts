@@ -21,6 +21,10 @@ export const MESSAGE_THREADS_CHANGED = 103;
 export const CLOSE_MALFORMED = 4400;
 export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
+/** The socket's own Yjs client id is bound to another account (its first edits reached the
+ * server through someone else's tab after a crash): its new edits cannot be stored under it;
+ * a reload starts a fresh id. */
+export const CLOSE_CLIENT_ID_TAKEN = 4409;
 /** The plan has reached COLLAB_MAX_PLAN_BYTES: the update was not applied. */
 export const CLOSE_PLAN_TOO_LARGE = 4413;
 export const CLOSE_RATE_LIMITED = 4529;

@@ -127,7 +127,9 @@ function ConnectionStatus({ tracker }: { tracker: SaveTracker }) {
           ? t("status.closedForbidden")
           : state.closeCode === 4413
             ? t("status.closedPlanTooLarge")
-            : t("status.closedOther")
+            : state.closeCode === 4409
+              ? t("status.closedClientIdTaken")
+              : t("status.closedOther")
       : t(`status.${state.status}`);
   return (
     <p className={`connection-status status-${state.status}`} data-status={state.status} role="status" aria-live="polite">

@@ -5,6 +5,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { WebSocket } from "ws";
 import {
+  CLOSE_CLIENT_ID_TAKEN,
   CLOSE_MALFORMED,
   CLOSE_PLAN_TOO_LARGE,
   CLOSE_RATE_LIMITED,
@@ -136,6 +137,11 @@ export class CollabConnection {
         } else if (outcome === "foreignClient") {
           this.metrics.foreignClientUpdates += 1;
           log.warn("structs under another account's Yjs client id taken out of an update", this.logFields());
+        } else if (outcome === "ownClientIdTaken") {
+          // Closed before its save request is read: the page must not show "Saved".
+          this.metrics.foreignClientUpdates += 1;
+          log.warn("a socket's own Yjs client id is bound to another account; its new edits were not stored", this.logFields());
+          this.close(CLOSE_CLIENT_ID_TAKEN, "editing session id belongs to another account; reload the page");
         } else if (outcome === "tooLarge") {
           log.warn("update refused: the plan is at its size limit", this.logFields());
           this.send(encodePermissionDenied("This plan has reached its size limit."));

@@ -83,14 +83,17 @@ export class CollabHub {
 
   /** For the HTTP server's 'upgrade' event. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on("error", (error) => log.warn("upgrade socket error", errorFields(error)));
-    void this.upgrade(request, socket, head).catch((error) => {
+    // Until the websocket takes the socket over (it listens for errors itself), and for good
+    // on a refused one: an 'error' without a listener would end the process.
+    const onError = (error: Error) => log.warn("upgrade socket error", errorFields(error));
+    socket.on("error", onError);
+    void this.upgrade(request, socket, head, onError).catch((error) => {
       log.error("websocket upgrade failed", errorFields(error));
       refuseUpgrade(socket, 500, "Server error");
     });
   }
 
-  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, onError: (error: Error) => void): Promise<void> {
     if (this.isShuttingDown) return refuseUpgrade(socket, 503, "Server is restarting");
     const decision = await authenticateUpgrade(request, this.config.allowedOrigins);
     if (!decision.ok) {
@@ -107,7 +110,10 @@ export class CollabHub {
     open.joining += 1;
     try {
       const plan = await open.loaded;
-      this.sockets.handleUpgrade(request, socket, head, (ws) => this.attach(ws, plan, decision));
+      this.sockets.handleUpgrade(request, socket, head, (ws) => {
+        socket.off("error", onError);
+        this.attach(ws, plan, decision);
+      });
     } finally {
       open.joining -= 1;
     }

@@ -281,7 +281,7 @@ export class LivePlan {
   applyClientUpdate(
     update: Uint8Array,
     connection: CollabConnection,
-  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" {
+  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     const doc = this.document();
     const userId = connection.user.id;
@@ -323,6 +323,9 @@ export class LivePlan {
         deletions: this.deletionsToStore.splice(0),
       });
     }
+    // The sender's own editing session (its presence speaks for the id) lost edits: it must
+    // not be told "Saved" for them.
+    if (foreign.some(([clientId]) => connection.awarenessClientIds.has(clientId))) return "ownClientIdTaken";
     if (foreign.length > 0) return "foreignClient";
     const outside = this.outsideSchema;
     if (outside.length === 0) return "applied";

@@ -1,11 +1,14 @@
 // A plan open on several instances (docs/architecture.md, "Several instances"), one LivePlan
 // standing for each instance over one database: what one learns from the other through the
 // relay, and what it reads back from the update log when messages are lost.
+import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendUpdates, applyStoredUpdates, compactPlan, loadPlanUpdates } from "../../app/models/plan-document.server";
 import type { UserSummary } from "../../app/models/user.server";
+import { MESSAGE_SYNC } from "../../app/collab/protocol";
 import { CollabConnection } from "../../server/collab/connection";
 import { LivePlan } from "../../server/collab/live-plan";
 import type { CollabMetrics } from "../../server/collab/metrics";
@@ -86,6 +89,31 @@ describe("an instance with the plan open", () => {
   });
 });
 
+describe("after an instance died with a new editing session's first edit unstored", () => {
+  it("the session's own later edits are not acknowledged: its socket is closed with 4409 so the page says so", async () => {
+    const { planId, owner: first } = await createTestPlan();
+    const second = await createTestUser();
+    const here = await LivePlan.load(planId, new UpdateStore());
+    // The second person's tab (Yjs client 777) typed on the dead instance, which relayed it to
+    // the first person's tab and died before committing it.
+    const tab = new Y.Doc();
+    tab.clientID = 777;
+    applyStoredUpdates(tab, await loadPlanUpdates(planId));
+    tab.getText("t").insert(0, "first ");
+    const firstOnHere = fakeConnection(here, first);
+    // The first person's tab reaches this instance first; its sync brings the text under 777.
+    expect(here.applyClientUpdate(Y.encodeStateAsUpdate(tab), firstOnHere.connection)).toBe("applied");
+    const secondOnHere = fakeConnection(here, second);
+    secondOnHere.say(presence(777, 1, { cursor: "here" }));
+    const before = Y.encodeStateVector(tab);
+    tab.getText("t").insert(6, "second ");
+    secondOnHere.receive(syncUpdateFrame(Y.encodeStateAsUpdate(tab, before)));
+    expect(secondOnHere.closedWith).toBe(4409);
+    expect(here.document().getText("t").toString()).toBe("first ");
+    here.destroy();
+  });
+});
+
 describe("presence across instances", () => {
   it("never lets a relayed state replace the presence of an id a socket here speaks for", async () => {
     const { planId, owner: victim } = await createTestPlan();
@@ -123,10 +151,32 @@ function presence(clientId: number, clock: number, state: Record<string, unknown
 /** A socket on the plan whose frames are kept, and through which the test can send presence. */
 function fakeConnection(plan: LivePlan, user: UserSummary) {
   const sent: Uint8Array[] = [];
-  const socket = { readyState: 1, send: (data: Uint8Array) => sent.push(data), on: () => undefined, close: () => undefined } as unknown as WebSocket;
+  const result = { closedWith: undefined as number | undefined };
+  const socket = {
+    readyState: 1,
+    send: (data: Uint8Array) => sent.push(data),
+    on: () => undefined,
+    close: (code: number) => (result.closedWith = code),
+  } as unknown as WebSocket;
   const metrics: CollabMetrics = newCollabMetrics();
   const connection = new CollabConnection(socket, plan, user, "session", "owner", new UpdateStore(), metrics, 1000);
   plan.connections.add(connection);
-  const handle = connection as unknown as { handleAwareness(update: Uint8Array): void };
-  return { sent, say: (update: Uint8Array) => handle.handleAwareness(update) };
+  const handle = connection as unknown as { handleAwareness(update: Uint8Array): void; receive(data: Buffer, isBinary: boolean): void };
+  return {
+    connection,
+    sent,
+    get closedWith() {
+      return result.closedWith;
+    },
+    say: (update: Uint8Array) => handle.handleAwareness(update),
+    receive: (frame: Uint8Array) => handle.receive(Buffer.from(frame), true),
+  };
+}
+
+/** A y-websocket "update" frame, as a client sends an edit. */
+function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
 }

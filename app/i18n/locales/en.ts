@@ -102,6 +102,7 @@ const en = {
     closedSession: "The session has ended. Sign in again to keep editing.",
     closedForbidden: "You no longer have access to this plan.",
     closedOther: "The server closed the connection. Reload the page to reconnect.",
+    closedClientIdTaken: "Your latest edits could not be saved after the server restarted. Copy what you typed since it last said Saved, then reload the page and paste it back.",
     closedPlanTooLarge: "This plan has reached its size limit, so your last change was not saved. Copy it elsewhere and ask an owner to split the plan.",
   },
   toolbar: {

@@ -104,6 +104,7 @@ const id: Messages = {
     closedSession: "Sesi telah berakhir. Masuk lagi untuk terus menyunting.",
     closedForbidden: "Anda tidak lagi memiliki akses ke rencana ini.",
     closedOther: "Server menutup koneksi. Muat ulang halaman untuk terhubung kembali.",
+    closedClientIdTaken: "Suntingan terakhir Anda tidak dapat disimpan setelah server dimulai ulang. Salin apa yang Anda ketik sejak status terakhir Tersimpan, lalu muat ulang halaman dan tempelkan kembali.",
     closedPlanTooLarge: "Rencana ini telah mencapai batas ukurannya, sehingga perubahan terakhir Anda tidak tersimpan. Salin ke tempat lain dan minta pemilik untuk membagi rencana.",
   },
   toolbar: {
