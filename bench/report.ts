@@ -15,7 +15,16 @@ interface Report {
   command: string;
   startedAt: string;
   seconds: number;
-  machine: { cores: number; cpu: string; memoryGb: number; node: string; os: string; commit: string; packages: Record<string, string> };
+  machine: {
+    cores: number;
+    cpu: string;
+    memoryGb: number;
+    node: string;
+    os: string;
+    commit: string;
+    packages: Record<string, string>;
+    services?: Record<string, string>;
+  };
   results: ScenarioResult[];
 }
 
@@ -143,6 +152,48 @@ const LAYOUTS: Record<string, Layout> = {
       ["exportP95Ms", "export p95 ms"],
     ],
   },
+  "instances-fan-out": {
+    what: "One plan, 100 users, 10 of them typing 5 single characters a second with a cursor update after each (as in 1), on one instance or spread over two that share their storage and one Redis ([bench/instances.ts](../bench/instances.ts), setups in [bench/README.md](../bench/README.md#several-instances)). Gotong: `build/server.js` on one PostgreSQL (fsync on, a fresh database per run), the two instances with `REDIS_URL` (an instance publishes what it stored on the plan's Redis channel after its commit; the other applies it and sends it on), the one instance without Redis; every user sends the cookie of one sign-in on the first instance. Hocuspocus: one instance as in 1, or two with @hocuspocus/extension-redis at its defaults on one Redis and the SQLite extension on one shared file. \"Typers on both\": users alternate between the instances, 5 typers on each. \"Typers on A\": all 10 on the first instance, so every receipt on the second crossed Redis (\"same instance\": the readers beside the typers; \"other instance\": the 50 on the second). Both servers pack what crosses Redis into fewer messages than were typed, so \"delivered %\" (messages) falls below 100 with nothing lost; two of the 100 users are probes that time every keystroke (\"every keystroke\", \"keystrokes delivered\"). CPU: the server processes summed, PostgreSQL (postmaster and backends), Redis, and the whole machine, other work included (100% is one core).",
+    columns: [
+      ["layout", "layout"],
+      ["users", "users"],
+      ["p50Ms", "p50 ms"],
+      ["p99Ms", "p99 ms"],
+      ["deliveredPercent", "delivered %"],
+      ["keystrokeP50Ms", "every keystroke p50 ms"],
+      ["keystrokeP99Ms", "every keystroke p99 ms"],
+      ["keystrokesDeliveredPercent", "keystrokes delivered %"],
+      ["localP50Ms", "same instance p50 ms"],
+      ["localP99Ms", "same instance p99 ms"],
+      ["crossP50Ms", "other instance p50 ms"],
+      ["crossP99Ms", "other instance p99 ms"],
+      ["crossDeliveredPercent", "other instance delivered %"],
+      ["savedAckP99Ms", "Saved ack p99 ms"],
+      ["serverCpuPercent", "servers CPU %"],
+      ["postgresCpuPercent", "PostgreSQL CPU %"],
+      ["redisCpuPercent", "Redis CPU %"],
+      ["machineCpuPercent", "machine CPU %"],
+      ["serverPeakRssMb", "peak RSS per instance MB"],
+      ["loadThreadBusyPercent", "busiest load thread %"],
+      ["p99TimesOneInstance", "p99 ÷ 1 instance"],
+    ],
+    ratio: { key: "p99Ms", smallerIsBetter: true },
+    groupBy: "layout",
+  },
+  "instances-writes": {
+    what: "Scenario 5 on one instance or two, set up as in 9: 40 writers (20 on each of two instances) raise their rate step by step while 5 observers (3 and 2; two of them probes timing every keystroke) measure; the figure is the highest total rate of updates a second the instances took together with p99 latency at or under 100 ms, both over every message at every user whichever instance they are on (as in 5) and over every keystroke at the probes: a message from the other instance can carry many keystrokes and is timed by its first, while the users' own instance sends them one by one, so the p99 of messages alone lets the many quick local ones hide the slow ones that crossed Redis. Unlike 5, a step over the bound is run once more before the climb ends (both are listed), since one busy moment on a shared machine would otherwise end it. Gotong stores every update in PostgreSQL before its \"Saved\" (the count is the instances' own, summed); Hocuspocus stores the whole document on its debounce, each instance after changes from its own users, under the Redis extension's lock. Both instances share the same two cores here, so this shows what the relay costs, not what a second machine would add.",
+    columns: [
+      ["layout", "layout"],
+      ["maxUpdatesPerSecondUnder100msP99", "updates/s with p99 ≤ 100 ms"],
+      ["rateTimesOneInstance", "÷ 1 instance"],
+      ["updatesSent", "updates sent"],
+      ["updatesStored", "updates stored (Gotong's count)"],
+      ["serverPeakRssMb", "peak RSS per instance MB"],
+      ["steps", "steps: offered→achieved (p99 of messages / of every keystroke; CPU of the servers, PostgreSQL, Redis, the whole machine)"],
+    ],
+    ratio: { key: "maxUpdatesPerSecondUnder100msP99", smallerIsBetter: false },
+    groupBy: "layout",
+  },
   app: {
     what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan.",
     columns: [
@@ -165,12 +216,19 @@ function cell(value: unknown): string {
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "string" && value.startsWith("[")) {
     const steps = JSON.parse(value) as Row[];
-    return steps.map((s) => `${s.offered}→${s.achieved} (${s.p99Ms} ms, ${s.serverCpuPercent}%)`).join("; ");
+    return steps
+      .map((s) =>
+        s.machineCpuPercent === undefined
+          ? `${s.offered}→${s.achieved} (${s.p99Ms} ms, ${s.serverCpuPercent}%)`
+          : `${s.offered}→${s.achieved} (${s.p99Ms} / ${s.keystrokeP99Ms} ms; ${[s.serverCpuPercent, s.postgresCpuPercent, s.redisCpuPercent, s.machineCpuPercent].map((c) => (c === null ? "–" : `${c}%`)).join(", ")})`,
+      )
+      .join("; ");
   }
   return String(value);
 }
 
-function table(result: ScenarioResult): string {
+/** One scenario's section of docs/benchmarks.md: heading, what it measures, the table. */
+export function scenarioMarkdown(result: ScenarioResult): string {
   const layout = LAYOUTS[result.name]!;
   const headers = ["server", ...layout.columns.map(([, label]) => label)];
   if (layout.ratio) headers.push(`Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? ", < 1: Gotong faster" : ", > 1: Gotong more"})`);
@@ -200,14 +258,20 @@ export function writeReport(report: Report): void {
 Generated by \`${report.command}\` on ${report.startedAt} (${report.seconds} s, commit ${m.commit}); do not edit by hand.
 The raw figures are in [benchmarks.json](benchmarks.json). What the harness does and how to read it: [bench/README.md](../bench/README.md).${report.quick ? "\n\n**This is a quick run** (fewer users, plans and seconds): rerun `npm run bench` for the full figures." : ""}
 
-Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, ${m.os}, Node ${m.node}. Packages: ${packages}.
+Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, ${m.os}, Node ${m.node}. Packages: ${packages}.${
+    m.services && Object.keys(m.services).length > 0
+      ? ` Several instances (9): ${Object.entries(m.services)
+          .map(([name, version]) => `${name} ${version}`)
+          .join(", ")} on loopback.`
+      : ""
+  }
 Servers, each its own process on loopback, started fresh for every measurement:
 Gotong (built server, SQLite with synchronous=FULL, a signed-in editor's session, \"Saved\" after commit);
 Hocuspocus ${m.packages["@hocuspocus/server"]} on Node ${m.node} with @hocuspocus/extension-sqlite at its defaults;
 the y-websocket ${m.packages["y-websocket (peer)"]} reference server (bin/utils), in memory.
 The load generator runs in worker threads of the harness process; "load CPU %" is that process's CPU (200% is both cores).
 
-${report.results.map(table).join("\n")}`;
+${report.results.map(scenarioMarkdown).join("\n")}`;
   fs.mkdirSync("docs", { recursive: true });
   fs.writeFileSync("docs/benchmarks.md", markdown);
   fs.writeFileSync("docs/benchmarks.json", JSON.stringify(report, null, 2) + "\n");

@@ -1,15 +1,20 @@
 // `npm run bench [-- --quick] [-- --only=fan-out,cold-open]`: every scenario against every
-// server in one run, written to docs/benchmarks.md and docs/benchmarks.json.
-import { execSync } from "node:child_process";
+// server in one run, written to docs/benchmarks.md and docs/benchmarks.json. `--only=instances`
+// runs the several-instance scenarios (9, 9b: bench/instances.ts) and prints their tables.
+import { execFileSync, execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { findPostgresBin } from "../tests/helpers/postgres";
+import { findRedisServer } from "../tests/helpers/redis";
 import { appPage } from "./app-scenario";
 import { compareBench } from "./compare";
 import { docxExportBench } from "./docx-export";
+import { instancesFanOut, instancesWrites } from "./instances";
 import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
-import { writeReport, type ScenarioResult } from "./report";
+import { scenarioMarkdown, writeReport, type ScenarioResult } from "./report";
 import { coldOpen, docHeap, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
 
 const args = process.argv.slice(2);
@@ -22,6 +27,20 @@ const fanOutUsers = option("users")?.map(Number) ?? (quick ? [100] : [10, 50, 10
 
 function packageVersion(name: string): string {
   return (JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+}
+
+function serviceVersions(): Record<string, string> {
+  const versions: Record<string, string> = {};
+  const read = (name: string, version: () => string | undefined) => {
+    try {
+      versions[name] = version() ?? "unknown";
+    } catch {
+      // Not installed: the several-instance scenarios are skipped.
+    }
+  };
+  read("PostgreSQL", () => /\d+\.\d+/.exec(execFileSync(path.join(findPostgresBin(), "postgres"), ["--version"], { encoding: "utf8" }))?.[0]);
+  read("Redis", () => /v=(\S+)/.exec(execFileSync(findRedisServer(), ["--version"], { encoding: "utf8" }))?.[1]);
+  return versions;
 }
 
 function machine() {
@@ -40,10 +59,12 @@ function machine() {
       }
     })(),
     packages: Object.fromEntries(
-      ["yjs", "y-protocols", "ws", "sqlite3", "kysely", "@hocuspocus/server", "@hocuspocus/extension-sqlite", "y-websocket-v2"].map(
+      ["yjs", "y-protocols", "ws", "sqlite3", "kysely", "pg", "ioredis", "@hocuspocus/server", "@hocuspocus/extension-sqlite", "@hocuspocus/extension-redis", "y-websocket-v2"].map(
         (name) => [name === "y-websocket-v2" ? "y-websocket (peer)" : name, packageVersion(name)],
       ),
     ),
+    // The several-instance scenarios' PostgreSQL and Redis, when the machine has them.
+    services: serviceVersions(),
   };
 }
 
@@ -51,14 +72,15 @@ async function main() {
   const startedAt = Date.now();
   const pool = new LoadPool();
   const settings: Settings = { quick, servers, pool };
-  const wanted = (name: string) => !only || only.includes(name);
+  // `--only=instances` runs both several-instance scenarios.
+  const wanted = (name: string) => !only || only.includes(name) || (name.startsWith("instances-") && only.includes("instances"));
   const results: ScenarioResult[] = [];
   const run = async (name: string, title: string, produce: () => Promise<Row[]>) => {
     if (!wanted(name)) return;
     const t0 = Date.now();
     process.stdout.write(`${title}… `);
     const rows = await produce();
-    results.push({ name, title, rows });
+    if (rows.length > 0) results.push({ name, title, rows });
     console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s`);
     for (const row of rows) console.log("  ", JSON.stringify(row));
   };
@@ -78,11 +100,15 @@ async function main() {
     await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));
     await run("compare", "7. Compare two versions", async () => [compareBench({ quick })]);
     await run("docx-export", "8. DOCX export", async () => [await docxExportBench({ quick })]);
+    await run("instances-fan-out", "9. Several instances: fan-out latency", () => instancesFanOut(settings));
+    await run("instances-writes", "9b. Several instances: sustained writes", () => instancesWrites(settings));
   } finally {
     await pool.terminate();
   }
   const report = { quick, command: `npm run bench${quick ? " -- --quick" : ""}`, startedAt: new Date(startedAt).toISOString(), seconds: Math.round((Date.now() - startedAt) / 1000), machine: machine(), results };
   if (only || option("servers") || option("users")) {
+    // The tables as the full run would write them, to paste into docs/benchmarks.md by hand.
+    for (const result of results) console.log(`\n${scenarioMarkdown(result)}`);
     console.log("a narrowed run: docs/benchmarks.md is left as it was.");
     return;
   }

@@ -16,6 +16,8 @@ export interface RunningServer {
   httpUrl: string;
   /** Gotong: the Cookie header of a signed-in editor. */
   cookie?: string;
+  /** Gotong: what it has logged so far, one parsed JSON object per line. */
+  logs?: Record<string, unknown>[];
   stop(): Promise<void>;
 }
 
@@ -45,14 +47,21 @@ function statusField(pid: number, field: string): number {
 export const peakRssBytes = (pid: number) => statusField(pid, "VmHWM");
 export const rssBytes = (pid: number) => statusField(pid, "VmRSS");
 
-/** Starts a peer from its npm package with a script in bench/peers. */
-async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promise<RunningServer> {
+/**
+ * Starts a peer from its npm package with a script in bench/peers (by default the one of its
+ * kind; bench/instances.ts starts peers/hocuspocus-redis.mjs with the Redis in `env`).
+ */
+export async function startPeer(
+  kind: "ywebsocket" | "hocuspocus",
+  dir: string,
+  options: { script?: string; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   // Hocuspocus's SQLite extension creates its table without waiting for it, so a document
   // opened right after start can fail to load; give it a database that has the table.
   if (kind === "hocuspocus" && !fs.existsSync(path.join(dir, "hocuspocus.sqlite"))) await prepareHocuspocusDatabase(dir, {});
-  const script = kind === "ywebsocket" ? "y-websocket.cjs" : "hocuspocus.mjs";
+  const script = options.script ?? (kind === "ywebsocket" ? "y-websocket.cjs" : "hocuspocus.mjs");
   const child: ChildProcess = spawn(process.execPath, [path.resolve("bench/peers", script)], {
-    env: { ...process.env, HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite"), NODE_ENV: "production" },
+    env: { ...process.env, HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite"), NODE_ENV: "production", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -80,8 +89,11 @@ async function startPeer(kind: "ywebsocket" | "hocuspocus", dir: string): Promis
   };
 }
 
-/** Gotong as in production: built server, SQLite file, a real sign-in. */
-async function startGotong(databasePath: string, extraEnv: Record<string, string>): Promise<RunningServer> {
+/**
+ * Gotong as in production: built server, SQLite file, a real sign-in. With DATABASE_URL in
+ * `extraEnv` it runs on that PostgreSQL instead (and `databasePath` is not used).
+ */
+export async function startGotong(databasePath: string, extraEnv: Record<string, string>): Promise<RunningServer> {
   // `npm run bench -- --profile`: a V8 CPU profile per server run, for bench/profile-summary.mjs.
   const nodeArgs = process.argv.includes("--profile") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("build/profiles")}`] : [];
   // Every simulated user signs in as the same editor, so the per-account socket limit is
@@ -95,7 +107,11 @@ async function startGotong(databasePath: string, extraEnv: Record<string, string
     wsUrl: server.wsUrl,
     httpUrl: server.url,
     cookie,
-    stop: () => server.stop(),
+    logs: server.logs,
+    stop: async () => {
+      await server.stop();
+      server.cleanup();
+    },
   };
 }
 
