@@ -9,15 +9,12 @@
 // fresh database in it, a fresh Redis, and freshly started servers. Two of the users are
 // probes (bench/probe.ts) that time every keystroke, since both servers pack what crosses
 // Redis into fewer messages than were typed.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import type { JSONContent } from "@tiptap/core";
 import pg from "pg";
 import { planUpdateFromJSON } from "../app/editor/document.server";
-import { findPostgresBin, type TestPostgres } from "../tests/helpers/postgres";
+import { startPostgres, type TestPostgres } from "../tests/helpers/postgres";
 import { findRedisServer, startRedis, type TestRedis } from "../tests/helpers/redis";
 import { planContent, prepareGotongDatabase, prepareHocuspocusDatabase } from "./fixtures";
 import type { LoadPool } from "./load/pool";
@@ -52,7 +49,8 @@ class Postgres {
   private constructor(readonly server: TestPostgres) {}
 
   static async start(): Promise<Postgres> {
-    return new Postgres(await startDurablePostgres());
+    // Durable (fsync on): Gotong answers "Saved" after its commit, so commits reach the disk as in production.
+    return new Postgres(await startPostgres({ durable: true }));
   }
 
   get port(): number {
@@ -94,65 +92,6 @@ class Postgres {
   stop(): Promise<void> {
     return this.server.stop();
   }
-}
-
-/**
- * A throwaway PostgreSQL as tests/helpers/postgres.ts starts one (initdb in a temporary folder,
- * a free loopback port, run as the `postgres` account when we are root) but durable: the
- * tests' cluster runs with fsync=off, and Gotong answers "Saved" after its commit, so here
- * commits reach the disk as in production (fsync and synchronous_commit at their defaults, on).
- */
-async function startDurablePostgres(): Promise<TestPostgres> {
-  const bin = findPostgresBin();
-  const isRoot = process.getuid?.() === 0;
-  const run = (command: string, args: string[]) => {
-    const [file, fileArgs] = isRoot ? ["runuser", ["-u", "postgres", "--", path.join(bin, command), ...args]] : [path.join(bin, command), args];
-    execFileSync(file, fileArgs, { stdio: ["ignore", "pipe", "pipe"] });
-  };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-bench-pg-"));
-  if (isRoot) execFileSync("chown", ["postgres:", dir]);
-  const dataDir = path.join(dir, "data");
-  const port = await freePort();
-  const stop = async () => {
-    try {
-      run("pg_ctl", ["-D", dataDir, "stop", "-m", "immediate", "-w"]);
-    } catch {
-      // It did not start.
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  try {
-    // --no-sync only spares initdb's own flush of the new cluster; the server then runs durable.
-    run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-    run("pg_ctl", ["-D", dataDir, "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "-l", path.join(dir, "log"), "start", "-w"]);
-    const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ fsync: string; synchronous_commit: string }>(
-        "select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit",
-      );
-      if (rows[0]?.fsync !== "on" || rows[0]?.synchronous_commit !== "on") throw new Error(`PostgreSQL is not durable: ${JSON.stringify(rows[0])}`);
-    } finally {
-      await client.end();
-    }
-    return { url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Gotong's schema, demo accounts and these plans in a PostgreSQL database (bench/fixtures.ts). */

@@ -3,10 +3,10 @@
 // account when we are root, since initdb refuses root.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "./ports";
 
 export interface TestPostgres {
   url: string;
@@ -30,18 +30,11 @@ export function findPostgresBin(): string {
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * `durable`: fsync on, as in production (benchmarks of "Saved after commit"); tests run
+ * without it, since a test cluster does not outlive the test and it makes them quicker.
+ */
+export async function startPostgres({ durable = false } = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   const isRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
@@ -53,9 +46,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   const dataDir = path.join(dir, "data");
   const port = await freePort();
   try {
-    // No fsync: a test cluster does not outlive the test; it makes initdb several times faster.
+    // --no-sync only spares initdb's own flush of the new cluster.
     run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-    run("pg_ctl", ["-D", dataDir, "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "-l", path.join(dir, "log"), "start", "-w"]);
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durable ? "" : " -c fsync=off"}`;
+    run("pg_ctl", ["-D", dataDir, "-o", options, "-l", path.join(dir, "log"), "start", "-w"]);
   } catch (error) {
     try {
       run("pg_ctl", ["-D", dataDir, "stop", "-m", "immediate", "-w"]);

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "./ports";
 
 export interface TestRedis {
   url: string;
@@ -23,17 +24,6 @@ export function findRedisServer(): string {
     if (dir && fs.existsSync(file)) return file;
   }
   throw new Error("redis-server was not found: install it (apt-get install -y redis-server) to run the several-instance tests");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function isListening(port: number): Promise<boolean> {
