@@ -1,8 +1,10 @@
-// All action matrices of a plan as CSV: one row per action, with its section.
+// All action matrices of a plan as CSV: one row per action, with its section; headers in the
+// account's language.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
-import { ACTION_COLUMN_LABELS_EN, ACTION_COLUMNS, readActionRows } from "../editor/action-matrix";
+import { ACTION_COLUMNS, readActionRows } from "../editor/action-matrix";
 import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import { i18next } from "../i18n/i18next.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { loadPlanDoc } from "../models/plan-document.server";
 import { isPlanId } from "../models/plan.server";
@@ -11,12 +13,12 @@ import { toCsv } from "../utils/csv";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
-  const { plan } = await requirePlanPermission(request, planId, "plan.view");
+  const [{ plan }, t] = await Promise.all([requirePlanPermission(request, planId, "plan.view"), i18next.getFixedT(request)]);
   const doc = await loadPlanDoc(planId, await context.collab.documentState(planId));
   const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
   const rows = readActionRows(root);
   const csv = toCsv([
-    ["Section ID", "Section", ...ACTION_COLUMNS.map((column) => ACTION_COLUMN_LABELS_EN[column])],
+    [t("actions.sectionId"), t("actions.section"), ...ACTION_COLUMNS.map((column) => t(`actions.columns.${column}`))],
     ...rows.map((row) => [row.sectionId, row.sectionTitle, ...ACTION_COLUMNS.map((column) => row.cells[column])]),
   ]);
   const filename = `${plan.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "plan"} - actions.csv`;

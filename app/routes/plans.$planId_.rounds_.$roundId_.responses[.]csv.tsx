@@ -1,13 +1,11 @@
-// A consultation round's comment response matrix as CSV: one row per thread, English headers
-// and disposition labels (like the actions CSV), for the report that goes back to partners.
+// A consultation round's comment response matrix as CSV: one row per thread, for the report
+// that goes back to partners; headers and labels in the account's language.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import en from "../i18n/locales/en";
+import { i18next } from "../i18n/i18next.server";
 import { getRound, responseMatrix } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
 import { toCsv } from "../utils/csv";
-
-const HEADERS = ["Section", "Quoted passage", "Organisation", "Author", "Email", "Comment", "Replies", "Status", "Disposition", "Response"];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
@@ -15,12 +13,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isPlanId(planId) || !Number.isSafeInteger(roundId) || String(roundId) !== params.roundId) {
     throw new Response("Not found", { status: 404 });
   }
-  await requirePlanPermission(request, planId, "plan.view");
+  const [, t] = await Promise.all([requirePlanPermission(request, planId, "plan.view"), i18next.getFixedT(request)]);
   const round = await getRound(planId, roundId);
   if (!round) throw new Response("Not found", { status: 404 });
   const rows = await responseMatrix(planId, round.id);
+  const headers = ["section", "quote", "organisation", "author", "email", "comment", "replies", "status", "disposition", "response"] as const;
   const csv = toCsv([
-    HEADERS,
+    headers.map((header) => t(`rounds.${header}`)),
     ...rows.map((row) => [
       row.sectionTitle,
       row.quote,
@@ -29,8 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       row.authorEmail,
       row.comment,
       String(row.replies),
-      row.status === "resolved" ? "Resolved" : "Open",
-      row.disposition ? en.rounds.dispositions[row.disposition] : "",
+      row.status === "resolved" ? t("comments.statusResolved") : t("comments.statusOpen"),
+      row.disposition ? t(`rounds.dispositions.${row.disposition}`) : "",
       row.response ?? "",
     ]),
   ]);

@@ -34,6 +34,20 @@ describe("the actions CSV", () => {
     expect(lines[2]).toContain("Ministry of Cooperatives and SMEs");
   });
 
+  it("has its headers in the account's language", async () => {
+    const setLanguage = (locale: string) =>
+      fetch(`${server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: cookies.viewer! }, redirect: "manual" });
+    expect((await setLanguage("id")).status).toBe(302);
+    try {
+      const lines = (await (await get(`/plans/${DEMO.planId}/actions.csv`, "viewer")).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+      expect(lines[0]).toBe(
+        "ID bagian,Bagian,Program,Kegiatan,Keluaran,Indikator,Nilai dasar,Target,Jadwal,Lembaga penanggung jawab,Lembaga pendukung",
+      );
+    } finally {
+      await setLanguage("en");
+    }
+  });
+
   it("is a 404 for a non-member and sends a signed-out visitor to sign in", async () => {
     expect((await get(`/plans/${DEMO.planId}/actions.csv`, "outsider")).status).toBe(404);
     expect((await fetch(`${server.url}/plans/${DEMO.planId}/actions.csv`, { redirect: "manual" })).status).toBe(302);

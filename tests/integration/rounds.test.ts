@@ -217,7 +217,7 @@ describe("the response matrix", () => {
 });
 
 describe("the response matrix as CSV", () => {
-  it("has the English headers and one row per thread, with a formula defused and quotes and commas kept", async () => {
+  it("has the headers in the account's language (English here) and one row per thread, with a formula defused and quotes and commas kept", async () => {
     const response = await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}/responses.csv`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");

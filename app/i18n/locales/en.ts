@@ -198,6 +198,7 @@ const en = {
     unassigned: "No responsible institution",
     downloadCsv: "Download all actions (CSV)",
     section: "Section",
+    sectionId: "Section ID",
     columns: {
       programme: "Programme",
       activity: "Activity",
@@ -258,6 +259,8 @@ const en = {
     comment: "Comment",
     disposition: "Disposition",
     response: "Response",
+    email: "Email",
+    replies: "Replies",
     noDisposition: "No disposition yet",
     wholeSection: "The whole section",
     commentDeleted: "Comment deleted",

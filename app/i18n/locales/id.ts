@@ -200,6 +200,7 @@ const id: Messages = {
     unassigned: "Belum ada lembaga penanggung jawab",
     downloadCsv: "Unduh semua aksi (CSV)",
     section: "Bagian",
+    sectionId: "ID bagian",
     columns: {
       programme: "Program",
       activity: "Kegiatan",
@@ -260,6 +261,8 @@ const id: Messages = {
     comment: "Komentar",
     disposition: "Keputusan",
     response: "Tanggapan",
+    email: "Email",
+    replies: "Balasan",
     noDisposition: "Belum ada keputusan",
     wholeSection: "Seluruh bagian",
     commentDeleted: "Komentar dihapus",
