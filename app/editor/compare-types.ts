@@ -1,5 +1,6 @@
 // The shapes of docs/versions.md, shared by the compare engine (compare.server.ts), the JSON
 // API and the history pages. Types only, so the browser bundle can import them.
+import type { ActionColumn } from "./action-matrix";
 
 export interface Person {
   id: number;
@@ -52,8 +53,9 @@ export interface Part {
 /** One paragraph (or other text block) of a section, or one changed cell of an action matrix. */
 export interface ComparedBlock {
   kind: "text" | "matrixCell";
-  /** For a matrix cell: "Row 2 · Target" (column label, English); null for text. */
-  label: string | null;
+  /** For a matrix cell: its row (from 1) and column, which the page and the Word file name in
+   * the reader's language ("Row 2 · Target"); null for text. */
+  cell: { row: number; column: ActionColumn } | null;
   parts: Part[];
 }
 

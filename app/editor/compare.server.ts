@@ -5,7 +5,7 @@
 // (Myers) is used only where ids cannot relate: blocks the editor recreated (a moved section
 // or row) are paired with the old ones by their text.
 import * as Y from "yjs";
-import { ACTION_COLUMNS, ACTION_COLUMN_LABELS_EN } from "./action-matrix";
+import { ACTION_COLUMNS } from "./action-matrix";
 import type { ComparedBlock, ComparedSection, Comparison, Part, Person, SectionDetail } from "./compare-types";
 import { planSchema, PLAN_FRAGMENT } from "./document.server";
 
@@ -137,7 +137,7 @@ interface Block {
   kind: "text" | "matrixCell";
   /** Blocks are paired by text only within a slot: "text", or a matrix column. */
   slot: string;
-  label: string | null;
+  cell: ComparedBlock["cell"];
   /** A matrix cell's row: the Yjs id of the row element. */
   row: string | null;
   text: string;
@@ -167,8 +167,8 @@ class TextCollector {
     else runs.push(client, clock, text.length);
   }
 
-  block(key: string, kind: Block["kind"], slot: string, label: string | null, row: string | null = null): Block {
-    return { key, kind, slot, label, row, text: this.pieces.join(""), runs: this.runs };
+  block(key: string, kind: Block["kind"], slot: string, cell: Block["cell"] = null, row: string | null = null): Block {
+    return { key, kind, slot, cell, row, text: this.pieces.join(""), runs: this.runs };
   }
 }
 
@@ -204,7 +204,7 @@ function readPlan(doc: Y.Doc): SectionRead[] {
     if (heading?.type instanceof Y.XmlElement) {
       const collector = new TextCollector();
       collectInline(heading.type, collector);
-      title = collector.block("", "text", "text", null).text;
+      title = collector.block("", "text", "text").text;
     }
     const blocks: Block[] = [];
     for (const child of body) collectBlocks(child.type, child.item, blocks);
@@ -225,8 +225,7 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[]): void {
           if (index > 0) collector.add("\n", paragraph.item.id.client, paragraph.item.id.clock);
           if (paragraph.type instanceof Y.XmlElement) collectInline(paragraph.type, collector);
         });
-        const label = `Row ${rowIndex + 1} · ${ACTION_COLUMN_LABELS_EN[column]}`;
-        blocks.push(collector.block(idKey(cell.item), "matrixCell", column, label, idKey(row.item)));
+        blocks.push(collector.block(idKey(cell.item), "matrixCell", column, { row: rowIndex + 1, column }, idKey(row.item)));
       });
     });
     return;
@@ -234,7 +233,7 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[]): void {
   if (isTextblock(type.nodeName)) {
     const collector = new TextCollector();
     collectInline(type, collector);
-    blocks.push(collector.block(idKey(item), "text", "text", null));
+    blocks.push(collector.block(idKey(item), "text", "text"));
     return;
   }
   for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks);
@@ -793,7 +792,7 @@ function toComparedBlocks(blocks: BlockParts[]): ComparedBlock[] {
   for (const { block, parts } of blocks) {
     if (parts.length === 0) continue;
     if (block.kind === "matrixCell" && parts.every((part) => part.type === "equal")) continue;
-    compared.push({ kind: block.kind, label: block.label, parts });
+    compared.push({ kind: block.kind, cell: block.cell, parts });
   }
   return compared;
 }

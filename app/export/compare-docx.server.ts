@@ -109,7 +109,9 @@ class RedlineWriter {
 
   private block(block: ComparedBlock): Paragraph {
     const runs = block.parts.flatMap((part) => this.runs(part));
-    const label = block.kind === "matrixCell" && block.label ? [new TextRun({ text: `${block.label}: `, bold: true })] : [];
+    const { t } = this.options;
+    const cell = block.cell && t("versions.cellLabel", { row: block.cell.row, column: t(`actions.columns.${block.cell.column}`) });
+    const label = cell ? [new TextRun({ text: `${cell}: `, bold: true })] : [];
     // A paragraph that is wholly new (or wholly gone) has its paragraph mark tracked too, so
     // rejecting (or accepting) the change leaves no empty paragraph behind.
     const [first] = block.parts;

@@ -175,7 +175,7 @@ describe("comparing two versions", () => {
     expect(sections[0]!.blocks).toEqual([
       {
         kind: "text",
-        label: null,
+        cell: null,
         parts: [
           { type: "equal", text: "Cooperatives need ", author: null },
           { type: "insert", text: "very ", author: alice },
@@ -186,7 +186,7 @@ describe("comparing two versions", () => {
       },
       {
         kind: "text",
-        label: null,
+        cell: null,
         parts: [
           { type: "equal", text: "Village funds ", author: null },
           { type: "delete", text: "suport", author: bob },
@@ -195,17 +195,17 @@ describe("comparing two versions", () => {
         ],
       },
     ]);
-    expect(sections[4]!.blocks).toEqual([{ kind: "text", label: null, parts: [{ type: "equal", text: "Public procurement should reserve a share.", author: null }] }]);
+    expect(sections[4]!.blocks).toEqual([{ kind: "text", cell: null, parts: [{ type: "equal", text: "Public procurement should reserve a share.", author: null }] }]);
   });
 
   it("shows an action matrix cell by cell: only the changed cell, labelled with its row and column", () => {
     const { compare, before, after } = editedPlan();
     const actions = compare(before, after).sections.find((section) => section.id === "s-actions")!;
     expect(actions.blocks).toEqual([
-      { kind: "text", label: null, parts: [{ type: "equal", text: "Agreed actions.", author: null }] },
+      { kind: "text", cell: null, parts: [{ type: "equal", text: "Agreed actions.", author: null }] },
       {
         kind: "matrixCell",
-        label: "Row 1 · Target",
+        cell: { row: 1, column: "target" },
         parts: [
           { type: "delete", text: "10", author: alice },
           { type: "insert", text: "25", author: alice },
@@ -286,7 +286,7 @@ describe("comparing two versions", () => {
     expect(actions.blocks.filter((block) => block.kind === "matrixCell")).toEqual([
       {
         kind: "matrixCell",
-        label: "Row 1 · Programme",
+        cell: { row: 1, column: "programme" },
         parts: [
           { type: "delete", text: "Second", author: alice },
           { type: "insert", text: "Third", author: alice },

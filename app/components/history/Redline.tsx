@@ -3,7 +3,7 @@
 // with its deletions on the left, the newer with its insertions on the right).
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { ComparedSection, Comparison, Part, Person } from "../../editor/compare-types";
+import type { ComparedBlock, ComparedSection, Comparison, Part, Person } from "../../editor/compare-types";
 import { userColor } from "../../utils/colors";
 import { personName, personWithOrganisation } from "./people";
 
@@ -90,7 +90,7 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
     return (
       <div className="redline-blocks">
         {section.blocks.map((block, index) => (
-          <Block key={index} label={block.label} parts={block.parts} column="inline" filter={filter} />
+          <Block key={index} cell={block.cell} parts={block.parts} column="inline" filter={filter} />
         ))}
       </div>
     );
@@ -101,10 +101,10 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
       {section.blocks.map((block, index) => (
         <div key={index} className="sbs-row">
           <div className="sbs-cell sbs-from">
-            {section.state === "added" ? (index === 0 ? absent : null) : <Block label={block.label} parts={block.parts} column="from" filter={filter} />}
+            {section.state === "added" ? (index === 0 ? absent : null) : <Block cell={block.cell} parts={block.parts} column="from" filter={filter} />}
           </div>
           <div className="sbs-cell sbs-to">
-            {section.state === "removed" ? (index === 0 ? absent : null) : <Block label={block.label} parts={block.parts} column="to" filter={filter} />}
+            {section.state === "removed" ? (index === 0 ? absent : null) : <Block cell={block.cell} parts={block.parts} column="to" filter={filter} />}
           </div>
         </div>
       ))}
@@ -113,7 +113,8 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
 }
 
 /** One paragraph, list item or matrix cell ("Row 2 · Target") of the redline. */
-function Block({ label, parts, column, filter }: { label: string | null; parts: Part[]; column: Column; filter: AuthorFilter }) {
+function Block({ cell, parts, column, filter }: { cell: ComparedBlock["cell"]; parts: Part[]; column: Column; filter: AuthorFilter }) {
+  const { t } = useTranslation();
   const shown = parts.filter((part) => (column === "from" ? part.type !== "insert" : column === "to" ? part.type !== "delete" : true));
   const text = (
     <p className="redline-text">
@@ -122,10 +123,10 @@ function Block({ label, parts, column, filter }: { label: string | null; parts: 
       ))}
     </p>
   );
-  if (label === null) return text;
+  if (cell === null) return text;
   return (
     <div className="redline-cell">
-      <span className="redline-cell-label">{label}</span>
+      <span className="redline-cell-label">{t("versions.cellLabel", { row: cell.row, column: t(`actions.columns.${cell.column}`) })}</span>
       {text}
     </div>
   );

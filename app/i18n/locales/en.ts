@@ -275,6 +275,7 @@ const en = {
     bannerClosed: "Comments on {{sections}} closed with round “{{name}}”.",
   },
   versions: {
+    cellLabel: "Row {{row}} · {{column}}",
     link: "History",
     title: "Version history",
     help: "Named versions that editors saved, and the checkpoints Gotong keeps while people edit.",

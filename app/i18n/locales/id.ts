@@ -277,6 +277,7 @@ const id: Messages = {
     bannerClosed: "Komentar pada {{sections}} telah ditutup seiring berakhirnya putaran “{{name}}”.",
   },
   versions: {
+    cellLabel: "Baris {{row}} · {{column}}",
     link: "Riwayat",
     title: "Riwayat versi",
     help: "Versi bernama yang disimpan penyunting, dan titik simpan yang dibuat Gotong selama orang menyunting.",
