@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } f
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Avatar } from "../components/Avatar";
+import { ImportPlanFields } from "../components/ImportPlanFields";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
 import { fallbackLanguage, isLanguage } from "../i18n/config";
@@ -151,25 +152,7 @@ function ImportPlanForm({ limitMegabytes }: { limitMegabytes: number }) {
       <h2 id="import-plan-heading">{t("import.title")}</h2>
       <p className="muted">{t("import.intro")}</p>
       <fetcher.Form method="post" action="/plans/import" encType="multipart/form-data" className="stack">
-        <label>
-          {t("import.file")}
-          <input
-            type="file"
-            name="file"
-            required
-            accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            aria-invalid={refusal ? true : undefined}
-          />
-        </label>
-        <p className="muted import-limit">{t("import.limit", { max: limitMegabytes })}</p>
-        {refusal ? (
-          <p className="form-error" role="alert">
-            {t(`import.errors.${refusal.error}`, { max: refusal.limitMegabytes })}
-          </p>
-        ) : null}
-        <button type="submit" className="primary" disabled={fetcher.state !== "idle"}>
-          {fetcher.state !== "idle" ? t("import.submitting") : t("import.submit")}
-        </button>
+        <ImportPlanFields limitMegabytes={limitMegabytes} refusal={refusal} isImporting={fetcher.state !== "idle"} />
       </fetcher.Form>
     </section>
   );

@@ -3,6 +3,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ImportPlanFields } from "../components/ImportPlanFields";
 import {
   DocxImportError,
   importDocx,
@@ -70,25 +71,7 @@ export default function ImportPlan() {
         <h1 id="import-heading">{t("import.title")}</h1>
         <p className="muted">{t("import.intro")}</p>
         <Form method="post" encType="multipart/form-data" className="stack">
-          <label>
-            {t("import.file")}
-            <input
-              type="file"
-              name="file"
-              required
-              accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-              aria-invalid={actionData?.error ? true : undefined}
-            />
-          </label>
-          <p className="muted import-limit">{t("import.limit", { max: uploadLimitMegabytes })}</p>
-          {actionData?.error ? (
-            <p className="form-error" role="alert">
-              {t(`import.errors.${actionData.error}`, { max: actionData.limitMegabytes })}
-            </p>
-          ) : null}
-          <button type="submit" className="primary" disabled={isImporting}>
-            {isImporting ? t("import.submitting") : t("import.submit")}
-          </button>
+          <ImportPlanFields limitMegabytes={uploadLimitMegabytes} refusal={actionData} isImporting={isImporting} />
         </Form>
       </section>
     </div>

@@ -116,3 +116,28 @@ it("opens the print view from the plan page, without the site's header, and its 
   expect(pageErrors(page)).toEqual([]);
   await context.close();
 });
+
+it("starts a new plan from a Word file on the dashboard, and says why a file that is not one is refused", async () => {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const page = await signedInPage(context, server.url, DEMO.editor, "/plans");
+  page.setDefaultTimeout(15_000);
+  const form = page.locator("section.import-plan");
+  // Not a Word file: refused in place, nothing created.
+  await form.locator('input[type="file"]').setInputFiles({ name: "notes.docx", mimeType: "application/octet-stream", buffer: Buffer.from("plain text, not a zip") });
+  await form.getByRole("button", { name: "Import" }).click();
+  await expect.poll(() => form.getByRole("alert").innerText()).toContain("This is not a Word (.docx) file");
+  expect(page.url()).toBe(`${server.url}/plans`);
+  // The demo plan's own Word export becomes a new plan.
+  const exported = await page.evaluate(async (path) => Array.from(new Uint8Array(await (await fetch(path)).arrayBuffer())), `${PLAN_PATH}/export.docx`);
+  await form.locator('input[type="file"]').setInputFiles({
+    name: "action plan.docx",
+    mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    buffer: Buffer.from(exported),
+  });
+  await form.getByRole("button", { name: "Import" }).click();
+  await page.waitForURL(/\/plans\/[^/?]+\?imported=0$/);
+  await page.waitForSelector(".ProseMirror");
+  await expect.poll(() => page.locator(".ProseMirror").innerText()).toContain("Action matrix");
+  expect(pageErrors(page)).toEqual([]);
+  await context.close();
+});
