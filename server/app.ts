@@ -89,6 +89,7 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
           onlineUsers: (planId: string) => hub.onlineUsers(planId),
           notifyPlanChanged: (planId: string) => hub.notifyPlanChanged(planId),
           refreshMember: (planId: string, userId: number) => hub.refreshMember(planId, userId),
+          endSession: (sessionId: string, userId: number) => hub.endSession(sessionId, userId),
           documentState: (planId: string) => hub.documentState(planId),
           notifyThreadsChanged: (planId: string) => hub.notifyThreadsChanged(planId),
           markComment: (...args: Parameters<CollabHub["markComment"]>) => hub.markComment(...args),

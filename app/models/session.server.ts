@@ -111,9 +111,16 @@ export async function startSession(request: Request, userId: number, redirectTo:
   });
 }
 
-export async function endSession(request: Request): Promise<Response> {
+/** Signs out: the session ended in the database and the cookie cleared; `onEnded` then hears
+ * which session of which account ended (the collaboration server closes its sockets). */
+export async function endSession(
+  request: Request,
+  onEnded?: (ended: { sessionId: string; userId: number }) => Promise<void>,
+): Promise<Response> {
+  const signedIn = await getUserFromCookieHeader(request.headers.get("Cookie"));
   const sessionId = await getSessionIdFromCookieHeader(request.headers.get("Cookie"));
   if (sessionId) await deleteSession(sessionId);
+  if (signedIn) await onEnded?.({ sessionId: signedIn.sessionId, userId: signedIn.user.id });
   return redirect("/login", {
     headers: {
       "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) }),

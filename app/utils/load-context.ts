@@ -45,6 +45,8 @@ declare module "@remix-run/node" {
       sectionIds(planId: string): Promise<Set<string>>;
       /** Applies a changed role or membership to the user's open sockets at once. */
       refreshMember(planId: string, userId: number): Promise<void>;
+      /** Closes the open sockets of a session that signed out, on every instance. */
+      endSession(sessionId: string, userId: number): Promise<void>;
     };
   }
   interface Future {

@@ -2,6 +2,7 @@
 // plans are loaded on first join and unloaded after the last leaves (once their writes are
 // stored), open sockets re-check their session and role, and shutdown flushes. With
 // REDIS_URL, open plans are shared with the other instances (relay.ts, docs/deployment.md).
+import crypto from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -11,7 +12,7 @@ import { planSchema, sectionOutline } from "../../app/editor/document.server";
 import { prepareRestore, type PreparedRestore } from "../../app/editor/restore";
 import { contentHash, currentSectionDetails, saveVersion, versionDoc } from "../../app/models/version.server";
 import { compactPlan, countUncompactedUpdates, type StoredUpdate } from "../../app/models/plan-document.server";
-import { getMemberRole } from "../../app/models/plan.server";
+import { getMemberRole, listPlansForUser } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
 import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_SESSION_ENDED } from "../../app/collab/protocol";
 import { errorFields, log } from "../../app/utils/log.server";
@@ -214,6 +215,21 @@ export class CollabHub {
     await this.refreshLocalMember(planId, userId);
   }
 
+  /**
+   * Closes the sockets of a session that signed out: here at once, and on the other
+   * instances through the channels of the account's plans (they hold only sockets there).
+   */
+  async endSession(sessionId: string, userId: number): Promise<void> {
+    for (const open of this.plans.values()) {
+      for (const connection of [...(open.plan?.connections ?? [])]) {
+        if (connection.sessionId === sessionId) connection.close(CLOSE_SESSION_ENDED, "session ended; sign in again");
+      }
+    }
+    if (this.relay.status === "off") return;
+    const sessionHash = hashSessionId(sessionId);
+    for (const plan of await listPlansForUser(userId)) this.relay.publish(plan.id, { kind: "sessionEnded", sessionHash });
+  }
+
   private async refreshLocalMember(planId: string, userId: number): Promise<void> {
     const open = this.plans.get(planId);
     if (!open) return;
@@ -293,6 +309,11 @@ export class CollabHub {
         return plan.broadcast(encodePlanChanged());
       case "threadsChanged":
         return plan.broadcast(encodeThreadsChanged());
+      case "sessionEnded":
+        for (const connection of [...plan.connections]) {
+          if (hashSessionId(connection.sessionId) === message.sessionHash) connection.close(CLOSE_SESSION_ENDED, "session ended; sign in again");
+        }
+        return;
       case "presenceWanted": {
         const presence = plan.localPresence();
         if (presence) this.relay.publish(planId, { kind: "awareness", update: presence });
@@ -501,6 +522,11 @@ export class CollabHub {
     // After the last commit: everything stored has been published.
     await this.relay.close();
   }
+}
+
+/** What other instances are told of a session: enough to find its sockets, useless as a cookie. */
+function hashSessionId(sessionId: string): string {
+  return crypto.createHash("sha256").update(sessionId).digest("base64url");
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {

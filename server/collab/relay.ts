@@ -26,6 +26,8 @@ export type RelayMessage =
   | { kind: "member"; userId: number }
   /** An instance just opened the plan: the others publish their clients' presence. */
   | { kind: "presenceWanted" }
+  /** A session signed out: close its sockets. The session id's SHA-256, never the id itself. */
+  | { kind: "sessionEnded"; sessionHash: string }
   | { kind: "planChanged" }
   | { kind: "threadsChanged" };
 
@@ -64,7 +66,7 @@ export class NoRelay implements PlanRelay {
 }
 
 const CHANNEL_PREFIX = "gotong:plan:";
-const KIND_CODES = { updates: 0, awareness: 1, member: 2, planChanged: 3, threadsChanged: 4, presenceWanted: 5 } as const;
+const KIND_CODES = { updates: 0, awareness: 1, member: 2, planChanged: 3, threadsChanged: 4, presenceWanted: 5, sessionEnded: 6 } as const;
 
 /** Updates larger than this travel as their row id only (Redis buffers every pub/sub message
  * for every subscriber; a slow one is cut off past its output limit). */
@@ -224,6 +226,9 @@ export function encodeRelayMessage(instanceId: string, message: RelayMessage): U
     case "member":
       encoding.writeVarUint(encoder, message.userId);
       break;
+    case "sessionEnded":
+      encoding.writeVarString(encoder, message.sessionHash);
+      break;
     case "planChanged":
     case "threadsChanged":
     case "presenceWanted":
@@ -260,6 +265,8 @@ export function decodeRelayMessage(data: Uint8Array): { instanceId: string; mess
       return { instanceId, message: { kind: "threadsChanged" } };
     case KIND_CODES.presenceWanted:
       return { instanceId, message: { kind: "presenceWanted" } };
+    case KIND_CODES.sessionEnded:
+      return { instanceId, message: { kind: "sessionEnded", sessionHash: decoding.readVarString(decoder) } };
     default:
       throw new Error(`unknown relay message kind ${code}`);
   }

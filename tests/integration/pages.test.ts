@@ -1,12 +1,14 @@
 // Sign-in, sign-out, My plans, the plan page and its refusals, through real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openRawSocket } from "../helpers/clients";
+import { CLOSE_SESSION_ENDED } from "../../app/collab/protocol";
+import { connectClient, openRawSocket, waitFor, whenSynced } from "../helpers/clients";
 import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startServer();
+  // Sockets re-check their session every 10 minutes here: only signing out can close one sooner.
+  server = await startServer({ env: { COLLAB_RECHECK_INTERVAL_MS: "600000" } });
 });
 
 afterAll(async () => {
@@ -75,6 +77,24 @@ describe("signing in and out", () => {
     expect(out.status).toBe(302);
     expect((await get("/plans", cookie)).status).toBe(302);
     await expect(openRawSocket(server.wsUrl, DEMO.planId, { cookie })).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("signing out closes that session's open sockets at once, and no other session's", async () => {
+    const [cookie, otherCookie] = await Promise.all([signIn(server.url, DEMO.editor), signIn(server.url, DEMO.editor)]);
+    const [client, other] = [connectClient(server.wsUrl, DEMO.planId, cookie), connectClient(server.wsUrl, DEMO.planId, otherCookie)];
+    try {
+      await Promise.all([whenSynced(client), whenSynced(other)]);
+      const closes: number[] = [];
+      client.provider.on("connection-close", (event) => void closes.push(event?.code ?? 0));
+      other.provider.on("connection-close", (event) => void closes.push(-(event?.code ?? 1)));
+      expect((await post("/logout", {}, cookie)).status).toBe(302);
+      await waitFor(() => closes.includes(CLOSE_SESSION_ENDED), "the signed-out session's socket to close");
+      expect(closes).toEqual([CLOSE_SESSION_ENDED]);
+      expect(other.provider.wsconnected).toBe(true);
+    } finally {
+      client.destroy();
+      other.destroy();
+    }
   });
 
   it("never writes a password into the logs", async () => {

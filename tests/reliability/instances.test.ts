@@ -8,7 +8,7 @@ import * as authProtocol from "y-protocols/auth";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
+import { CLOSE_SESSION_ENDED, MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
 import { SaveTracker } from "../../app/collab/save-status";
 import { planText } from "../../app/editor/document.server";
 import { openDatabase, type DB } from "../../db";
@@ -17,7 +17,7 @@ import { cookieWebSocket, paragraphText, typeAt, type TestClient } from "../help
 import { startPostgres, type TestPostgres } from "../helpers/postgres";
 import { startProxy } from "../helpers/proxy";
 import { startRedis, type TestRedis } from "../helpers/redis";
-import { DEMO, signInEveryone, startServer, storedPlanText, type DemoRole, type TestServer } from "../helpers/server";
+import { DEMO, signIn, signInEveryone, startServer, storedPlanText, type DemoRole, type TestServer } from "../helpers/server";
 
 const HEAL_INTERVAL_MS = 1000;
 const VERSION_QUIET_MS = 800;
@@ -93,10 +93,10 @@ interface Client extends TestClient {
 }
 
 /** A real y-websocket client signed in as `role`, reconnecting quickly (at most 200 ms). */
-function connect(wsUrl: string, role: DemoRole): Client {
+function connect(wsUrl: string, role: DemoRole, cookie = cookies[role]): Client {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, DEMO.planId, doc, {
-    WebSocketPolyfill: cookieWebSocket(cookies[role]) as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 200,
   });
@@ -537,6 +537,21 @@ describe("two instances on one PostgreSQL and one Redis", () => {
     release(reader);
     await waitForRedisState(a, "connected");
   }, 120_000);
+
+  it("signing out on A closes that session's sockets on B at once", async () => {
+    const session = await signIn(a.url, DEMO.editor);
+    const onB = connect(b.wsUrl, "editor", session);
+    const othersOnB = connect(b.wsUrl, "editor");
+    await synced([onB, othersOnB]);
+    const closes: number[] = [];
+    onB.provider.on("connection-close", (event) => void closes.push(event?.code ?? 0));
+    const out = await fetch(`${a.url}/logout`, { method: "POST", headers: { cookie: session }, redirect: "manual" });
+    expect(out.status).toBe(302);
+    // The periodic re-check is 10 minutes away: only the published sign-out explains this.
+    await waitUntil(() => closes.includes(CLOSE_SESSION_ENDED), "the signed-out session's socket on B to close", 10_000);
+    expect(othersOnB.provider.wsconnected).toBe(true);
+    release(onB, othersOnB);
+  }, 60_000);
 
   it("an editor demoted on A can no longer write on B, at once", async () => {
     const editorRow = await db!.selectFrom("users").select("id").where("email", "=", DEMO.editor).executeTakeFirstOrThrow();

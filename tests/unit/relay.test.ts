@@ -22,6 +22,7 @@ describe("relay messages", () => {
     { kind: "planChanged" },
     { kind: "threadsChanged" },
     { kind: "presenceWanted" },
+    { kind: "sessionEnded", sessionHash: "q2Zr0Ez7l1lJ3hQkQf8k1w" },
   ];
 
   it.each(messages.map((message) => [message.kind, message] as const))("a %s message reads back as sent, with its instance", (_kind, message) => {
