@@ -12,6 +12,11 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+function atLeast(minimum: number, name: string, value: number): number {
+  if (value < minimum) throw new Error(`${name} must be at least ${minimum}, got ${value}`);
+  return value;
+}
+
 /** SESSION_SECRET, or one generated on first run and kept beside the database. */
 function sessionSecret(databasePath: string): string {
   if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
@@ -71,7 +76,7 @@ export function loadConfig() {
       /** …and at least this often while a plan is being edited. */
       versionMaxIntervalMs: intFromEnv("VERSION_MAX_INTERVAL_MS", 3_600_000),
       /** With REDIS_URL: how often an open plan reads what other instances stored and it missed. */
-      healIntervalMs: intFromEnv("COLLAB_HEAL_INTERVAL_MS", 3_000),
+      healIntervalMs: atLeast(100, "COLLAB_HEAL_INTERVAL_MS", intFromEnv("COLLAB_HEAL_INTERVAL_MS", 3_000)),
     },
   };
 }

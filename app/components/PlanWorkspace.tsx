@@ -6,7 +6,15 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../collab/protocol";
+import {
+  CLOSE_CLIENT_ID_TAKEN,
+  CLOSE_FORBIDDEN,
+  CLOSE_PLAN_TOO_LARGE,
+  CLOSE_SESSION_ENDED,
+  MESSAGE_AUTH,
+  MESSAGE_PLAN_CHANGED,
+  MESSAGE_THREADS_CHANGED,
+} from "../collab/protocol";
 import { SaveTracker, type SaveState } from "../collab/save-status";
 import { Avatar } from "./Avatar";
 import type { OutlineProps } from "./Outline";
@@ -112,6 +120,14 @@ export function PlanWorkspace({
 
 const SERVER_SNAPSHOT: SaveState = { status: "connecting" };
 
+/** What the page says when the server ends the connection for good, by close code. */
+const CLOSE_MESSAGES: Record<number, "status.closedSession" | "status.closedForbidden" | "status.closedPlanTooLarge" | "status.closedClientIdTaken"> = {
+  [CLOSE_SESSION_ENDED]: "status.closedSession",
+  [CLOSE_FORBIDDEN]: "status.closedForbidden",
+  [CLOSE_PLAN_TOO_LARGE]: "status.closedPlanTooLarge",
+  [CLOSE_CLIENT_ID_TAKEN]: "status.closedClientIdTaken",
+};
+
 function ConnectionStatus({ tracker }: { tracker: SaveTracker }) {
   const { t } = useTranslation();
   const state = useSyncExternalStore(
@@ -121,15 +137,7 @@ function ConnectionStatus({ tracker }: { tracker: SaveTracker }) {
   );
   const label =
     state.status === "closed"
-      ? state.closeCode === 4401
-        ? t("status.closedSession")
-        : state.closeCode === 4403
-          ? t("status.closedForbidden")
-          : state.closeCode === 4413
-            ? t("status.closedPlanTooLarge")
-            : state.closeCode === 4409
-              ? t("status.closedClientIdTaken")
-              : t("status.closedOther")
+      ? t(CLOSE_MESSAGES[state.closeCode ?? 0] ?? "status.closedOther")
       : t(`status.${state.status}`);
   return (
     <p className={`connection-status status-${state.status}`} data-status={state.status} role="status" aria-live="polite">

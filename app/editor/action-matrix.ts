@@ -19,7 +19,7 @@ export const ACTION_COLUMNS = [
 ] as const;
 export type ActionColumn = (typeof ACTION_COLUMNS)[number];
 
-/** English column names, for the server (CSV, exports); the browser passes translated ones. */
+/** English column names: the editor node's default header (the page passes translated ones). */
 export const ACTION_COLUMN_LABELS_EN: Record<ActionColumn, string> = en.actions.columns;
 
 export interface ActionMatrixOptions {

@@ -1,8 +1,10 @@
 // The stored Yjs document of a plan: an append-only log of updates, each with its author,
 // and a compacted state that folds the old ones in (docs/architecture.md).
 import * as Y from "yjs";
+import type { Kysely } from "kysely";
 import { getDb } from "../../db";
 import { tryLockForTransaction } from "../../db/locks";
+import type { Database } from "../../db/schema";
 
 export interface StoredUpdate {
   planId: string;
@@ -17,8 +19,8 @@ export interface StoredUpdate {
   deletions?: [number, number, number][];
 }
 
-/** SQLite allows 32,766 bound values a statement; 4 a row leaves room to spare. */
-const ROWS_PER_INSERT = 1000;
+/** Rows written or ids read by one statement: SQLite allows 32,766 bound values a statement. */
+const ROWS_PER_STATEMENT = 1000;
 
 /** Everything needed to rebuild the plan's Y.Doc, oldest first. */
 export async function loadPlanUpdates(planId: string): Promise<Uint8Array[]> {
@@ -66,12 +68,12 @@ export async function listUpdateIdsAfter(planId: string, afterId: number): Promi
 /** The plan's rows with these ids, oldest first (missing ids are left out). */
 export async function loadUpdatesByIds(planId: string, ids: number[]): Promise<{ rowId: number; userId: number | null; update: Uint8Array }[]> {
   const found: { rowId: number; userId: number | null; update: Uint8Array }[] = [];
-  for (let start = 0; start < ids.length; start += ROWS_PER_INSERT) {
+  for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
     const rows = await getDb()
       .selectFrom("plan_updates")
       .select(["id", "user_id", "update"])
       .where("plan_id", "=", planId)
-      .where("id", "in", ids.slice(start, start + ROWS_PER_INSERT))
+      .where("id", "in", ids.slice(start, start + ROWS_PER_STATEMENT))
       .orderBy("id")
       .execute();
     found.push(...rows.map((row) => ({ rowId: row.id, userId: row.user_id, update: toBytes(row.update) })));
@@ -107,8 +109,8 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
       }
       const rows = updates.flatMap((u) => (u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : []));
       const rowIds: number[] = [];
-      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const inserted = await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_INSERT)).returning("id").execute();
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+        const inserted = await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_STATEMENT)).returning("id").execute();
         // Ids are handed out in the order of the values; RETURNING need not list them so.
         rowIds.push(...inserted.map((row) => row.id).sort((a, b) => a - b));
       }
@@ -122,10 +124,10 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
               first_seen_at: u.createdAt,
             })),
       );
-      for (let start = 0; start < bindings.length; start += ROWS_PER_INSERT) {
+      for (let start = 0; start < bindings.length; start += ROWS_PER_STATEMENT) {
         await trx
           .insertInto("plan_clients")
-          .values(bindings.slice(start, start + ROWS_PER_INSERT))
+          .values(bindings.slice(start, start + ROWS_PER_STATEMENT))
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
@@ -140,16 +142,15 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
               user_id: u.userId!,
             })),
       );
-      for (let start = 0; start < deletions.length; start += ROWS_PER_INSERT) {
-        await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_INSERT)).execute();
+      for (let start = 0; start < deletions.length; start += ROWS_PER_STATEMENT) {
+        await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_STATEMENT)).execute();
       }
       let next = 0;
       return updates.map((u) => (u.update ? rowIds[next++]! : 0));
     });
 }
 
-export async function countUncompactedUpdates(planId: string): Promise<number> {
-  const db = getDb();
+export async function countUncompactedUpdates(planId: string, db: Kysely<Database> = getDb()): Promise<number> {
   const snapshot = await db
     .selectFrom("plan_documents")
     .select("through_update_id")
@@ -178,16 +179,7 @@ export async function compactPlan(planId: string, { minUpdates = 0 } = {}): Prom
     // Waits for appendUpdates batches holding this plan's row: with concurrent writers, ids
     // can commit out of order, and through_update_id must not pass one still to come.
     await trx.updateTable("plans").set((eb) => ({ last_edited_at: eb.ref("last_edited_at") })).where("id", "=", planId).execute();
-    if (minUpdates > 0) {
-      const snapshot = await trx.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
-      const { count } = await trx
-        .selectFrom("plan_updates")
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .where("plan_id", "=", planId)
-        .where("id", ">", snapshot?.through_update_id ?? 0)
-        .executeTakeFirstOrThrow();
-      if (Number(count) < minUpdates) return { mergedRows: 0 };
-    }
+    if (minUpdates > 0 && (await countUncompactedUpdates(planId, trx)) < minUpdates) return { mergedRows: 0 };
     const rows = await trx
       .selectFrom("plan_updates")
       .select(["id", "user_id", "update", "created_at", "merged_count"])

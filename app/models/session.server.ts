@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import { getDb } from "../../db";
+import { errorFields, log } from "../utils/log.server";
 import { getUserById, type UserSummary } from "./user.server";
 
 const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -117,10 +118,19 @@ export async function endSession(
   request: Request,
   onEnded?: (ended: { sessionId: string; userId: number }) => Promise<void>,
 ): Promise<Response> {
-  const signedIn = await getUserFromCookieHeader(request.headers.get("Cookie"));
-  const sessionId = await getSessionIdFromCookieHeader(request.headers.get("Cookie"));
+  const cookie = request.headers.get("Cookie");
+  const signedIn = await getUserFromCookieHeader(cookie);
+  // An expired session's row goes too.
+  const sessionId = signedIn?.sessionId ?? (await getSessionIdFromCookieHeader(cookie));
   if (sessionId) await deleteSession(sessionId);
-  if (signedIn) await onEnded?.({ sessionId: signedIn.sessionId, userId: signedIn.user.id });
+  if (signedIn) {
+    try {
+      await onEnded?.({ sessionId: signedIn.sessionId, userId: signedIn.user.id });
+    } catch (error) {
+      // Signed out all the same: its sockets close at their next re-check.
+      log.error("closing a signed-out session's sockets failed", { user: signedIn.user.id, ...errorFields(error) });
+    }
+  }
   return redirect("/login", {
     headers: {
       "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) }),

@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { ACTION_COLUMNS, readActionRows } from "../editor/action-matrix";
 import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { loadPlanDoc } from "../models/plan-document.server";
@@ -21,12 +22,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     [t("actions.sectionId"), t("actions.section"), ...ACTION_COLUMNS.map((column) => t(`actions.columns.${column}`))],
     ...rows.map((row) => [row.sectionId, row.sectionTitle, ...ACTION_COLUMNS.map((column) => row.cells[column])]),
   ]);
-  const filename = `${plan.title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "plan"} - actions.csv`;
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="actions.csv"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return new Response(csv, { headers: attachmentHeaders("text/csv; charset=utf-8", exportFileName(plan.title, t("exports.actionsFile"), "csv"), "actions.csv") });
 }

@@ -1,6 +1,7 @@
 // A consultation round's comment response matrix as CSV: one row per thread, for the report
 // that goes back to partners; headers and labels in the account's language.
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";
 import { getRound, responseMatrix } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -33,12 +34,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       row.response ?? "",
     ]),
   ]);
-  const filename = `${round.name.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "round"} - responses.csv`;
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="responses.csv"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return new Response(csv, { headers: attachmentHeaders("text/csv; charset=utf-8", exportFileName(round.name, t("exports.responsesFile"), "csv"), "responses.csv") });
 }

@@ -14,6 +14,19 @@ export const log = {
   error: (message: string, fields?: Fields) => write("error", message, fields),
 };
 
+/** A service address (PostgreSQL, Redis) fit for logs: no password, and no query string, where
+ * drivers read secrets too. */
+export function redactedUrl(address: string): string {
+  try {
+    const url = new URL(address);
+    if (url.password) url.password = "***";
+    url.search = "";
+    return url.toString();
+  } catch {
+    return "(an address that is not a URL)";
+  }
+}
+
 export function errorFields(error: unknown): Fields {
   return error instanceof Error ? { error: error.message } : { error: String(error) };
 }

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { Redis } from "ioredis";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { errorFields, log } from "../../app/utils/log.server";
+import { errorFields, log, redactedUrl } from "../../app/utils/log.server";
 
 /** An update another instance stored: its row in plan_updates, its author, its bytes. */
 export interface RelayedUpdate {
@@ -88,6 +88,8 @@ export class RedisRelay implements PlanRelay {
   private readonly channels = new Set<string>();
   private hasBeenConnected = false;
   private isReportingOutage = false;
+  /** Publishes are being dropped because Redis stopped answering (see publish). */
+  private isDroppingPublishes = false;
 
   constructor(
     url: string,
@@ -105,7 +107,7 @@ export class RedisRelay implements PlanRelay {
     };
     this.publisher = new Redis(url, { ...options, connectionName: `gotong-pub-${this.instanceId}` });
     this.subscriber = new Redis(url, { ...options, connectionName: `gotong-sub-${this.instanceId}` });
-    const where = describeRedis(url);
+    const where = redactedUrl(url);
     for (const client of [this.publisher, this.subscriber]) {
       client.on("error", (error: Error) => {
         if (this.isReportingOutage) return;
@@ -164,10 +166,12 @@ export class RedisRelay implements PlanRelay {
   publish(planId: string, message: RelayMessage): void {
     if (this.publisher.status !== "ready") return;
     if (this.publisher.commandQueue.length > MAX_QUEUED_PUBLISHES) {
-      if (!this.isReportingOutage) log.warn("redis is not answering; messages to other instances dropped until it does (healing carries edits)");
-      this.isReportingOutage = true;
+      if (!this.isDroppingPublishes) log.warn("redis is not answering; messages to other instances dropped until it does (healing carries edits)");
+      this.isDroppingPublishes = true;
       return;
     }
+    if (this.isDroppingPublishes) log.info("redis answers again; messages to other instances go out again");
+    this.isDroppingPublishes = false;
     this.publisher.publish(CHANNEL_PREFIX + planId, Buffer.from(encodeRelayMessage(this.instanceId, message))).catch(() => undefined);
   }
 
@@ -269,17 +273,5 @@ export function decodeRelayMessage(data: Uint8Array): { instanceId: string; mess
       return { instanceId, message: { kind: "sessionEnded", sessionHash: decoding.readVarString(decoder) } };
     default:
       throw new Error(`unknown relay message kind ${code}`);
-  }
-}
-
-/** The Redis address fit for logs: no password, no query string (ioredis reads one from it). */
-export function describeRedis(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    parsed.search = "";
-    return parsed.toString();
-  } catch {
-    return "(unparseable REDIS_URL)";
   }
 }

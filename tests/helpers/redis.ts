@@ -52,7 +52,10 @@ export async function startRedis(): Promise<TestRedis> {
     const started = Date.now();
     while (!(await isListening(port))) {
       if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
-      if (Date.now() - started > 10_000) throw new Error("redis-server did not start within 10 s");
+      if (Date.now() - started > 10_000) {
+        proc.kill("SIGKILL");
+        throw new Error("redis-server did not start within 10 s");
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -65,7 +68,13 @@ export async function startRedis(): Promise<TestRedis> {
       proc.kill("SIGKILL");
     });
 
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

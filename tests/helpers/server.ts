@@ -99,7 +99,15 @@ export async function startServer(
       proc.kill(signal);
     });
 
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    // A server that refused to start leaves nothing behind.
+    child?.kill("SIGKILL");
+    await postgres?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const server: TestServer = {
     get url() {
       return `http://127.0.0.1:${port}`;

@@ -1,6 +1,7 @@
 // The benchmark's load generator against real servers: it must see every update, measure a
 // latency for each, and speak both framings (Gotong/y-websocket and Hocuspocus). A broken
 // harness would publish numbers that mean nothing, so it is tested like the product.
+import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { planUpdateFromJSON } from "../../app/editor/document.server";
@@ -56,8 +57,9 @@ describe("simulated users", () => {
 
   it("speak Hocuspocus's framing", async () => {
     let server: RunningServer | undefined;
+    const dir = tempDir();
     try {
-      server = await startBenchServer("hocuspocus", tempDir());
+      server = await startBenchServer("hocuspocus", dir);
       const spec = (extra: Partial<ClientSpec> = {}): ClientSpec => ({ kind: "hocuspocus", url: server!.wsUrl, docName: "plan", ...extra });
       const report = await typeAndCollect(
         [spec({ typer: { index: 0, section: 0, rate: 10, awareness: true } }), spec()],
@@ -69,6 +71,7 @@ describe("simulated users", () => {
       expect(report.latencies.length).toBe(report.updatesSent * 2);
     } finally {
       await server?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

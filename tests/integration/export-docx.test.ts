@@ -302,4 +302,23 @@ describe("the comparison as a Word document", () => {
     expect(accepted.paragraphs.join("\n")).toContain("Notably, While the term");
     expect(await zip.file("word/settings.xml")!.async("string")).toContain("w:trackRevisions");
   });
+
+  it("names a changed action-matrix cell in the reader's language", async () => {
+    const from = await saveVersion("owner", "Before the matrix edit");
+    const editor = client("editor");
+    await whenSynced(editor);
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "150 participants").from, "at least "));
+    await whenSaved(editor);
+    const setLanguage = (locale: string) =>
+      fetch(`${server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: cookies.viewer }, redirect: "manual" });
+    expect((await setLanguage("id")).status).toBe(302);
+    try {
+      const { body } = await exportDocx(`/plans/${DEMO.planId}/compare.docx?from=${from}&to=current`);
+      const labelled = elements(body, "w:p").filter((paragraph) => elements(paragraph, "w:ins").some((ins) => textOf(ins).includes("at least")));
+      expect(labelled).toHaveLength(1);
+      expect(textOf(labelled[0]!)).toMatch(/^Baris 1 · Target: /);
+    } finally {
+      await setLanguage("en");
+    }
+  });
 });

@@ -34,12 +34,14 @@ describe("the actions CSV", () => {
     expect(lines[2]).toContain("Ministry of Cooperatives and SMEs");
   });
 
-  it("has its headers in the account's language", async () => {
+  it("has its headers and file name in the account's language", async () => {
     const setLanguage = (locale: string) =>
       fetch(`${server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: cookies.viewer! }, redirect: "manual" });
     expect((await setLanguage("id")).status).toBe(302);
     try {
-      const lines = (await (await get(`/plans/${DEMO.planId}/actions.csv`, "viewer")).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+      const response = await get(`/plans/${DEMO.planId}/actions.csv`, "viewer");
+      expect(decodeURIComponent(response.headers.get("content-disposition") ?? "")).toContain(" - aksi.csv");
+      const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
       expect(lines[0]).toBe(
         "ID bagian,Bagian,Program,Kegiatan,Keluaran,Indikator,Nilai dasar,Target,Jadwal,Lembaga penanggung jawab,Lembaga pendukung",
       );

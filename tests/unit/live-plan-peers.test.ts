@@ -18,12 +18,6 @@ import type { RelayedUpdate } from "../../server/collab/relay";
 import type { WebSocket } from "ws";
 import { createTestPlan, createTestUser, useTemporaryDatabase } from "../helpers/database";
 
-let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
-beforeAll(async () => {
-  database = await useTemporaryDatabase("sqlite");
-});
-afterAll(() => database.cleanup());
-
 /** What another instance stored: `words` typed one by one by a client, each its own row. */
 async function storedElsewhere(planId: string, userId: number, words: string[]): Promise<RelayedUpdate[]> {
   const client = new Y.Doc();
@@ -46,93 +40,102 @@ async function storedText(planId: string): Promise<string> {
   return doc.getText("t").toString();
 }
 
-describe("an instance with the plan open", () => {
-  it("reads back a lost message even when another instance compacts the plan between its two reads", async () => {
-    const { planId, owner } = await createTestPlan();
-    const here = await LivePlan.load(planId, new UpdateStore());
-    here.document();
-    const rows = await storedElsewhere(planId, owner.id, ["alpha ", "beta ", "gamma "]);
-    // The message with "beta " was lost.
-    here.applyStoredElsewhere([rows[0]!], [[4242, owner.id]]);
-    here.applyStoredElsewhere([rows[2]!], []);
-    // Healing lists the ids, compaction merges the lost row into the last, healing reads.
-    await Promise.all([here.heal(), compactPlan(planId)]);
-    await here.heal();
-    expect(here.document().getText("t").toString()).toBe("alpha beta gamma ");
-    expect(here.document().store.pendingStructs).toBeNull();
-    expect(await storedText(planId)).toBe("alpha beta gamma ");
-    here.destroy();
+describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
+  let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
+  beforeAll(async () => {
+    database = await useTemporaryDatabase(kind);
+  });
+  afterAll(() => database.cleanup());
+
+  describe("an instance with the plan open", () => {
+    it("reads back a lost message even when another instance compacts the plan between its two reads", async () => {
+      const { planId, owner } = await createTestPlan();
+      const here = await LivePlan.load(planId, new UpdateStore());
+      here.document();
+      const rows = await storedElsewhere(planId, owner.id, ["alpha ", "beta ", "gamma "]);
+      // The message with "beta " was lost.
+      here.applyStoredElsewhere([rows[0]!], [[4242, owner.id]]);
+      here.applyStoredElsewhere([rows[2]!], []);
+      // Healing lists the ids, compaction merges the lost row into the last, healing reads.
+      await Promise.all([here.heal(), compactPlan(planId)]);
+      await here.heal();
+      expect(here.document().getText("t").toString()).toBe("alpha beta gamma ");
+      expect(here.document().store.pendingStructs).toBeNull();
+      expect(await storedText(planId)).toBe("alpha beta gamma ");
+      here.destroy();
+    });
+
+    it("reads an update published without its bytes (too large for Redis) from the database", async () => {
+      const { planId, owner } = await createTestPlan();
+      const here = await LivePlan.load(planId, new UpdateStore());
+      here.document();
+      const [row] = await storedElsewhere(planId, owner.id, ["a long pasted report "]);
+      here.applyStoredElsewhere([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
+      await here.heal();
+      expect(here.document().getText("t").toString()).toBe("a long pasted report ");
+      here.destroy();
+    });
+
+    it("relays what another instance stored to its sockets without storing it again", async () => {
+      const { planId, owner } = await createTestPlan();
+      const written: unknown[] = [];
+      const store = new UpdateStore(async (updates) => void written.push(...updates));
+      const here = await LivePlan.load(planId, store);
+      const socket = fakeConnection(here, owner);
+      const rows = await storedElsewhere(planId, owner.id, ["relayed "]);
+      here.applyStoredElsewhere(rows, [[4242, owner.id]]);
+      await store.whenStored();
+      expect(socket.sent).toHaveLength(1);
+      expect(written).toEqual([]);
+      here.destroy();
+    });
   });
 
-  it("reads an update published without its bytes (too large for Redis) from the database", async () => {
-    const { planId, owner } = await createTestPlan();
-    const here = await LivePlan.load(planId, new UpdateStore());
-    here.document();
-    const [row] = await storedElsewhere(planId, owner.id, ["a long pasted report "]);
-    here.applyStoredElsewhere([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
-    await here.heal();
-    expect(here.document().getText("t").toString()).toBe("a long pasted report ");
-    here.destroy();
+  describe("after an instance died with a new editing session's first edit unstored", () => {
+    it("the session's own later edits are not acknowledged: its socket is closed with 4409 so the page says so", async () => {
+      const { planId, owner: first } = await createTestPlan();
+      const second = await createTestUser();
+      const here = await LivePlan.load(planId, new UpdateStore());
+      // The second person's tab (Yjs client 777) typed on the dead instance, which relayed it to
+      // the first person's tab and died before committing it.
+      const tab = new Y.Doc();
+      tab.clientID = 777;
+      applyStoredUpdates(tab, await loadPlanUpdates(planId));
+      tab.getText("t").insert(0, "first ");
+      const firstOnHere = fakeConnection(here, first);
+      // The first person's tab reaches this instance first; its sync brings the text under 777.
+      expect(here.applyClientUpdate(Y.encodeStateAsUpdate(tab), firstOnHere.connection)).toBe("applied");
+      const secondOnHere = fakeConnection(here, second);
+      secondOnHere.say(presence(777, 1, { cursor: "here" }));
+      const before = Y.encodeStateVector(tab);
+      tab.getText("t").insert(6, "second ");
+      secondOnHere.receive(syncUpdateFrame(Y.encodeStateAsUpdate(tab, before)));
+      expect(secondOnHere.closedWith).toBe(4409);
+      expect(here.document().getText("t").toString()).toBe("first ");
+      here.destroy();
+    });
   });
 
-  it("relays what another instance stored to its sockets without storing it again", async () => {
-    const { planId, owner } = await createTestPlan();
-    const written: unknown[] = [];
-    const here = await LivePlan.load(planId, new UpdateStore(async (updates) => void written.push(...updates)));
-    const socket = fakeConnection(here, owner);
-    const rows = await storedElsewhere(planId, owner.id, ["relayed "]);
-    here.applyStoredElsewhere(rows, [[4242, owner.id]]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(socket.sent).toHaveLength(1);
-    expect(written).toEqual([]);
-    here.destroy();
-  });
-});
-
-describe("after an instance died with a new editing session's first edit unstored", () => {
-  it("the session's own later edits are not acknowledged: its socket is closed with 4409 so the page says so", async () => {
-    const { planId, owner: first } = await createTestPlan();
-    const second = await createTestUser();
-    const here = await LivePlan.load(planId, new UpdateStore());
-    // The second person's tab (Yjs client 777) typed on the dead instance, which relayed it to
-    // the first person's tab and died before committing it.
-    const tab = new Y.Doc();
-    tab.clientID = 777;
-    applyStoredUpdates(tab, await loadPlanUpdates(planId));
-    tab.getText("t").insert(0, "first ");
-    const firstOnHere = fakeConnection(here, first);
-    // The first person's tab reaches this instance first; its sync brings the text under 777.
-    expect(here.applyClientUpdate(Y.encodeStateAsUpdate(tab), firstOnHere.connection)).toBe("applied");
-    const secondOnHere = fakeConnection(here, second);
-    secondOnHere.say(presence(777, 1, { cursor: "here" }));
-    const before = Y.encodeStateVector(tab);
-    tab.getText("t").insert(6, "second ");
-    secondOnHere.receive(syncUpdateFrame(Y.encodeStateAsUpdate(tab, before)));
-    expect(secondOnHere.closedWith).toBe(4409);
-    expect(here.document().getText("t").toString()).toBe("first ");
-    here.destroy();
-  });
-});
-
-describe("presence across instances", () => {
-  it("never lets a relayed state replace the presence of an id a socket here speaks for", async () => {
-    const { planId, owner: victim } = await createTestPlan();
-    const attacker = await createTestUser();
-    let a!: LivePlan;
-    const b: LivePlan = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => a.applyRelayedAwareness(u) });
-    a = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => b.applyRelayedAwareness(u) });
-    const victimOnB = fakeConnection(b, victim);
-    const attackerOnA = fakeConnection(a, attacker);
-    const id = 5555;
-    victimOnB.say(presence(id, 1, { cursor: "victim" }));
-    // A opened the plan after the victim's last renewal: it has not heard of the id.
-    awarenessProtocol.removeAwarenessStates(a.awareness, [id], "timeout");
-    attackerOnA.say(presence(id, 1000, { cursor: "attacker" }));
-    expect(b.awareness.getStates().get(id)).toMatchObject({ cursor: "victim", user: { id: victim.id } });
-    victimOnB.say(presence(id, 2, { cursor: "victim again" }));
-    expect(b.awareness.getStates().get(id)).toMatchObject({ cursor: "victim again", user: { id: victim.id } });
-    a.destroy();
-    b.destroy();
+  describe("presence across instances", () => {
+    it("never lets a relayed state replace the presence of an id a socket here speaks for", async () => {
+      const { planId, owner: victim } = await createTestPlan();
+      const attacker = await createTestUser();
+      let a!: LivePlan;
+      const b: LivePlan = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => a.applyRelayedAwareness(u) });
+      a = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => b.applyRelayedAwareness(u) });
+      const victimOnB = fakeConnection(b, victim);
+      const attackerOnA = fakeConnection(a, attacker);
+      const id = 5555;
+      victimOnB.say(presence(id, 1, { cursor: "victim" }));
+      // A opened the plan after the victim's last renewal: it has not heard of the id.
+      awarenessProtocol.removeAwarenessStates(a.awareness, [id], "timeout");
+      attackerOnA.say(presence(id, 1000, { cursor: "attacker" }));
+      expect(b.awareness.getStates().get(id)).toMatchObject({ cursor: "victim", user: { id: victim.id } });
+      victimOnB.say(presence(id, 2, { cursor: "victim again" }));
+      expect(b.awareness.getStates().get(id)).toMatchObject({ cursor: "victim again", user: { id: victim.id } });
+      a.destroy();
+      b.destroy();
+    });
   });
 });
 

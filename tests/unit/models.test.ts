@@ -1,5 +1,6 @@
 // Users, sessions, plans, members and the update log, against a temporary SQLite file and
 // against a real PostgreSQL (tests/helpers/postgres.ts): the same models on both.
+import { sql } from "kysely";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, isPostgres } from "../../db";
@@ -262,6 +263,8 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const state = Y.encodeStateAsUpdate(new Y.Doc());
       const checkpoint = (contentHash: string) =>
         saveVersion({ planId, kind: "checkpoint", name: "", note: "", state, details: [], contentHash, authors: [], createdBy: null, skipIfUnchanged: true });
+      // Several connections open first, so the three transactions really overlap on PostgreSQL.
+      await Promise.all(Array.from({ length: 5 }, () => sql`select ${isPostgres(getDb()) ? sql`pg_sleep(0.05)` : sql`1`}`.execute(getDb())));
       const saved = await Promise.all([checkpoint("same"), checkpoint("same"), checkpoint("same")]);
       expect(saved.filter((id) => id !== null)).toHaveLength(1);
       expect(await checkpoint("same")).toBeNull();
@@ -302,7 +305,6 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   });
 });
 
-// Held in memory, not stored: run once.
 describe("on postgres, work for one instance at a time", () => {
   let database: Awaited<ReturnType<typeof useTemporaryDatabase>>;
   beforeAll(async () => {
@@ -334,6 +336,7 @@ describe("on postgres, work for one instance at a time", () => {
   });
 });
 
+// Held in memory, not stored: run once.
 describe("sign-in throttling", () => {
   it("refuses further attempts for an account after five failures, from any address", () => {
     const email = "throttled@example.org";

@@ -1,6 +1,8 @@
 // The messages instances send each other on a plan's Redis channel (server/collab/relay.ts).
 import { describe, expect, it } from "vitest";
-import { decodeRelayMessage, describeRedis, encodeRelayMessage, type RelayMessage } from "../../server/collab/relay";
+import { redactedUrl } from "../../app/utils/log.server";
+import { describeDatabase } from "../../db/dialect";
+import { decodeRelayMessage, encodeRelayMessage, type RelayMessage } from "../../server/collab/relay";
 
 describe("relay messages", () => {
   const messages: RelayMessage[] = [
@@ -37,9 +39,11 @@ describe("relay messages", () => {
     expect(() => decodeRelayMessage(full.subarray(0, full.length - 4))).toThrow();
   });
 
-  it("never logs a Redis password", () => {
-    expect(describeRedis("redis://:hunter2@redis.internal:6379/0")).not.toContain("hunter2");
-    expect(describeRedis("redis://redis.internal:6379")).toBe("redis://redis.internal:6379");
-    expect(describeRedis("redis://redis.internal:6379/0?password=hunter2")).not.toContain("hunter2");
+  it("never logs a Redis or PostgreSQL password", () => {
+    expect(redactedUrl("redis://:hunter2@redis.internal:6379/0")).not.toContain("hunter2");
+    expect(redactedUrl("redis://redis.internal:6379")).toBe("redis://redis.internal:6379");
+    expect(redactedUrl("redis://redis.internal:6379/0?password=hunter2")).not.toContain("hunter2");
+    expect(describeDatabase("postgres://gotong:hunter2@db.internal/gotong?sslpassword=hunter2")).toBe("postgres://gotong:***@db.internal/gotong");
+    expect(describeDatabase("/var/lib/gotong/gotong.db")).toBe("/var/lib/gotong/gotong.db");
   });
 });

@@ -369,6 +369,8 @@ const en = {
     absent: "Not in this version",
   },
   exports: {
+    actionsFile: "actions",
+    responsesFile: "responses",
     sectionDetails: "Lead institution: {{lead}} · Status: {{status}}",
     compareFrom: "From: {{name}}, {{date}}",
     compareTo: "To: {{name}}, {{date}}",

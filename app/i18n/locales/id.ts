@@ -371,6 +371,8 @@ const id: Messages = {
     absent: "Tidak ada dalam versi ini",
   },
   exports: {
+    actionsFile: "aksi",
+    responsesFile: "tanggapan",
     sectionDetails: "Lembaga penanggung jawab: {{lead}} · Status: {{status}}",
     compareFrom: "Dari: {{name}}, {{date}}",
     compareTo: "Ke: {{name}}, {{date}}",
