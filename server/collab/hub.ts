@@ -23,7 +23,16 @@ import { LivePlan } from "./live-plan";
 import { encodePlanChanged, encodeThreadsChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
 import { MessageRateLimit } from "./rate-limit";
-import { MAX_RELAYED_UPDATE_BYTES, NoRelay, RedisRelay, type PlanRelay, type RelayedUpdate, type RelayMessage } from "./relay";
+import {
+  MAX_RELAYED_UPDATE_BYTES,
+  NoRelay,
+  PRESENCE_RENEW_MS,
+  RedisRelay,
+  type OnlineUser,
+  type PlanRelay,
+  type RelayedUpdate,
+  type RelayMessage,
+} from "./relay";
 import { UpdateStore } from "./update-store";
 
 /** Comment marks one account may ask for per second (a burst of twice that). */
@@ -62,6 +71,9 @@ export class CollabHub {
   private readonly healTimer: NodeJS.Timeout | undefined;
   /** Per plan: messages from other instances queued behind a role change being applied. */
   private readonly peerMessagesWaiting = new Map<string, Promise<void>>();
+  /** Per plan: who is online here, to be recorded for the other instances' dashboards. */
+  private readonly onlineToRecord = new Map<string, LivePlan>();
+  private readonly presenceTimer: NodeJS.Timeout | undefined;
   private isShuttingDown = false;
 
   constructor(private readonly config: Config) {
@@ -77,6 +89,11 @@ export class CollabHub {
       this.store.onStored = (updates, rowIds) => this.publishStored(updates, rowIds);
       this.healTimer = setInterval(() => this.healAll(), config.collab.healIntervalMs);
       this.healTimer.unref();
+      // Renewed before it expires, so the people on a live instance never drop off.
+      this.presenceTimer = setInterval(() => {
+        for (const open of this.plans.values()) if (open.plan && open.plan.connections.size > 0) this.recordOnlineSoon(open.plan);
+      }, PRESENCE_RENEW_MS);
+      this.presenceTimer.unref();
     } else {
       this.relay = new NoRelay();
     }
@@ -178,10 +195,12 @@ export class CollabHub {
       if (left > 0) this.socketsPerUser.set(userId, left);
       else this.socketsPerUser.delete(userId);
       connection.leave();
+      this.recordOnlineSoon(plan);
       void this.unloadIfIdle(plan);
     });
     this.metrics.connectionsOpened += 1;
     connection.start();
+    this.recordOnlineSoon(plan);
   }
 
   private async unloadIfIdle(plan: LivePlan): Promise<void> {
@@ -342,6 +361,19 @@ export class CollabHub {
     }
   }
 
+  /** Records who is online on the plan here, once for all the joins and leaves of a moment. */
+  private recordOnlineSoon(plan: LivePlan): void {
+    if (this.relay.status === "off") return;
+    const isScheduled = this.onlineToRecord.has(plan.planId);
+    this.onlineToRecord.set(plan.planId, plan);
+    if (isScheduled) return;
+    setTimeout(() => {
+      const latest = this.onlineToRecord.get(plan.planId);
+      this.onlineToRecord.delete(plan.planId);
+      if (latest) this.relay.recordOnline(latest.planId, latest.onlineUsers());
+    }, 200).unref();
+  }
+
   private heal(plan: LivePlan): Promise<void> {
     return plan.heal().catch((error) => log.error("reading other instances' updates failed; will retry", { plan: plan.planId, ...errorFields(error) }));
   }
@@ -479,10 +511,13 @@ export class CollabHub {
     return plan ? Y.encodeStateAsUpdate(plan.document()) : null;
   }
 
-  async onlineUsers(planId: string): Promise<{ id: number; name: string; color: string }[]> {
+  /** The people on the plan now, once each: here, and through the other instances. */
+  async onlineUsers(planId: string): Promise<OnlineUser[]> {
     const open = this.plans.get(planId);
-    const plan = open && (await open.loaded.catch(() => undefined));
-    return plan ? plan.onlineUsers() : [];
+    const [plan, elsewhere] = await Promise.all([open?.loaded.catch(() => undefined), this.relay.onlineElsewhere(planId)]);
+    const users = new Map((plan?.onlineUsers() ?? []).map((user) => [user.id, user]));
+    for (const user of elsewhere) if (!users.has(user.id)) users.set(user.id, user);
+    return [...users.values()];
   }
 
   stats() {
@@ -519,6 +554,8 @@ export class CollabHub {
     for (const open of this.plans.values()) await (await open.loaded.catch(() => undefined))?.indexSections();
     this.sockets.close();
     clearInterval(this.healTimer);
+    clearInterval(this.presenceTimer);
+    for (const open of this.plans.values()) if (open.plan) this.relay.recordOnline(open.plan.planId, []);
     // After the last commit: everything stored has been published.
     await this.relay.close();
   }

@@ -33,6 +33,13 @@ export type RelayMessage =
 
 export type RelayStatus = "off" | "connected" | "unavailable";
 
+/** Someone on a plan, as the dashboard shows them. */
+export interface OnlineUser {
+  id: number;
+  name: string;
+  color: string;
+}
+
 export interface PlanRelay {
   readonly instanceId: string;
   readonly status: RelayStatus;
@@ -41,8 +48,18 @@ export interface PlanRelay {
   unsubscribe(planId: string): void;
   /** Sends to the other instances; dropped while Redis is unavailable (healing catches up). */
   publish(planId: string, message: RelayMessage): void;
+  /** Records who is on the plan through this instance (an empty list: nobody), for the others'
+   * dashboards; kept for PRESENCE_TTL_SECONDS unless recorded again. */
+  recordOnline(planId: string, users: OnlineUser[]): void;
+  /** Who is on the plan through the other instances (nobody while Redis is away). */
+  onlineElsewhere(planId: string): Promise<OnlineUser[]>;
   close(): Promise<void>;
 }
+
+/** How long an instance's record of who is online lasts without being renewed: one that dies
+ * stops showing its people after this. Instances renew theirs every PRESENCE_RENEW_MS. */
+const PRESENCE_TTL_SECONDS = 30;
+export const PRESENCE_RENEW_MS = 10_000;
 
 export interface RelayHandlers {
   /** A message another instance published on an open plan's channel. */
@@ -60,12 +77,19 @@ export class NoRelay implements PlanRelay {
   }
   unsubscribe(): void {}
   publish(): void {}
+  recordOnline(): void {}
+  onlineElsewhere(): Promise<OnlineUser[]> {
+    return Promise.resolve([]);
+  }
   close(): Promise<void> {
     return Promise.resolve();
   }
 }
 
 const CHANNEL_PREFIX = "gotong:plan:";
+/** gotong:online:<planId> is the set of instances with people on the plan; each keeps its list
+ * at gotong:online:<planId>:<instanceId>, expiring unless renewed. */
+const ONLINE_PREFIX = "gotong:online:";
 const KIND_CODES = { updates: 0, awareness: 1, member: 2, planChanged: 3, threadsChanged: 4, presenceWanted: 5, sessionEnded: 6 } as const;
 
 /** Updates larger than this travel as their row id only (Redis buffers every pub/sub message
@@ -175,6 +199,32 @@ export class RedisRelay implements PlanRelay {
     this.publisher.publish(CHANNEL_PREFIX + planId, Buffer.from(encodeRelayMessage(this.instanceId, message))).catch(() => undefined);
   }
 
+  recordOnline(planId: string, users: OnlineUser[]): void {
+    if (this.publisher.status !== "ready") return;
+    const instances = ONLINE_PREFIX + planId;
+    const mine = `${instances}:${this.instanceId}`;
+    const pipeline = this.publisher.multi();
+    if (users.length === 0) pipeline.del(mine).srem(instances, this.instanceId);
+    else pipeline.set(mine, JSON.stringify(users), "EX", PRESENCE_TTL_SECONDS).sadd(instances, this.instanceId).expire(instances, PRESENCE_TTL_SECONDS * 2);
+    pipeline.exec().catch(() => undefined);
+  }
+
+  async onlineElsewhere(planId: string): Promise<OnlineUser[]> {
+    if (this.publisher.status !== "ready") return [];
+    try {
+      const instances = (await this.publisher.smembers(ONLINE_PREFIX + planId)).filter((id) => id !== this.instanceId);
+      if (instances.length === 0) return [];
+      const lists = await this.publisher.mget(instances.map((id) => `${ONLINE_PREFIX}${planId}:${id}`));
+      // An instance that died leaves its id in the set; its list has expired.
+      const gone = instances.filter((_, index) => lists[index] === null);
+      if (gone.length > 0) this.publisher.srem(ONLINE_PREFIX + planId, ...gone).catch(() => undefined);
+      return lists.flatMap((list) => (list ? parseOnlineUsers(list) : []));
+    } catch (error) {
+      log.warn("reading who is online on other instances failed", { plan: planId, ...errorFields(error) });
+      return [];
+    }
+  }
+
   private onMessage(channel: string, data: Buffer): void {
     if (!channel.startsWith(CHANNEL_PREFIX) || !this.channels.has(channel)) return;
     let decoded: { instanceId: string; message: RelayMessage };
@@ -202,6 +252,19 @@ export class RedisRelay implements PlanRelay {
         client.disconnect();
       }),
     );
+  }
+}
+
+function parseOnlineUsers(json: string): OnlineUser[] {
+  try {
+    const users: unknown = JSON.parse(json);
+    if (!Array.isArray(users)) return [];
+    return users.filter(
+      (user): user is OnlineUser =>
+        typeof user === "object" && user !== null && typeof user.id === "number" && typeof user.name === "string" && typeof user.color === "string",
+    );
+  } catch {
+    return [];
   }
 }
 

@@ -538,6 +538,17 @@ describe("two instances on one PostgreSQL and one Redis", () => {
     await waitForRedisState(a, "connected");
   }, 120_000);
 
+  it("the dashboard on A shows who is on a plan through B, and stops once they leave", async () => {
+    const { name } = await db!.selectFrom("users").select("name").where("email", "=", DEMO.commenter).executeTakeFirstOrThrow();
+    const dashboardOnA = async () => (await fetch(`${a.url}/plans`, { headers: { cookie: cookies.viewer } })).text();
+    expect(await dashboardOnA()).not.toContain(`aria-label="${name}"`);
+    const onB = connect(b.wsUrl, "commenter");
+    await synced([onB]);
+    await waitUntil(async () => (await dashboardOnA()).includes(`aria-label="${name}"`), "the commenter on A's dashboard", 10_000);
+    release(onB);
+    await waitUntil(async () => !(await dashboardOnA()).includes(`aria-label="${name}"`), "the commenter gone from A's dashboard", 10_000);
+  }, 60_000);
+
   it("signing out on A closes that session's sockets on B at once", async () => {
     const session = await signIn(a.url, DEMO.editor);
     const onB = connect(b.wsUrl, "editor", session);
