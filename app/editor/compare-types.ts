@@ -71,6 +71,9 @@ export interface ComparedSection {
   moved: boolean;
   titleFrom: string | null;
   titleTo: string | null;
+  /** The title as runs: one "equal" part when it is unchanged; who inserted and who deleted
+   * each word of a new title; all inserted (deleted) for a section added (removed). */
+  titleParts: Part[];
   blocks: ComparedBlock[];
 }
 

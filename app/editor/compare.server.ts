@@ -100,7 +100,8 @@ export function comparePlans(from: PlanSide, to: PlanSide, attribution: Attribut
   const emitRemoved = (after: string | null) => {
     for (const section of removedAfter.get(after) ?? []) {
       const blocks = toComparedBlocks(section.blocks.map((block) => ({ block, parts: context.wholeBlock(block, "delete") })));
-      compared.push({ id: section.id, state: "removed", moved: false, titleFrom: section.title, titleTo: null, blocks });
+      const titleParts = section.titleBlock ? context.wholeBlock(section.titleBlock, "delete") : [];
+      compared.push({ id: section.id, state: "removed", moved: false, titleFrom: section.title, titleTo: null, titleParts, blocks });
     }
   };
 
@@ -109,7 +110,8 @@ export function comparePlans(from: PlanSide, to: PlanSide, attribution: Attribut
     const old = fromByKey.get(section.key);
     if (!old) {
       const blocks = toComparedBlocks(section.blocks.map((block) => ({ block, parts: context.wholeBlock(block, "insert") })));
-      compared.push({ id: section.id, state: "added", moved: false, titleFrom: null, titleTo: section.title, blocks });
+      const titleParts = section.titleBlock ? context.wholeBlock(section.titleBlock, "insert") : [];
+      compared.push({ id: section.id, state: "added", moved: false, titleFrom: null, titleTo: section.title, titleParts, blocks });
     } else {
       const blocks = toComparedBlocks(context.compareBlocks(old.blocks, section.blocks));
       const isChanged = old.title !== section.title || blocks.some((block) => block.parts.some((part) => part.type !== "equal"));
@@ -119,6 +121,7 @@ export function comparePlans(from: PlanSide, to: PlanSide, attribution: Attribut
         moved: moved.has(section.key),
         titleFrom: old.title,
         titleTo: section.title,
+        titleParts: context.compareBlocks(old.titleBlock ? [old.titleBlock] : [], section.titleBlock ? [section.titleBlock] : []).flatMap(({ parts }) => parts),
         blocks,
       });
     }
@@ -152,6 +155,8 @@ interface SectionRead {
   /** The Yjs id of the section element: kept unless the section was recreated (moved). */
   elementKey: string;
   title: string;
+  /** The heading's text with its characters' ids; null for a section without one. */
+  titleBlock: Block | null;
   blocks: Block[];
 }
 
@@ -200,15 +205,15 @@ function readPlan(doc: Y.Doc): SectionRead[] {
     const occurrence = seen.get(id) ?? 0;
     seen.set(id, occurrence + 1);
     const [heading, ...body] = liveChildren(type);
-    let title = "";
+    let titleBlock: Block | null = null;
     if (heading?.type instanceof Y.XmlElement) {
       const collector = new TextCollector();
       collectInline(heading.type, collector);
-      title = collector.block("", "text", "text").text;
+      titleBlock = collector.block(idKey(heading.item), "text", "title");
     }
     const blocks: Block[] = [];
     for (const child of body) collectBlocks(child.type, child.item, blocks);
-    sections.push({ key: occurrence === 0 ? id : `${id}\u0000${occurrence}`, id, elementKey: idKey(item), title, blocks });
+    sections.push({ key: occurrence === 0 ? id : `${id}\u0000${occurrence}`, id, elementKey: idKey(item), title: titleBlock?.text ?? "", titleBlock, blocks });
   }
   return sections;
 }
@@ -831,8 +836,8 @@ function summarise(
     }
     let wordsAdded = 0;
     let wordsRemoved = 0;
-    for (const block of section.blocks) {
-      for (const part of block.parts) {
+    for (const parts of [section.titleParts, ...section.blocks.map((block) => block.parts)]) {
+      for (const part of parts) {
         if (part.type === "equal") continue;
         changes.push({ sectionId: section.id, type: part.type, text: part.text, author: part.author });
         const key = part.author?.id ?? null;

@@ -85,22 +85,13 @@ class RedlineWriter {
 
   private section(section: ComparedSection, isFirst: boolean): Paragraph[] {
     const { t } = this.options;
-    // Who added or removed a whole section: whoever wrote (or removed) its text.
-    const author = section.blocks.flatMap((block) => block.parts).find((part) => part.type !== "equal")?.author ?? null;
-    let title: ParagraphChild[];
-    // A whole section added or removed: its heading's paragraph mark is tracked as well.
-    let mark: IParagraphRunOptions = {};
-    if (section.state === "added") {
-      title = this.runs({ type: "insert", text: section.titleTo ?? "", author });
-      mark = { insertion: this.revision(author) };
-    } else if (section.state === "removed") {
-      title = this.runs({ type: "delete", text: section.titleFrom ?? "", author });
-      mark = { deletion: this.revision(author) };
-    } else if (section.titleFrom !== section.titleTo) {
-      title = [...this.runs({ type: "delete", text: section.titleFrom ?? "", author: null }), ...this.runs({ type: "insert", text: section.titleTo ?? "", author: null })];
-    } else {
-      title = this.runs({ type: "equal", text: section.titleTo ?? "", author: null });
-    }
+    // The title's runs carry who inserted or deleted each word of it.
+    const title: ParagraphChild[] = section.titleParts.flatMap((part) => this.runs(part));
+    // A whole section added or removed: its heading's paragraph mark is tracked as well, as
+    // the change of whoever wrote (or removed) its text.
+    const author = [...section.titleParts, ...section.blocks.flatMap((block) => block.parts)].find((part) => part.type !== "equal")?.author ?? null;
+    const mark: IParagraphRunOptions =
+      section.state === "added" ? { insertion: this.revision(author) } : section.state === "removed" ? { deletion: this.revision(author) } : {};
     const paragraphs = [new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: isFirst, run: mark, children: title })];
     if (section.moved) paragraphs.push(new Paragraph({ style: "SectionDetails", children: [new TextRun(t("versions.stateMoved"))] }));
     for (const block of section.blocks) paragraphs.push(this.block(block));

@@ -303,6 +303,19 @@ describe("the comparison as a Word document", () => {
     expect(await zip.file("word/settings.xml")!.async("string")).toContain("w:trackRevisions");
   });
 
+  it("tracks a changed section title under the name of whoever changed it", async () => {
+    const from = await saveVersion("owner", "Before the title edit");
+    const editor = client("editor");
+    await whenSynced(editor);
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "The SSE concept and Indonesian practice").to, " (revised)"));
+    await whenSaved(editor);
+    const { body } = await exportDocx(`/plans/${DEMO.planId}/compare.docx?from=${from}&to=current`);
+    const heading = elements(body, "w:p").find((paragraph) => textOf(paragraph).includes("The SSE concept and Indonesian practice"))!;
+    const insertions = elements(heading, "w:ins");
+    expect(insertions.map((ins) => textOf(ins))).toEqual([" (revised)"]);
+    expect(insertions[0]!.attributes["w:author"]).toBe("Tendy Gunawan (ILO)");
+  });
+
   it("names a changed action-matrix cell in the reader's language", async () => {
     const from = await saveVersion("owner", "Before the matrix edit");
     const editor = client("editor");

@@ -131,7 +131,11 @@ describe("comparing two versions", () => {
       { sectionId: "s-intro", type: "insert", text: "support", author: bob },
       { sectionId: "s-actions", type: "delete", text: "10", author: alice },
       { sectionId: "s-actions", type: "insert", text: "25", author: alice },
+      // Titles are text too: who renamed, who added or removed the section.
+      { sectionId: "s-finance", type: "insert", text: " and credit", author: alice },
+      { sectionId: "s-annex", type: "delete", text: "Annex", author: bob },
       { sectionId: "s-annex", type: "delete", text: "To be removed.", author: bob },
+      { sectionId: "s-monitoring", type: "insert", text: "Monitoring", author: alice },
       { sectionId: "s-monitoring", type: "insert", text: "Progress is reviewed yearly.", author: alice },
     ]);
   });
@@ -145,18 +149,18 @@ describe("comparing two versions", () => {
       sectionsChanged: ["s-intro", "s-actions", "s-finance"],
       sectionsMoved: ["s-markets"],
       sectionsRenamed: [{ sectionId: "s-finance", from: "Finance", to: "Finance and credit" }],
-      wordsAdded: 7,
-      wordsRemoved: 8,
+      wordsAdded: 10,
+      wordsRemoved: 9,
       bySection: [
         { sectionId: "s-intro", title: "Introduction", wordsAdded: 2, wordsRemoved: 4 },
         { sectionId: "s-actions", title: "Actions", wordsAdded: 1, wordsRemoved: 1 },
-        { sectionId: "s-finance", title: "Finance and credit", wordsAdded: 0, wordsRemoved: 0 },
-        { sectionId: "s-annex", title: "Annex", wordsAdded: 0, wordsRemoved: 3 },
-        { sectionId: "s-monitoring", title: "Monitoring", wordsAdded: 4, wordsRemoved: 0 },
+        { sectionId: "s-finance", title: "Finance and credit", wordsAdded: 2, wordsRemoved: 0 },
+        { sectionId: "s-annex", title: "Annex", wordsAdded: 0, wordsRemoved: 4 },
+        { sectionId: "s-monitoring", title: "Monitoring", wordsAdded: 5, wordsRemoved: 0 },
       ],
       byPerson: [
-        { person: bob, wordsAdded: 1, wordsRemoved: 7 },
-        { person: alice, wordsAdded: 6, wordsRemoved: 1 },
+        { person: alice, wordsAdded: 9, wordsRemoved: 1 },
+        { person: bob, wordsAdded: 1, wordsRemoved: 8 },
       ],
     });
   });
@@ -215,12 +219,16 @@ describe("comparing two versions", () => {
     ]);
   });
 
-  it("gives a renamed section both titles", () => {
+  it("gives a renamed section both titles, and who changed which words of it", () => {
     const { compare, before, after } = editedPlan();
     expect(compare(before, after).sections.find((section) => section.id === "s-finance")).toMatchObject({
       state: "changed",
       titleFrom: "Finance",
       titleTo: "Finance and credit",
+      titleParts: [
+        { type: "equal", text: "Finance", author: null },
+        { type: "insert", text: " and credit", author: alice },
+      ],
       blocks: [{ parts: [{ type: "equal", text: "Banks lend to cooperatives." }] }],
     });
   });

@@ -45,7 +45,7 @@ export function Redline({
       ) : null}
       {comparison.sections.map((section) => {
         const words = wordsBySection.get(section.id);
-        const heading = <SectionHeading section={section} wordsAdded={words?.wordsAdded ?? 0} wordsRemoved={words?.wordsRemoved ?? 0} />;
+        const heading = <SectionHeading section={section} wordsAdded={words?.wordsAdded ?? 0} wordsRemoved={words?.wordsRemoved ?? 0} filter={filter} />;
         if (section.state === "unchanged" && !section.moved) {
           return (
             <details key={section.id} className="redline-section is-unchanged" data-section-id={section.id}>
@@ -65,14 +65,29 @@ export function Redline({
   );
 }
 
-function SectionHeading({ section, wordsAdded, wordsRemoved }: { section: ComparedSection; wordsAdded: number; wordsRemoved: number }) {
+function SectionHeading({
+  section,
+  wordsAdded,
+  wordsRemoved,
+  filter,
+}: {
+  section: ComparedSection;
+  wordsAdded: number;
+  wordsRemoved: number;
+  filter: AuthorFilter;
+}) {
   const { t, i18n } = useTranslation();
   const count = new Intl.NumberFormat(i18n.language);
   const title = section.titleTo ?? section.titleFrom ?? t("outline.untitled");
   const isRenamed = section.titleFrom !== null && section.titleTo !== null && section.titleFrom !== section.titleTo;
   return (
     <div className="redline-heading">
-      <h3>{title || t("outline.untitled")}</h3>
+      {/* A new title reads as its changes, each with who made it; others as plain text. */}
+      <h3>
+        {isRenamed
+          ? section.titleParts.map((part, index) => <PartView key={index} part={part} next={section.titleParts[index + 1]} column="inline" filter={filter} />)
+          : title || t("outline.untitled")}
+      </h3>
       {section.state === "added" ? <span className="change-badge is-added">{t("versions.stateAdded")}</span> : null}
       {section.state === "removed" ? <span className="change-badge is-removed">{t("versions.stateRemoved")}</span> : null}
       {section.moved ? <span className="change-badge is-moved">{t("versions.stateMoved")}</span> : null}
