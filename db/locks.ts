@@ -15,11 +15,19 @@ export async function lockForTransaction(trx: Transaction<Database>, name: LockN
   await sql`select pg_advisory_xact_lock(${LOCK_CLASS[name]}::int, hashtext(${key}))`.execute(trx);
 }
 
-/** Takes the lock on (name, key) until the transaction ends, if nobody holds it. */
-export async function tryLockForTransaction(trx: Transaction<Database>, name: LockName, key: string): Promise<boolean> {
-  if (!isPostgres(trx)) return true;
-  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_CLASS[name]}::int, hashtext(${key})) as locked`.execute(trx);
-  return rows[0]?.locked === true;
+/** Runs `work` holding the lock on (name, key) on one connection, if nobody holds it; false
+ * when someone does. On SQLite it always runs (one process: callers keep their own guard). */
+export async function withLockIfFree<T>(db: Kysely<Database>, name: LockName, key: string, work: () => Promise<T>): Promise<{ value: T } | false> {
+  if (!isPostgres(db)) return { value: await work() };
+  return db.connection().execute(async (connection) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${LOCK_CLASS[name]}::int, hashtext(${key})) as locked`.execute(connection);
+    if (rows[0]?.locked !== true) return false;
+    try {
+      return { value: await work() };
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCK_CLASS[name]}::int, hashtext(${key}))`.execute(connection);
+    }
+  });
 }
 
 /** Runs `work` while holding the lock on (name, key) on one connection (work may use others). */

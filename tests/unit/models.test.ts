@@ -19,7 +19,7 @@ import {
   mergeManyUpdates,
 } from "../../app/models/plan-document.server";
 import { saveVersion } from "../../app/models/version.server";
-import { tryLockForTransaction } from "../../db/locks";
+import { withLockIfFree } from "../../db/locks";
 import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser } from "../../app/models/plan.server";
 import { can, roleAtLeast } from "../../app/models/roles";
 import { createSession, deleteSession, isSessionActive, safeRedirectPath } from "../../app/models/session.server";
@@ -249,6 +249,29 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect((await loadPlanLog(planId)).lastUpdateId).toBe(third);
     });
 
+    it("keeps updates stored while a compaction runs, whichever side of it they land", async () => {
+      const { planId, owner } = await createTestPlan();
+      const doc = new Y.Doc();
+      applyStoredUpdates(doc, await loadPlanUpdates(planId));
+      const updates: Uint8Array[] = [];
+      doc.on("update", (update: Uint8Array) => updates.push(update));
+      const text = new Y.XmlText();
+      doc.getXmlFragment(PLAN_FRAGMENT).insert(1, [text]);
+      for (let i = 0; i < 300; i += 1) text.insert(text.length, `${i % 10}`);
+      await appendUpdates(updates.splice(0).map((update) => ({ planId, userId: owner.id, update, createdAt: Date.now(), newClientIds: [] })));
+      text.insert(0, "late ");
+      const late = updates.splice(0);
+      await Promise.all([
+        compactPlan(planId),
+        appendUpdates(late.map((update) => ({ planId, userId: null, update, createdAt: Date.now(), newClientIds: [] }))),
+      ]);
+      await compactPlan(planId);
+      const after = new Y.Doc();
+      applyStoredUpdates(after, await loadPlanUpdates(planId));
+      expect((after.getXmlFragment(PLAN_FRAGMENT).get(1) as Y.XmlText).toString()).toBe(text.toString());
+      expect(await countUncompactedUpdates(planId)).toBe(0);
+    });
+
     it("compaction waits for enough updates outside the stored state", async () => {
       const { planId } = await createTestPlan();
       expect(await countUncompactedUpdates(planId)).toBe(1);
@@ -319,18 +342,15 @@ describe("on postgres, work for one instance at a time", () => {
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
     // Another instance's compaction, holding the lock.
-    const other = getDb()
-      .transaction()
-      .execute(async (trx) => {
-        expect(await tryLockForTransaction(trx, "compaction", planId)).toBe(true);
-        locked();
-        await released;
-      });
+    const other = withLockIfFree(getDb(), "compaction", planId, async () => {
+      locked();
+      await released;
+    });
     await isLocked;
     expect(await compactPlan(planId)).toEqual({ mergedRows: 0, skipped: true });
     expect(await countUncompactedUpdates(planId)).toBe(1);
     release();
-    await other;
+    expect(await other).toEqual({ value: undefined });
     expect((await compactPlan(planId)).skipped).toBeUndefined();
     expect(await countUncompactedUpdates(planId)).toBe(0);
   });
