@@ -303,12 +303,18 @@ describe("the comparison as a Word document", () => {
     expect(await zip.file("word/settings.xml")!.async("string")).toContain("w:trackRevisions");
   });
 
-  it("tracks a changed section title under the name of whoever changed it", async () => {
-    const from = await saveVersion("owner", "Before the title edit");
+  /** A version saved, then `text` typed by the editor at `at` (where `find` starts or ends): the version's id. */
+  async function editorTypesSinceVersion(find: string, at: "from" | "to", text: string): Promise<number> {
+    const from = await saveVersion("owner", `Before typing ${text}`);
     const editor = client("editor");
     await whenSynced(editor);
-    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "The SSE concept and Indonesian practice").to, " (revised)"));
+    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, find)[at], text));
     await whenSaved(editor);
+    return from;
+  }
+
+  it("tracks a changed section title under the name of whoever changed it", async () => {
+    const from = await editorTypesSinceVersion("The SSE concept and Indonesian practice", "to", " (revised)");
     const { body } = await exportDocx(`/plans/${DEMO.planId}/compare.docx?from=${from}&to=current`);
     const heading = elements(body, "w:p").find((paragraph) => textOf(paragraph).includes("The SSE concept and Indonesian practice"))!;
     const insertions = elements(heading, "w:ins");
@@ -317,11 +323,7 @@ describe("the comparison as a Word document", () => {
   });
 
   it("names a changed action-matrix cell in the reader's language", async () => {
-    const from = await saveVersion("owner", "Before the matrix edit");
-    const editor = client("editor");
-    await whenSynced(editor);
-    editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "150 participants").from, "at least "));
-    await whenSaved(editor);
+    const from = await editorTypesSinceVersion("150 participants", "from", "at least ");
     const setLanguage = (locale: string) =>
       fetch(`${server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: cookies.viewer }, redirect: "manual" });
     expect((await setLanguage("id")).status).toBe(302);
