@@ -53,9 +53,10 @@ export interface Part {
 /** One paragraph (or other text block) of a section, or one changed cell of an action matrix. */
 export interface ComparedBlock {
   kind: "text" | "matrixCell";
-  /** For a matrix cell: its row (from 1) and column, which the page and the Word file name in
-   * the reader's language ("Row 2 · Target"); null for text. */
-  cell: { row: number; column: ActionColumn } | null;
+  /** For a matrix cell: its table (from 1, only where the section has more than one), row
+   * (from 1) and column, which the page and the Word file name in the reader's language
+   * ("Row 2 · Target", "Table 2, row 1 · Target"); null for text. */
+  cell: { table: number | null; row: number; column: ActionColumn } | null;
   parts: Part[];
 }
 

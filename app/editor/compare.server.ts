@@ -212,15 +212,19 @@ function readPlan(doc: Y.Doc): SectionRead[] {
       titleBlock = collector.block(idKey(heading.item), "text", "title");
     }
     const blocks: Block[] = [];
-    for (const child of body) collectBlocks(child.type, child.item, blocks);
+    const matrices = { count: 0 };
+    for (const child of body) collectBlocks(child.type, child.item, blocks, matrices);
+    // Cells name their table only where the section has more than one.
+    if (matrices.count < 2) for (const block of blocks) if (block.cell) block.cell.table = null;
     sections.push({ key: occurrence === 0 ? id : `${id}\u0000${occurrence}`, id, elementKey: idKey(item), title: titleBlock?.text ?? "", titleBlock, blocks });
   }
   return sections;
 }
 
-function collectBlocks(type: YType, item: Y.Item, blocks: Block[]): void {
+function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { count: number }): void {
   if (!(type instanceof Y.XmlElement)) return;
   if (type.nodeName === "actionMatrix") {
+    const table = (matrices.count += 1);
     liveChildren(type).forEach((row, rowIndex) => {
       liveChildren(row.type).forEach((cell, columnIndex) => {
         const column = ACTION_COLUMNS[columnIndex];
@@ -230,7 +234,7 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[]): void {
           if (index > 0) collector.add("\n", paragraph.item.id.client, paragraph.item.id.clock);
           if (paragraph.type instanceof Y.XmlElement) collectInline(paragraph.type, collector);
         });
-        blocks.push(collector.block(idKey(cell.item), "matrixCell", column, { row: rowIndex + 1, column }, idKey(row.item)));
+        blocks.push(collector.block(idKey(cell.item), "matrixCell", column, { table, row: rowIndex + 1, column }, idKey(row.item)));
       });
     });
     return;
@@ -241,7 +245,7 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[]): void {
     blocks.push(collector.block(idKey(item), "text", "text"));
     return;
   }
-  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks);
+  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, matrices);
 }
 
 /** A text block's characters; a hard break reads as a newline. */

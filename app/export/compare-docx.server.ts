@@ -2,6 +2,7 @@
 // a Word insertion and each deleted run a Word deletion under the name of the person who made
 // it, so a reviewer reads (and accepts or rejects) the changes in Word.
 import { DeletedTextRun, Document, HeadingLevel, InsertedTextRun, Packer, Paragraph, TextRun, type IParagraphRunOptions, type IRunOptions, type ParagraphChild } from "docx";
+import { cellLabel } from "../editor/compare-labels";
 import type { ComparedBlock, ComparedSection, Comparison, Part, Person } from "../editor/compare-types";
 import { formatDeadline } from "../utils/deadline";
 import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "./docx.server";
@@ -101,7 +102,7 @@ class RedlineWriter {
   private block(block: ComparedBlock): Paragraph {
     const runs = block.parts.flatMap((part) => this.runs(part));
     const { t } = this.options;
-    const cell = block.cell && t("versions.cellLabel", { row: block.cell.row, column: t(`actions.columns.${block.cell.column}`) });
+    const cell = block.cell && cellLabel(block.cell, t);
     const label = cell ? [new TextRun({ text: `${cell}: `, bold: true })] : [];
     // A paragraph that is wholly new (or wholly gone) has its paragraph mark tracked too, so
     // rejecting (or accepting) the change leaves no empty paragraph behind.

@@ -209,7 +209,7 @@ describe("comparing two versions", () => {
       { kind: "text", cell: null, parts: [{ type: "equal", text: "Agreed actions.", author: null }] },
       {
         kind: "matrixCell",
-        cell: { row: 1, column: "target" },
+        cell: { table: null, row: 1, column: "target" },
         parts: [
           { type: "delete", text: "10", author: alice },
           { type: "insert", text: "25", author: alice },
@@ -217,6 +217,20 @@ describe("comparing two versions", () => {
         ],
       },
     ]);
+  });
+
+  it("names the table of a changed cell where a section has more than one matrix", () => {
+    const { compare, version, edit, docs } = team();
+    edit("alice", (tr) =>
+      tr.insert(
+        sectionRange(tr, "s-actions").to - 1,
+        planSchema().nodeFromJSON(actionMatrixJSON([["Finance access", "Clinics", "", "", "", "5 provinces", "2026 Q3", "OJK", "ILO"]])),
+      ),
+    );
+    const before = version();
+    edit("bob", (tr) => replaceText(tr, docs.bob, "5 provinces", "8 provinces"));
+    const actions = compare(before, version()).sections.find((section) => section.id === "s-actions")!;
+    expect(actions.blocks.filter((block) => block.kind === "matrixCell").map((block) => block.cell)).toEqual([{ table: 2, row: 1, column: "target" }]);
   });
 
   it("gives a renamed section both titles, and who changed which words of it", () => {
@@ -294,7 +308,7 @@ describe("comparing two versions", () => {
     expect(actions.blocks.filter((block) => block.kind === "matrixCell")).toEqual([
       {
         kind: "matrixCell",
-        cell: { row: 1, column: "programme" },
+        cell: { table: null, row: 1, column: "programme" },
         parts: [
           { type: "delete", text: "Second", author: alice },
           { type: "insert", text: "Third", author: alice },

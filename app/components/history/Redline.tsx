@@ -3,6 +3,7 @@
 // with its deletions on the left, the newer with its insertions on the right).
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import { cellLabel } from "../../editor/compare-labels";
 import type { ComparedBlock, ComparedSection, Comparison, Part, Person } from "../../editor/compare-types";
 import { userColor } from "../../utils/colors";
 import { personName, personWithOrganisation } from "./people";
@@ -141,7 +142,7 @@ function Block({ cell, parts, column, filter }: { cell: ComparedBlock["cell"]; p
   if (cell === null) return text;
   return (
     <div className="redline-cell">
-      <span className="redline-cell-label">{t("versions.cellLabel", { row: cell.row, column: t(`actions.columns.${cell.column}`) })}</span>
+      <span className="redline-cell-label">{cellLabel(cell, t)}</span>
       {text}
     </div>
   );

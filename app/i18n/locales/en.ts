@@ -276,6 +276,7 @@ const en = {
   },
   versions: {
     cellLabel: "Row {{row}} · {{column}}",
+    cellLabelInTable: "Table {{table}}, row {{row}} · {{column}}",
     link: "History",
     title: "Version history",
     help: "Named versions that editors saved, and the checkpoints Gotong keeps while people edit.",

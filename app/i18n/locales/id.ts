@@ -278,6 +278,7 @@ const id: Messages = {
   },
   versions: {
     cellLabel: "Baris {{row}} · {{column}}",
+    cellLabelInTable: "Tabel {{table}}, baris {{row}} · {{column}}",
     link: "Riwayat",
     title: "Riwayat versi",
     help: "Versi bernama yang disimpan penyunting, dan titik simpan yang dibuat Gotong selama orang menyunting.",
