@@ -94,6 +94,20 @@ function firstRow(tr: Transform) {
   return row!;
 }
 
+/** A second row in the actions matrix, after the first. */
+function addSecondRow(tr: Transform): void {
+  const row = firstRow(tr);
+  tr.insert(row.pos + row.node.nodeSize, planSchema().nodeFromJSON(actionMatrixJSON([["Second", "row"]]).content[0]!));
+}
+
+/** The editor's "move row down": the first row taken out and put back after its neighbour. */
+function moveFirstRowDown(tr: Transform): void {
+  const row = firstRow(tr);
+  const neighbour = tr.doc.nodeAt(row.pos + row.node.nodeSize)!;
+  tr.delete(row.pos, row.pos + row.node.nodeSize);
+  tr.insert(row.pos + neighbour.nodeSize, row.node);
+}
+
 /** The day's work: every kind of change, by two people. */
 function editedPlan() {
   const plan = team();
@@ -275,34 +289,17 @@ describe("comparing two versions", () => {
 
   it("does not show a matrix row that was only moved", () => {
     const { compare, version, edit } = team();
-    edit("alice", (tr) => {
-      const row = firstRow(tr);
-      tr.insert(row.pos + row.node.nodeSize, planSchema().nodeFromJSON(actionMatrixJSON([["Second", "row"]]).content[0]!));
-    });
+    edit("alice", addSecondRow);
     const before = version();
-    edit("bob", (tr) => {
-      // The editor's "move row down": the row is taken out and put back after its neighbour.
-      const row = firstRow(tr);
-      const neighbour = tr.doc.nodeAt(row.pos + row.node.nodeSize)!;
-      tr.delete(row.pos, row.pos + row.node.nodeSize);
-      tr.insert(row.pos + neighbour.nodeSize, row.node);
-    });
+    edit("bob", moveFirstRowDown);
     expect(compare(before, version()).changes).toEqual([]);
   });
 
   it("finds an edit in a matrix row moved since, by its author", () => {
     const { compare, version, edit, docs } = team();
-    edit("alice", (tr) => {
-      const row = firstRow(tr);
-      tr.insert(row.pos + row.node.nodeSize, planSchema().nodeFromJSON(actionMatrixJSON([["Second", "row"]]).content[0]!));
-    });
+    edit("alice", addSecondRow);
     const before = version();
-    edit("bob", (tr) => {
-      const row = firstRow(tr);
-      const neighbour = tr.doc.nodeAt(row.pos + row.node.nodeSize)!;
-      tr.delete(row.pos, row.pos + row.node.nodeSize);
-      tr.insert(row.pos + neighbour.nodeSize, row.node);
-    });
+    edit("bob", moveFirstRowDown);
     edit("alice", (tr) => replaceText(tr, docs.alice, "Second", "Third"));
     const actions = compare(before, version()).sections.find((section) => section.id === "s-actions")!;
     expect(actions.blocks.filter((block) => block.kind === "matrixCell")).toEqual([
