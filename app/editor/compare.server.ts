@@ -146,6 +146,9 @@ interface Block {
   text: string;
   /** The characters' ids as maximal runs: client, first clock, length, client, … */
   runs: number[];
+  /** Deleted text still in the block, by the offset in `text` where it sat: the id of its
+   * first character [client, clock]. */
+  deletedAt: Map<number, [number, number]>;
 }
 
 interface SectionRead {
@@ -163,9 +166,17 @@ interface SectionRead {
 class TextCollector {
   private pieces: string[] = [];
   private runs: number[] = [];
+  private length = 0;
+  private deletedAt = new Map<number, [number, number]>();
+
+  /** Deleted text at the current end (the first deletion there is kept). */
+  addDeleted(client: number, clock: number): void {
+    if (!this.deletedAt.has(this.length)) this.deletedAt.set(this.length, [client, clock]);
+  }
 
   add(text: string, client: number, clock: number): void {
     this.pieces.push(text);
+    this.length += text.length;
     const runs = this.runs;
     const last = runs.length - 3;
     if (last >= 0 && runs[last] === client && runs[last + 1]! + runs[last + 2]! === clock) runs[last + 2]! += text.length;
@@ -173,7 +184,7 @@ class TextCollector {
   }
 
   block(key: string, kind: Block["kind"], slot: string, cell: Block["cell"] = null, row: string | null = null): Block {
-    return { key, kind, slot, cell, row, text: this.pieces.join(""), runs: this.runs };
+    return { key, kind, slot, cell, row, text: this.pieces.join(""), runs: this.runs, deletedAt: this.deletedAt };
   }
 }
 
@@ -254,6 +265,7 @@ function collectInline(element: Y.XmlElement, collector: TextCollector): void {
     if (type instanceof Y.XmlText) {
       for (let text = type._start; text; text = text.right) {
         if (!text.deleted && text.content instanceof Y.ContentString) collector.add(text.content.str, text.id.client, text.id.clock);
+        else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted)) collector.addDeleted(text.id.client, text.id.clock);
       }
     } else if (type instanceof Y.XmlElement && type.nodeName === "hardBreak") {
       collector.add("\n", item.id.client, item.id.clock);
@@ -343,7 +355,7 @@ class CompareContext {
         keys[at] = base + k;
       }
     }
-    return { length, text: block.text, clients, clocks, keys };
+    return { length, text: block.text, clients, clocks, keys, deletedAt: block.deletedAt };
   }
 
   wholeBlock(block: Block, type: "insert" | "delete"): Part[] {
@@ -550,9 +562,10 @@ interface Chars {
   clients: Float64Array;
   clocks: Float64Array;
   keys: Float64Array;
+  deletedAt: Map<number, [number, number]>;
 }
 
-const emptyChars: Chars = { length: 0, text: "", clients: new Float64Array(0), clocks: new Float64Array(0), keys: new Float64Array(0) };
+const emptyChars: Chars = { length: 0, text: "", clients: new Float64Array(0), clocks: new Float64Array(0), keys: new Float64Array(0), deletedAt: new Map() };
 
 function sameRuns(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
@@ -619,8 +632,11 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
         }
         inserters.push(person);
       }
-      const changer = [...inserters, ...deleters].find((person) => person !== undefined) ?? null;
-      const isReplaced = isRecreated && inserters.length > 0;
+      // A recreated block (a moved section) holds its own copy of the text: words deleted since
+      // were deleted in the copy, where they still sit, by whoever did it, not by the mover.
+      const deleterInCopy = isRecreated && inserters.length === 0 ? deleterOfCopy(context, to, toTokens.starts[toToken]!, toTokens.starts[keptTo]!) : null;
+      const changer = deleterInCopy ?? [...inserters, ...deleters].find((person) => person !== undefined) ?? null;
+      const isReplaced = isRecreated && (inserters.length > 0 || deleterInCopy !== null);
       deleters.forEach((person, index) =>
         push("delete", tokenText(from.text, fromTokens, fromToken + index), person === undefined || isReplaced ? changer : person),
       );
@@ -631,6 +647,17 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
     toToken = keptTo + 1;
   }
   return parts;
+}
+
+/** Who deleted text of a recreated block's copy between two offsets (one either side, as a
+ * word diff may keep the space before or after the deleted word). */
+function deleterOfCopy(context: CompareContext, to: Chars, start: number, end: number): Person | null {
+  for (let offset = Math.max(0, start - 1); offset <= end + 1; offset++) {
+    const id = to.deletedAt.get(offset);
+    const person = id && context.deleterOf(id[0], id[1]);
+    if (person) return person;
+  }
+  return null;
 }
 
 function samePerson(a: Person | null, b: Person | null): boolean {

@@ -108,6 +108,14 @@ function moveFirstRowDown(tr: Transform): void {
   tr.insert(row.pos + neighbour.nodeSize, row.node);
 }
 
+/** The editor's section move: Markets taken out and put back at the top (a new element). */
+function moveMarketsToTop(tr: Transform): void {
+  const markets = sectionRange(tr, "s-markets");
+  const node = tr.doc.slice(markets.from, markets.to).content;
+  tr.delete(markets.from, markets.to);
+  tr.insert(0, node);
+}
+
 /** The day's work: every kind of change, by two people. */
 function editedPlan() {
   const plan = team();
@@ -317,12 +325,7 @@ describe("comparing two versions", () => {
   it("finds an edit in a section moved since, by its author", () => {
     const { compare, version, edit, docs } = team();
     const before = version();
-    edit("bob", (tr) => {
-      const markets = sectionRange(tr, "s-markets");
-      const node = tr.doc.slice(markets.from, markets.to).content;
-      tr.delete(markets.from, markets.to);
-      tr.insert(0, node);
-    });
+    edit("bob", moveMarketsToTop);
     edit("alice", (tr) => replaceText(tr, docs.alice, "share", "quota"));
     const comparison = compare(before, version());
     expect(comparison.summary.sectionsMoved).toEqual(["s-markets"]);
@@ -330,6 +333,14 @@ describe("comparing two versions", () => {
       { sectionId: "s-markets", type: "delete", text: "share", author: alice },
       { sectionId: "s-markets", type: "insert", text: "quota", author: alice },
     ]);
+  });
+
+  it("credits a word deleted in a section moved since to whoever deleted it, not to the mover", () => {
+    const { compare, version, edit, docs } = team();
+    const before = version();
+    edit("bob", moveMarketsToTop);
+    edit("alice", (tr) => replaceText(tr, docs.alice, "should ", ""));
+    expect(compare(before, version()).changes).toEqual([{ sectionId: "s-markets", type: "delete", text: "should ", author: alice }]);
   });
 
   it("reads as the older text without its insertions and as the newer without its deletions, after many edits", () => {
