@@ -75,6 +75,8 @@ export class CollabHub {
   private readonly onlineToRecord = new Map<string, LivePlan>();
   private readonly presenceTimer: NodeJS.Timeout | undefined;
   private isShuttingDown = false;
+  /** A re-check of every socket's session and role is running (see recheckAll). */
+  private isRechecking = false;
 
   constructor(private readonly config: Config) {
     this.sockets = new WebSocketServer({ noServer: true, maxPayload: config.collab.maxFrameBytes });
@@ -83,11 +85,16 @@ export class CollabHub {
     if (config.redisUrl) {
       this.relay = new RedisRelay(config.redisUrl, {
         receive: (planId, message) => this.receiveFromPeer(planId, message),
-        reconnected: () => this.healAll(),
+        reconnected: () => this.catchUpAfterOutage(),
       });
       // Others hear of an update once it is stored: what they hold is never lost with us.
       this.store.onStored = (updates, rowIds) => this.publishStored(updates, rowIds);
-      this.healTimer = setInterval(() => this.healAll(), config.collab.healIntervalMs);
+      this.healTimer = setInterval(() => {
+        this.healAll();
+        // Role changes and sign-outs made on other instances are not published while Redis is
+        // away: re-read every socket's session and role at the heal pace instead.
+        if (this.relay.status === "unavailable") void this.recheckAll();
+      }, config.collab.healIntervalMs);
       this.healTimer.unref();
       // Renewed before it expires, so the people on a live instance never drop off.
       this.presenceTimer = setInterval(() => {
@@ -262,6 +269,16 @@ export class CollabHub {
   }
 
   private async recheckAll(): Promise<void> {
+    if (this.isRechecking) return;
+    this.isRechecking = true;
+    try {
+      await this.recheckEachSocket();
+    } finally {
+      this.isRechecking = false;
+    }
+  }
+
+  private async recheckEachSocket(): Promise<void> {
     for (const open of [...this.plans.values()]) {
       const plan = await open.loaded.catch(() => undefined);
       if (!plan) continue;
@@ -383,6 +400,23 @@ export class CollabHub {
 
   private healAll(): void {
     for (const open of this.plans.values()) if (open.plan) void this.heal(open.plan);
+  }
+
+  /**
+   * Redis is back: what was published meanwhile is lost. Edits are read from the database;
+   * pages reload the plan's details and threads (their notices may have been lost); the others
+   * send their clients' presence again.
+   */
+  private catchUpAfterOutage(): void {
+    this.healAll();
+    for (const open of this.plans.values()) {
+      const plan = open.plan;
+      if (!plan || plan.connections.size === 0) continue;
+      plan.broadcast(encodePlanChanged());
+      plan.broadcast(encodeThreadsChanged());
+      this.relay.publish(plan.planId, { kind: "presenceWanted" });
+      this.recordOnlineSoon(plan);
+    }
   }
 
   /** Runs `use` with the plan open, opening it for the call if nobody is on it. */

@@ -391,7 +391,12 @@ describe("two instances on one PostgreSQL and one Redis", () => {
   it("a Redis restart mid-session: edits converge while it is down (healing) and after it is back", async () => {
     const writers = [connect(a.wsUrl, "owner"), connect(a.wsUrl, "editor"), connect(b.wsUrl, "owner"), connect(b.wsUrl, "editor")];
     const [firstA, , firstB] = writers as [Client, Client, Client, Client];
-    await synced(writers);
+    // A session that signs out on A while Redis is down; its socket is on B.
+    const session = await signIn(a.url, DEMO.editor);
+    const signingOut = connect(b.wsUrl, "editor", session);
+    const closes: number[] = [];
+    signingOut.provider.on("connection-close", (event) => void closes.push(event?.code ?? 0));
+    await synced([...writers, signingOut]);
     const connectedLogs = [logged(a, "redis connected"), logged(b, "redis connected")];
 
     let typing = startTyping(writers.map((client, i) => ({ client, section: i, prefix: `r1-${i}` })), 11);
@@ -411,7 +416,13 @@ describe("two instances on one PostgreSQL and one Redis", () => {
       expect(await redisState(b)).toBe("unavailable");
       expect((await health(a)).status).toBe(200);
       expect(await storedPlanText(postgres!.url, DEMO.planId)).toBe(firstA.text());
+      // Not published while Redis is away: B re-reads sessions at the heal pace (the periodic
+      // re-check is 10 minutes away in this file).
+      expect((await fetch(`${a.url}/logout`, { method: "POST", headers: { cookie: session }, redirect: "manual" })).status).toBe(302);
+      await waitUntil(() => closes.includes(CLOSE_SESSION_ENDED), "the signed-out socket on B to close while Redis is down", 10_000);
+      release(signingOut);
 
+      const noticesOnB = firstB.planChanged;
       await redis!.start();
       redisRunning = true;
       typing = startTyping(writers.map((client, i) => ({ client, section: i + 1, prefix: `r2-${i}` })), 13);
@@ -423,6 +434,8 @@ describe("two instances on one PostgreSQL and one Redis", () => {
       expect(await storedPlanText(postgres!.url, DEMO.planId)).toBe(firstA.text());
       expect(logged(a, "redis connected")).toBeGreaterThan(connectedLogs[0]!);
       expect(logged(b, "redis connected")).toBeGreaterThan(connectedLogs[1]!);
+      // Notices published during the outage were lost: pages are told to reload details.
+      expect(firstB.planChanged).toBeGreaterThan(noticesOnB);
 
       // Presence travels only through Redis: once it is back, it crosses instances again.
       firstA.provider.awareness.setLocalStateField("cursor", { caret: "after-redis-restart" });
