@@ -17,9 +17,6 @@ export interface StoredUpdate {
   newClientIds: number[];
   /** Item id ranges this update deleted, [client, clock, length]: who deleted what. */
   deletions?: [number, number, number][];
-  /** Yjs client ids bound to another account that now belong to this update's author (the
-   * editing session's own tab claimed them: server/collab/live-plan.ts applyClientUpdate). */
-  reboundClientIds?: number[];
 }
 
 /** Rows written or ids read by one statement: SQLite allows 32,766 bound values a statement. */
@@ -145,12 +142,6 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
               user_id: u.userId!,
             })),
       );
-      for (const u of updates) {
-        if (u.userId === null) continue;
-        for (const clientId of u.reboundClientIds ?? []) {
-          await trx.updateTable("plan_clients").set({ user_id: u.userId }).where("plan_id", "=", u.planId).where("client_id", "=", clientId).execute();
-        }
-      }
       for (let start = 0; start < deletions.length; start += ROWS_PER_STATEMENT) {
         await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_STATEMENT)).execute();
       }

@@ -338,7 +338,7 @@ export class CollabHub {
     if (!plan) return;
     switch (message.kind) {
       case "updates":
-        return plan.applyStoredElsewhere(message.updates, message.bindings, message.rebound);
+        return plan.applyStoredElsewhere(message.updates, message.bindings);
       case "awareness":
         return plan.applyRelayedAwareness(message.update);
       case "planChanged":
@@ -360,10 +360,10 @@ export class CollabHub {
 
   /** After a commit: the other instances get what we stored, each plan's in one message. */
   private publishStored(updates: StoredUpdate[], rowIds: number[]): void {
-    const messages = new Map<string, { updates: RelayedUpdate[]; bindings: [number, number][]; rebound: [number, number][] }>();
+    const messages = new Map<string, { updates: RelayedUpdate[]; bindings: [number, number][] }>();
     updates.forEach((stored, index) => {
       let message = messages.get(stored.planId);
-      if (!message) messages.set(stored.planId, (message = { updates: [], bindings: [], rebound: [] }));
+      if (!message) messages.set(stored.planId, (message = { updates: [], bindings: [] }));
       const rowId = rowIds[index] ?? 0;
       if (stored.update && rowId > 0) {
         const isTooLarge = stored.update.byteLength > MAX_RELAYED_UPDATE_BYTES;
@@ -371,13 +371,10 @@ export class CollabHub {
         this.plans.get(stored.planId)?.plan?.noteStoredRow(rowId);
       }
       const userId = stored.userId;
-      if (userId !== null) {
-        message.bindings.push(...stored.newClientIds.map((clientId): [number, number] => [clientId, userId]));
-        message.rebound.push(...(stored.reboundClientIds ?? []).map((clientId): [number, number] => [clientId, userId]));
-      }
+      if (userId !== null) message.bindings.push(...stored.newClientIds.map((clientId): [number, number] => [clientId, userId]));
     });
     for (const [planId, message] of messages) {
-      if (message.updates.length > 0 || message.bindings.length > 0 || message.rebound.length > 0) this.relay.publish(planId, { kind: "updates", ...message });
+      if (message.updates.length > 0 || message.bindings.length > 0) this.relay.publish(planId, { kind: "updates", ...message });
     }
   }
 

@@ -102,12 +102,6 @@ export class LivePlan {
 
   /** Client ids bound on arrival (applyClientUpdate), stored with the update they came in. */
   private bindingsToStore: number[] = [];
-  /** Client ids bound on arrival to a sender whose presence did not speak for them: someone
-   * else's tab brought their first structs (see applyClientUpdate). */
-  private readonly unconfirmedClientIds = new Set<number>();
-  /** Client ids this instance moved to the tab that speaks for them; the database's older
-   * binding must not undo that before the move is stored (see readMissedRows). */
-  private readonly reboundHere = new Set<number>();
   /** While a client's update is applied: the client ids it carries structs for (onDocUpdate). */
   private clientsInIncomingUpdate: ReadonlySet<number> | null = null;
   /** Deletions a client's update declared, stored with it as that client's account's. */
@@ -291,25 +285,10 @@ export class LivePlan {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     const doc = this.document();
     const userId = connection.user.id;
-    const { to } = Y.parseUpdateMeta(update);
-    // A binding made when another person's tab brought an id's first structs (an instance, or
-    // the server, died before storing them, and that tab reached us first) gives way to the
-    // tab whose own presence speaks for the id: it is that editing session.
-    const rebound = [...to.keys()].filter(
-      (clientId) =>
-        this.unconfirmedClientIds.has(clientId) && this.clientOwners.get(clientId) !== userId && connection.awarenessClientIds.has(clientId),
-    );
-    for (const clientId of rebound) {
-      this.clientOwners.set(clientId, userId);
-      this.unconfirmedClientIds.delete(clientId);
-      this.reboundHere.add(clientId);
-    }
-    if (rebound.length > 0) {
-      this.store.enqueue({ planId: this.planId, userId, update: null, createdAt: Date.now(), newClientIds: [], reboundClientIds: rebound });
-    }
     // Authorship (docs/versions.md) rests on each Yjs client id having one account: structs
     // under a client id bound to another account are taken out before anything is applied
     // (the rest of the update, the sender's own edits, still counts).
+    const { to } = Y.parseUpdateMeta(update);
     const foreign = [...to].filter(([clientId, end]) => {
       const owner = this.clientOwners.get(clientId);
       return owner !== undefined && owner !== userId && end > Y.getState(doc.store, clientId);
@@ -322,7 +301,6 @@ export class LivePlan {
       if (end > Y.getState(doc.store, clientId) && !this.clientOwners.has(clientId)) {
         this.clientOwners.set(clientId, userId);
         boundOnArrival.push(clientId);
-        if (!connection.awarenessClientIds.has(clientId)) this.unconfirmedClientIds.add(clientId);
       }
     }
     this.bindingsToStore.push(...boundOnArrival);
@@ -345,8 +323,8 @@ export class LivePlan {
         deletions: this.deletionsToStore.splice(0),
       });
     }
-    // The sender's own editing session (its presence speaks for the id, bound to someone
-    // else's) lost edits: it must not be told "Saved" for them.
+    // The sender's own editing session (its presence speaks for the id) lost edits: it must
+    // not be told "Saved" for them.
     if (foreign.some(([clientId]) => connection.awarenessClientIds.has(clientId))) return "ownClientIdTaken";
     if (foreign.length > 0) return "foreignClient";
     const outside = this.outsideSchema;
@@ -376,13 +354,9 @@ export class LivePlan {
    * Updates another instance stored (published to us, or read back by heal): applied and
    * passed to our sockets, not stored again. Rows we already have are left out.
    */
-  applyStoredElsewhere(updates: RelayedUpdate[], bindings: Iterable<[number, number]>, rebound: Iterable<[number, number]> = []): void {
+  applyStoredElsewhere(updates: RelayedUpdate[], bindings: Iterable<[number, number]>): void {
     for (const [clientId, userId] of bindings) {
       if (!this.clientOwners.has(clientId)) this.clientOwners.set(clientId, userId);
-    }
-    for (const [clientId, userId] of rebound) {
-      this.clientOwners.set(clientId, userId);
-      this.unconfirmedClientIds.delete(clientId);
     }
     const fresh = updates.filter((u) => u.rowId > this.healedThroughId && !this.seenRowIds.has(u.rowId));
     // Too large to publish, they came as row ids: read them from the database.
@@ -444,7 +418,7 @@ export class LivePlan {
       const [found, bindings] = await Promise.all([loadUpdatesByIds(this.planId, missing), loadClientBindings(this.planId)]);
       // The database's binding is the first one committed anywhere: it wins over one made
       // here on arrival (a client that moved from a dead instance may bring others' structs).
-      for (const [clientId, userId] of bindings) if (!this.reboundHere.has(clientId)) this.clientOwners.set(clientId, userId);
+      for (const [clientId, userId] of bindings) this.clientOwners.set(clientId, userId);
       this.applyRows(found);
       // Gone between the two reads: another instance's compaction merged them into a later
       // row, which the next heal lists with merged_count > 1 and reads. Until then, stay here.

@@ -18,9 +18,8 @@ export interface RelayedUpdate {
 }
 
 export type RelayMessage =
-  /** Updates an instance stored, the Yjs client ids it bound to accounts [client, user], and
-   * those it moved to another account (they replace earlier bindings). */
-  | { kind: "updates"; updates: RelayedUpdate[]; bindings: [number, number][]; rebound: [number, number][] }
+  /** Updates an instance stored, and the Yjs client ids it bound to accounts [client, user]. */
+  | { kind: "updates"; updates: RelayedUpdate[]; bindings: [number, number][] }
   /** A y-protocols awareness update from an instance's own clients. */
   | { kind: "awareness"; update: Uint8Array }
   /** A member's role or membership changed: re-read it. */
@@ -282,12 +281,10 @@ export function encodeRelayMessage(instanceId: string, message: RelayMessage): U
         encoding.writeVarUint(encoder, userId ?? 0);
         encoding.writeVarUint8Array(encoder, update);
       }
-      for (const pairs of [message.bindings, message.rebound]) {
-        encoding.writeVarUint(encoder, pairs.length);
-        for (const [clientId, userId] of pairs) {
-          encoding.writeVarUint(encoder, clientId);
-          encoding.writeVarUint(encoder, userId);
-        }
+      encoding.writeVarUint(encoder, message.bindings.length);
+      for (const [clientId, userId] of message.bindings) {
+        encoding.writeVarUint(encoder, clientId);
+        encoding.writeVarUint(encoder, userId);
       }
       break;
     case "awareness":
@@ -319,13 +316,11 @@ export function decodeRelayMessage(data: Uint8Array): { instanceId: string; mess
         const userId = decoding.readVarUint(decoder);
         updates.push({ rowId, userId: userId === 0 ? null : userId, update: decoding.readVarUint8Array(decoder) });
       }
-      const readPairs = () => {
-        const pairs: [number, number][] = [];
-        for (let count = decoding.readVarUint(decoder); count > 0; count--) pairs.push([decoding.readVarUint(decoder), decoding.readVarUint(decoder)]);
-        return pairs;
-      };
-      const bindings = readPairs();
-      return { instanceId, message: { kind: "updates", updates, bindings, rebound: readPairs() } };
+      const bindings: [number, number][] = [];
+      for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+        bindings.push([decoding.readVarUint(decoder), decoding.readVarUint(decoder)]);
+      }
+      return { instanceId, message: { kind: "updates", updates, bindings } };
     }
     case KIND_CODES.awareness:
       return { instanceId, message: { kind: "awareness", update: decoding.readVarUint8Array(decoder) } };

@@ -6,7 +6,6 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb } from "../../db";
 import { appendUpdates, applyStoredUpdates, compactPlan, loadPlanUpdates } from "../../app/models/plan-document.server";
 import type { UserSummary } from "../../app/models/user.server";
 import { MESSAGE_SYNC } from "../../app/collab/protocol";
@@ -93,47 +92,26 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   });
 
   describe("after an instance died with a new editing session's first edit unstored", () => {
-    /** The second person's tab (Yjs client 777) typed "first " on the instance that died: it
-     * relayed that to the first person's tab and died before storing it. The first person's
-     * tab reaches this instance first, and its sync brings the text under 777. */
-    async function failover(firstSpeaksFor777: boolean) {
+    it("the session's own later edits are not acknowledged: its socket is closed with 4409 so the page says so", async () => {
       const { planId, owner: first } = await createTestPlan();
       const second = await createTestUser();
-      const store = new UpdateStore();
-      const here = await LivePlan.load(planId, store);
+      const here = await LivePlan.load(planId, new UpdateStore());
+      // The second person's tab (Yjs client 777) typed on the dead instance, which relayed it to
+      // the first person's tab and died before committing it.
       const tab = new Y.Doc();
       tab.clientID = 777;
       applyStoredUpdates(tab, await loadPlanUpdates(planId));
       tab.getText("t").insert(0, "first ");
       const firstOnHere = fakeConnection(here, first);
-      // Only a tab whose own session is 777 speaks for it (a forger would, too).
-      if (firstSpeaksFor777) firstOnHere.say(presence(777, 1, { cursor: "first" }));
+      // The first person's tab reaches this instance first; its sync brings the text under 777.
       expect(here.applyClientUpdate(Y.encodeStateAsUpdate(tab), firstOnHere.connection)).toBe("applied");
-      if (firstSpeaksFor777) here.connections.delete(firstOnHere.connection);
-      // Then the second person's tab arrives, speaks for its own session, and types on.
       const secondOnHere = fakeConnection(here, second);
-      secondOnHere.say(presence(777, 2, { cursor: "second" }));
+      secondOnHere.say(presence(777, 1, { cursor: "here" }));
       const before = Y.encodeStateVector(tab);
       tab.getText("t").insert(6, "second ");
       secondOnHere.receive(syncUpdateFrame(Y.encodeStateAsUpdate(tab, before)));
-      await store.whenStored();
-      const owner = await getDb().selectFrom("plan_clients").select("user_id").where("plan_id", "=", planId).where("client_id", "=", 777).executeTakeFirst();
-      return { here, secondOnHere, second, first, ownerOf777: owner?.user_id };
-    }
-
-    it("the tab that speaks for the session gets it back: its edits are kept and credited to it", async () => {
-      const { here, secondOnHere, second, ownerOf777 } = await failover(false);
-      expect(secondOnHere.closedWith).toBeUndefined();
-      expect(here.document().getText("t").toString()).toBe("first second ");
-      expect(ownerOf777).toBe(second.id);
-      here.destroy();
-    });
-
-    it("a session bound to the tab that spoke for it stays bound: another tab's edits under it are refused with 4409, never told Saved", async () => {
-      const { here, secondOnHere, first, ownerOf777 } = await failover(true);
       expect(secondOnHere.closedWith).toBe(4409);
       expect(here.document().getText("t").toString()).toBe("first ");
-      expect(ownerOf777).toBe(first.id);
       here.destroy();
     });
   });
