@@ -15,15 +15,24 @@ export async function lockForTransaction(trx: Transaction<Database>, name: LockN
   await sql`select pg_advisory_xact_lock(${LOCK_CLASS[name]}::int, hashtext(${key}))`.execute(trx);
 }
 
-/** Runs `work` holding the lock on (name, key) on one connection, if nobody holds it; false
- * when someone does. On SQLite it always runs (one process: callers keep their own guard). */
-export async function withLockIfFree<T>(db: Kysely<Database>, name: LockName, key: string, work: () => Promise<T>): Promise<{ value: T } | false> {
-  if (!isPostgres(db)) return { value: await work() };
+/**
+ * Runs `work` holding the lock on (name, key), if nobody holds it; false when someone does.
+ * `work` gets the connection that holds the lock and must use only it: taking a second one
+ * from the pool while holding this one could wait for ever once every connection is a
+ * holder. On SQLite it always runs (one process: callers keep their own guard).
+ */
+export async function withLockIfFree<T>(
+  db: Kysely<Database>,
+  name: LockName,
+  key: string,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<{ value: T } | false> {
+  if (!isPostgres(db)) return { value: await work(db) };
   return db.connection().execute(async (connection) => {
     const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${LOCK_CLASS[name]}::int, hashtext(${key})) as locked`.execute(connection);
     if (rows[0]?.locked !== true) return false;
     try {
-      return { value: await work() };
+      return { value: await work(connection) };
     } finally {
       await sql`select pg_advisory_unlock(${LOCK_CLASS[name]}::int, hashtext(${key}))`.execute(connection);
     }

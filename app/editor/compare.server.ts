@@ -121,7 +121,14 @@ export function comparePlans(from: PlanSide, to: PlanSide, attribution: Attribut
         moved: moved.has(section.key),
         titleFrom: old.title,
         titleTo: section.title,
-        titleParts: context.compareBlocks(old.titleBlock ? [old.titleBlock] : [], section.titleBlock ? [section.titleBlock] : []).flatMap(({ parts }) => parts),
+        // The same title is no change, even if its characters are new (a section moved away
+        // and back keeps its heading element but not its text's ids).
+        titleParts:
+          old.title === section.title
+            ? section.title
+              ? [{ type: "equal", text: section.title, author: null }]
+              : []
+            : context.compareBlocks(old.titleBlock ? [old.titleBlock] : [], section.titleBlock ? [section.titleBlock] : []).flatMap(({ parts }) => parts),
         blocks,
       });
     }

@@ -184,8 +184,7 @@ export async function compactPlan(planId: string, { minUpdates = 0 } = {}): Prom
   if (compacting.has(planId)) return { mergedRows: 0, skipped: true };
   compacting.add(planId);
   try {
-    const db = getDb();
-    const outcome = await withLockIfFree(db, "compaction", planId, () => compactLocked(db, planId, minUpdates));
+    const outcome = await withLockIfFree(getDb(), "compaction", planId, (db) => compactLocked(db, planId, minUpdates));
     return outcome ? outcome.value : { mergedRows: 0, skipped: true };
   } finally {
     compacting.delete(planId);

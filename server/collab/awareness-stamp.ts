@@ -26,7 +26,7 @@ export function stampAwarenessUpdate(
   update: Uint8Array,
   user: PresenceUser,
   isOwnedByOther: (clientId: number) => boolean,
-): { update: Uint8Array; clientIds: number[] } {
+): { update: Uint8Array; clientIds: number[]; removedIds: number[] } {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   const entries: { clientId: number; clock: number; state: string }[] = [];
@@ -52,7 +52,12 @@ export function stampAwarenessUpdate(
     encoding.writeVarUint(encoder, entry.clock);
     encoding.writeVarString(encoder, entry.state);
   }
-  return { update: encoding.toUint8Array(encoder), clientIds: entries.map((entry) => entry.clientId) };
+  // A removal (a null state) speaks for nobody: stock clients echo other people's removals.
+  return {
+    update: encoding.toUint8Array(encoder),
+    clientIds: entries.filter((entry) => entry.state !== "null").map((entry) => entry.clientId),
+    removedIds: entries.filter((entry) => entry.state === "null").map((entry) => entry.clientId),
+  };
 }
 
 /** The entries of an awareness update whose client ids `keep` accepts; null if none are left. */

@@ -166,8 +166,10 @@ export class CollabConnection {
     const stamped = stampAwarenessUpdate(update, this.presenceUser, (clientId) =>
       this.plan.isAwarenessIdOwnedByOther(this, clientId),
     );
-    if (stamped.clientIds.length === 0) return;
+    if (stamped.clientIds.length === 0 && stamped.removedIds.length === 0) return;
+    // Only a state claims an id for this socket; a removal gives its claim up.
     for (const clientId of stamped.clientIds) this.awarenessClientIds.add(clientId);
+    for (const clientId of stamped.removedIds) this.awarenessClientIds.delete(clientId);
     awarenessProtocol.applyAwarenessUpdate(this.plan.awareness, stamped.update, this);
   }
 

@@ -116,6 +116,25 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     });
   });
 
+  describe("presence on one instance", () => {
+    it("an echoed removal claims nobody's id: its own tab can still show its presence", async () => {
+      const { planId, owner } = await createTestPlan();
+      const other = await createTestUser();
+      const here = await LivePlan.load(planId, new UpdateStore());
+      const echoing = fakeConnection(here, other);
+      // Stock clients send back the awareness changes they receive, removals included.
+      echoing.say(removal(4321, 3));
+      const ownTab = fakeConnection(here, owner);
+      ownTab.say(presence(4321, 4, { cursor: "mine" }));
+      expect(here.awareness.getStates().get(4321)).toMatchObject({ cursor: "mine", user: { id: owner.id } });
+      // A removal from the tab that speaks for the id gives its claim up.
+      ownTab.say(removal(4321, 5));
+      echoing.say(presence(4321, 6, { cursor: "now someone else's" }));
+      expect(here.awareness.getStates().get(4321)).toMatchObject({ user: { id: other.id } });
+      here.destroy();
+    });
+  });
+
   describe("presence across instances", () => {
     it("never lets a relayed state replace the presence of an id a socket here speaks for", async () => {
       const { planId, owner: victim } = await createTestPlan();
@@ -149,6 +168,16 @@ function presence(clientId: number, clock: number, state: Record<string, unknown
   const update = awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]);
   awareness.destroy();
   return update;
+}
+
+/** An awareness update removing one client id's presence at a given clock. */
+function removal(clientId: number, clock: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientId);
+  encoding.writeVarUint(encoder, clock);
+  encoding.writeVarString(encoder, "null");
+  return encoding.toUint8Array(encoder);
 }
 
 /** A socket on the plan whose frames are kept, and through which the test can send presence. */

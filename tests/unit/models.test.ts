@@ -335,6 +335,15 @@ describe("on postgres, work for one instance at a time", () => {
   });
   afterAll(() => database.cleanup());
 
+  it("compacts more plans at once than the pool has connections", async () => {
+    // Each compaction holds a connection for its lock: it must do all its work on that one.
+    const plans: Awaited<ReturnType<typeof createTestPlan>>[] = [];
+    for (let i = 0; i < 14; i += 1) plans.push(await createTestPlan());
+    const outcomes = await Promise.all(plans.map(({ planId }) => compactPlan(planId)));
+    expect(outcomes.every((outcome) => outcome.skipped === undefined)).toBe(true);
+    for (const { planId } of plans) expect(await countUncompactedUpdates(planId)).toBe(0);
+  }, 30_000);
+
   it("compaction is left to the instance already compacting the plan", async () => {
     const { planId } = await createTestPlan();
     let release!: () => void;
