@@ -60,11 +60,13 @@ export interface PlanRelay {
  * stops showing its people after this. Instances renew theirs every PRESENCE_RENEW_MS. */
 const PRESENCE_TTL_SECONDS = 30;
 export const PRESENCE_RENEW_MS = 10_000;
+/** How long a page waits for Redis to say who is online on the other instances. */
+const ONLINE_READ_TIMEOUT_MS = 1_000;
 
 export interface RelayHandlers {
   /** A message another instance published on an open plan's channel. */
   receive(planId: string, message: RelayMessage): void;
-  /** Redis is back after an outage: messages may have been lost meanwhile. */
+  /** Redis is reachable, at start or again after an outage: messages may have been lost. */
   reconnected(): void;
 }
 
@@ -110,7 +112,6 @@ export class RedisRelay implements PlanRelay {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly channels = new Set<string>();
-  private hasBeenConnected = false;
   private isReportingOutage = false;
   /** Publishes are being dropped because Redis stopped answering (see publish). */
   private isDroppingPublishes = false;
@@ -166,8 +167,9 @@ export class RedisRelay implements PlanRelay {
     this.status = "connected";
     this.isReportingOutage = false;
     log.info("redis connected", { redis: where, instance: this.instanceId });
-    if (this.hasBeenConnected) this.handlers.reconnected();
-    this.hasBeenConnected = true;
+    // Also the first time: an instance that started while Redis was away has plans open whose
+    // messages it never received.
+    this.handlers.reconnected();
   }
 
   async subscribe(planId: string): Promise<void> {
@@ -211,6 +213,12 @@ export class RedisRelay implements PlanRelay {
 
   async onlineElsewhere(planId: string): Promise<OnlineUser[]> {
     if (this.publisher.status !== "ready") return [];
+    // A dashboard does not wait on a Redis that does not answer.
+    const giveUp = new Promise<OnlineUser[]>((resolve) => setTimeout(() => resolve([]), ONLINE_READ_TIMEOUT_MS).unref());
+    return Promise.race([this.readOnlineElsewhere(planId), giveUp]);
+  }
+
+  private async readOnlineElsewhere(planId: string): Promise<OnlineUser[]> {
     try {
       const instances = (await this.publisher.smembers(ONLINE_PREFIX + planId)).filter((id) => id !== this.instanceId);
       if (instances.length === 0) return [];
