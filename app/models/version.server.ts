@@ -5,22 +5,13 @@ import crypto from "node:crypto";
 import * as Y from "yjs";
 import { getDb } from "../../db";
 import { lockForTransaction } from "../../db/locks";
-import type { SectionDetail } from "../editor/compare-types";
+import type { SectionDetail, Version } from "../editor/compare-types";
 import type { Person } from "./comment.server";
 import { listSections } from "./section.server";
 import { PLAN_FRAGMENT } from "../editor/plan-fragment";
 
 export type { SectionDetail };
 
-export interface VersionSummary {
-  id: number;
-  name: string;
-  kind: "named" | "checkpoint";
-  note: string;
-  createdAt: number;
-  createdBy: Person | null;
-  authors: Person[];
-}
 
 export const MAX_VERSION_NAME = 200;
 export const MAX_VERSION_NOTE = 2000;
@@ -118,7 +109,7 @@ export async function listPlanAuthors(planId: string): Promise<Map<number, Perso
 }
 
 /** The plan's versions, newest first (or just `onlyVersionId`). */
-export async function listVersions(planId: string, onlyVersionId?: number): Promise<VersionSummary[]> {
+export async function listVersions(planId: string, onlyVersionId?: number): Promise<Version[]> {
   let query = getDb()
     .selectFrom("plan_versions")
     .select(["id", "kind", "name", "note", "authors", "created_by", "created_at"])

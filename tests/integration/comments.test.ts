@@ -1,17 +1,16 @@
 // Comments through the real server and real y-websocket clients: the server adds the
 // commenter's mark and nothing else, anchors follow their words, threads live in SQLite.
 import * as decoding from "lib0/decoding";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
 import { commentAnchorsIn } from "../../app/editor/comment-anchors";
 import { openDatabase } from "../../db";
-import { connectClient, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
+import { waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
-import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-let cookies: Record<DemoRole, string>;
-const clients: TestClient[] = [];
+const demo = useDemoServer();
 
 interface Thread {
   id: string;
@@ -23,16 +22,10 @@ interface Thread {
   comments: { id: number; body: string; deleted: boolean; mentions: number[]; canEdit: boolean; author: { email: string; organisation: string } }[];
 }
 
-function client(role: DemoRole): TestClient {
-  const c = connectClient(server.wsUrl, DEMO.planId, cookies[role]);
-  clients.push(c);
-  return c;
-}
-
 async function api(role: DemoRole | null, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}/api/plans/${DEMO.planId}${path}`, {
+  const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}${path}`, {
     method,
-    headers: { ...(role ? { cookie: cookies[role] } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { ...(role ? { cookie: demo.cookies[role] } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await response.json()) as Record<string, unknown>;
@@ -45,17 +38,6 @@ async function threads(role: DemoRole = "owner"): Promise<Thread[]> {
   return json.threads as Thread[];
 }
 
-beforeAll(async () => {
-  server = await startServer();
-  cookies = await signInEveryone(server.url);
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server.stop();
-  server.cleanup();
-});
-
 describe("the demo plan", () => {
   it("starts with a partner's comment marked in its text, and the ILO's reply", async () => {
     const demo = (await threads("viewer")).find((t) => t.id === "t-demo-r193");
@@ -66,8 +48,8 @@ describe("the demo plan", () => {
 
 describe("the commenter path", () => {
   it("adds exactly the mark, stored as the commenter's edit, and nothing else", async () => {
-    const partner = client("commenter");
-    const editor = client("editor");
+    const partner = demo.client("commenter");
+    const editor = demo.client("editor");
     await Promise.all([whenSynced(partner), whenSynced(editor)]);
     const textBefore = editor.text();
     const anchor = anchorFor(partner.doc, "Gotong royong");
@@ -84,7 +66,7 @@ describe("the commenter path", () => {
     expect(editor.text()).toBe(textBefore);
 
     // Stored under the commenter's account, with its client id bound to them.
-    const db = openDatabase(server.databasePath);
+    const db = openDatabase(demo.server.databasePath);
     try {
       const partnerId = (await db.selectFrom("users").select("id").where("email", "=", DEMO.commenter).executeTakeFirstOrThrow()).id;
       const last = await db.selectFrom("plan_updates").select(["user_id"]).where("plan_id", "=", DEMO.planId).orderBy("id", "desc").executeTakeFirstOrThrow();
@@ -97,7 +79,7 @@ describe("the commenter path", () => {
   });
 
   it("refuses anything but a passage and its exact quote: no text can travel this way", async () => {
-    const partner = client("commenter");
+    const partner = demo.client("commenter");
     await whenSynced(partner);
     const before = partner.text();
     const anchor = anchorFor(partner.doc, "working together");
@@ -122,8 +104,8 @@ describe("the commenter path", () => {
 
 describe("anchors through live editing", () => {
   it("follow their words through typing around and inside, and a split; deleting the text detaches", async () => {
-    const owner = client("owner");
-    const editor = client("editor");
+    const owner = demo.client("owner");
+    const editor = demo.client("editor");
     await Promise.all([whenSynced(owner), whenSynced(editor)]);
     const passage = "principles of solidarity and cooperation";
     const first = (await api("commenter", "POST", "/threads", { body: "Which principles?", anchor: anchorFor(owner.doc, passage) })).json as unknown as Thread;
@@ -142,7 +124,7 @@ describe("anchors through live editing", () => {
     await whenSaved(editor);
     await waitFor(() => owner.text() === editor.text(), "convergence after the split");
 
-    const late = client("viewer"); // a fresh copy from the server
+    const late = demo.client("viewer"); // a fresh copy from the server
     await whenSynced(late);
     for (const c of [owner, editor, late]) {
       expect(commentAnchorsIn(c.doc).get(first.id)).toEqual({ sectionId: "s-concept", text: "principles of mutual solidarity and cooperation" });
@@ -212,16 +194,16 @@ describe("threads", () => {
     expect(typeof refused.json.error).toBe("string");
     expect((await api("commenter", "POST", "/threads/t-nope/comments", { body: "x" })).status).toBe(404);
     expect((await api("commenter", "POST", "/threads/t-nope/resolve")).status).toBe(404);
-    const crossOrigin = await fetch(`${server.url}/api/plans/${DEMO.planId}/threads`, {
+    const crossOrigin = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads`, {
       method: "POST",
-      headers: { cookie: cookies.commenter, "content-type": "application/json", origin: "https://evil.example" },
+      headers: { cookie: demo.cookies.commenter, "content-type": "application/json", origin: "https://evil.example" },
       body: JSON.stringify({ body: "x", sectionId: "s-r193" }),
     });
     expect(crossOrigin.status).toBe(403);
   });
 
   it("limits how fast one account asks for comment marks (each one copies the plan), with a clear 429", async () => {
-    const owner = client("owner");
+    const owner = demo.client("owner");
     await whenSynced(owner);
     const anchor = anchorFor(owner.doc, "working together");
     const statuses = await Promise.all(Array.from({ length: 15 }, () => api("owner", "POST", "/threads", { body: "Again.", anchor })));
@@ -232,7 +214,7 @@ describe("threads", () => {
   });
 
   it("tells every socket on the plan when threads change", async () => {
-    const watcher = client("viewer");
+    const watcher = demo.client("viewer");
     await whenSynced(watcher);
     let notices = 0;
     watcher.provider.messageHandlers[MESSAGE_THREADS_CHANGED] = (_encoder: unknown, _decoder: decoding.Decoder) => {

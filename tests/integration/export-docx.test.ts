@@ -2,42 +2,24 @@
 // every section heading, paragraph and action matrix cell; a saved version exports as it was;
 // the comparison of a scripted edit holds Word tracked changes under the editor's name.
 import JSZip from "jszip";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACTION_COLUMN_LABELS_EN, ACTION_COLUMNS, readActionRows } from "../../app/editor/action-matrix";
 import { readSections } from "../../app/editor/document.server";
-import { connectClient, typeAt, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
+import { typeAt, waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { editLikeEditor, findText, pmDocOf, typeText } from "../helpers/pm-edit";
-import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-let cookies: Record<DemoRole, string>;
-const clients: TestClient[] = [];
-
-function client(role: DemoRole): TestClient {
-  const c = connectClient(server.wsUrl, DEMO.planId, cookies[role]);
-  clients.push(c);
-  return c;
-}
-
-beforeAll(async () => {
-  server = await startServer();
-  cookies = await signInEveryone(server.url);
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server.stop();
-  server.cleanup();
-});
+const demo = useDemoServer();
 
 function get(path: string, role: DemoRole | null): Promise<Response> {
-  return fetch(`${server.url}${path}`, { headers: role ? { cookie: cookies[role] } : {}, redirect: "manual" });
+  return fetch(`${demo.server.url}${path}`, { headers: role ? { cookie: demo.cookies[role] } : {}, redirect: "manual" });
 }
 
 async function saveVersion(role: DemoRole, name: string): Promise<number> {
-  const response = await fetch(`${server.url}/api/plans/${DEMO.planId}/versions`, {
+  const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/versions`, {
     method: "POST",
-    headers: { cookie: cookies[role], "content-type": "application/json" },
+    headers: { cookie: demo.cookies[role], "content-type": "application/json" },
     body: JSON.stringify({ name }),
   });
   expect(response.status).toBe(201);
@@ -158,7 +140,7 @@ function readBack(body: XmlElement) {
 }
 
 async function currentPlan() {
-  const viewer = client("viewer");
+  const viewer = demo.client("viewer");
   await whenSynced(viewer);
   const plan = { sections: readSections(viewer.doc), actionRows: readActionRows(pmDocOf(viewer.doc)) };
   viewer.destroy();
@@ -240,7 +222,7 @@ describe("the plan as a Word document", () => {
 
   it("exports a saved version as it was, without later edits", async () => {
     const versionId = await saveVersion("editor", "Before the Word test");
-    const editor = client("editor");
+    const editor = demo.client("editor");
     await whenSynced(editor);
     typeAt(editor.doc, "Written after the version. ", 0);
     await whenSaved(editor);
@@ -275,7 +257,7 @@ describe("who may export", () => {
 describe("the comparison as a Word document", () => {
   it("holds the editor's insertion and deletion as tracked changes under the editor's name", async () => {
     const from = await saveVersion("owner", "Before the scripted edit");
-    const editor = client("editor");
+    const editor = demo.client("editor");
     await whenSynced(editor);
     editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "While the term").from, "Notably, "));
     editLikeEditor(editor.doc, (tr) => {
@@ -306,7 +288,7 @@ describe("the comparison as a Word document", () => {
   /** A version saved, then `text` typed by the editor at `at` (where `find` starts or ends): the version's id. */
   async function editorTypesSinceVersion(find: string, at: "from" | "to", text: string): Promise<number> {
     const from = await saveVersion("owner", `Before typing ${text}`);
-    const editor = client("editor");
+    const editor = demo.client("editor");
     await whenSynced(editor);
     editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, find)[at], text));
     await whenSaved(editor);
@@ -325,7 +307,7 @@ describe("the comparison as a Word document", () => {
   it("names a changed action-matrix cell in the reader's language", async () => {
     const from = await editorTypesSinceVersion("150 participants", "from", "at least ");
     const setLanguage = (locale: string) =>
-      fetch(`${server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: cookies.viewer }, redirect: "manual" });
+      fetch(`${demo.server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: demo.cookies.viewer }, redirect: "manual" });
     expect((await setLanguage("id")).status).toBe(302);
     try {
       const { body } = await exportDocx(`/plans/${DEMO.planId}/compare.docx?from=${from}&to=current`);

@@ -2,33 +2,23 @@
 // Markdown is the reviewed snapshot, a saved version exports as it was, and only members get either.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatDeadline } from "../../app/utils/deadline";
 import { connectClient, typeAt, whenSaved, whenSynced } from "../helpers/clients";
-import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
 const SNAPSHOT = path.resolve("tests/snapshots/demo-plan.md");
 /** The snapshot's stand-in for the export's date: the only part that changes with the clock. */
 const DATE_PLACEHOLDER = "{{date}}";
 
-let server: TestServer;
-let cookies: Record<DemoRole, string>;
+const demo = useDemoServer();
 /** Saved before the text changes; the print view's tests open it too. */
 let versionId: number;
 
-beforeAll(async () => {
-  server = await startServer();
-  cookies = await signInEveryone(server.url);
-});
-
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
-
 function get(pathname: string, role: DemoRole | null, language = "en") {
-  return fetch(`${server.url}${pathname}`, {
-    headers: { ...(role ? { cookie: cookies[role] } : {}), "accept-language": language },
+  return fetch(`${demo.server.url}${pathname}`, {
+    headers: { ...(role ? { cookie: demo.cookies[role] } : {}), "accept-language": language },
     redirect: "manual",
   });
 }
@@ -66,15 +56,15 @@ describe("the Markdown download", () => {
   });
 
   it("exports a saved version as it was, under the version's name", async () => {
-    const saved = await fetch(`${server.url}/api/plans/${DEMO.planId}/versions`, {
+    const saved = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/versions`, {
       method: "POST",
-      headers: { cookie: cookies.editor, "content-type": "application/json" },
+      headers: { cookie: demo.cookies.editor, "content-type": "application/json" },
       body: JSON.stringify({ name: "Draft for partners", note: "" }),
     });
     expect(saved.status).toBe(201);
     versionId = ((await saved.json()) as { id: number }).id;
 
-    const editor = connectClient(server.wsUrl, DEMO.planId, cookies.editor);
+    const editor = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.editor);
     try {
       await whenSynced(editor);
       typeAt(editor.doc, "Written after the version was saved. ", 0);
@@ -110,9 +100,9 @@ describe("the Markdown download", () => {
 
 describe("a plan started from the SSE template", () => {
   it("has its section titles in its creator's interface language", async () => {
-    const created = await fetch(`${server.url}/plans?index`, {
+    const created = await fetch(`${demo.server.url}/plans?index`, {
       method: "POST",
-      headers: { cookie: cookies.outsider, "accept-language": "id-ID,id;q=0.9" },
+      headers: { cookie: demo.cookies.outsider, "accept-language": "id-ID,id;q=0.9" },
       body: new URLSearchParams({ title: "Rencana uji", template: "sse" }),
       redirect: "manual",
     });
@@ -137,7 +127,7 @@ describe("the print view", () => {
     // Its stylesheet sets the A4 page, and keeps headings with their text and header rows on every page.
     const cssHref = /<link rel="stylesheet" href="([^"]*print[^"]*\.css)"/.exec(html)?.[1];
     expect(cssHref).toBeDefined();
-    const css = await (await fetch(`${server.url}${cssHref}`)).text();
+    const css = await (await fetch(`${demo.server.url}${cssHref}`)).text();
     expect(css).toMatch(/@page\s*{\s*size:\s*A4;\s*margin:\s*20mm/);
     expect(css).toMatch(/thead\s*{\s*display:\s*table-header-group/);
     expect(css).toMatch(/h2[^{]*{[^}]*break-after:\s*avoid/);

@@ -17,24 +17,14 @@ import {
 } from "docx";
 import JSZip from "jszip";
 import * as Y from "yjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PLAN_FRAGMENT, planSchema } from "../../app/editor/document.server";
 import { isSafeLinkUrl } from "../../app/editor/extensions";
 import { openDatabase } from "../../db";
-import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-let cookies: Record<DemoRole, string>;
-
-beforeAll(async () => {
-  server = await startServer();
-  cookies = await signInEveryone(server.url);
-});
-
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
+const demo = useDemoServer();
 
 const MB = 1024 * 1024;
 // A 1×1 PNG.
@@ -43,10 +33,10 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null = "editor", language?: string): Promise<Response> {
   const form = new FormData();
   form.append("file", new Blob([new Uint8Array(bytes)]), fileName);
-  return fetch(`${server.url}/plans/import`, {
+  return fetch(`${demo.server.url}/plans/import`, {
     method: "POST",
     body: form,
-    headers: { ...(role ? { cookie: cookies[role] } : {}), ...(language ? { "accept-language": language } : {}) },
+    headers: { ...(role ? { cookie: demo.cookies[role] } : {}), ...(language ? { "accept-language": language } : {}) },
     redirect: "manual",
   });
 }
@@ -54,14 +44,14 @@ function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null =
 /** The new plan's id from the import's redirect. */
 async function importedPlanId(response: Response): Promise<string> {
   expect(response.status, await response.clone().text()).toBe(302);
-  const location = new URL(response.headers.get("location")!, server.url);
+  const location = new URL(response.headers.get("location")!, demo.server.url);
   expect(location.pathname).toMatch(/^\/plans\/[a-z0-9]+$/);
   return location.pathname.split("/")[2]!;
 }
 
 /** The plan's document as stored in the database: every stored row, merged. */
 async function storedPlan(planId: string): Promise<PMNode> {
-  const db = openDatabase(server.databasePath);
+  const db = openDatabase(demo.server.databasePath);
   try {
     const snapshot = await db.selectFrom("plan_documents").select("state").where("plan_id", "=", planId).executeTakeFirst();
     const rows = await db.selectFrom("plan_updates").select("update").where("plan_id", "=", planId).orderBy("id").execute();
@@ -74,7 +64,7 @@ async function storedPlan(planId: string): Promise<PMNode> {
 }
 
 async function planRow(planId: string) {
-  const db = openDatabase(server.databasePath);
+  const db = openDatabase(demo.server.databasePath);
   try {
     const plan = await db.selectFrom("plans").select(["title", "description"]).where("id", "=", planId).executeTakeFirstOrThrow();
     const members = await db.selectFrom("plan_members").select(["user_id", "role"]).where("plan_id", "=", planId).execute();
@@ -178,10 +168,10 @@ describe("a new plan from a Word file", () => {
 
   it("makes the importer the plan's only member, as its owner", async () => {
     const planId = await importedPlanId(await postImport(await docxFile([new Paragraph({ text: "Only mine", heading: HeadingLevel.HEADING_1 })]), "mine.docx", "viewer"));
-    expect((await fetch(`${server.url}/plans/${planId}`, { headers: { cookie: cookies.viewer } })).status).toBe(200);
-    expect((await fetch(`${server.url}/plans/${planId}`, { headers: { cookie: cookies.owner } })).status).toBe(404);
+    expect((await fetch(`${demo.server.url}/plans/${planId}`, { headers: { cookie: demo.cookies.viewer } })).status).toBe(200);
+    expect((await fetch(`${demo.server.url}/plans/${planId}`, { headers: { cookie: demo.cookies.owner } })).status).toBe(404);
     expect((await planRow(planId)).members.map((member) => member.role)).toEqual(["owner"]);
-    const dashboard = await (await fetch(`${server.url}/plans`, { headers: { cookie: cookies.viewer } })).text();
+    const dashboard = await (await fetch(`${demo.server.url}/plans`, { headers: { cookie: demo.cookies.viewer } })).text();
     expect(dashboard).toContain(`/plans/${planId}`);
   });
 
@@ -207,10 +197,10 @@ describe("a new plan from a Word file", () => {
   });
 
   it("shows the upload form on its own page, and on the dashboard", async () => {
-    const page = await (await fetch(`${server.url}/plans/import`, { headers: { cookie: cookies.editor } })).text();
+    const page = await (await fetch(`${demo.server.url}/plans/import`, { headers: { cookie: demo.cookies.editor } })).text();
     expect(page).toContain("New plan from a Word file");
     expect(page).toMatch(/enctype="multipart\/form-data"/i);
-    const dashboard = await (await fetch(`${server.url}/plans`, { headers: { cookie: cookies.editor } })).text();
+    const dashboard = await (await fetch(`${demo.server.url}/plans`, { headers: { cookie: demo.cookies.editor } })).text();
     expect(dashboard).toContain("New plan from a Word file");
     expect(dashboard).toContain('action="/plans/import"');
   });
@@ -257,10 +247,10 @@ describe("what the import refuses", () => {
         controller.enqueue(new Uint8Array(MB));
       },
     });
-    const response = await fetch(`${server.url}/plans/import`, {
+    const response = await fetch(`${demo.server.url}/plans/import`, {
       method: "POST",
       body,
-      headers: { cookie: cookies.editor, "content-type": `multipart/form-data; boundary=${boundary}` },
+      headers: { cookie: demo.cookies.editor, "content-type": `multipart/form-data; boundary=${boundary}` },
       redirect: "manual",
       duplex: "half",
     } as RequestInit);
@@ -310,10 +300,10 @@ describe("what the import refuses", () => {
   });
 
   it("refuses a request without a file", async () => {
-    const response = await fetch(`${server.url}/plans/import`, {
+    const response = await fetch(`${demo.server.url}/plans/import`, {
       method: "POST",
       body: new URLSearchParams({ file: "plan.docx" }),
-      headers: { cookie: cookies.editor },
+      headers: { cookie: demo.cookies.editor },
       redirect: "manual",
     });
     expect(response.status).toBe(422);
@@ -342,7 +332,7 @@ describe("nothing executable comes in", () => {
 
     // The title is text wherever it is shown.
     expect((await planRow(planId)).title).toBe("<script>alert('title')</script>Plan");
-    const dashboard = await (await fetch(`${server.url}/plans`, { headers: { cookie: cookies.editor } })).text();
+    const dashboard = await (await fetch(`${demo.server.url}/plans`, { headers: { cookie: demo.cookies.editor } })).text();
     expect(dashboard).toContain("&lt;script&gt;alert(");
     expect(dashboard).not.toContain("<script>alert(");
   });
@@ -350,7 +340,7 @@ describe("nothing executable comes in", () => {
 
 describe("round trip", () => {
   it("imports the seeded plan's Word export back with the same sections and action matrix cells", async () => {
-    const exported = await fetch(`${server.url}/plans/${DEMO.planId}/export.docx`, { headers: { cookie: cookies.owner } });
+    const exported = await fetch(`${demo.server.url}/plans/${DEMO.planId}/export.docx`, { headers: { cookie: demo.cookies.owner } });
     expect(exported.status).toBe(200);
     const planId = await importedPlanId(await postImport(new Uint8Array(await exported.arrayBuffer()), "demo.docx", "owner"));
 

@@ -1,28 +1,18 @@
 // Consultation rounds through the real server: only owners open and close them, opening one
 // makes the invited organisations' members commenters, and the response matrix (page and CSV)
 // lists the round's threads.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db";
-import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-let cookies: Record<DemoRole, string>;
+const demo = useDemoServer();
 const ROUND_NAME = "Partner review of chapters 1 and 2";
 const SECTIONS = [
   { id: "s-concept", title: "1. The SSE concept and Indonesian practice" },
   { id: "s-r193", title: "2. Alignment with ILO Recommendation No. 193" },
 ];
 const FORMULA_BODY = `=SUM(A1:A2) "quoted", with commas`;
-
-beforeAll(async () => {
-  server = await startServer();
-  cookies = await signInEveryone(server.url);
-});
-
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
 
 /** A deadline as a datetime-local value in Jakarta time (UTC+7), `hours` from now. */
 function wibInput(hours: number): string {
@@ -31,7 +21,7 @@ function wibInput(hours: number): string {
 
 /** Reads the server's database (SQLite allows a reader beside the running server). */
 async function query<T>(read: (db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
-  const db = openDatabase(server.databasePath);
+  const db = openDatabase(demo.server.databasePath);
   try {
     return await read(db);
   } finally {
@@ -59,23 +49,23 @@ async function roleOf(email: string): Promise<string | undefined> {
 }
 
 function postRounds(role: DemoRole, fields: [string, string][], planId: string = DEMO.planId) {
-  return fetch(`${server.url}/plans/${planId}/rounds`, {
+  return fetch(`${demo.server.url}/plans/${planId}/rounds`, {
     method: "POST",
     body: new URLSearchParams(fields),
-    headers: { cookie: cookies[role] },
+    headers: { cookie: demo.cookies[role] },
     redirect: "manual",
   });
 }
 
 function get(role: DemoRole, path: string) {
-  return fetch(`${server.url}${path}`, { headers: { cookie: cookies[role] }, redirect: "manual" });
+  return fetch(`${demo.server.url}${path}`, { headers: { cookie: demo.cookies[role] }, redirect: "manual" });
 }
 
 function api(role: DemoRole, path: string, body: unknown) {
-  return fetch(`${server.url}/api/plans/${DEMO.planId}${path}`, {
+  return fetch(`${demo.server.url}/api/plans/${DEMO.planId}${path}`, {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { cookie: cookies[role], "Content-Type": "application/json" },
+    headers: { cookie: demo.cookies[role], "Content-Type": "application/json" },
   });
 }
 
@@ -193,10 +183,10 @@ describe("the response matrix", () => {
   });
 
   it("is 404 for a round of another plan, an unknown round or a round id that is not an integer", async () => {
-    const created = await fetch(`${server.url}/plans?index`, {
+    const created = await fetch(`${demo.server.url}/plans?index`, {
       method: "POST",
       body: new URLSearchParams({ title: "Another plan", template: "blank" }),
-      headers: { cookie: cookies.owner },
+      headers: { cookie: demo.cookies.owner },
       redirect: "manual",
     });
     const otherPlanId = (created.headers.get("location") ?? "").split("/").pop()!;
@@ -259,9 +249,9 @@ describe("closing a round", () => {
       threads: { id: string; comments: { id: number; canEdit: boolean }[] }[];
     }).threads.find((t) => t.id === threadId)!.comments[0]!;
     expect(first.canEdit).toBe(false);
-    const edit = await fetch(`${server.url}/api/plans/${DEMO.planId}/threads/${threadId}/comments/${first.id}`, {
+    const edit = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads/${threadId}/comments/${first.id}`, {
       method: "PATCH",
-      headers: { cookie: cookies.commenter, "content-type": "application/json" },
+      headers: { cookie: demo.cookies.commenter, "content-type": "application/json" },
       body: JSON.stringify({ body: "Rewritten after the deadline" }),
     });
     expect(edit.status).toBe(403);

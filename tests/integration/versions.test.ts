@@ -2,27 +2,20 @@
 // saved with; restore is a forward change that keeps comments; authorship is the server's.
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commentAnchorsIn } from "../../app/editor/comment-anchors";
 import { openDatabase } from "../../db";
-import { connectClient, typeAt, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
+import { typeAt, waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
-import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-let cookies: Record<DemoRole, string>;
-const clients: TestClient[] = [];
-
-function client(role: DemoRole): TestClient {
-  const c = connectClient(server.wsUrl, DEMO.planId, cookies[role]);
-  clients.push(c);
-  return c;
-}
+const demo = useDemoServer({ env: { VERSION_QUIET_MS: "400" } });
 
 async function api(role: DemoRole, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}/api/plans/${DEMO.planId}${path}`, {
+  const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}${path}`, {
     method,
-    headers: { cookie: cookies[role], ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { cookie: demo.cookies[role], ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -46,25 +39,14 @@ async function versions(): Promise<{ id: number; kind: string; name: string; aut
 }
 
 async function closeAll(): Promise<void> {
-  for (const c of clients.splice(0)) c.destroy();
+  demo.closeClients();
   // The plan unloads (and may be compacted) once its last socket is gone.
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
-beforeAll(async () => {
-  server = await startServer({ env: { VERSION_QUIET_MS: "400" } });
-  cookies = await signInEveryone(server.url);
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server.stop();
-  server.cleanup();
-});
-
 describe("a named version", () => {
   it("keeps exactly its text, sections, details and matrices after more edits, compaction and a restart", async () => {
-    const editor = client("editor");
+    const editor = demo.client("editor");
     await whenSynced(editor);
     typeAt(editor.doc, "Version one text. ", 0);
     await whenSaved(editor);
@@ -80,18 +62,18 @@ describe("a named version", () => {
     // Change the text (250 edits: enough for compaction when the plan unloads) and a status.
     for (let i = 0; i < 250; i++) typeAt(editor.doc, "x", 1);
     await whenSaved(editor);
-    const status = await fetch(`${server.url}/plans/${DEMO.planId}/sections/s-r193`, {
+    const status = await fetch(`${demo.server.url}/plans/${DEMO.planId}/sections/s-r193`, {
       method: "POST",
       body: new URLSearchParams({ status: "in_review" }),
-      headers: { cookie: cookies.editor },
+      headers: { cookie: demo.cookies.editor },
       redirect: "manual",
     });
     expect(status.status).toBe(200);
     await closeAll();
-    await server.restart();
-    cookies = await signInEveryone(server.url);
+    // Sessions live in the database: the same cookies sign in after the restart.
+    await demo.server.restart();
 
-    const db = openDatabase(server.databasePath);
+    const db = openDatabase(demo.server.databasePath);
     try {
       const compacted = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", DEMO.planId).executeTakeFirst();
       expect(compacted).toBeDefined();
@@ -116,7 +98,7 @@ describe("a named version", () => {
 describe("checkpoints", () => {
   it("are kept when editing goes quiet, with who edited, and never equal to the previous version", async () => {
     const countBefore = (await versions()).length;
-    const owner = client("owner");
+    const owner = demo.client("owner");
     await whenSynced(owner);
     typeAt(owner.doc, "Checkpoint me. ", 2);
     await whenSaved(owner);
@@ -132,8 +114,8 @@ describe("checkpoints", () => {
 
 describe("authorship", () => {
   it("records who deleted what, and takes out structs under another account's Yjs client id", async () => {
-    const owner = client("owner");
-    const editor = client("editor");
+    const owner = demo.client("owner");
+    const editor = demo.client("editor");
     await Promise.all([whenSynced(owner), whenSynced(editor)]);
     typeAt(owner.doc, "Owner wrote this. ", 3);
     await whenSaved(owner);
@@ -143,7 +125,7 @@ describe("authorship", () => {
       tr.delete(from, to);
     });
     await whenSaved(editor);
-    const db = openDatabase(server.databasePath);
+    const db = openDatabase(demo.server.databasePath);
     try {
       const editorId = (await db.selectFrom("users").select("id").where("email", "=", DEMO.editor).executeTakeFirstOrThrow()).id;
       const deletions = await db.selectFrom("plan_deletions").selectAll().where("user_id", "=", editorId).execute();
@@ -154,7 +136,7 @@ describe("authorship", () => {
 
     // Structs under the owner's client id, sent by the editor's socket, are taken out; the
     // rest of what that socket sends still counts.
-    const impostor = client("editor");
+    const impostor = demo.client("editor");
     await whenSynced(impostor);
     const forged = new Y.Doc();
     Y.applyUpdate(forged, Y.encodeStateAsUpdate(owner.doc));
@@ -163,17 +145,17 @@ describe("authorship", () => {
     Y.applyUpdate(impostor.doc, Y.encodeStateAsUpdate(forged, Y.encodeStateVector(impostor.doc)));
     typeAt(impostor.doc, "GENUINE ", 3); // elsewhere: text next to the forged run would build on it
     await whenSaved(impostor);
-    const fresh = client("viewer");
+    const fresh = demo.client("viewer");
     await whenSynced(fresh);
     expect(fresh.text()).toContain("GENUINE");
     expect(fresh.text()).not.toContain("FORGED");
-    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { collab: { foreignClientUpdates: number } };
+    const health = (await (await fetch(`${demo.server.url}/healthz`)).json()) as { collab: { foreignClientUpdates: number } };
     expect(health.collab.foreignClientUpdates).toBeGreaterThan(0);
   });
 
   it("never credits one account's text to the next person who types", async () => {
-    const owner = client("owner");
-    const attacker = client("editor");
+    const owner = demo.client("owner");
+    const attacker = demo.client("editor");
     await Promise.all([whenSynced(owner), whenSynced(attacker)]);
     // The attacker writes after a character the owner has not typed yet, so Yjs holds it back
     // and applies it inside the owner's next update.
@@ -190,7 +172,7 @@ describe("authorship", () => {
     await whenSaved(owner);
     await waitFor(() => owner.text().includes("PLANTED"), "the held-back text to arrive with the owner's");
     // The planted text is the attacker's (the editor account's), not the owner's.
-    const db = openDatabase(server.databasePath);
+    const db = openDatabase(demo.server.databasePath);
     try {
       const ids = Object.fromEntries(
         (await db.selectFrom("users").select(["id", "email"]).where("email", "in", [DEMO.owner, DEMO.editor]).execute()).map((u) => [u.email, u.id]),
@@ -219,8 +201,8 @@ function updateMessage(update: Uint8Array): Uint8Array {
 
 describe("compare", () => {
   it("finds exactly a scripted sequence of edits, word-level, each attributed to its account", async () => {
-    const owner = client("owner");
-    const editor = client("editor");
+    const owner = demo.client("owner");
+    const editor = demo.client("editor");
     await Promise.all([whenSynced(owner), whenSynced(editor)]);
     const from = (await api("owner", "POST", "/versions", { name: "Before the script" })).json.id as number;
 
@@ -277,8 +259,8 @@ describe("compare", () => {
 
 describe("restore", () => {
   it("brings back a whole version or one section as a forward change; comments on unchanged text stay", async () => {
-    const editor = client("editor");
-    const owner = client("owner");
+    const editor = demo.client("editor");
+    const owner = demo.client("owner");
     await Promise.all([whenSynced(editor), whenSynced(owner)]);
     const saved = (await api("editor", "POST", "/versions", { name: "Before changes" })).json.id as number;
     const old = await version(saved);
