@@ -3,6 +3,7 @@ import { getSchema, type JSONContent } from "@tiptap/core";
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { planExtensions } from "./extensions";
+import { repairDocument } from "./schema-check";
 
 import { PLAN_FRAGMENT } from "./plan-fragment";
 
@@ -21,6 +22,20 @@ export function planUpdateFromJSON(content: JSONContent): Uint8Array {
   const doc = new Y.Doc();
   prosemirrorJSONToYXmlFragment(planSchema(), content, doc.getXmlFragment(PLAN_FRAGMENT));
   return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * A throwaway document from stored bytes (a version, the log of a plan not open here), with
+ * whatever the schema cannot hold taken out of this copy: what was stored before the server
+ * checked every update must not break a reader (docs/security.md, "Forged content").
+ */
+export function readableDoc(updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (const update of updates) Y.applyUpdate(doc, update);
+  });
+  repairDocument(doc, doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+  return doc;
 }
 
 export interface SectionText {

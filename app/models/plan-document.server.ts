@@ -3,6 +3,7 @@
 import * as Y from "yjs";
 import type { Kysely } from "kysely";
 import { getDb } from "../../db";
+import { readableDoc } from "../editor/document.server";
 import { withLockIfFree } from "../../db/locks";
 import type { Database } from "../../db/schema";
 
@@ -281,10 +282,7 @@ function toBytes(value: Uint8Array): Uint8Array {
 
 /** The plan's document: the live one when the plan is open (`liveState`), else as stored. */
 export async function loadPlanDoc(planId: string, liveState: Uint8Array | null): Promise<Y.Doc> {
-  const doc = new Y.Doc();
-  const updates = liveState ? [liveState] : await loadPlanUpdates(planId);
-  applyStoredUpdates(doc, updates);
-  return doc;
+  return readableDoc(liveState ? [liveState] : await loadPlanUpdates(planId));
 }
 
 /** Every deleted id range of the plan with the account that deleted it. */

@@ -9,6 +9,7 @@ import type { SectionDetail, Version } from "../editor/compare-types";
 import type { Person } from "./comment.server";
 import { listSections } from "./section.server";
 import { PLAN_FRAGMENT } from "../editor/plan-fragment";
+import { readableDoc } from "../editor/document.server";
 
 export type { SectionDetail };
 
@@ -145,7 +146,5 @@ export async function getVersion(planId: string, versionId: number) {
 
 /** The version's document in a Y.Doc of its own. */
 export function versionDoc(state: Uint8Array): Y.Doc {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  return doc;
+  return readableDoc([state]);
 }

@@ -9,7 +9,8 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
-import { sectionOutline } from "../../app/editor/document.server";
+import { PLAN_FRAGMENT, planSchema, sectionOutline } from "../../app/editor/document.server";
+import { repairDocument } from "../../app/editor/schema-check";
 import { applyStoredUpdates, listUpdateIdsAfter, loadClientBindings, loadPlanLog, loadUpdatesByIds } from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
@@ -17,7 +18,7 @@ import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSy
 import type { CollabConnection } from "./connection";
 import type { RelayedUpdate } from "./relay";
 import { filterAwarenessUpdate } from "./awareness-stamp";
-import { childrenOutsideSchema } from "./schema-guard";
+import { schemaRefusal } from "./schema-guard";
 import type { UpdateStore } from "./update-store";
 
 export interface CheckpointTimes {
@@ -50,7 +51,8 @@ const LOAD_ORIGIN = Symbol("load");
 const STORED_ELSEWHERE = Symbol("stored elsewhere");
 /** Presence relayed from another instance. */
 const RELAYED_PRESENCE = Symbol("relayed presence");
-/** The server's own edits: taking out what a client put outside the schema. */
+/** The server's own edits: taking out what was stored outside the schema before the server
+ * checked every update (docs/security.md). */
 const REPAIR_ORIGIN = Symbol("repair");
 /** An edit the server makes for a person through another path than their socket (the comment
  * mark of docs/comments.md): stored and relayed as theirs, its client id bound to them. */
@@ -65,11 +67,36 @@ export class EditOnBehalf {
 /** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
 const SECTION_INDEX_DELAY_MS = 1000;
 
-/** The id ranges an update says it deletes, [client, clock, length]. */
-function declaredDeletions(update: Uint8Array): [number, number, number][] {
+/**
+ * The id ranges an update deletes that `doc` does not have deleted yet, [client, clock, length].
+ * A client's sync step 2 declares every deletion it knows of; only the new ones are its own
+ * (else whoever reconnects first after a deletion nobody recorded, such as the server's own
+ * repair, would be credited with it). Ranges of structs the document does not have yet are kept:
+ * they arrive deleted.
+ */
+function newDeletions(doc: Y.Doc, update: Uint8Array): [number, number, number][] {
   const ranges: [number, number, number][] = [];
+  const add = (clientId: number, clock: number, length: number) => {
+    const last = ranges[ranges.length - 1];
+    if (last && last[0] === clientId && last[1] + last[2] === clock) last[2] += length;
+    else ranges.push([clientId, clock, length]);
+  };
   for (const [clientId, items] of Y.decodeUpdate(update).ds.clients) {
-    for (const item of items) ranges.push([clientId, item.clock, item.len]);
+    const structs = doc.store.clients.get(clientId) ?? [];
+    const known = Y.getState(doc.store, clientId);
+    for (const { clock, len } of items) {
+      const end = clock + len;
+      let at = clock;
+      if (at < known) {
+        for (let index = Y.findIndexSS(structs, at); at < Math.min(end, known); index += 1) {
+          const struct = structs[index]!;
+          const upTo = Math.min(end, struct.id.clock + struct.length);
+          if (!struct.deleted) add(clientId, at, upTo - at);
+          at = upTo;
+        }
+      }
+      if (end > at) add(clientId, at, end - at);
+    }
   }
   return ranges;
 }
@@ -86,8 +113,6 @@ export class LivePlan {
   /** Stored size as of opening, plus every update since: deletions do not shrink it until
    * the plan is compacted and opened again, so it errs on the large side. */
   private approximateBytes: number;
-  /** What the last client transaction put outside the schema (see applyClientUpdate). */
-  private outsideSchema: ReturnType<typeof childrenOutsideSchema> = [];
   /** The state vector of `storedUpdates` when they are one row; cleared whenever they change. */
   private storedStateVector: Uint8Array | undefined;
   /** Sync step 2 for a client with an empty document; dropped on every change. */
@@ -199,6 +224,8 @@ export class LivePlan {
       this.storedUpdates = undefined;
       this.storedStateVector = undefined;
       applyStoredUpdates(this.doc, stored, LOAD_ORIGIN);
+      const repairs = repairDocument(this.doc, this.doc.getXmlFragment(PLAN_FRAGMENT), planSchema(), REPAIR_ORIGIN);
+      if (repairs > 0) log.warn("stored plan held content outside the schema; taken out as the server's edit", { plan: this.planId, repairs });
       this.indexedSectionIds = sectionOutline(this.doc)
         .map((section) => section.id)
         .join(" ");
@@ -274,9 +301,9 @@ export class LivePlan {
 
   /**
    * An update from a client (its connection is the origin: relayed to others and stored).
-   * "outsideSchema": it put structure outside the plan schema; that part is taken out again
-   * at once, by the server, and stored and relayed like any edit. "tooLarge": the plan is at
-   * its size limit and the update was not applied.
+   * "outsideSchema": it adds something the plan schema does not hold (schema-guard.ts); nothing
+   * of it is applied, stored or relayed. "tooLarge": the plan is at its size limit and the
+   * update was not applied.
    */
   applyClientUpdate(
     update: Uint8Array,
@@ -294,6 +321,11 @@ export class LivePlan {
       return owner !== undefined && owner !== userId && end > Y.getState(doc.store, clientId);
     });
     if (foreign.length > 0) update = Y.diffUpdate(update, Y.encodeStateVector(new Map(foreign.map(([clientId]) => [clientId, 2 ** 53 - 1]))));
+    const refusal = schemaRefusal(doc, update);
+    if (refusal) {
+      log.warn("update refused whole: outside the plan schema", { plan: this.planId, user: userId, reason: refusal });
+      return "outsideSchema";
+    }
     // Client ids are bound to the account whose update first names them, on arrival: if an
     // update waited in Yjs for text it builds on, it must not count as the next sender's.
     const boundOnArrival: number[] = [];
@@ -307,7 +339,7 @@ export class LivePlan {
     // Likewise deletions count as the sender's when they arrive: Yjs may hold an update back
     // until what it builds on arrives (a client typing while it resyncs) and then apply it
     // inside someone else's transaction.
-    this.deletionsToStore.push(...declaredDeletions(update));
+    this.deletionsToStore.push(...newDeletions(doc, update));
     this.approximateBytes += update.byteLength;
     this.clientsInIncomingUpdate = new Set(to.keys());
     Y.applyUpdate(doc, update, connection);
@@ -327,13 +359,7 @@ export class LivePlan {
     // not be told "Saved" for them.
     if (foreign.some(([clientId]) => connection.awarenessClientIds.has(clientId))) return "ownClientIdTaken";
     if (foreign.length > 0) return "foreignClient";
-    const outside = this.outsideSchema;
-    if (outside.length === 0) return "applied";
-    this.outsideSchema = [];
-    this.doc.transact(() => {
-      for (const { parent, index } of outside) parent.delete(index, 1);
-    }, REPAIR_ORIGIN);
-    return "outsideSchema";
+    return "applied";
   }
 
   /** Where each comment thread's passage is (docs/comments.md). */
@@ -471,7 +497,6 @@ export class LivePlan {
       if (connection !== origin || senderLacksSome) connection.send(message);
     }
     const connection = this.connectionOf(origin);
-    if (connection) this.outsideSchema.push(...childrenOutsideSchema(transaction));
     const authorId = connection?.user.id ?? (origin instanceof EditOnBehalf ? origin.userId : null);
     const newClientIds: number[] = [];
     if (connection) newClientIds.push(...this.bindingsToStore.splice(0));

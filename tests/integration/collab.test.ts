@@ -216,7 +216,13 @@ describe("bad input", () => {
     const types: number[] = [];
     raw.on("message", (data: Buffer) => types.push(data[0]!));
     const doc = new Y.Doc();
-    doc.getText("scratch").insert(0, "x");
+    // A new section at the top: an update the plan schema accepts.
+    const section = new Y.XmlElement("section");
+    section.setAttribute("id", "s-scratch");
+    const heading = new Y.XmlElement("heading");
+    heading.setAttribute("level", 2 as never);
+    section.insert(0, [heading]);
+    doc.getXmlFragment("default").insert(0, [section]);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     encoding.writeVarUint(encoder, 2);
@@ -225,6 +231,7 @@ describe("bad input", () => {
     await expect.poll(async () => (await health()).collab.pendingWrites).toBe(0);
     await new Promise((r) => setTimeout(r, 100));
     expect(types).not.toContain(MESSAGE_SAVED);
+    expect(raw.readyState).toBe(raw.OPEN);
     raw.close();
   });
 });

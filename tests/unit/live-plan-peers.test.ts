@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendUpdates, applyStoredUpdates, compactPlan, loadPlanUpdates } from "../../app/models/plan-document.server";
 import type { UserSummary } from "../../app/models/user.server";
 import { MESSAGE_SYNC } from "../../app/collab/protocol";
+import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import { CollabConnection } from "../../server/collab/connection";
 import { LivePlan } from "../../server/collab/live-plan";
 import type { CollabMetrics } from "../../server/collab/metrics";
@@ -101,17 +102,25 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const tab = new Y.Doc();
       tab.clientID = 777;
       applyStoredUpdates(tab, await loadPlanUpdates(planId));
-      tab.getText("t").insert(0, "first ");
+      // Client updates are checked against the plan schema: the tab types into a paragraph.
+      const paragraph = () => {
+        const section = tab.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement;
+        const element = section.toArray().find((node) => node instanceof Y.XmlElement && node.nodeName === "paragraph") as Y.XmlElement;
+        if (element.length === 0) element.insert(0, [new Y.XmlText()]);
+        return element.get(0) as Y.XmlText;
+      };
+      const textBefore = planText(tab);
+      paragraph().insert(0, "first ");
       const firstOnHere = fakeConnection(here, first);
       // The first person's tab reaches this instance first; its sync brings the text under 777.
       expect(here.applyClientUpdate(Y.encodeStateAsUpdate(tab), firstOnHere.connection)).toBe("applied");
       const secondOnHere = fakeConnection(here, second);
       secondOnHere.say(presence(777, 1, { cursor: "here" }));
       const before = Y.encodeStateVector(tab);
-      tab.getText("t").insert(6, "second ");
+      paragraph().insert(6, "second ");
       secondOnHere.receive(syncUpdateFrame(Y.encodeStateAsUpdate(tab, before)));
       expect(secondOnHere.closedWith).toBe(4409);
-      expect(here.document().getText("t").toString()).toBe("first ");
+      expect(planText(here.document())).toBe(textBefore.replace(/^([^\n]*\n)?/, (title) => `${title}first `));
       here.destroy();
     });
   });

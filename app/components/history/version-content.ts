@@ -6,6 +6,7 @@ import { fromBase64 } from "lib0/buffer";
 import * as Y from "yjs";
 import { planExtensions } from "../../editor/extensions";
 import { PLAN_FRAGMENT } from "../../editor/plan-fragment";
+import { repairDocument } from "../../editor/schema-check";
 
 let schema: ReturnType<typeof getSchema> | undefined;
 
@@ -15,6 +16,8 @@ export function versionContent(state: string): JSONContent {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, fromBase64(state));
+    // A version kept before the server checked every update may hold what the schema cannot.
+    repairDocument(doc, doc.getXmlFragment(PLAN_FRAGMENT), schema);
     return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), schema).toJSON() as JSONContent;
   } finally {
     doc.destroy();
