@@ -121,7 +121,7 @@ export class CollabConnection {
     const syncType = decoding.readVarUint(decoder);
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1:
-        return this.send(this.plan.syncStep2(decoding.readVarUint8Array(decoder)));
+        return this.send(this.plan.syncStep2(decoding.readVarUint8Array(decoder), () => (this.metrics.syncAnswersEncoded += 1)));
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder);

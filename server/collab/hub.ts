@@ -560,6 +560,10 @@ export class CollabHub {
       /** Open plans whose Y.Doc is in memory; the others hold only their encoded state. */
       documentsInMemory: [...this.plans.values()].filter((open) => open.plan?.isInMemory).length,
       connections: this.sockets.clients.size,
+      /** Sockets counted against COLLAB_MAX_CONNECTIONS_PER_USER (open, or upgrading). */
+      socketsReserved: [...this.socketsPerUser.values()].reduce((sum, count) => sum + count, 0),
+      /** Bytes queued to sockets and not yet taken by the network. */
+      unsentBytes: [...this.sockets.clients].reduce((sum, ws) => sum + ws.bufferedAmount, 0),
       pendingWrites: this.store.pendingCount,
       storedUpdates: this.store.storedUpdateCount,
       storedBatches: this.store.storedBatchCount,

@@ -257,12 +257,17 @@ export class LivePlan {
     return encodeSyncStep1For(Y.encodeStateVector(this.document()));
   }
 
-  /** Sync step 2: what a client with this state vector lacks. */
-  syncStep2(stateVector: Uint8Array): Uint8Array {
+  /** Sync step 2: what a client with this state vector lacks. `onEncoded` is called each time
+   * the answer has to be encoded from the document (for the metrics). */
+  syncStep2(stateVector: Uint8Array, onEncoded: () => void = () => undefined): Uint8Array {
     const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
-    if (!isEmpty) return encodeSyncStep2Update(Y.encodeStateAsUpdate(this.document(), stateVector));
+    if (!isEmpty) {
+      onEncoded();
+      return encodeSyncStep2Update(Y.encodeStateAsUpdate(this.document(), stateVector));
+    }
     if (!this.fullStateMessage) {
       const stored = this.storedUpdates;
+      if (stored?.length !== 1) onEncoded();
       // One stored row is the whole state already; else encode once for every newcomer.
       const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
       this.fullStateMessage = encodeSyncStep2Update(state);
