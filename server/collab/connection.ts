@@ -9,6 +9,7 @@ import {
   CLOSE_MALFORMED,
   CLOSE_PLAN_TOO_LARGE,
   CLOSE_RATE_LIMITED,
+  CLOSE_SEND_BACKLOG,
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SAVE_REQUEST,
@@ -22,15 +23,27 @@ import { stampAwarenessUpdate, type PresenceUser } from "./awareness-stamp";
 import type { LivePlan } from "./live-plan";
 import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./messages";
 import type { CollabMetrics } from "./metrics";
-import { MessageRateLimit } from "./rate-limit";
+import { MessageRateLimit, TokenBucket } from "./rate-limit";
 import type { UpdateStore } from "./update-store";
 
 class MalformedMessage extends Error {}
+
+/** What one socket may cost the server beyond its message rate (server/config.ts, collab). */
+export interface SocketCostLimits {
+  maxFrameBytes: number;
+  maxBytesPerSecond: number;
+  maxSyncRequestsPerMinute: number;
+  maxUnsentBytes: number;
+}
+const NO_COST_LIMITS: SocketCostLimits = { maxFrameBytes: Infinity, maxBytesPerSecond: 0, maxSyncRequestsPerMinute: 0, maxUnsentBytes: Infinity };
 
 export class CollabConnection {
   readonly awarenessClientIds = new Set<number>();
   readonly presenceUser: PresenceUser;
   private readonly rateLimit: MessageRateLimit;
+  private readonly byteLimit: TokenBucket;
+  /** Sync step 1s and awareness queries: cheap to ask, answered with up to the whole plan. */
+  private readonly syncRequestLimit: TokenBucket;
   private hasBeenToldReadOnly = false;
 
   constructor(
@@ -42,8 +55,12 @@ export class CollabConnection {
     private readonly store: UpdateStore,
     private readonly metrics: CollabMetrics,
     maxMessagesPerSecond: number,
+    private readonly limits: SocketCostLimits = NO_COST_LIMITS,
   ) {
     this.rateLimit = new MessageRateLimit(maxMessagesPerSecond);
+    // Whatever the rate, one frame of the largest size allowed always fits a full bucket.
+    this.byteLimit = new TokenBucket(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond * 2, limits.maxFrameBytes));
+    this.syncRequestLimit = new TokenBucket(limits.maxSyncRequestsPerMinute / 60, limits.maxSyncRequestsPerMinute);
     this.presenceUser = { id: user.id, name: user.name, organisation: user.organisationName, color: userColor(user.id) };
   }
 
@@ -62,6 +79,15 @@ export class CollabConnection {
 
   send(message: Uint8Array): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    // ws queues in memory whatever a socket does not read. A slow reader may have the plan's
+    // whole initial sync waiting, and some more; beyond that it is closed, and nothing more
+    // is queued for it.
+    if (this.socket.bufferedAmount + message.byteLength > this.limits.maxUnsentBytes + this.plan.approximateSize) {
+      this.metrics.sendBacklogClosed += 1;
+      log.warn("collab socket does not read what it is sent; closing", { ...this.logFields(), unsentBytes: this.socket.bufferedAmount });
+      this.close(CLOSE_SEND_BACKLOG, "too much unsent data waiting for this connection");
+      return;
+    }
     this.socket.send(message, { binary: true }, (error) => {
       if (error) this.close(CLOSE_MALFORMED, "send failed");
     });
@@ -82,12 +108,10 @@ export class CollabConnection {
   }
 
   private receive(data: unknown, isBinary: boolean): void {
-    if (!this.rateLimit.take()) {
-      this.metrics.rateLimited += 1;
-      log.warn("collab socket over its message rate", this.logFields());
-      this.close(CLOSE_RATE_LIMITED, "too many messages per second");
-      return;
-    }
+    // Closing: what it still sends is not read (nor counted again).
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (!this.rateLimit.take()) return this.closeRateLimited("too many messages per second");
+    if (!this.byteLimit.take(data instanceof Buffer ? data.byteLength : 0)) return this.closeRateLimited("too many bytes per second");
     try {
       if (!isBinary || !(data instanceof Buffer)) throw new MalformedMessage("not a binary frame");
       this.handle(decoding.createDecoder(data));
@@ -106,6 +130,7 @@ export class CollabConnection {
       case MESSAGE_AWARENESS:
         return this.handleAwareness(decoding.readVarUint8Array(decoder));
       case MESSAGE_QUERY_AWARENESS:
+        if (!this.syncRequestLimit.take()) return this.closeRateLimited("too many sync requests per minute");
         return this.send(encodeAwarenessMessage(this.plan.awareness, [...this.plan.awareness.getStates().keys()]));
       case MESSAGE_SAVE_REQUEST: {
         const seq = decoding.readVarUint(decoder);
@@ -121,6 +146,7 @@ export class CollabConnection {
     const syncType = decoding.readVarUint(decoder);
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1:
+        if (!this.syncRequestLimit.take()) return this.closeRateLimited("too many sync requests per minute");
         return this.send(this.plan.syncStep2(decoding.readVarUint8Array(decoder), () => (this.metrics.syncAnswersEncoded += 1)));
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
@@ -152,6 +178,12 @@ export class CollabConnection {
       default:
         throw new MalformedMessage(`unknown sync message type ${syncType}`);
     }
+  }
+
+  private closeRateLimited(reason: string): void {
+    this.metrics.rateLimited += 1;
+    log.warn("collab socket over its rate; closing", { ...this.logFields(), reason });
+    this.close(CLOSE_RATE_LIMITED, reason);
   }
 
   private dropReadOnlyUpdate(): void {

@@ -221,6 +221,7 @@ export class CollabHub {
       this.store,
       this.metrics,
       this.config.collab.maxMessagesPerSecond,
+      this.config.collab,
     );
     // Without an 'error' listener a protocol error would take the whole process down.
     ws.on("error", (error) => log.warn("collab socket error", { ...connection.logFields(), ...errorFields(error) }));

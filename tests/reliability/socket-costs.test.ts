@@ -1,13 +1,29 @@
-// Issue 20 (item 7): what one socket, or one account's burst of upgrades, can make the
+// Issue 20 (items 2 and 7): what one socket, or one account's burst of upgrades, can make the
 // server do is bounded. Each attack runs through the real server with raw sockets and
 // hand-made y-protocols frames; the assertions are on what the server did (its /healthz
 // counters, close codes, what honest sockets still receive), never on timings.
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import * as Y from "yjs";
+import { CLOSE_RATE_LIMITED, CLOSE_SEND_BACKLOG } from "../../app/collab/protocol";
+import { typeAt, waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { useDemoServer } from "../helpers/demo-server";
 import { DEMO, type DemoRole } from "../helpers/server";
 
-const demo = useDemoServer();
+/** Small enough that the plan below is many times it: the limit must be relative to the plan. */
+const UNSENT_BASE_BYTES = 256 * 1024;
+const SYNC_REQUESTS_PER_MINUTE = 30;
+const BIG_TEXT_MARKER = "big-plan-start ";
+const BIG_TEXT_BYTES = 6 * 1024 * 1024;
+
+const demo = useDemoServer({
+  env: {
+    COLLAB_MAX_UNSENT_BYTES: String(UNSENT_BASE_BYTES),
+    COLLAB_MAX_SYNC_REQUESTS_PER_MINUTE: String(SYNC_REQUESTS_PER_MINUTE),
+  },
+});
 
 interface CollabCounters {
   openPlans: number;
@@ -15,7 +31,6 @@ interface CollabCounters {
   sendBacklogClosed: number;
   unsentBytes: number;
   socketsReserved: number;
-  presenceRefused: number;
 }
 
 async function counters(): Promise<CollabCounters> {
@@ -52,6 +67,161 @@ function openPeer(role: DemoRole, planId: string = DEMO.planId): Promise<RawPeer
     socket.once("unexpected-response", (_request, response) => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode })));
   });
 }
+
+function whenPeerClosed(peer: RawPeer, what: string): Promise<void> {
+  return waitFor(() => peer.closed !== undefined, what, 15_000);
+}
+
+function syncStep1Frame(stateVector: Map<number, number>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0); // sync
+  encoding.writeVarUint(encoder, 0); // step 1
+  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(stateVector));
+  return encoding.toUint8Array(encoder);
+}
+
+/** The state vector in the server's sync step 1, the first thing it sends. */
+async function serverStateVector(peer: RawPeer): Promise<Map<number, number>> {
+  await waitFor(() => peer.frames.some(isSyncStep1), "the server's sync step 1");
+  const decoder = decoding.createDecoder(peer.frames.find(isSyncStep1)!);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+}
+
+function isSyncStep1(frame: Buffer): boolean {
+  return frame[0] === 0 && frame[1] === 0;
+}
+
+function isSyncStep2(frame: Buffer): boolean {
+  return frame[0] === 0 && frame[1] === 1;
+}
+
+/** The client that wrote the big text: the one with the highest clock. */
+function biggestClient(stateVector: Map<number, number>): number {
+  return [...stateVector.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+function randomClientId(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** Two honest people on the plan: what one types, the other sees. */
+async function expectHonestPeopleServed(what: string): Promise<void> {
+  const [owner, editor] = [demo.client("owner"), demo.client("editor")];
+  await Promise.all([whenSynced(owner), whenSynced(editor)]);
+  typeAt(owner.doc, `${what} `, 2);
+  await waitFor(() => editor.text().includes(what), `honest sockets still served after ${what}`, 20_000);
+  owner.destroy();
+  editor.destroy();
+}
+
+describe("sync answers on a plan of several MB (item 2)", () => {
+  it("grows the plan to several MB, as any editor can", async () => {
+    const writer = demo.client("editor");
+    await whenSynced(writer);
+    const chunk = "x".repeat(1024 * 1024);
+    typeAt(writer.doc, BIG_TEXT_MARKER, 1);
+    for (let written = 0; written < BIG_TEXT_BYTES; written += chunk.length) typeAt(writer.doc, chunk, 1, BIG_TEXT_MARKER.length);
+    await whenSaved(writer);
+    writer.destroy();
+  });
+
+  it("encodes a sync step 2 once per plan state, however the state vector is dressed up", async () => {
+    const attacker = await openPeer("viewer");
+    const ours = await serverStateVector(attacker);
+    const big = biggestClient(ours);
+    const before = await counters();
+    const requests = SYNC_REQUESTS_PER_MINUTE - 5;
+    for (let i = 1; i <= requests; i++) {
+      // Clocks past ours and clients we never saw change nothing about the answer.
+      const dressed = new Map<number, number>([[big, 1]]);
+      for (const [clientId, clock] of ours) if (clientId !== big) dressed.set(clientId, clock + 1 + Math.floor(Math.random() * 1000));
+      for (let junk = 0; junk < 3; junk++) dressed.set(randomClientId(), 1 + Math.floor(Math.random() * 2 ** 20));
+      attacker.socket.send(syncStep1Frame(dressed));
+      // Read each answer before asking again (asking for many at once is the next test).
+      await waitFor(() => attacker.frames.filter(isSyncStep2).length >= i, "the answer", 20_000);
+    }
+    const after = await counters();
+    expect(after.syncAnswersEncoded - before.syncAnswersEncoded).toBeLessThanOrEqual(1);
+    expect(attacker.closed).toBeUndefined();
+    attacker.socket.close();
+  });
+
+  it("gives a slow reader on a big plan its whole initial sync, though it is many times the unsent-bytes base", async () => {
+    const before = await counters();
+    const slow = await openPeer("viewer");
+    slow.socket.pause();
+    slow.socket.send(syncStep1Frame(new Map()));
+    // Well past the base: a fixed limit would have closed this honest socket.
+    await countersWhen((now) => now.unsentBytes > 2 * UNSENT_BASE_BYTES, "the initial sync to queue up");
+    slow.socket.resume();
+    await waitFor(() => slow.frames.some(isSyncStep2), "the initial sync", 20_000);
+    const doc = new Y.Doc();
+    const decoder = decoding.createDecoder(slow.frames.find(isSyncStep2)!);
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+    expect(Y.encodeStateAsUpdate(doc).byteLength).toBeGreaterThan(BIG_TEXT_BYTES);
+    expect(slow.closed).toBeUndefined();
+    expect((await counters()).sendBacklogClosed).toBe(before.sendBacklogClosed);
+    slow.socket.close();
+    doc.destroy();
+  });
+
+  it("closes a socket that stops reading once its unsent bytes pass the limit (4507), holding no more than that, and serves the others", async () => {
+    const before = await counters();
+    const attacker = await openPeer("viewer");
+    const ours = await serverStateVector(attacker);
+    attacker.socket.pause();
+    const askForEverything = syncStep1Frame(new Map([[biggestClient(ours), 1]]));
+    for (let i = 0; i < 100; i++) attacker.socket.send(askForEverything);
+    const now = await countersWhen((now) => now.sendBacklogClosed > before.sendBacklogClosed, "the backlogged socket to be closed", 20_000);
+    expect(now.sendBacklogClosed).toBe(before.sendBacklogClosed + 1);
+    // Never queued past the limit: the plan's size plus the base (plus the other sockets' few bytes).
+    expect((await counters()).unsentBytes).toBeLessThan(BIG_TEXT_BYTES * 1.2 + UNSENT_BASE_BYTES);
+    await expectHonestPeopleServed("served-after-the-backlog");
+    attacker.socket.resume();
+    await whenPeerClosed(attacker, "the backlogged socket to close");
+    expect(attacker.closed!.code).toBe(CLOSE_SEND_BACKLOG);
+    expect(attacker.closed!.reason).toMatch(/unsent/);
+  });
+
+  it("closes a socket that asks for more sync answers than its budget (4529)", async () => {
+    const attacker = await openPeer("viewer");
+    const ours = await serverStateVector(attacker);
+    const big = biggestClient(ours);
+    const before = await counters();
+    // Each a different state vector: nothing to share, every answer costs a full encoding. Each
+    // answer is read before the next request, so only the budget can stop it.
+    for (let clock = 1; clock <= 100 && !attacker.closed; clock++) {
+      attacker.socket.send(syncStep1Frame(new Map([[big, clock]])));
+      await waitFor(() => attacker.frames.filter(isSyncStep2).length >= clock || attacker.closed !== undefined, "an answer or the close", 20_000);
+    }
+    await whenPeerClosed(attacker, "the greedy socket to close");
+    expect(attacker.closed!.code).toBe(CLOSE_RATE_LIMITED);
+    // The burst, plus what the bucket refilled while the answers went out (a minute's worth at most).
+    const answered = attacker.frames.filter(isSyncStep2).length;
+    expect(answered).toBeLessThan(2 * SYNC_REQUESTS_PER_MINUTE);
+    const after = await counters();
+    expect(after.syncAnswersEncoded - before.syncAnswersEncoded).toBeLessThanOrEqual(answered);
+    await expectHonestPeopleServed("served-after-the-greedy-socket");
+  });
+
+  it("closes a socket that sends more bytes a second than its budget (4529)", async () => {
+    const attacker = await openPeer("viewer");
+    // A viewer's updates are dropped unread, but every byte still arrived and was handled.
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, 0);
+    encoding.writeVarUint(update, 2);
+    encoding.writeVarUint8Array(update, new Uint8Array(1024 * 1024).fill(7));
+    const frame = encoding.toUint8Array(update);
+    for (let i = 0; i < 40; i++) attacker.socket.send(frame);
+    await whenPeerClosed(attacker, "the flooding socket to close");
+    expect(attacker.closed!.code).toBe(CLOSE_RATE_LIMITED);
+    expect(attacker.closed!.reason).toMatch(/bytes/);
+  });
+});
 
 describe("sockets per account (item 7)", () => {
   let planId: string;
