@@ -19,7 +19,7 @@ import { can, type Role } from "../../app/models/roles";
 import type { UserSummary } from "../../app/models/user.server";
 import { userColor } from "../../app/utils/colors";
 import { errorFields, log } from "../../app/utils/log.server";
-import { stampAwarenessUpdate, type PresenceUser } from "./awareness-stamp";
+import { stampAwarenessUpdate, type PresenceRules, type PresenceUser } from "./awareness-stamp";
 import type { LivePlan } from "./live-plan";
 import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./messages";
 import type { CollabMetrics } from "./metrics";
@@ -34,11 +34,29 @@ export interface SocketCostLimits {
   maxBytesPerSecond: number;
   maxSyncRequestsPerMinute: number;
   maxUnsentBytes: number;
+  maxPresenceIdsPerSocket: number;
+  maxPresenceStateBytes: number;
+  maxPresenceBytesPerSecond: number;
 }
-const NO_COST_LIMITS: SocketCostLimits = { maxFrameBytes: Infinity, maxBytesPerSecond: 0, maxSyncRequestsPerMinute: 0, maxUnsentBytes: Infinity };
+const NO_COST_LIMITS: SocketCostLimits = {
+  maxFrameBytes: Infinity,
+  maxBytesPerSecond: 0,
+  maxSyncRequestsPerMinute: 0,
+  maxUnsentBytes: Infinity,
+  maxPresenceIdsPerSocket: Infinity,
+  maxPresenceStateBytes: Infinity,
+  maxPresenceBytesPerSecond: 0,
+};
 
 export class CollabConnection {
+  /** The awareness ids this socket speaks for now. */
   readonly awarenessClientIds = new Set<number>();
+  /** Every awareness id it has spoken for: its budget (a tab uses one for its life). */
+  private readonly claimedAwarenessIds = new Set<number>();
+  private readonly presenceRules: PresenceRules;
+  /** Presence is relayed to everyone on the plan: its bytes have a rate of their own. */
+  private readonly presenceByteLimit: TokenBucket;
+  private hasBeenToldPresenceRefused = false;
   readonly presenceUser: PresenceUser;
   private readonly rateLimit: MessageRateLimit;
   private readonly byteLimit: TokenBucket;
@@ -61,6 +79,18 @@ export class CollabConnection {
     // Whatever the rate, one frame of the largest size allowed always fits a full bucket.
     this.byteLimit = new TokenBucket(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond * 2, limits.maxFrameBytes));
     this.syncRequestLimit = new TokenBucket(limits.maxSyncRequestsPerMinute / 60, limits.maxSyncRequestsPerMinute);
+    this.presenceByteLimit = new TokenBucket(limits.maxPresenceBytesPerSecond, limits.maxPresenceBytesPerSecond * 2);
+    this.presenceRules = {
+      isOwnedByOther: (clientId) => this.plan.isAwarenessIdOwnedByOther(this, clientId),
+      isShown: (clientId) => this.awarenessClientIds.has(clientId) || this.plan.awareness.getStates().has(clientId),
+      mayClaim: (clientId) => {
+        if (this.claimedAwarenessIds.has(clientId)) return true;
+        if (this.claimedAwarenessIds.size >= limits.maxPresenceIdsPerSocket) return false;
+        this.claimedAwarenessIds.add(clientId);
+        return true;
+      },
+      maxStateBytes: limits.maxPresenceStateBytes,
+    };
     this.presenceUser = { id: user.id, name: user.name, organisation: user.organisationName, color: userColor(user.id) };
   }
 
@@ -195,9 +225,16 @@ export class CollabConnection {
   }
 
   private handleAwareness(update: Uint8Array): void {
-    const stamped = stampAwarenessUpdate(update, this.presenceUser, (clientId) =>
-      this.plan.isAwarenessIdOwnedByOther(this, clientId),
-    );
+    const stamped = stampAwarenessUpdate(update, this.presenceUser, this.presenceRules);
+    if (stamped.refused > 0) {
+      this.metrics.presenceRefused += stamped.refused;
+      if (!this.hasBeenToldPresenceRefused) {
+        this.hasBeenToldPresenceRefused = true;
+        log.warn("presence for more awareness ids than a socket may speak for refused", this.logFields());
+      }
+    }
+    // What it tried to say counts as much as what was relayed: a flood of refused ids ends too.
+    if (!this.presenceByteLimit.take(stamped.update.byteLength + stamped.refusedBytes)) return this.closeRateLimited("too much presence per second");
     if (stamped.clientIds.length === 0 && stamped.removedIds.length === 0) return;
     // Only a state claims an id for this socket; a removal gives its claim up.
     for (const clientId of stamped.clientIds) this.awarenessClientIds.add(clientId);

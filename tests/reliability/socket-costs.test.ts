@@ -1,4 +1,4 @@
-// Issue 20 (items 2 and 7): what one socket, or one account's burst of upgrades, can make the
+// Issue 20 (items 2, 3, 7): what one socket, or one account's burst of upgrades, can make the
 // server do is bounded. Each attack runs through the real server with raw sockets and
 // hand-made y-protocols frames; the assertions are on what the server did (its /healthz
 // counters, close codes, what honest sockets still receive), never on timings.
@@ -7,7 +7,7 @@ import * as encoding from "lib0/encoding";
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { CLOSE_RATE_LIMITED, CLOSE_SEND_BACKLOG } from "../../app/collab/protocol";
+import { CLOSE_MALFORMED, CLOSE_RATE_LIMITED, CLOSE_SEND_BACKLOG } from "../../app/collab/protocol";
 import { typeAt, waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { useDemoServer } from "../helpers/demo-server";
 import { DEMO, type DemoRole } from "../helpers/server";
@@ -31,6 +31,7 @@ interface CollabCounters {
   sendBacklogClosed: number;
   unsentBytes: number;
   socketsReserved: number;
+  presenceRefused: number;
 }
 
 async function counters(): Promise<CollabCounters> {
@@ -104,6 +105,44 @@ function biggestClient(stateVector: Map<number, number>): number {
 
 function randomClientId(): number {
   return Math.floor(Math.random() * 2 ** 31);
+}
+
+/** An awareness frame: `states` as the attacker writes them, each under its own client id. */
+function awarenessFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(update, entry.clientId);
+    encoding.writeVarUint(update, entry.clock);
+    encoding.writeVarString(update, JSON.stringify(entry.state));
+  }
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, 1);
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
+}
+
+interface ReceivedPresence {
+  clientId: number;
+  state: { user?: { name?: string } } | null;
+  /** The frame it came in. */
+  frame: Buffer;
+}
+
+/** The entries of the awareness frames a peer received. */
+function awarenessEntries(frames: Buffer[]): ReceivedPresence[] {
+  const entries: ReceivedPresence[] = [];
+  for (const frame of frames) {
+    if (frame[0] !== 1) continue;
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoding.createDecoder(frame.subarray(1))));
+    const count = decoding.readVarUint(update);
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(update);
+      decoding.readVarUint(update);
+      entries.push({ clientId, state: JSON.parse(decoding.readVarString(update)) as ReceivedPresence["state"], frame });
+    }
+  }
+  return entries;
 }
 
 /** Two honest people on the plan: what one types, the other sees. */
@@ -220,6 +259,46 @@ describe("sync answers on a plan of several MB (item 2)", () => {
     await whenPeerClosed(attacker, "the flooding socket to close");
     expect(attacker.closed!.code).toBe(CLOSE_RATE_LIMITED);
     expect(attacker.closed!.reason).toMatch(/bytes/);
+  });
+});
+
+describe("presence (item 3)", () => {
+  it("lets a socket speak for a few presence ids only, and closes it (4529) when its presence passes its bytes a second; listeners get a bounded share, stamped", async () => {
+    const listener = await openPeer("owner");
+    const attacker = await openPeer("viewer");
+    const attackerIds = new Set<number>();
+    for (let message = 0; message < 150; message++) {
+      const entries = Array.from({ length: 8 }, () => ({ clientId: randomClientId(), clock: 1, state: { user: { name: "Mallory" }, pad: "p".repeat(3000) } }));
+      for (const entry of entries) attackerIds.add(entry.clientId);
+      attacker.socket.send(awarenessFrame(entries));
+    }
+    await whenPeerClosed(attacker, "the presence flood to close its socket");
+    expect(attacker.closed!.code).toBe(CLOSE_RATE_LIMITED);
+    // The attacker's states are removed when it closes: wait for the listener to see it.
+    const fromAttacker = () => awarenessEntries(listener.frames).filter((entry) => attackerIds.has(entry.clientId));
+    await waitFor(() => {
+      const seen = fromAttacker();
+      const shown = new Set(seen.filter((e) => e.state !== null).map((e) => e.clientId));
+      const removed = new Set(seen.filter((e) => e.state === null).map((e) => e.clientId));
+      return shown.size > 0 && [...shown].every((id) => removed.has(id));
+    }, "the listener to see the attacker's presence removed");
+    const states = fromAttacker().filter((entry) => entry.state !== null);
+    expect(new Set(states.map((entry) => entry.clientId)).size).toBeLessThanOrEqual(3);
+    for (const entry of states) expect(entry.state!.user!.name).toBe("Destry Anna");
+    // Before: every listener got all 150 × 8 states, about 3.6 MB.
+    const bytes = [...new Set(states.map((entry) => entry.frame))].reduce((sum, frame) => sum + frame.byteLength, 0);
+    expect(bytes).toBeLessThan(200 * 1024);
+    expect((await counters()).presenceRefused).toBeGreaterThan(0);
+    listener.socket.close();
+    await expectHonestPeopleServed("served-after-the-presence-flood");
+  });
+
+  it("closes a socket whose presence state is over the size limit (4400)", async () => {
+    const attacker = await openPeer("viewer");
+    const entries = Array.from({ length: 8 }, () => ({ clientId: randomClientId(), clock: 1, state: { pad: "p".repeat(16_000) } }));
+    attacker.socket.send(awarenessFrame(entries));
+    await whenPeerClosed(attacker, "the oversized presence to close its socket");
+    expect(attacker.closed!.code).toBe(CLOSE_MALFORMED);
   });
 });
 
