@@ -63,6 +63,20 @@ export function loadConfig() {
     collab: {
       maxFrameBytes: intFromEnv("COLLAB_MAX_FRAME_BYTES", 10 * 1024 * 1024),
       maxMessagesPerSecond: intFromEnv("COLLAB_MAX_MESSAGES_PER_SECOND", 300),
+      /** Bytes a socket may send per second (a burst of two seconds' worth, or one largest frame). */
+      maxBytesPerSecond: intFromEnv("COLLAB_MAX_BYTES_PER_SECOND", 1024 * 1024),
+      /** Sync step 1s and awareness queries a socket may send per minute (a burst of that many):
+       * each is answered with up to the whole plan. A page sends one when it connects. */
+      maxSyncRequestsPerMinute: intFromEnv("COLLAB_MAX_SYNC_REQUESTS_PER_MINUTE", 20),
+      /** Bytes waiting to go to a socket that does not read, beyond the plan's own size (its
+       * initial sync), before the socket is closed (4507). */
+      maxUnsentBytes: intFromEnv("COLLAB_MAX_UNSENT_BYTES", 4 * 1024 * 1024),
+      /** Presence (awareness) ids one socket may speak for in its life: a tab uses one. */
+      maxPresenceIdsPerSocket: intFromEnv("COLLAB_MAX_PRESENCE_IDS_PER_SOCKET", 3),
+      /** Largest presence state accepted (a caret's is a few hundred bytes); larger closes the socket. */
+      maxPresenceStateBytes: intFromEnv("COLLAB_MAX_PRESENCE_STATE_BYTES", 4096),
+      /** Presence bytes a socket may have relayed per second (a burst of two seconds' worth). */
+      maxPresenceBytesPerSecond: intFromEnv("COLLAB_MAX_PRESENCE_BYTES_PER_SECOND", 32 * 1024),
       /** Open sockets one account may hold at once, across plans (tabs, devices). */
       maxConnectionsPerUser: intFromEnv("COLLAB_MAX_CONNECTIONS_PER_USER", 50),
       /** Stored size a plan may grow to (its stored state plus updates since it opened). */

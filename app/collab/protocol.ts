@@ -27,6 +27,9 @@ export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_CLIENT_ID_TAKEN = 4409;
 /** The plan has reached COLLAB_MAX_PLAN_BYTES: the update was not applied. */
 export const CLOSE_PLAN_TOO_LARGE = 4413;
+/** The socket did not read what it was sent: more was waiting for it than COLLAB_MAX_UNSENT_BYTES
+ * plus the plan's size. Reconnecting (on a better connection) may work. */
+export const CLOSE_SEND_BACKLOG = 4507;
 export const CLOSE_RATE_LIMITED = 4529;
 /** The standard "service restart" code, sent on shutdown: reconnect later. */
 export const CLOSE_RESTARTING = 1012;

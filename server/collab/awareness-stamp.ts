@@ -1,8 +1,10 @@
 // Presence is stamped by the server: whatever a client says about itself, the `user` field
 // it relays is the authenticated account's name, organisation and colour, and a socket may
-// not change the presence of an awareness client id another socket speaks for.
+// not change the presence of an awareness client id another socket speaks for, nor speak for
+// more ids than its budget.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import * as string from "lib0/string";
 
 export interface PresenceUser {
   id: number;
@@ -11,40 +13,60 @@ export interface PresenceUser {
   color: string;
 }
 
-export const MAX_AWARENESS_CLIENTS_PER_SOCKET = 8;
-const MAX_STATE_LENGTH = 16 * 1024;
-
 export class AwarenessRefused extends Error {}
 
+/** What one socket may say about presence (CollabConnection applies them). */
+export interface PresenceRules {
+  /** Another socket (or instance) speaks for this id: its entries are echoes, dropped unread. */
+  isOwnedByOther(clientId: number): boolean;
+  /** The plan shows a presence for this id (removing any other would change nothing). */
+  isShown(clientId: number): boolean;
+  /** The socket may speak for this id: its budget of ids. Asked once per state it sends. */
+  mayClaim(clientId: number): boolean;
+  /** Largest state accepted, in bytes of JSON as sent; a larger one refuses the whole update. */
+  maxStateBytes: number;
+}
+
 /**
- * Rewrites an awareness update from one socket. `isOwnedByOther(clientId)` says whether
- * another socket speaks for that id: the stock y-websocket client echoes everyone's
- * presence back, so such entries are dropped, never applied. Returns the rewritten update
- * and the ids this socket speaks for. Throws on malformed input.
+ * Rewrites an awareness update from one socket. Entries for ids another socket speaks for
+ * are dropped unread (the stock y-websocket client echoes everyone's presence back), and so
+ * are states for ids past the socket's budget (counted in `refused`, with their bytes) and
+ * removals of ids the plan does not show. Returns the rewritten update and the ids this socket
+ * speaks for or gives up. Throws on malformed input and on a state over `maxStateBytes`.
  */
 export function stampAwarenessUpdate(
   update: Uint8Array,
   user: PresenceUser,
-  isOwnedByOther: (clientId: number) => boolean,
-): { update: Uint8Array; clientIds: number[]; removedIds: number[] } {
+  rules: PresenceRules,
+): { update: Uint8Array; clientIds: number[]; removedIds: number[]; refused: number; refusedBytes: number } {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   const entries: { clientId: number; clock: number; state: string }[] = [];
+  let refused = 0;
+  let refusedBytes = 0;
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const json = decoding.readVarString(decoder);
-    if (json.length > MAX_STATE_LENGTH) throw new AwarenessRefused("awareness state too large");
-    const state: unknown = JSON.parse(json);
-    if (state !== null && (typeof state !== "object" || Array.isArray(state))) {
+    // The bytes of a varString: decoded only for an entry that is kept.
+    const json = decoding.readVarUint8Array(decoder);
+    if (rules.isOwnedByOther(clientId)) continue;
+    if (json.byteLength > rules.maxStateBytes) throw new AwarenessRefused("awareness state too large");
+    if (json.byteLength === 4 && string.decodeUtf8(json) === "null") {
+      if (rules.isShown(clientId)) entries.push({ clientId, clock, state: "null" });
+      continue;
+    }
+    if (!rules.mayClaim(clientId)) {
+      refused += 1;
+      refusedBytes += json.byteLength;
+      continue;
+    }
+    const state: unknown = JSON.parse(string.decodeUtf8(json));
+    if (state === null || typeof state !== "object" || Array.isArray(state)) {
       throw new AwarenessRefused("awareness state is not an object");
     }
-    if (isOwnedByOther(clientId)) continue;
-    const stamped = state === null ? null : { ...(state as Record<string, unknown>), user };
-    entries.push({ clientId, clock, state: JSON.stringify(stamped) });
+    entries.push({ clientId, clock, state: JSON.stringify({ ...(state as Record<string, unknown>), user }) });
   }
   if (decoding.hasContent(decoder)) throw new AwarenessRefused("trailing bytes after awareness update");
-  if (entries.length > MAX_AWARENESS_CLIENTS_PER_SOCKET) throw new AwarenessRefused("too many awareness states");
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, entries.length);
   for (const entry of entries) {
@@ -57,6 +79,8 @@ export function stampAwarenessUpdate(
     update: encoding.toUint8Array(encoder),
     clientIds: entries.filter((entry) => entry.state !== "null").map((entry) => entry.clientId),
     removedIds: entries.filter((entry) => entry.state === "null").map((entry) => entry.clientId),
+    refused,
+    refusedBytes,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   CLOSE_MALFORMED,
   CLOSE_PLAN_TOO_LARGE,
   CLOSE_RATE_LIMITED,
+  CLOSE_SEND_BACKLOG,
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SAVE_REQUEST,
@@ -18,19 +19,49 @@ import { can, type Role } from "../../app/models/roles";
 import type { UserSummary } from "../../app/models/user.server";
 import { userColor } from "../../app/utils/colors";
 import { errorFields, log } from "../../app/utils/log.server";
-import { stampAwarenessUpdate, type PresenceUser } from "./awareness-stamp";
+import { stampAwarenessUpdate, type PresenceRules, type PresenceUser } from "./awareness-stamp";
 import type { LivePlan } from "./live-plan";
 import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./messages";
 import type { CollabMetrics } from "./metrics";
-import { MessageRateLimit } from "./rate-limit";
+import { MessageRateLimit, TokenBucket } from "./rate-limit";
 import type { UpdateStore } from "./update-store";
 
 class MalformedMessage extends Error {}
 
+/** What one socket may cost the server beyond its message rate (server/config.ts, collab). */
+export interface SocketCostLimits {
+  maxFrameBytes: number;
+  maxBytesPerSecond: number;
+  maxSyncRequestsPerMinute: number;
+  maxUnsentBytes: number;
+  maxPresenceIdsPerSocket: number;
+  maxPresenceStateBytes: number;
+  maxPresenceBytesPerSecond: number;
+}
+const NO_COST_LIMITS: SocketCostLimits = {
+  maxFrameBytes: Infinity,
+  maxBytesPerSecond: 0,
+  maxSyncRequestsPerMinute: 0,
+  maxUnsentBytes: Infinity,
+  maxPresenceIdsPerSocket: Infinity,
+  maxPresenceStateBytes: Infinity,
+  maxPresenceBytesPerSecond: 0,
+};
+
 export class CollabConnection {
+  /** The awareness ids this socket speaks for now. */
   readonly awarenessClientIds = new Set<number>();
+  /** Every awareness id it has spoken for: its budget (a tab uses one for its life). */
+  private readonly claimedAwarenessIds = new Set<number>();
+  private readonly presenceRules: PresenceRules;
+  /** Presence is relayed to everyone on the plan: its bytes have a rate of their own. */
+  private readonly presenceByteLimit: TokenBucket;
+  private hasBeenToldPresenceRefused = false;
   readonly presenceUser: PresenceUser;
   private readonly rateLimit: MessageRateLimit;
+  private readonly byteLimit: TokenBucket;
+  /** Sync step 1s and awareness queries: cheap to ask, answered with up to the whole plan. */
+  private readonly syncRequestLimit: TokenBucket;
   private hasBeenToldReadOnly = false;
 
   constructor(
@@ -42,8 +73,24 @@ export class CollabConnection {
     private readonly store: UpdateStore,
     private readonly metrics: CollabMetrics,
     maxMessagesPerSecond: number,
+    private readonly limits: SocketCostLimits = NO_COST_LIMITS,
   ) {
     this.rateLimit = new MessageRateLimit(maxMessagesPerSecond);
+    // Whatever the rate, one frame of the largest size allowed always fits a full bucket.
+    this.byteLimit = new TokenBucket(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond * 2, limits.maxFrameBytes));
+    this.syncRequestLimit = new TokenBucket(limits.maxSyncRequestsPerMinute / 60, limits.maxSyncRequestsPerMinute);
+    this.presenceByteLimit = new TokenBucket(limits.maxPresenceBytesPerSecond, limits.maxPresenceBytesPerSecond * 2);
+    this.presenceRules = {
+      isOwnedByOther: (clientId) => this.plan.isAwarenessIdOwnedByOther(this, clientId),
+      isShown: (clientId) => this.awarenessClientIds.has(clientId) || this.plan.awareness.getStates().has(clientId),
+      mayClaim: (clientId) => {
+        if (this.claimedAwarenessIds.has(clientId)) return true;
+        if (this.claimedAwarenessIds.size >= limits.maxPresenceIdsPerSocket) return false;
+        this.claimedAwarenessIds.add(clientId);
+        return true;
+      },
+      maxStateBytes: limits.maxPresenceStateBytes,
+    };
     this.presenceUser = { id: user.id, name: user.name, organisation: user.organisationName, color: userColor(user.id) };
   }
 
@@ -62,6 +109,15 @@ export class CollabConnection {
 
   send(message: Uint8Array): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    // ws queues in memory whatever a socket does not read. A slow reader may have the plan's
+    // whole initial sync waiting, and some more; beyond that it is closed, and nothing more
+    // is queued for it.
+    if (this.socket.bufferedAmount + message.byteLength > this.limits.maxUnsentBytes + this.plan.approximateSize) {
+      this.metrics.sendBacklogClosed += 1;
+      log.warn("collab socket does not read what it is sent; closing", { ...this.logFields(), unsentBytes: this.socket.bufferedAmount });
+      this.close(CLOSE_SEND_BACKLOG, "too much unsent data waiting for this connection");
+      return;
+    }
     this.socket.send(message, { binary: true }, (error) => {
       if (error) this.close(CLOSE_MALFORMED, "send failed");
     });
@@ -82,12 +138,10 @@ export class CollabConnection {
   }
 
   private receive(data: unknown, isBinary: boolean): void {
-    if (!this.rateLimit.take()) {
-      this.metrics.rateLimited += 1;
-      log.warn("collab socket over its message rate", this.logFields());
-      this.close(CLOSE_RATE_LIMITED, "too many messages per second");
-      return;
-    }
+    // Closing: what it still sends is not read (nor counted again).
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (!this.rateLimit.take()) return this.closeRateLimited("too many messages per second");
+    if (!this.byteLimit.take(data instanceof Buffer ? data.byteLength : 0)) return this.closeRateLimited("too many bytes per second");
     try {
       if (!isBinary || !(data instanceof Buffer)) throw new MalformedMessage("not a binary frame");
       this.handle(decoding.createDecoder(data));
@@ -106,6 +160,7 @@ export class CollabConnection {
       case MESSAGE_AWARENESS:
         return this.handleAwareness(decoding.readVarUint8Array(decoder));
       case MESSAGE_QUERY_AWARENESS:
+        if (!this.syncRequestLimit.take()) return this.closeRateLimited("too many sync requests per minute");
         return this.send(encodeAwarenessMessage(this.plan.awareness, [...this.plan.awareness.getStates().keys()]));
       case MESSAGE_SAVE_REQUEST: {
         const seq = decoding.readVarUint(decoder);
@@ -121,7 +176,8 @@ export class CollabConnection {
     const syncType = decoding.readVarUint(decoder);
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1:
-        return this.send(this.plan.syncStep2(decoding.readVarUint8Array(decoder)));
+        if (!this.syncRequestLimit.take()) return this.closeRateLimited("too many sync requests per minute");
+        return this.send(this.plan.syncStep2(decoding.readVarUint8Array(decoder), () => (this.metrics.syncAnswersEncoded += 1)));
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder);
@@ -132,7 +188,7 @@ export class CollabConnection {
         const outcome = this.plan.applyClientUpdate(update, this);
         if (outcome === "outsideSchema") {
           this.metrics.outsideSchema += 1;
-          log.warn("update put structure outside the plan schema; taken out again", this.logFields());
+          log.warn("update outside the plan schema refused whole; nothing of it stored", this.logFields());
           this.close(CLOSE_MALFORMED, "document structure outside the plan schema");
         } else if (outcome === "foreignClient") {
           this.metrics.foreignClientUpdates += 1;
@@ -154,6 +210,12 @@ export class CollabConnection {
     }
   }
 
+  private closeRateLimited(reason: string): void {
+    this.metrics.rateLimited += 1;
+    log.warn("collab socket over its rate; closing", { ...this.logFields(), reason });
+    this.close(CLOSE_RATE_LIMITED, reason);
+  }
+
   private dropReadOnlyUpdate(): void {
     this.metrics.droppedReadOnlyUpdates += 1;
     if (this.hasBeenToldReadOnly) return;
@@ -163,9 +225,16 @@ export class CollabConnection {
   }
 
   private handleAwareness(update: Uint8Array): void {
-    const stamped = stampAwarenessUpdate(update, this.presenceUser, (clientId) =>
-      this.plan.isAwarenessIdOwnedByOther(this, clientId),
-    );
+    const stamped = stampAwarenessUpdate(update, this.presenceUser, this.presenceRules);
+    if (stamped.refused > 0) {
+      this.metrics.presenceRefused += stamped.refused;
+      if (!this.hasBeenToldPresenceRefused) {
+        this.hasBeenToldPresenceRefused = true;
+        log.warn("presence for more awareness ids than a socket may speak for refused", this.logFields());
+      }
+    }
+    // What it tried to say counts as much as what was relayed: a flood of refused ids ends too.
+    if (!this.presenceByteLimit.take(stamped.update.byteLength + stamped.refusedBytes)) return this.closeRateLimited("too much presence per second");
     if (stamped.clientIds.length === 0 && stamped.removedIds.length === 0) return;
     // Only a state claims an id for this socket; a removal gives its claim up.
     for (const clientId of stamped.clientIds) this.awarenessClientIds.add(clientId);

@@ -56,7 +56,7 @@ export class CollabHub {
   readonly store = new UpdateStore();
   readonly metrics = newCollabMetrics();
   private readonly plans = new Map<string, OpenPlan>();
-  /** Open sockets per account, for COLLAB_MAX_CONNECTIONS_PER_USER. */
+  /** Sockets per account, open or upgrading, for COLLAB_MAX_CONNECTIONS_PER_USER (reserveSocket). */
   private readonly socketsPerUser = new Map<number, number>();
   /** The version being written for each plan (keepVersion), so they never overlap. */
   private readonly versionWork = new Map<string, Promise<unknown>>();
@@ -126,7 +126,12 @@ export class CollabHub {
       log.info("websocket upgrade refused", { status: decision.status, reason: decision.reason, path: request.url });
       return refuseUpgrade(socket, decision.status, decision.reason);
     }
-    if ((this.socketsPerUser.get(decision.user.id) ?? 0) >= this.config.collab.maxConnectionsPerUser) {
+    // Gave up while being authenticated: nothing to answer, nothing to count.
+    if (socket.destroyed) return;
+    // Counted here, with nothing awaited since authentication: upgrades of one account that
+    // all wait for the plan to load must not each see the count from before any attached.
+    const release = this.reserveSocket(decision.user.id, socket);
+    if (!release) {
       this.metrics.refusedUpgrades += 1;
       log.warn("websocket upgrade refused: too many connections", { user: decision.user.id });
       return refuseUpgrade(socket, 429, "Too many open connections for this account; close some tabs");
@@ -139,9 +144,33 @@ export class CollabHub {
         socket.off("error", onError);
         this.attach(ws, plan, decision);
       });
+    } catch (error) {
+      release();
+      throw error;
     } finally {
       open.joining -= 1;
     }
+  }
+
+  /**
+   * Counts a socket against its account's COLLAB_MAX_CONNECTIONS_PER_USER until its TCP
+   * connection closes, which it does once on every path: refused, abandoned mid-upgrade, or a
+   * websocket that ends. Returns the release (safe to call again), or null at the limit.
+   */
+  private reserveSocket(userId: number, socket: Duplex): (() => void) | null {
+    const count = this.socketsPerUser.get(userId) ?? 0;
+    if (count >= this.config.collab.maxConnectionsPerUser) return null;
+    this.socketsPerUser.set(userId, count + 1);
+    let isReleased = false;
+    const release = () => {
+      if (isReleased) return;
+      isReleased = true;
+      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.socketsPerUser.set(userId, left);
+      else this.socketsPerUser.delete(userId);
+    };
+    socket.once("close", release);
+    return release;
   }
 
   private openPlan(planId: string): OpenPlan {
@@ -192,15 +221,12 @@ export class CollabHub {
       this.store,
       this.metrics,
       this.config.collab.maxMessagesPerSecond,
+      this.config.collab,
     );
     // Without an 'error' listener a protocol error would take the whole process down.
     ws.on("error", (error) => log.warn("collab socket error", { ...connection.logFields(), ...errorFields(error) }));
-    const userId = auth.user.id;
-    this.socketsPerUser.set(userId, (this.socketsPerUser.get(userId) ?? 0) + 1);
+    // Its count against the account's limit was taken before the upgrade (reserveSocket).
     ws.on("close", () => {
-      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
-      if (left > 0) this.socketsPerUser.set(userId, left);
-      else this.socketsPerUser.delete(userId);
       connection.leave();
       this.recordOnlineSoon(plan);
       void this.unloadIfIdle(plan);
@@ -560,6 +586,10 @@ export class CollabHub {
       /** Open plans whose Y.Doc is in memory; the others hold only their encoded state. */
       documentsInMemory: [...this.plans.values()].filter((open) => open.plan?.isInMemory).length,
       connections: this.sockets.clients.size,
+      /** Sockets counted against COLLAB_MAX_CONNECTIONS_PER_USER (open, or upgrading). */
+      socketsReserved: [...this.socketsPerUser.values()].reduce((sum, count) => sum + count, 0),
+      /** Bytes queued to sockets and not yet taken by the network. */
+      unsentBytes: [...this.sockets.clients].reduce((sum, ws) => sum + ws.bufferedAmount, 0),
       pendingWrites: this.store.pendingCount,
       storedUpdates: this.store.storedUpdateCount,
       storedBatches: this.store.storedBatchCount,

@@ -67,6 +67,23 @@ export class EditOnBehalf {
 /** Section ids and titles reach SQLite (dashboard, details) this long after the last edit. */
 const SECTION_INDEX_DELAY_MS = 1000;
 
+/** Sync step 2 answers kept per plan state, besides the newcomers' (each up to the plan's size). */
+const MAX_CACHED_SYNC_ANSWERS = 4;
+
+/**
+ * The part of a client's state vector that bears on what it lacks from `doc`. Clients the
+ * document has never seen and clocks past ours change nothing in the answer, so they are left
+ * out; a lower clock could only make the answer larger, never miss anything.
+ */
+function relevantStateVector(doc: Y.Doc, stateVector: Uint8Array): Map<number, number> {
+  const relevant = new Map<number, number>();
+  for (const [clientId, clock] of Y.decodeStateVector(stateVector)) {
+    const ours = Y.getState(doc.store, clientId);
+    if (clock > 0 && ours > 0) relevant.set(clientId, Math.min(clock, ours));
+  }
+  return relevant;
+}
+
 /**
  * The id ranges an update deletes that `doc` does not have deleted yet, [client, clock, length].
  * A client's sync step 2 declares every deletion it knows of; only the new ones are its own
@@ -117,6 +134,12 @@ export class LivePlan {
   private storedStateVector: Uint8Array | undefined;
   /** Sync step 2 for a client with an empty document; dropped on every change. */
   private fullStateMessage: Uint8Array | undefined;
+  /** Sync step 2 for other state vectors, by the part of the state vector that bears on this
+   * document (relevantStateVector); dropped on every change. */
+  private readonly syncAnswers = new Map<string, Uint8Array>();
+  /** Yjs's held-back structs and deletions as they were when the answers above were encoded:
+   * they are part of every answer, and change without an update event. */
+  private syncAnswersHeldBack: { structs: Uint8Array | undefined; deletions: Uint8Array | null } = { structs: undefined, deletions: null };
   /** Where comment marks are, read off the document; dropped on every change. */
   private anchors: Map<string, AnchorPlace> | undefined;
   private sectionIndexTimer: NodeJS.Timeout | undefined;
@@ -271,6 +294,7 @@ export class LivePlan {
     this.storedUpdates = [state];
     this.storedStateVector = undefined;
     this.fullStateMessage = undefined;
+    this.syncAnswers.clear();
   }
 
   /** Sync step 1 (our state vector), read from the stored state while it is not applied
@@ -284,12 +308,24 @@ export class LivePlan {
     return encodeSyncStep1For(Y.encodeStateVector(this.document()));
   }
 
-  /** Sync step 2: what a client with this state vector lacks. */
-  syncStep2(stateVector: Uint8Array): Uint8Array {
+  /** Sync step 2: what a client with this state vector lacks. `onEncoded` is called each time
+   * the answer has to be encoded from the document (for the metrics). */
+  syncStep2(stateVector: Uint8Array, onEncoded: () => void = () => undefined): Uint8Array {
     const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
-    if (!isEmpty) return encodeSyncStep2Update(Y.encodeStateAsUpdate(this.document(), stateVector));
+    if (!isEmpty) {
+      const doc = this.document();
+      this.dropSyncAnswersIfHeldBackChanged(doc);
+      const relevant = relevantStateVector(doc, stateVector);
+      // Every client asking with the same relevant part gets the same answer: encoded once per
+      // state of the plan, however a modified client dresses its state vector up.
+      if (relevant.size > 0) return this.syncAnswerFor(doc, Y.encodeStateVector(relevant), onEncoded);
+      // Nothing we have: the same answer as for a newcomer.
+    } else if (!this.storedUpdates) {
+      this.dropSyncAnswersIfHeldBackChanged(this.doc);
+    }
     if (!this.fullStateMessage) {
       const stored = this.storedUpdates;
+      if (stored?.length !== 1) onEncoded();
       // One stored row is the whole state already; else encode once for every newcomer.
       const state = stored?.length === 1 ? stored[0]! : Y.encodeStateAsUpdate(this.document());
       this.fullStateMessage = encodeSyncStep2Update(state);
@@ -297,6 +333,34 @@ export class LivePlan {
       if (stored?.length === 1) this.storedUpdates = [this.fullStateMessage.subarray(this.fullStateMessage.length - state.length)];
     }
     return this.fullStateMessage;
+  }
+
+  private syncAnswerFor(doc: Y.Doc, stateVector: Uint8Array, onEncoded: () => void): Uint8Array {
+    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString("latin1");
+    let answer = this.syncAnswers.get(key);
+    if (!answer) {
+      onEncoded();
+      answer = encodeSyncStep2Update(Y.encodeStateAsUpdate(doc, stateVector));
+      // Clients coming back share one or two; a socket asking for many is held to its budget.
+      if (this.syncAnswers.size >= MAX_CACHED_SYNC_ANSWERS) this.syncAnswers.delete(this.syncAnswers.keys().next().value!);
+      this.syncAnswers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private dropSyncAnswersIfHeldBackChanged(doc: Y.Doc): void {
+    const structs = doc.store.pendingStructs?.update;
+    const deletions = doc.store.pendingDs;
+    if (structs === this.syncAnswersHeldBack.structs && deletions === this.syncAnswersHeldBack.deletions) return;
+    this.syncAnswersHeldBack = { structs, deletions };
+    this.syncAnswers.clear();
+    this.fullStateMessage = undefined;
+  }
+
+  /** About the size of the whole plan encoded (it errs on the large side): what a client's
+   * initial sync may take. */
+  get approximateSize(): number {
+    return this.approximateBytes;
   }
 
   /**
@@ -474,6 +538,7 @@ export class LivePlan {
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
     this.fullStateMessage = undefined;
+    this.syncAnswers.clear();
     this.anchors = undefined;
     this.lastChangeAt = Date.now();
     const message = encodeUpdateMessage(update);
