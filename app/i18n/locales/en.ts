@@ -24,6 +24,8 @@ const en = {
     invalid: "That email and password do not match an account. Check both and try again.",
     throttled_one: "Too many attempts. Try again in {{count}} second.",
     throttled_other: "Too many attempts. Try again in {{count}} seconds.",
+    throttledMinutes_one: "Too many attempts. Try again in {{count}} minute.",
+    throttledMinutes_other: "Too many attempts. Try again in {{count}} minutes.",
     emailRequired: "Enter your email address.",
     passwordRequired: "Enter your password.",
   },

@@ -26,6 +26,8 @@ const id: Messages = {
     invalid: "Email dan kata sandi itu tidak cocok dengan akun mana pun. Periksa keduanya lalu coba lagi.",
     throttled_one: "Terlalu banyak percobaan. Coba lagi dalam {{count}} detik.",
     throttled_other: "Terlalu banyak percobaan. Coba lagi dalam {{count}} detik.",
+    throttledMinutes_one: "Terlalu banyak percobaan. Coba lagi dalam {{count}} menit.",
+    throttledMinutes_other: "Terlalu banyak percobaan. Coba lagi dalam {{count}} menit.",
     emailRequired: "Masukkan alamat email Anda.",
     passwordRequired: "Masukkan kata sandi Anda.",
   },
