@@ -14,7 +14,7 @@ import { isAllowedOrigin } from "./origin";
 export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  if (config.trustProxy) app.set("trust proxy", config.trustProxy);
 
   // Event-loop delay: a stuck loop (a hostile update, a slow query) shows on /healthz.
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });

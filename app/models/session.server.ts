@@ -24,12 +24,10 @@ function sessionCookie(): Cookie {
   return cookie;
 }
 
-/** Secure cookies when the request came over https (directly or through a proxy). */
+/** Secure cookies when the request came over https. The request's address is Express's
+ * `req.protocol`, which believes X-Forwarded-Proto only when TRUST_PROXY is set (server/app.ts). */
 function isHttps(request: Request): boolean {
-  return (
-    new URL(request.url).protocol === "https:" ||
-    request.headers.get("x-forwarded-proto") === "https"
-  );
+  return new URL(request.url).protocol === "https:";
 }
 
 export async function createSession(userId: number): Promise<string> {
