@@ -425,6 +425,7 @@ const en = {
     versionTooOften: "Versions are being saved or restored too quickly. Wait a moment and try again.",
     noSuchSectionInVersion: "That section is not in this version.",
     compareNeedsTwo: "Choose two versions to compare (or a version and the current text).",
+    compareBusy: "The server is busy with other comparisons of this plan. Try again in a few seconds.",
     roundClosed: "The consultation round “{{round}}” is closed: new comments on this section are no longer accepted.",
     anchor: {
       unresolvable: "The selected text has changed or was removed. Select it again and retry.",
