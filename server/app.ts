@@ -14,7 +14,7 @@ import { isAllowedOrigin } from "./origin";
 export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  if (config.trustProxy) app.set("trust proxy", config.trustProxy);
 
   // Event-loop delay: a stuck loop (a hostile update, a slow query) shows on /healthz.
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
@@ -45,7 +45,7 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
   // Cookies ride along on cross-site posts; refuse any state change from another origin.
   app.use((req, res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    if (isAllowedOrigin(req.headers.origin, req.headers.host, config.allowedOrigins)) return next();
+    if (isAllowedOrigin(req, config.allowedOrigins, config.trustProxy)) return next();
     log.warn("cross-origin request refused", { method: req.method, path: req.path, origin: req.headers.origin });
     res.status(403).type("text/plain").send("Cross-origin requests are not allowed.");
   });

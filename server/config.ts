@@ -45,6 +45,12 @@ function redisUrl(databasePath: string): string | undefined {
   return url;
 }
 
+/** TRUST_PROXY: Express's `trust proxy` value (e.g. `1`, `loopback`); unset, nothing a client
+ * sends as X-Forwarded-* is believed. Read here only. */
+export function trustProxyFromEnv(): string | undefined {
+  return process.env.TRUST_PROXY?.trim() || undefined;
+}
+
 export function loadConfig() {
   const databasePath = defaultDatabasePath();
   // Refused before a session secret is generated and written for an instance that will not start.
@@ -58,6 +64,8 @@ export function loadConfig() {
     seedDemoWhenEmpty: process.env.SEED_DEMO !== "false",
     /** Extra origins allowed to open the websocket and post forms (the page's own always is). */
     allowedOrigins: (process.env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    /** Set: behind a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+    trustProxy: trustProxyFromEnv(),
     /** Set: this instance shares open plans with others through Redis. */
     redisUrl: redis,
     collab: {

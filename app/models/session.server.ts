@@ -24,12 +24,10 @@ function sessionCookie(): Cookie {
   return cookie;
 }
 
-/** Secure cookies when the request came over https (directly or through a proxy). */
+/** Secure cookies when the request came over https. The request's address is Express's
+ * `req.protocol`, which believes X-Forwarded-Proto only when TRUST_PROXY is set (server/app.ts). */
 function isHttps(request: Request): boolean {
-  return (
-    new URL(request.url).protocol === "https:" ||
-    request.headers.get("x-forwarded-proto") === "https"
-  );
+  return new URL(request.url).protocol === "https:";
 }
 
 export async function createSession(userId: number): Promise<string> {
@@ -81,15 +79,30 @@ export async function getOptionalUser(request: Request): Promise<UserSummary | u
   return (await getUserFromCookieHeader(request.headers.get("Cookie")))?.user;
 }
 
-/** A local path to come back to after signing in; anything else becomes /plans. */
+// A fixed origin to resolve redirect targets against; nothing is ever fetched from it.
+const REDIRECT_BASE = "http://gotong.invalid";
+
+/**
+ * A path on this site to send the browser to (after signing in, after changing language);
+ * anything else becomes /plans. The target is resolved the way a browser resolves a Location
+ * header (WHATWG URL: tabs and newlines dropped, `\` read as `/`, `.` and `..` applied), and
+ * what is written is that resolved path, query and fragment, never the raw text: a check on
+ * the raw text is what "/plans/../\evil.example" got past.
+ */
 export function safeRedirectPath(target: FormDataEntryValue | string | null | undefined): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+  if (typeof target !== "string") return "/plans";
+  let resolved: URL;
+  try {
+    resolved = new URL(target, REDIRECT_BASE);
+  } catch {
     return "/plans";
   }
-  // Browsers drop tabs and newlines from addresses ("/\t/evil.example" becomes "//evil.example"):
-  // whatever resolves to another origin is refused.
-  if (/[\u0000-\u0020\u007f]/.test(target) || new URL(target, "http://gotong.local").origin !== "http://gotong.local") return "/plans";
-  return target;
+  if (resolved.origin !== REDIRECT_BASE) return "/plans";
+  const path = resolved.pathname + resolved.search + resolved.hash;
+  // "//host" and "/\\host" are addresses on another site. Encoded slashes and backslashes in
+  // the path are refused too: a proxy or framework that decodes them once would make one.
+  if (!path.startsWith("/") || /^\/[/\\]/.test(path) || /%(2f|5c)/i.test(resolved.pathname)) return "/plans";
+  return path;
 }
 
 export async function requireUser(request: Request): Promise<UserSummary> {

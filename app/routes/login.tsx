@@ -1,13 +1,22 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { recordFailure, recordSuccess, secondsUntilAllowed } from "../models/login-throttle.server";
+import { reserveSignInAttempt } from "../models/login-throttle.server";
 import { getOptionalUser, safeRedirectPath, startSession } from "../models/session.server";
 import { verifyLogin } from "../models/user.server";
 import { log } from "../utils/log.server";
 
 export const meta: MetaFunction = () => [{ title: "Gotong" }];
+
+// A refused attempt's Retry-After reaches the page's response too (Remix takes a document's
+// headers from here, not from the action's answer).
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const answer = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) answer.set("Retry-After", retryAfter);
+  return answer;
+};
 
 const LoginForm = z.object({
   email: z.string().trim().min(1, "login.emailRequired").max(320),
@@ -43,17 +52,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const { email, password, redirectTo } = parsed.data;
   const address = context.clientAddress;
-  const waitSeconds = secondsUntilAllowed(email, address);
-  if (waitSeconds > 0) {
-    return data<LoginErrors>({ formError: { key: "login.throttled", seconds: waitSeconds } }, { status: 429 });
+  // Reserved before the password is checked (login-throttle.server.ts): a burst cannot race it.
+  const attempt = reserveSignInAttempt(email, address);
+  if (!attempt.isAllowed) {
+    log.warn("sign-in refused: too many attempts", { address, retryAfterSeconds: attempt.retryAfterSeconds });
+    return data<LoginErrors>(
+      { formError: { key: "login.throttled", seconds: attempt.retryAfterSeconds } },
+      { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds) } },
+    );
   }
   const user = await verifyLogin(email, password);
   if (!user) {
-    recordFailure(email, address);
     log.warn("sign-in failed", { address });
     return data<LoginErrors>({ formError: { key: "login.invalid" } }, { status: 401 });
   }
-  recordSuccess(email);
+  attempt.succeeded();
   log.info("signed in", { user: user.id });
   return startSession(request, user.id, safeRedirectPath(redirectTo));
 }
@@ -106,9 +119,11 @@ export default function Login() {
         ) : null}
         {formError ? (
           <p className="form-error" role="alert">
-            {formError.key === "login.throttled"
-              ? t("login.throttled", { count: formError.seconds })
-              : t("login.invalid")}
+            {formError.key !== "login.throttled"
+              ? t("login.invalid")
+              : formError.seconds >= 120
+                ? t("login.throttledMinutes", { count: Math.ceil(formError.seconds / 60) })
+                : t("login.throttled", { count: formError.seconds })}
           </p>
         ) : null}
         <button type="submit" className="primary" disabled={isSubmitting}>

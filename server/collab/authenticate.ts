@@ -18,7 +18,7 @@ export async function authenticateUpgrade(request: IncomingMessage, allowedOrigi
   const match = COLLAB_PATH.exec(url.pathname);
   const planId = match ? decodeURIComponent(match[1]!) : undefined;
   if (!planId || !isPlanId(planId)) return { ok: false, status: 404, reason: "No such collaboration endpoint" };
-  if (!isAllowedOrigin(request.headers.origin, request.headers.host, allowedOrigins)) {
+  if (!isAllowedOrigin(request, allowedOrigins)) {
     return { ok: false, status: 403, reason: "Origin not allowed" };
   }
   const session = await getUserFromCookieHeader(request.headers.cookie);

@@ -29,7 +29,8 @@ describe("the actions CSV", () => {
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toBe(
-      "s-actions,6. Action matrix,SSE awareness,National webinar on SSE and the entrepreneurship programme,Webinar held; proceedings published,Participants from ministries and partners,0,150 participants,2026 Q1,Bappenas,ILO; Bina Swadaya",
+      // Fields holding a semicolon are quoted: Excel with `;` as list separator would split them.
+      's-actions,6. Action matrix,SSE awareness,National webinar on SSE and the entrepreneurship programme,"Webinar held; proceedings published",Participants from ministries and partners,0,150 participants,2026 Q1,Bappenas,"ILO; Bina Swadaya"',
     );
     expect(lines[2]).toContain("Ministry of Cooperatives and SMEs");
   });

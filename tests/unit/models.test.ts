@@ -5,7 +5,6 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, isPostgres } from "../../db";
 import { planText, planUpdateFromJSON, PLAN_FRAGMENT } from "../../app/editor/document.server";
-import { recordFailure, recordSuccess, secondsUntilAllowed } from "../../app/models/login-throttle.server";
 import {
   appendUpdates,
   applyStoredUpdates,
@@ -366,31 +365,6 @@ describe("on postgres, work for one instance at a time", () => {
 });
 
 // Held in memory, not stored: run once.
-describe("sign-in throttling", () => {
-  it("refuses further attempts for an account after five failures, from any address", () => {
-    const email = "throttled@example.org";
-    for (let i = 0; i < 5; i++) recordFailure(email, `10.0.0.${i}`);
-    expect(secondsUntilAllowed(email, "10.9.9.9")).toBeGreaterThan(0);
-    recordSuccess(email);
-    expect(secondsUntilAllowed(email, "10.9.9.9")).toBe(0);
-  });
-
-  it("refuses further attempts from an address after five failures, for any account", () => {
-    for (let i = 0; i < 5; i++) recordFailure(`someone${i}@example.org`, "192.0.2.7");
-    expect(secondsUntilAllowed("fresh@example.org", "192.0.2.7")).toBeGreaterThan(0);
-    expect(secondsUntilAllowed("fresh@example.org", "192.0.2.8")).toBe(0);
-  });
-
-  it("waits longer after each further failure", () => {
-    const email = "doubling@example.org";
-    const now = Date.now();
-    for (let i = 0; i < 5; i++) recordFailure(email, "198.51.100.1", now);
-    const first = secondsUntilAllowed(email, "198.51.100.2", now);
-    recordFailure(email, "198.51.100.1", now);
-    expect(secondsUntilAllowed(email, "198.51.100.2", now)).toBe(first * 2);
-  });
-});
-
 describe("roles", () => {
   it("ranks owner > editor > commenter > viewer", () => {
     expect(roleAtLeast("owner", "editor")).toBe(true);

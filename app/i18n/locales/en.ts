@@ -24,6 +24,8 @@ const en = {
     invalid: "That email and password do not match an account. Check both and try again.",
     throttled_one: "Too many attempts. Try again in {{count}} second.",
     throttled_other: "Too many attempts. Try again in {{count}} seconds.",
+    throttledMinutes_one: "Too many attempts. Try again in {{count}} minute.",
+    throttledMinutes_other: "Too many attempts. Try again in {{count}} minutes.",
     emailRequired: "Enter your email address.",
     passwordRequired: "Enter your password.",
   },
@@ -423,6 +425,7 @@ const en = {
     versionTooOften: "Versions are being saved or restored too quickly. Wait a moment and try again.",
     noSuchSectionInVersion: "That section is not in this version.",
     compareNeedsTwo: "Choose two versions to compare (or a version and the current text).",
+    compareBusy: "The server is busy with other comparisons of this plan. Try again in a few seconds.",
     roundClosed: "The consultation round “{{round}}” is closed: new comments on this section are no longer accepted.",
     anchor: {
       unresolvable: "The selected text has changed or was removed. Select it again and retry.",

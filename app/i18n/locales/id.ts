@@ -26,6 +26,8 @@ const id: Messages = {
     invalid: "Email dan kata sandi itu tidak cocok dengan akun mana pun. Periksa keduanya lalu coba lagi.",
     throttled_one: "Terlalu banyak percobaan. Coba lagi dalam {{count}} detik.",
     throttled_other: "Terlalu banyak percobaan. Coba lagi dalam {{count}} detik.",
+    throttledMinutes_one: "Terlalu banyak percobaan. Coba lagi dalam {{count}} menit.",
+    throttledMinutes_other: "Terlalu banyak percobaan. Coba lagi dalam {{count}} menit.",
     emailRequired: "Masukkan alamat email Anda.",
     passwordRequired: "Masukkan kata sandi Anda.",
   },
@@ -425,6 +427,7 @@ const id: Messages = {
     versionTooOften: "Versi terlalu cepat disimpan atau dipulihkan. Tunggu sebentar lalu coba lagi.",
     noSuchSectionInVersion: "Bagian itu tidak ada dalam versi ini.",
     compareNeedsTwo: "Pilih dua versi untuk dibandingkan (atau satu versi dan teks saat ini).",
+    compareBusy: "Server sedang sibuk dengan perbandingan lain untuk rencana ini. Coba lagi dalam beberapa detik.",
     roundClosed: "Putaran konsultasi “{{round}}” sudah ditutup: komentar baru pada bagian ini tidak lagi diterima.",
     anchor: {
       unresolvable: "Teks yang dipilih telah berubah atau dihapus. Pilih lagi lalu coba kembali.",
