@@ -149,6 +149,8 @@ export async function inviteOrganisationsToRound(
         .where("users.id", "!=", input.invitedBy)
         .where((where) => where.or([where("plan_members.role", "is", null), where("plan_members.role", "=", "viewer")])),
     )
+    // Whoever this round asked before, whatever they answered, is not asked again.
+    .onConflict((oc) => oc.columns(["round_id", "user_id"]).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
