@@ -125,6 +125,25 @@ export interface ConsultationRoundOrganisationsTable {
   organisation_id: number;
 }
 
+export type InvitationStatus = "pending" | "accepted" | "declined";
+
+/** An offer of a role on a plan, from a consultation round or an owner; the person becomes a
+ * member only by accepting it (app/models/invitation.server.ts). */
+export interface PlanInvitationsTable {
+  id: Generated<number>;
+  plan_id: string;
+  /** Who is invited. */
+  user_id: number;
+  /** The role offered. */
+  role: Role;
+  invited_by: number;
+  /** The round that invited them; null for an invitation from the members page. */
+  round_id: number | null;
+  status: Generated<InvitationStatus>;
+  created_at: number;
+  answered_at: number | null;
+}
+
 /** A comment thread; the passage it marks is a comment mark in the Yjs document. */
 export interface CommentThreadsTable {
   id: string;
@@ -206,6 +225,7 @@ export interface Database {
   consultation_rounds: ConsultationRoundsTable;
   consultation_round_sections: ConsultationRoundSectionsTable;
   consultation_round_organisations: ConsultationRoundOrganisationsTable;
+  plan_invitations: PlanInvitationsTable;
   comment_threads: CommentThreadsTable;
   comments: CommentsTable;
   comment_mentions: CommentMentionsTable;

@@ -156,7 +156,7 @@ export function titlePage(title: string, lines: string[]): Paragraph[] {
 }
 
 /** "Tendy Gunawan (ILO)": how a person is named as a comment's or a change's author. */
-export function personName(person: Person): string {
+export function personName(person: Pick<Person, "name" | "organisation">): string {
   return person.organisation ? `${person.name} (${person.organisation})` : person.name;
 }
 

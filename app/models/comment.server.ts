@@ -3,7 +3,7 @@
 import { getDb } from "../../db";
 import type { ThreadDisposition } from "../../db/schema";
 import type { AnchorPlace } from "../editor/comment-anchors";
-import { tokenizeCommentBody } from "../utils/comment-body";
+import { tokenizeCommentBody, withMentionHandles } from "../utils/comment-body";
 import { can, type Role } from "./roles";
 
 export { DISPOSITIONS, MAX_COMMENT_LENGTH } from "./comment-rules";
@@ -14,6 +14,10 @@ export interface Person {
   email: string;
   organisation: string;
 }
+
+/** A person as the API shows them: the email only to the plan's owners (roles.ts
+ * "plan.seeEmails"); names and organisations to every member. */
+export type PersonView = Omit<Person, "email"> & { email?: string };
 
 export interface ThreadView {
   id: string;
@@ -26,8 +30,8 @@ export interface ThreadView {
   response: string | null;
   roundId: number | null;
   createdAt: number;
-  author: Person;
-  resolvedBy: Person | null;
+  author: PersonView;
+  resolvedBy: PersonView | null;
   canResolve: boolean;
   /** Whether the caller may reply now (a closed consultation round stops partners). */
   canReply: boolean;
@@ -36,7 +40,7 @@ export interface ThreadView {
 
 export interface CommentView {
   id: number;
-  author: Person;
+  author: PersonView;
   body: string;
   deleted: boolean;
   createdAt: number;
@@ -50,7 +54,15 @@ export interface Viewer {
   role: Role;
 }
 
-/** The plan's members as people to mention. */
+/** A person as this viewer may see them: without the email address unless they own the plan. */
+export function personAsSeenBy(viewer: Viewer, person: Person): PersonView {
+  if (can(viewer.role, "plan.seeEmails")) return person;
+  const { email: _email, ...withoutEmail } = person;
+  return withoutEmail;
+}
+
+/** The plan's members as people to mention, with their emails (for the server's own use; pass
+ * them through personAsSeenBy before they leave it). */
 export async function listPlanPeople(planId: string): Promise<Person[]> {
   return getDb()
     .selectFrom("plan_members")
@@ -122,8 +134,10 @@ export async function listThreads(
     ...threads.flatMap((thread) => (thread.resolved_by === null ? [] : [thread.resolved_by])),
     ...comments.map((comment) => comment.user_id),
   ]);
-  const people = new Map((await peopleQuery().where("users.id", "in", [...personIds]).execute()).map((p) => [p.id, p]));
-  const person = (id: number): Person => people.get(id) ?? { id, name: "?", email: "", organisation: "" };
+  const people = new Map((await peopleQuery().where("users.id", "in", [...personIds]).execute()).map((p) => [p.id, personAsSeenBy(viewer, p)]));
+  const person = (id: number): PersonView => people.get(id) ?? { id, name: "?", organisation: "" };
+  // Mentions go out as handles ("@Name"), so a body written with "@<email>" shows no address.
+  const members = comments.some((comment) => comment.body.includes("@")) ? await listPlanPeople(planId) : [];
   const mentionsOf = new Map<number, number[]>();
   for (const mention of mentions) mentionsOf.set(mention.comment_id, [...(mentionsOf.get(mention.comment_id) ?? []), mention.user_id]);
   const commentsOf = new Map<string, CommentView[]>();
@@ -133,7 +147,7 @@ export async function listThreads(
     const view: CommentView = {
       id: comment.id,
       author: person(comment.user_id),
-      body: deleted ? "" : comment.body,
+      body: deleted ? "" : withMentionHandles(comment.body, members),
       deleted,
       createdAt: Number(comment.created_at),
       editedAt: comment.edited_at === null ? null : Number(comment.edited_at),

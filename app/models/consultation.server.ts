@@ -2,7 +2,9 @@
 // until a deadline; the drafting team then records a disposition for every thread.
 import { getDb } from "../../db";
 import type { ThreadDisposition } from "../../db/schema";
-import { roleAtLeast } from "./roles";
+import { withMentionHandles } from "../utils/comment-body";
+import { listPlanPeople } from "./comment.server";
+import { inviteOrganisationsToRound } from "./invitation.server";
 
 export interface RoundSummary {
   id: number;
@@ -58,9 +60,10 @@ export async function getRound(planId: string, roundId: number): Promise<RoundSu
 }
 
 /**
- * Opens a round. Members of the invited organisations who have no role on the plan, or only
- * "viewer", become commenters; higher roles are left as they are. Returns the round's id and
- * the accounts whose role changed (their open sockets are told).
+ * Opens a round and invites the members of the chosen organisations to comment: people with no
+ * role on the plan, or only "viewer", get an invitation they accept or decline on their
+ * dashboard (app/models/invitation.server.ts); nobody's membership changes here. Returns the
+ * round's id and how many people were invited.
  */
 export async function openRound(input: {
   planId: string;
@@ -69,7 +72,7 @@ export async function openRound(input: {
   sectionIds: string[];
   organisationIds: number[];
   createdBy: number;
-}): Promise<{ roundId: number; changedUserIds: number[] }> {
+}): Promise<{ roundId: number; invitedCount: number }> {
   return getDb()
     .transaction()
     .execute(async (trx) => {
@@ -85,31 +88,19 @@ export async function openRound(input: {
           .values(input.sectionIds.map((sectionId) => ({ round_id: id, section_id: sectionId })))
           .execute();
       }
-      const changedUserIds: number[] = [];
       if (input.organisationIds.length) {
         await trx
           .insertInto("consultation_round_organisations")
           .values(input.organisationIds.map((organisationId) => ({ round_id: id, organisation_id: organisationId })))
           .execute();
-        const invited = await trx
-          .selectFrom("users")
-          .leftJoin("plan_members", (join) =>
-            join.onRef("plan_members.user_id", "=", "users.id").on("plan_members.plan_id", "=", input.planId),
-          )
-          .select(["users.id as userId", "plan_members.role as role"])
-          .where("users.organisation_id", "in", input.organisationIds)
-          .execute();
-        for (const { userId, role } of invited) {
-          if (role && roleAtLeast(role, "commenter")) continue;
-          await trx
-            .insertInto("plan_members")
-            .values({ plan_id: input.planId, user_id: userId, role: "commenter", added_at: now })
-            .onConflict((oc) => oc.columns(["plan_id", "user_id"]).doUpdateSet({ role: "commenter" }))
-            .execute();
-          changedUserIds.push(userId);
-        }
       }
-      return { roundId: id, changedUserIds };
+      const invitedCount = await inviteOrganisationsToRound(trx, {
+        planId: input.planId,
+        roundId: id,
+        organisationIds: input.organisationIds,
+        invitedBy: input.createdBy,
+      });
+      return { roundId: id, invitedCount };
     });
 }
 
@@ -160,7 +151,9 @@ export interface ResponseRow {
   createdAt: number;
 }
 
-/** The comment response matrix of a round: every thread in it, in section order. */
+/** The comment response matrix of a round: every thread in it, in section order. Mentions in
+ * comments are written as handles ("@Name"), never as email addresses; the author's email is
+ * here for the plan's owners (the routes leave it out for everyone else). */
 export async function responseMatrix(planId: string, roundId: number): Promise<ResponseRow[]> {
   const db = getDb();
   const threads = await db
@@ -189,6 +182,7 @@ export async function responseMatrix(planId: string, roundId: number): Promise<R
     .where("comment_threads.deleted_at", "is", null)
     .execute();
   if (threads.length === 0) return [];
+  const members = await listPlanPeople(planId);
   const comments = await db
     .selectFrom("comments")
     .select(["thread_id", "body", "deleted_at"])
@@ -211,7 +205,7 @@ export async function responseMatrix(planId: string, roundId: number): Promise<R
         organisation: thread.organisation,
         author: thread.author,
         authorEmail: thread.authorEmail,
-        comment: first && first.deleted_at === null ? first.body : "",
+        comment: first && first.deleted_at === null ? withMentionHandles(first.body, members) : "",
         replies: ofThread.slice(1).filter((comment) => comment.deleted_at === null).length,
         status: thread.status,
         disposition: thread.disposition,

@@ -154,18 +154,9 @@ export async function listMembers(planId: string) {
 }
 
 export class MemberRuleError extends Error {
-  constructor(readonly reason: "noSuchAccount" | "alreadyMember" | "notAMember" | "lastOwner") {
+  constructor(readonly reason: "notAMember" | "lastOwner") {
     super(reason);
   }
-}
-
-/** Adds an existing account to the plan. */
-export async function inviteMember(planId: string, email: string, role: Role): Promise<number> {
-  const user = await getDb().selectFrom("users").select("id").where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
-  if (!user) throw new MemberRuleError("noSuchAccount");
-  if (await getMemberRole(planId, user.id)) throw new MemberRuleError("alreadyMember");
-  await addMember(planId, user.id, role);
-  return user.id;
 }
 
 /** Changes a member's role, or removes them (role null). A plan always keeps an owner. */

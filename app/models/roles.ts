@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "comment.dispose": "editor",
   "plan.editText": "editor",
   "plan.manage": "owner",
+  /** See members' email addresses (everyone else sees names and organisations). */
+  "plan.seeEmails": "owner",
 } as const satisfies Record<string, Role>;
 
 export type PlanAction = keyof typeof PERMISSIONS;

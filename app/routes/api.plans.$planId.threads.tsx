@@ -1,7 +1,7 @@
 // GET: the plan's comment threads; POST: a new thread on a passage or a whole section.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { createThread, listPlanPeople, listThreads } from "../models/comment.server";
+import { createThread, listPlanPeople, listThreads, personAsSeenBy } from "../models/comment.server";
 import { listRounds, sectionsClosedToPartners } from "../models/consultation.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { checkBody, checkRound, threadView } from "../utils/comment-api.server";
@@ -14,7 +14,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return Response.json(
     {
       threads,
-      members,
+      // For @mentions: names and organisations; email addresses for the plan's owners only.
+      members: members.map((member) => personAsSeenBy(viewer, member)),
       rounds: rounds.map(({ id, name, deadline, isOpen, sectionIds }) => ({ id, name, deadline, isOpen, sectionIds })),
     },
     { headers: { "Cache-Control": "no-store" } },

@@ -1,11 +1,13 @@
-// A plan's consultation rounds: every member sees them; owners open a round (which makes the
-// invited organisations' members commenters) and close one before its deadline.
+// A plan's consultation rounds: every member sees them; owners open a round (which invites the
+// chosen organisations' members to comment: they accept or decline on their dashboards), see
+// how those invitations stand, and close a round before its deadline.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { i18next } from "../i18n/i18next.server";
 import { closeRound, getRound, listRounds, openRound } from "../models/consultation.server";
+import { countRoundInvitations } from "../models/invitation.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
 import { can } from "../models/roles";
@@ -28,6 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listOrganisations(),
     i18next.getLocale(request),
   ]);
+  // Who was asked and what they answered is for the plan's owners.
+  const invitations = can(plan.role, "plan.manage") ? await countRoundInvitations(rounds.map((round) => round.id)) : null;
   return {
     plan: { id: plan.id, title: plan.title, role: plan.role },
     rounds: rounds.map((round) => ({
@@ -42,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       organisations: organisations
         .filter((organisation) => round.organisationIds.includes(organisation.id))
         .map((organisation) => organisation.shortName),
+      invitations: invitations ? (invitations.get(round.id) ?? { pending: 0, accepted: 0, declined: 0 }) : null,
     })),
     sections: sections.map(({ id, title }) => ({ id, title })),
     organisations: organisations.map(({ id, name }) => ({ id, name })),
@@ -133,7 +138,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!form.organisationIds.every((organisationId) => knownOrganisationIds.has(organisationId))) fieldErrors.form = "rounds.errorInvalid";
   if (fieldErrors.sectionIds || fieldErrors.form) return data({ fieldErrors, values: echo }, { status: 422 });
 
-  const { roundId, changedUserIds } = await openRound({
+  const { roundId, invitedCount } = await openRound({
     planId,
     name: form.name,
     deadline: form.deadline,
@@ -141,9 +146,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     organisationIds: [...new Set(form.organisationIds)],
     createdBy: user.id,
   });
-  log.info("consultation round opened", { plan: planId, user: user.id, round: roundId, newCommenters: changedUserIds.length });
-  // The invited people's open sockets take their new role at once; open pages reload.
-  for (const userId of changedUserIds) await context.collab.refreshMember(planId, userId);
+  // Nobody's role changed: the invited become commenters only when they accept.
+  log.info("consultation round opened", { plan: planId, user: user.id, round: roundId, invited: invitedCount });
   context.collab.notifyPlanChanged(planId);
   context.collab.notifyThreadsChanged(planId);
   return redirect(`/plans/${planId}/rounds/${roundId}`);
@@ -201,7 +205,14 @@ export default function Rounds() {
                     {round.removedSections > 0 ? <li className="muted">{t("rounds.removedSections", { count: round.removedSections })}</li> : null}
                   </ul>
                 </td>
-                <td>{round.organisations.join(", ")}</td>
+                <td>
+                  {round.organisations.join(", ")}
+                  {round.invitations ? (
+                    <div className="muted" data-testid="round-invitations">
+                      {t("invitations.roundCounts", round.invitations)}
+                    </div>
+                  ) : null}
+                </td>
                 <td>
                   <Link to={`/plans/${plan.id}/rounds/${round.id}`}>{t("rounds.responseMatrix")}</Link>
                   {canManage && round.isOpen ? (
@@ -275,7 +286,7 @@ export default function Rounds() {
               aria-describedby={errors?.organisationIds ? "round-organisations-error" : undefined}
             >
               <legend>{t("rounds.chooseOrganisations")}</legend>
-              <p className="muted">{t("rounds.invitedHelp")}</p>
+              <p className="muted">{t("invitations.roundHelp")}</p>
               {organisations.map((organisation) => (
                 <label key={organisation.id} className="checkbox">
                   <input

@@ -1,13 +1,16 @@
 // A consultation round's comment response matrix: one row per thread in the round, with the
-// disposition and response the drafting team recorded on the plan page. Read-only here.
+// disposition and response the drafting team recorded on the plan page. Read-only here. Owners
+// also see whom the round invited and what each answered.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { i18next } from "../i18n/i18next.server";
 import { listPlanPeople } from "../models/comment.server";
 import { getRound, responseMatrix } from "../models/consultation.server";
+import { listRoundInvitations, type RoundInvitation } from "../models/invitation.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
+import { can } from "../models/roles";
 import { tokenizeCommentBody, type CommentBodyToken } from "../utils/comment-body";
 import { formatDeadline } from "../utils/deadline";
 
@@ -22,7 +25,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { plan } = await requirePlanPermission(request, planId, "plan.view");
   const round = await getRound(planId, roundId);
   if (!round) throw new Response("Not found", { status: 404 });
-  const [rows, people, locale] = await Promise.all([responseMatrix(plan.id, round.id), listPlanPeople(plan.id), i18next.getLocale(request)]);
+  const [rows, people, locale, invitations] = await Promise.all([
+    responseMatrix(plan.id, round.id),
+    listPlanPeople(plan.id),
+    i18next.getLocale(request),
+    can(plan.role, "plan.manage") ? listRoundInvitations(round.id) : null,
+  ]);
   return {
     plan: { id: plan.id, title: plan.title },
     round: {
@@ -43,12 +51,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       disposition: row.disposition,
       response: row.response,
     })),
+    invitations,
   };
 }
 
 export default function ResponseMatrix() {
   const { t } = useTranslation();
-  const { plan, round, rows } = useLoaderData<typeof loader>();
+  const { plan, round, rows, invitations } = useLoaderData<typeof loader>();
   const undisposed = rows.filter((row) => row.disposition === null).length;
   return (
     <div className="matrix-page">
@@ -116,7 +125,52 @@ export default function ResponseMatrix() {
           </table>
         </div>
       ) : null}
+      {invitations ? <RoundInvitations invitations={invitations} isOpen={round.isOpen} /> : null}
     </div>
+  );
+}
+
+/** Owners: whom the round invited, and each answer. */
+function RoundInvitations({ invitations, isOpen }: { invitations: RoundInvitation[]; isOpen: boolean }) {
+  const { t } = useTranslation();
+  const answer = (status: RoundInvitation["status"]) =>
+    status === "accepted"
+      ? t("invitations.statusAccepted")
+      : status === "declined"
+        ? t("invitations.statusDeclined")
+        : isOpen
+          ? t("invitations.statusPending")
+          : t("invitations.statusUnanswered");
+  return (
+    <section className="round-invitations" aria-labelledby="round-invitations-heading">
+      <h2 id="round-invitations-heading">{t("invitations.roundListTitle")}</h2>
+      {invitations.length === 0 ? (
+        <p className="muted">{t("invitations.roundListEmpty")}</p>
+      ) : (
+        <div className="matrix-scroll">
+          <table className="members-table">
+            <thead>
+              <tr>
+                <th>{t("invitations.person")}</th>
+                <th>{t("members.organisation")}</th>
+                <th>{t("invitations.answer")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.map((invitation) => (
+                <tr key={invitation.userId} data-invitation-status={invitation.status}>
+                  <td>{invitation.name}</td>
+                  <td>{invitation.organisation}</td>
+                  <td>
+                    <span className={`invitation-status invitation-${invitation.status}`}>{answer(invitation.status)}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -130,7 +184,7 @@ function CommentBody({ tokens }: { tokens: CommentBodyToken[] }) {
             {token.text}
           </a>
         ) : token.type === "mention" ? (
-          <span key={index} className="mention" title={token.text.slice(1)}>
+          <span key={index} className="mention">
             @{token.name}
           </span>
         ) : (

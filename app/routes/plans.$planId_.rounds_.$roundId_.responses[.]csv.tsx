@@ -6,6 +6,7 @@ import { i18next } from "../i18n/i18next.server";
 import { getRound, responseMatrix } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
+import { can } from "../models/roles";
 import { toCsv } from "../utils/csv";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -14,11 +15,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isPlanId(planId) || !Number.isSafeInteger(roundId) || String(roundId) !== params.roundId) {
     throw new Response("Not found", { status: 404 });
   }
-  const [, t] = await Promise.all([requirePlanPermission(request, planId, "plan.view"), i18next.getFixedT(request)]);
+  const [{ plan }, t] = await Promise.all([requirePlanPermission(request, planId, "plan.view"), i18next.getFixedT(request)]);
   const round = await getRound(planId, roundId);
   if (!round) throw new Response("Not found", { status: 404 });
   const rows = await responseMatrix(planId, round.id);
-  const headers = ["section", "quote", "organisation", "author", "email", "comment", "replies", "status", "disposition", "response"] as const;
+  // Authors' email addresses are for the plan's owners, like everywhere else.
+  const withEmail = can(plan.role, "plan.seeEmails");
+  const headers = ["section", "quote", "organisation", "author", ...(withEmail ? (["email"] as const) : []), "comment", "replies", "status", "disposition", "response"] as const;
   const csv = toCsv([
     headers.map((header) => t(`rounds.${header}`)),
     ...rows.map((row) => [
@@ -26,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       row.quote,
       row.organisation,
       row.author,
-      row.authorEmail,
+      ...(withEmail ? [row.authorEmail] : []),
       row.comment,
       String(row.replies),
       row.status === "resolved" ? t("comments.statusResolved") : t("comments.statusOpen"),

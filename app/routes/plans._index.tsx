@@ -9,10 +9,13 @@ import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
 import { fallbackLanguage, isLanguage } from "../i18n/config";
 import { i18next } from "../i18n/i18next.server";
 import { MAX_UPLOAD_BYTES } from "../import/docx-import.server";
+import { listPendingInvitations, MAX_LISTED_INVITATIONS, type PendingInvitation } from "../models/invitation.server";
 import { createPlan, listPlansForUser } from "../models/plan.server";
+import { roleAtLeast, type Role } from "../models/roles";
 import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
+import { formatDeadline } from "../utils/deadline";
 import { log } from "../utils/log.server";
 import type { action as importAction } from "./plans.import";
 
@@ -29,7 +32,7 @@ const NewPlanForm = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const plans = await listPlansForUser(user.id);
+  const [plans, invitations, locale] = await Promise.all([listPlansForUser(user.id), listPendingInvitations(user.id), i18next.getLocale(request)]);
   const [progress, assigned] = await Promise.all([sectionProgress(plans.map((p) => p.id)), sectionsAssignedTo(user.id)]);
   const withPresence = await Promise.all(
     plans.map(async (plan) => ({
@@ -38,7 +41,40 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       progress: progress.get(plan.id) ?? { draft: 0, in_review: 0, approved: 0 },
     })),
   );
-  return { plans: withPresence, assigned, now: Date.now(), importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024) };
+  return {
+    plans: withPresence,
+    invitations: invitationsByPlan(invitations, locale),
+    // The list stops at the newest MAX_LISTED_INVITATIONS; answering some shows the rest.
+    invitationLimit: invitations.length >= MAX_LISTED_INVITATIONS ? MAX_LISTED_INVITATIONS : null,
+    assigned,
+    now: Date.now(),
+    importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024),
+  };
+}
+
+/** One card per plan: what each invitation to it says, the highest role offered (what
+ * accepting gives), and how many invitations each inviter has sent this person in all. */
+function invitationsByPlan(invitations: PendingInvitation[], locale: string) {
+  const fromInviter = new Map<number, number>();
+  for (const invitation of invitations) fromInviter.set(invitation.inviter.id, (fromInviter.get(invitation.inviter.id) ?? 0) + 1);
+  const plans = new Map<string, { planId: string; planTitle: string; role: Role; reasons: { id: number; inviter: PendingInvitation["inviter"]; round: { name: string; deadline: string } | null }[] }>();
+  for (const invitation of invitations) {
+    const plan = plans.get(invitation.planId) ?? { planId: invitation.planId, planTitle: invitation.planTitle, role: invitation.role, reasons: [] };
+    if (!roleAtLeast(plan.role, invitation.role)) plan.role = invitation.role;
+    plan.reasons.push({
+      id: invitation.id,
+      inviter: invitation.inviter,
+      round: invitation.round ? { name: invitation.round.name, deadline: formatDeadline(invitation.round.deadline, locale) } : null,
+    });
+    plans.set(invitation.planId, plan);
+  }
+  return [...plans.values()].map((plan) => ({
+    ...plan,
+    // "Decline all from …" for each inviter here who sent more than this plan's invitations.
+    inviters: [...new Map(plan.reasons.map((reason) => [reason.inviter.id, reason.inviter])).values()]
+      .map((inviter) => ({ ...inviter, count: fromInviter.get(inviter.id) ?? 0 }))
+      .filter((inviter) => inviter.count > plan.reasons.filter((reason) => reason.inviter.id === inviter.id).length),
+  }));
 }
 
 type FieldErrors = { title?: "plans.titleRequired" | "plans.titleTooLong"; description?: "plans.descriptionTooLong" };
@@ -60,13 +96,14 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function MyPlans() {
   const { t, i18n } = useTranslation();
-  const { plans, assigned, now, importLimitMegabytes } = useLoaderData<typeof loader>();
+  const { plans, invitations, invitationLimit, assigned, now, importLimitMegabytes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const isCreating = useNavigation().formAction === "/plans?index";
   const errors = actionData?.fieldErrors;
   return (
     <div className="plans-page">
       <h1>{t("plans.title")}</h1>
+      {invitations.length > 0 ? <Invitations invitations={invitations} limit={invitationLimit} /> : null}
       {plans.length === 0 ? <p className="muted">{t("plans.empty")}</p> : null}
       <ul className="plan-list">
         {plans.map((plan) => (
@@ -139,6 +176,69 @@ export default function MyPlans() {
         <ImportPlanForm limitMegabytes={importLimitMegabytes} />
       </div>
     </div>
+  );
+}
+
+type InvitationCard = ReturnType<typeof useLoaderData<typeof loader>>["invitations"][number];
+
+/** Invitations waiting for an answer: the plan is not among the person's plans until they
+ * accept. Its title is the inviter's words, so it is shown as text, never as a link. */
+function Invitations({ invitations, limit }: { invitations: InvitationCard[]; limit: number | null }) {
+  const { t } = useTranslation();
+  const isBusy = useNavigation().formAction === "/invitations";
+  return (
+    <section className="invitations" aria-labelledby="invitations-heading">
+      <h2 id="invitations-heading">{t("invitations.title")}</h2>
+      <p className="muted">{t("invitations.intro")}</p>
+      <ul className="invitation-list">
+        {invitations.map((invitation) => (
+          <li key={invitation.planId} className="invitation-card" data-invitation-plan={invitation.planId}>
+            <h3>{invitation.planTitle}</h3>
+            <ul className="invitation-reasons">
+              {invitation.reasons.map((reason) => (
+                <li key={reason.id}>
+                  <span>
+                    {reason.round
+                      ? t("invitations.fromRound", { round: reason.round.name, deadline: reason.round.deadline })
+                      : t("invitations.fromMembersPage")}
+                  </span>{" "}
+                  <span className="muted">{t("invitations.invitedBy", { name: reason.inviter.name, organisation: reason.inviter.organisation })}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="plan-meta">
+              <span className={`role-badge role-${invitation.role}`}>{t("invitations.roleOffered", { role: t(`roles.${invitation.role}`) })}</span>
+            </p>
+            <div className="invitation-actions">
+              <Form method="post" action="/invitations">
+                <input type="hidden" name="intent" value="accept" />
+                <input type="hidden" name="planId" value={invitation.planId} />
+                <button type="submit" className="primary" disabled={isBusy} aria-label={t("invitations.acceptLabel", { plan: invitation.planTitle })}>
+                  {t("invitations.accept")}
+                </button>
+              </Form>
+              <Form method="post" action="/invitations">
+                <input type="hidden" name="intent" value="decline" />
+                <input type="hidden" name="planId" value={invitation.planId} />
+                <button type="submit" className="plain" disabled={isBusy} aria-label={t("invitations.declineLabel", { plan: invitation.planTitle })}>
+                  {t("invitations.decline")}
+                </button>
+              </Form>
+              {invitation.inviters.map((inviter) => (
+                <Form method="post" action="/invitations" key={inviter.id}>
+                  <input type="hidden" name="intent" value="declineFrom" />
+                  <input type="hidden" name="inviterId" value={inviter.id} />
+                  <button type="submit" className="link-button" disabled={isBusy}>
+                    {t("invitations.declineAllFrom", { count: inviter.count, name: inviter.name })}
+                  </button>
+                </Form>
+              ))}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {limit ? <p className="muted">{t("invitations.onlyNewest", { count: limit })}</p> : null}
+    </section>
   );
 }
 

@@ -5,10 +5,12 @@ import * as m0001 from "./0001_initial";
 import * as m0002 from "./0002_sections";
 import * as m0003 from "./0003_comments";
 import * as m0004 from "./0004_versions";
+import * as m0005 from "./0005_invitations";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_sections": m0002,
   "0003_comments": m0003,
   "0004_versions": m0004,
+  "0005_invitations": m0005,
 };

@@ -49,7 +49,16 @@ it("a partner's comment reaches the editor live, is answered, disposed of and re
   // The partner (read-only text) selects a passage and comments on it.
   await partner.locator(".ProseMirror em", { hasText: "Gotong royong" }).selectText();
   await partner.getByRole("button", { name: "Comment", exact: true }).click();
-  await partner.getByRole("textbox", { name: "New comment" }).fill("Please define this term for readers abroad, @coop@ilo.example");
+  // The mention is picked from the suggestions by name: partners never see email addresses.
+  const newComment = partner.getByRole("textbox", { name: "New comment" });
+  await newComment.fill("Please define this term for readers abroad, ");
+  await newComment.press("End");
+  await newComment.pressSequentially("@tend");
+  const suggestion = partner.getByRole("option", { name: /Tendy Gunawan/ });
+  await suggestion.waitFor();
+  expect(await suggestion.innerText()).not.toContain("@ilo.example");
+  await newComment.press("Enter");
+  expect(await newComment.inputValue()).toBe("Please define this term for readers abroad, @Tendy Gunawan ");
   await partner.getByRole("button", { name: "Post comment" }).click();
   const partnersCard = partner.locator("article[data-thread-id]", { hasText: "Please define this term" });
   await partnersCard.waitFor();

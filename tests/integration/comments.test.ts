@@ -19,7 +19,7 @@ interface Thread {
   status: string;
   detached: boolean;
   canResolve: boolean;
-  comments: { id: number; body: string; deleted: boolean; mentions: number[]; canEdit: boolean; author: { email: string; organisation: string } }[];
+  comments: { id: number; body: string; deleted: boolean; mentions: number[]; canEdit: boolean; author: { name: string; email?: string; organisation: string } }[];
 }
 
 async function api(role: DemoRole | null, method: string, path: string, body?: unknown) {
@@ -42,7 +42,11 @@ describe("the demo plan", () => {
   it("starts with a partner's comment marked in its text, and the ILO's reply", async () => {
     const demo = (await threads("viewer")).find((t) => t.id === "t-demo-r193");
     expect(demo).toMatchObject({ sectionId: "s-r193", quote: "used by more than 110 member States", detached: false, status: "open" });
-    expect(demo!.comments.map((c) => c.author.email)).toEqual([DEMO.commenter, DEMO.editor]);
+    // Names and organisations for every member; email addresses only for owners.
+    expect(demo!.comments.map((c) => c.author)).toEqual([
+      { id: 3, name: "Eri Trinurini", organisation: "Bina Swadaya" },
+      { id: 2, name: "Tendy Gunawan", organisation: "ILO" },
+    ]);
   });
 });
 
@@ -58,7 +62,8 @@ describe("the commenter path", () => {
     expect(created.status).toBe(201);
     const thread = created.json as unknown as Thread;
     expect(thread).toMatchObject({ sectionId: "s-concept", quote: "Gotong royong", status: "open", detached: false });
-    expect(thread.comments[0]).toMatchObject({ body: "Define this term for readers abroad.", author: { email: DEMO.commenter } });
+    expect(thread.comments[0]).toMatchObject({ body: "Define this term for readers abroad.", author: { name: "Eri Trinurini" } });
+    expect(thread.comments[0]!.author.email).toBeUndefined();
 
     // Everyone on the plan receives the mark live; the text is as it was.
     for (const c of [partner, editor]) await waitFor(() => commentAnchorsIn(c.doc).has(thread.id), "the comment mark");
@@ -158,6 +163,10 @@ describe("threads", () => {
     const replied = reply.json as unknown as Thread;
     const ownerId = ((await api("owner", "GET", "/threads")).json.members as { id: number; email: string }[]).find((m) => m.email === DEMO.owner)!.id;
     expect(replied.comments[1]!.mentions).toEqual([ownerId]);
+    // A mention written with an email address goes out as the member's name, to everyone.
+    expect(replied.comments[1]!.body).toBe("Agreed, @Sri Wahyuni can you add one?");
+    const byName = await api("commenter", "POST", `/threads/${id}/comments`, { body: "@Tendy Gunawan and @sri wahyuni: thank you." });
+    expect((byName.json as unknown as Thread).comments[2]!.mentions.sort()).toEqual([2, ownerId].sort());
 
     // Only your own comment: edit and delete.
     const first = replied.comments[0]!;
@@ -168,7 +177,7 @@ describe("threads", () => {
     const deleted = await api("commenter", "DELETE", `/threads/${id}/comments/${first.id}`);
     expect(deleted.status).toBe(200);
     expect((deleted.json as unknown as Thread).comments[0]).toMatchObject({ deleted: true, body: "" });
-    expect((deleted.json as unknown as Thread).comments).toHaveLength(2);
+    expect((deleted.json as unknown as Thread).comments).toHaveLength(3);
 
     // Resolve: the thread's author and the drafting team; not a viewer, not another partner's.
     expect((await api("viewer", "POST", `/threads/${id}/resolve`)).status).toBe(403);

@@ -1,5 +1,5 @@
-// Members: only owners manage them, a plan keeps its last owner, and role changes reach
-// open websockets at once.
+// Members: only owners manage them, an added account becomes a member only when it accepts,
+// a plan keeps its last owner, and role changes reach open websockets at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_FORBIDDEN } from "../../app/collab/protocol";
 import { connectClient, typeAt, waitFor, whenSynced, type TestClient } from "../helpers/clients";
@@ -51,13 +51,45 @@ describe("managing members", () => {
     expect((await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).status).toBe(200);
   });
 
-  it("lets an owner add an existing account, which can then open the plan", async () => {
-    expect((await fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.outsider! } })).status).toBe(404);
-    expect((await manage("owner", { intent: "invite", email: DEMO.outsider, role: "commenter" })).status).toBe(200);
-    const page = await fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.outsider! } });
+  it("lets an owner invite an existing account, which can open the plan once it accepts", async () => {
+    const openPlan = () => fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.outsider! } });
+    expect((await openPlan()).status).toBe(404);
+    const invited = await manage("owner", { intent: "invite", email: DEMO.outsider, role: "commenter" });
+    expect(invited.status).toBe(200);
+    expect(await invited.text()).toContain(`Invitation sent to ${DEMO.outsider}.`);
+    expect((await openPlan()).status).toBe(404);
+    const owners = await (await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).text();
+    expect(owners).toContain("Invitations awaiting an answer");
+    expect(owners).toContain("Alex Outsider");
+    const again = await manage("owner", { intent: "invite", email: DEMO.outsider, role: "editor" });
+    expect(again.status).toBe(422);
+    expect(await again.text()).toContain("That account already has an invitation to this plan awaiting an answer.");
+
+    const accepted = await fetch(`${server.url}/invitations`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "accept", planId: DEMO.planId }),
+      headers: { cookie: cookies.outsider! },
+      redirect: "manual",
+    });
+    expect(accepted.status).toBe(302);
+    const page = await openPlan();
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Comment only");
+    expect((await manage("owner", { intent: "invite", email: DEMO.outsider, role: "viewer" })).status).toBe(422);
     expect((await manage("owner", { intent: "invite", email: "nobody@example.org", role: "viewer" })).status).toBe(422);
+  });
+
+  it("lets an owner withdraw an invitation before it is answered", async () => {
+    // The outsider, removed, is invited again; the owner takes it back.
+    expect((await manage("owner", { intent: "remove", userId: String(USER_IDS.outsider) })).status).toBe(200);
+    expect((await manage("owner", { intent: "invite", email: DEMO.outsider, role: "viewer" })).status).toBe(200);
+    const owners = await (await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).text();
+    const invitationId = /data-invitation-id="(\d+)"/.exec(owners)?.[1];
+    expect(invitationId).toBeTruthy();
+    expect((await manage("owner", { intent: "withdraw", invitationId: invitationId! })).status).toBe(200);
+    expect((await manage("owner", { intent: "withdraw", invitationId: invitationId! })).status).toBe(404);
+    const dashboard = await (await fetch(`${server.url}/plans`, { headers: { cookie: cookies.outsider! } })).text();
+    expect(dashboard).not.toContain("data-invitation-plan=");
   });
 });
 

@@ -1,6 +1,6 @@
 // Consultation rounds through the real server: only owners open and close them, opening one
-// makes the invited organisations' members commenters, and the response matrix (page and CSV)
-// lists the round's threads.
+// invites the chosen organisations' members to comment (they become commenters only when they
+// accept), and the response matrix (page and CSV) lists the round's threads.
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db";
 import { useDemoServer } from "../helpers/demo-server";
@@ -112,7 +112,7 @@ describe("opening a round", () => {
     expect(await query((db) => db.selectFrom("consultation_rounds").selectAll().execute())).toEqual([]);
   });
 
-  it("makes the invited organisations' members without a role commenters and leaves higher roles alone", async () => {
+  it("invites the organisations' members who cannot comment yet, and changes nobody's role", async () => {
     expect(await roleOf(DEMO.outsider)).toBeUndefined();
     expect(await roleOf(DEMO.editor)).toBe("editor");
     const invited = [await organisationId("British Council"), await organisationId("ILO")];
@@ -122,12 +122,37 @@ describe("opening a round", () => {
     expect(location).toMatch(new RegExp(`^/plans/${DEMO.planId}/rounds/\\d+$`));
     roundId = Number(location.split("/").pop());
 
-    expect(await roleOf(DEMO.outsider)).toBe("commenter");
+    expect(await roleOf(DEMO.outsider)).toBeUndefined();
     expect(await roleOf(DEMO.editor)).toBe("editor");
     expect(await roleOf(DEMO.viewer)).toBe("viewer"); // KemenkopUKM was not invited
+    expect((await get("outsider", `/plans/${DEMO.planId}`)).status).toBe(404);
+    // The outsider (British Council) is asked; the editor (ILO) can comment already and is not.
+    expect(await (await get("outsider", "/plans")).text()).toContain(`data-invitation-plan="${DEMO.planId}"`);
+    expect(await (await get("editor", "/plans")).text()).not.toContain("data-invitation-plan=");
+    const owners = await (await get("owner", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
+    expect(owners).toContain("Who was invited");
+    expect(owners).toContain('data-invitation-status="pending"');
+    expect(owners).toContain("Alex Outsider");
+  });
+
+  it("makes the invited a commenter when they accept, and the round's owners see the answer", async () => {
+    const accepted = await fetch(`${demo.server.url}/invitations`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "accept", planId: DEMO.planId }),
+      headers: { cookie: demo.cookies.outsider },
+      redirect: "manual",
+    });
+    expect(accepted.status).toBe(302);
+    expect(await roleOf(DEMO.outsider)).toBe("commenter");
     const planPage = await get("outsider", `/plans/${DEMO.planId}`);
     expect(planPage.status).toBe(200);
     expect(await planPage.text()).toContain("Comment only");
+    const owners = await (await get("owner", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
+    expect(owners).toContain('data-invitation-status="accepted"');
+    expect(await (await get("owner", `/plans/${DEMO.planId}/rounds`)).text()).toContain("Invitations: 1 accepted, 0 declined, 0 awaiting an answer");
+    // Who was asked and how they answered is the owners' to see.
+    expect(await (await get("editor", `/plans/${DEMO.planId}/rounds/${roundId}`)).text()).not.toContain("Who was invited");
+    expect(await (await get("editor", `/plans/${DEMO.planId}/rounds`)).text()).not.toContain("Invitations:");
   });
 
   it("lists the round for every member, with its sections, organisations and deadline", async () => {
@@ -208,7 +233,7 @@ describe("the response matrix", () => {
 
 describe("the response matrix as CSV", () => {
   it("has the headers in the account's language (English here) and one row per thread, with a formula defused and quotes and commas kept", async () => {
-    const response = await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}/responses.csv`);
+    const response = await get("owner", `/plans/${DEMO.planId}/rounds/${roundId}/responses.csv`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
     const lines = (await response.text()).replace(/^\uFEFF/, "").split("\r\n");
@@ -217,6 +242,13 @@ describe("the response matrix as CSV", () => {
       `${SECTIONS[1]!.title},,Bina Swadaya,Eri Trinurini,${DEMO.commenter},"'=SUM(A1:A2) ""quoted"", with commas",0,Open,Partly accepted,Merged into 2.3`,
     );
     expect(lines.slice(2)).toEqual([""]);
+  });
+
+  it("leaves the authors' email addresses out for members who are not owners", async () => {
+    const text = await (await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}/responses.csv`)).text();
+    const lines = text.replace(/^\uFEFF/, "").split("\r\n");
+    expect(lines[0]).toBe("Section,Quoted passage,Organisation,Author,Comment,Replies,Status,Disposition,Response");
+    expect(text).not.toContain(DEMO.commenter);
   });
 });
 

@@ -1,6 +1,6 @@
 // A comment body becomes text, links and mentions; anything else stays plain text.
 import { describe, expect, it } from "vitest";
-import { tokenizeCommentBody } from "../../app/utils/comment-body";
+import { mentionHandles, tokenizeCommentBody, withMentionHandles } from "../../app/utils/comment-body";
 
 const members = [
   { id: 1, name: "Siti Rahma", email: "siti@bappenas.go.id" },
@@ -81,5 +81,30 @@ describe("tokenizeCommentBody", () => {
   it("does not mention someone who is not a member, or an email inside a word", () => {
     const body = "@stranger@example.org and mail siti@bappenas.go.id and @siti@bappenas.go.idx";
     expect(tokenizeCommentBody(body, members)).toEqual([{ type: "text", text: body }]);
+  });
+
+  it("makes a mention of @ and a member's name, without needing their email (members who are not owners never see it)", () => {
+    const withoutEmails = members.map(({ id, name }) => ({ id, name }));
+    expect(tokenizeCommentBody("@Budi Santoso and @budi, and @Budiman", withoutEmails)).toEqual([
+      { type: "mention", userId: 3, name: "Budi Santoso", text: "@Budi Santoso" },
+      { type: "text", text: " and " },
+      { type: "mention", userId: 2, name: "Budi", text: "@budi" },
+      { type: "text", text: ", and @Budiman" },
+    ]);
+  });
+
+  it("tells two members with one name apart by organisation, else by id", () => {
+    const namesakes = [
+      { id: 7, name: "Ani", organisation: "ILO" },
+      { id: 8, name: "Ani", organisation: "Bappenas" },
+      { id: 9, name: "Ani", organisation: "Bappenas" },
+      { id: 10, name: "Dewi", organisation: "ILO" },
+    ];
+    expect(Object.fromEntries(mentionHandles(namesakes))).toEqual({ 7: "Ani (ILO)", 8: "Ani #8", 9: "Ani #9", 10: "Dewi" });
+    expect(tokenizeCommentBody("@Ani (ILO) and @Ani #9", namesakes).filter((token) => token.type === "mention").map((token) => token.type === "mention" && token.userId)).toEqual([7, 9]);
+  });
+
+  it("writes a mention made with an email as the member's handle", () => {
+    expect(withMentionHandles("Thanks @siti@bappenas.go.id, see https://x.id", members)).toBe("Thanks @Siti Rahma, see https://x.id");
   });
 });

@@ -19,10 +19,21 @@ import {
 } from "../../app/models/plan-document.server";
 import { saveVersion } from "../../app/models/version.server";
 import { withLockIfFree } from "../../db/locks";
-import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser } from "../../app/models/plan.server";
+import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser, setMemberRole } from "../../app/models/plan.server";
+import { closeRound, openRound } from "../../app/models/consultation.server";
+import {
+  acceptInvitations,
+  declineInvitations,
+  InvitationRuleError,
+  inviteOrganisationsToRound,
+  inviteToPlan,
+  listPendingInvitations,
+  listRoundInvitations,
+  mayOffer,
+} from "../../app/models/invitation.server";
 import { can, roleAtLeast } from "../../app/models/roles";
 import { createSession, deleteSession, isSessionActive, safeRedirectPath } from "../../app/models/session.server";
-import { getUserByEmail, verifyLogin } from "../../app/models/user.server";
+import { createOrganisation, createUser, getUserByEmail, verifyLogin } from "../../app/models/user.server";
 import { createTestPlan, createTestUser, useTemporaryDatabase } from "../helpers/database";
 
 describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
@@ -152,6 +163,104 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
       expect(doc.getXmlFragment(PLAN_FRAGMENT).length).toBe(1);
       expect(planText(doc)).toBe("Test plan\n");
+    });
+  });
+
+  describe("invitations", () => {
+    async function organisationWith(count: number) {
+      const organisationId = await createOrganisation(`Invited ${kind} ${Math.random()}`, "Invited");
+      const people = [];
+      for (let i = 0; i < count; i += 1) {
+        people.push(await createUser({ email: `invited-${kind}-${i}-${Math.random()}@example.org`, name: `Invited ${i}`, organisationId, password: "long enough secret" }));
+      }
+      return { organisationId, people };
+    }
+
+    async function roundFor(planId: string, organisationId: number, createdBy: number) {
+      return openRound({ planId, name: "Round", deadline: Date.now() + 86_400_000, sectionIds: [], organisationIds: [organisationId], createdBy });
+    }
+
+    it("a round invites the organisation's people who cannot comment yet and makes nobody a member", async () => {
+      const { planId, owner } = await createTestPlan();
+      const { organisationId, people } = await organisationWith(3);
+      const [stranger, viewer, editor] = people as [typeof people[0], typeof people[0], typeof people[0]];
+      await addMember(planId, viewer.id, "viewer");
+      await addMember(planId, editor.id, "editor");
+      const { roundId, invitedCount } = await roundFor(planId, organisationId, owner.id);
+      expect(invitedCount).toBe(2);
+      expect(await getMemberRole(planId, stranger.id)).toBeUndefined();
+      expect(await listPlansForUser(stranger.id)).toEqual([]);
+      expect(await getMemberRole(planId, viewer.id)).toBe("viewer");
+      const [invitation] = await listPendingInvitations(stranger.id);
+      expect(invitation).toMatchObject({ planId, role: "commenter", inviter: { id: owner.id }, round: { id: roundId, name: "Round" } });
+      expect(await listPendingInvitations(editor.id)).toEqual([]);
+      expect((await listRoundInvitations(roundId)).map((row) => [row.userId, row.status]).sort()).toEqual(
+        [[stranger.id, "pending"], [viewer.id, "pending"]].sort(),
+      );
+    });
+
+    it("accepting gives the role offered, never less than one already held; declining stays declined for that round", async () => {
+      const { planId, owner } = await createTestPlan();
+      const { organisationId, people } = await organisationWith(2);
+      const [stranger, viewer] = people as [typeof people[0], typeof people[0]];
+      await addMember(planId, viewer.id, "viewer");
+      const { roundId } = await roundFor(planId, organisationId, owner.id);
+      expect(await acceptInvitations(viewer.id, planId)).toBe("commenter");
+      expect(await getMemberRole(planId, viewer.id)).toBe("commenter");
+      expect(await declineInvitations(stranger.id, { planId })).toBe(1);
+      expect(await acceptInvitations(stranger.id, planId)).toBeNull();
+      expect(await getMemberRole(planId, stranger.id)).toBeUndefined();
+      // The same round asking again changes nothing.
+      expect(await getDb().transaction().execute((trx) => inviteOrganisationsToRound(trx, { planId, roundId, organisationIds: [organisationId], invitedBy: owner.id }))).toBe(0);
+      expect(await listPendingInvitations(stranger.id)).toEqual([]);
+      // The owner may ask again, by hand.
+      await inviteToPlan({ planId, invitedBy: owner.id, email: stranger.email, role: "editor" });
+      expect(await acceptInvitations(stranger.id, planId)).toBe("editor");
+    });
+
+    it("an invitation counts only while its inviter is an owner and its round is open", async () => {
+      const { planId, owner } = await createTestPlan();
+      const secondOwner = await createTestUser();
+      await addMember(planId, secondOwner.id, "owner");
+      const invited = await createTestUser();
+      await inviteToPlan({ planId, invitedBy: secondOwner.id, email: invited.email, role: "editor" });
+      expect(await listPendingInvitations(invited.id)).toHaveLength(1);
+      await setMemberRole(planId, secondOwner.id, "editor");
+      expect(await listPendingInvitations(invited.id)).toEqual([]);
+      expect(await acceptInvitations(invited.id, planId)).toBeNull();
+
+      const { organisationId, people } = await organisationWith(1);
+      const { roundId } = await roundFor(planId, organisationId, owner.id);
+      expect(await listPendingInvitations(people[0]!.id)).toHaveLength(1);
+      await closeRound(planId, roundId);
+      expect(await listPendingInvitations(people[0]!.id)).toEqual([]);
+    });
+
+    it("only owners invite, never above their own role; members and open invitations are not invited twice", async () => {
+      expect(mayOffer("owner", "owner")).toBe(true);
+      expect(mayOffer("editor", "viewer")).toBe(false);
+      expect(mayOffer(undefined, "viewer")).toBe(false);
+      const { planId, owner, members } = await createTestPlan(["editor"]);
+      const invited = await createTestUser();
+      const reason = (promise: Promise<unknown>) => promise.then(() => null, (error: InvitationRuleError) => error.reason);
+      expect(await reason(inviteToPlan({ planId, invitedBy: members.editor!.id, email: invited.email, role: "viewer" }))).toBe("roleTooHigh");
+      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: members.editor!.email, role: "viewer" }))).toBe("alreadyMember");
+      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: "nobody@example.org", role: "viewer" }))).toBe("noSuchAccount");
+      await inviteToPlan({ planId, invitedBy: owner.id, email: invited.email, role: "viewer" });
+      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: invited.email, role: "editor" }))).toBe("alreadyInvited");
+    });
+
+    it("declines every invitation from one inviter at once", async () => {
+      const invited = await createTestUser();
+      const { planId: first, owner } = await createTestPlan();
+      const second = (await createTestPlan()).planId;
+      await addMember(second, owner.id, "owner");
+      await inviteToPlan({ planId: first, invitedBy: owner.id, email: invited.email, role: "viewer" });
+      await inviteToPlan({ planId: second, invitedBy: owner.id, email: invited.email, role: "commenter" });
+      expect(await listPendingInvitations(invited.id)).toHaveLength(2);
+      expect(await declineInvitations(invited.id, { invitedBy: owner.id })).toBe(2);
+      expect(await listPendingInvitations(invited.id)).toEqual([]);
+      expect(await listPlansForUser(invited.id)).toEqual([]);
     });
   });
 

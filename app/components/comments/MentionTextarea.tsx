@@ -1,12 +1,15 @@
 // A comment textarea that suggests plan members after "@": arrow keys and Enter or Tab (or a
-// click) put `@their-email ` in the text, Escape closes the list. Ctrl/⌘+Enter submits.
-import { forwardRef, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type TextareaHTMLAttributes } from "react";
+// click) put `@Their Name ` in the text (their handle, app/utils/comment-body.ts: members who
+// are not owners never see email addresses), Escape closes the list. Ctrl/⌘+Enter submits.
+import { forwardRef, useId, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type TextareaHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
+import { mentionHandles } from "../../utils/comment-body";
 import { MAX_COMMENT_LENGTH, type Person } from "./types";
 
 const MAX_SUGGESTIONS = 8;
-/** "@" at the start or after a space, then what has been typed of a name or an email. */
-const MENTION_QUERY = /(?:^|[\s(])@([^\s@]*(?:@[^\s@]*)?)$/;
+/** "@" at the start or after a space, then what has been typed of a name (up to three words)
+ * or an email. */
+const MENTION_QUERY = /(?:^|[\s(])@([^\s@]*(?:@[^\s@]*)?(?: [^\s@]*){0,2})$/;
 
 type Props = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange"> & {
   value: string;
@@ -27,6 +30,7 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
   const [query, setQuery] = useState<{ start: number; text: string } | null>(null);
   const [highlighted, setHighlighted] = useState(0);
   const caretAfterInsert = useRef<number | null>(null);
+  const handles = useMemo(() => mentionHandles(members), [members]);
   const suggestions = query ? matchingMembers(members, query.text) : [];
   const isOpen = suggestions.length > 0;
   const highlightedIndex = Math.min(highlighted, suggestions.length - 1);
@@ -41,8 +45,9 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
     const caret = element.selectionStart;
     const match = element.selectionEnd === caret ? MENTION_QUERY.exec(element.value.slice(0, caret)) : null;
     const typed = match?.[1]?.toLowerCase();
-    // A finished mention (the whole email typed or chosen) needs no suggestions.
-    const isFinished = typed !== undefined && members.some((member) => member.email.toLowerCase() === typed);
+    // A finished mention (the whole handle or email typed or chosen) needs no suggestions.
+    const isFinished =
+      typed !== undefined && members.some((member) => handles.get(member.id)?.toLowerCase() === typed || member.email?.toLowerCase() === typed);
     const next = match && !isFinished ? { start: caret - match[1]!.length - 1, text: match[1]! } : null;
     if (next?.text !== query?.text) setHighlighted(0);
     setQuery(next);
@@ -51,7 +56,7 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
   const insert = (member: Person) => {
     const element = textarea.current;
     if (!element || !query) return;
-    const mention = `@${member.email} `;
+    const mention = `@${handles.get(member.id) ?? member.name} `;
     const end = element.selectionStart;
     caretAfterInsert.current = query.start + mention.length;
     onValueChange(value.slice(0, query.start) + mention + value.slice(end));
@@ -124,10 +129,7 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
               onClick={() => insert(member)}
             >
               <span className="mention-name">{member.name}</span>
-              <span className="muted">
-                {member.email}
-                {member.organisation ? ` · ${member.organisation}` : ""}
-              </span>
+              <span className="muted">{[member.organisation, member.email].filter(Boolean).join(" · ")}</span>
             </li>
           ))}
         </ul>
@@ -138,9 +140,10 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
 
 function matchingMembers(members: readonly Person[], typed: string): Person[] {
   const needle = typed.toLowerCase();
-  const starts = (text: string) => text.toLowerCase().split(/\s+/).some((word) => word.startsWith(needle));
+  const starts = (text = "") => text.toLowerCase().startsWith(needle) || text.toLowerCase().split(/\s+/).some((word) => word.startsWith(needle));
+  const fits = (text = "") => text.toLowerCase().includes(needle);
   return members
-    .filter((member) => member.name.toLowerCase().includes(needle) || member.email.toLowerCase().includes(needle))
+    .filter((member) => fits(member.name) || fits(member.email))
     .sort((a, b) => Number(starts(b.name) || starts(b.email)) - Number(starts(a.name) || starts(a.email)))
     .slice(0, MAX_SUGGESTIONS);
 }
