@@ -34,6 +34,9 @@ export interface PlansTable {
   created_by: number;
   created_at: number;
   last_edited_at: number;
+  /** When the stored content was checked against the plan schema as a whole; null: stored
+   * before the server checked every update, not checked since (migration 0006). */
+  content_checked_at: number | null;
 }
 
 export interface PlanMembersTable {

@@ -54,6 +54,17 @@ export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array
   };
 }
 
+/** Whether the plan's stored content has been checked against the schema as a whole
+ * (migration 0006): every update stored since is checked on arrival. */
+export async function isPlanContentChecked(planId: string): Promise<boolean> {
+  const row = await getDb().selectFrom("plans").select("content_checked_at").where("id", "=", planId).executeTakeFirst();
+  return row?.content_checked_at !== null && row?.content_checked_at !== undefined;
+}
+
+export async function markPlanContentChecked(planId: string): Promise<void> {
+  await getDb().updateTable("plans").set({ content_checked_at: Date.now() }).where("id", "=", planId).execute();
+}
+
 /** The ids of the plan's rows after `afterId`, and how many updates each folds in. */
 export async function listUpdateIdsAfter(planId: string, afterId: number): Promise<{ id: number; mergedCount: number }[]> {
   const rows = await getDb()

@@ -67,6 +67,8 @@ export async function createPlan(input: {
           created_by: input.ownerId,
           created_at: now,
           last_edited_at: now,
+          // Its content is the server's own, and every later update is checked.
+          content_checked_at: now,
         })
         .execute();
       await trx

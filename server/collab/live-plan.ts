@@ -11,7 +11,15 @@ import * as Y from "yjs";
 import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
 import { PLAN_FRAGMENT, planSchema, sectionOutline } from "../../app/editor/document.server";
 import { repairDocument } from "../../app/editor/schema-check";
-import { applyStoredUpdates, listUpdateIdsAfter, loadClientBindings, loadPlanLog, loadUpdatesByIds } from "../../app/models/plan-document.server";
+import {
+  applyStoredUpdates,
+  isPlanContentChecked,
+  listUpdateIdsAfter,
+  loadClientBindings,
+  loadPlanLog,
+  loadUpdatesByIds,
+  markPlanContentChecked,
+} from "../../app/models/plan-document.server";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
@@ -200,8 +208,28 @@ export class LivePlan {
     checkpoints: CheckpointTimes = NO_CHECKPOINTS,
     peers: PlanPeers = NO_PEERS,
   ): Promise<LivePlan> {
-    const [{ updates, lastUpdateId }, clientOwners] = await Promise.all([loadPlanLog(planId), loadClientBindings(planId)]);
-    return new LivePlan(planId, updates, clientOwners, store, limits, checkpoints, lastUpdateId, peers);
+    const [{ updates, lastUpdateId }, clientOwners, isContentChecked] = await Promise.all([
+      loadPlanLog(planId),
+      loadClientBindings(planId),
+      isPlanContentChecked(planId),
+    ]);
+    const plan = new LivePlan(planId, updates, clientOwners, store, limits, checkpoints, lastUpdateId, peers);
+    if (!isContentChecked) plan.checkStoredContent();
+    return plan;
+  }
+
+  /**
+   * A plan stored before every update was checked may hold what the schema cannot (migration
+   * 0006): it is opened in full now, so that nobody is served its stored bytes as they are, and
+   * repaired (document()); once the repair is stored, it never needs this again.
+   */
+  private checkStoredContent(): void {
+    this.document();
+    this.store
+      .whenStored()
+      .then(() => markPlanContentChecked(this.planId))
+      // Checked again the next time it is opened.
+      .catch((error) => log.error("could not record that a plan's content was checked", { plan: this.planId, ...errorFields(error) }));
   }
 
   /** Whether anything changed since the last version was kept. */

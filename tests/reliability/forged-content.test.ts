@@ -114,7 +114,10 @@ async function userId(email: string): Promise<number> {
 
 /**
  * Writes `change` into the stored plan as the editor's update, as a plan attacked before the
- * server checked updates would hold it (the server is stopped meanwhile); returns the text.
+ * server checked updates would hold it (the server is stopped meanwhile): the log compacted
+ * into one stored state (which the server serves to newcomers as it is, unless it must check
+ * it first) and the plan marked as never checked, as migration 0006 leaves such plans.
+ * Returns the text before the change.
  */
 async function storeForgedUpdate(change: (doc: Y.Doc) => void): Promise<string> {
   await server.stop();
@@ -126,8 +129,15 @@ async function storeForgedUpdate(change: (doc: Y.Doc) => void): Promise<string> 
   const editorId = await userId(DEMO.editor);
   const db = openDatabase(server.databasePath);
   try {
-    await db.insertInto("plan_updates").values({ plan_id: DEMO.planId, user_id: editorId, update, created_at: Date.now() }).execute();
+    const { id } = await db.insertInto("plan_updates").values({ plan_id: DEMO.planId, user_id: editorId, update, created_at: Date.now() }).returning("id").executeTakeFirstOrThrow();
     await db.insertInto("plan_clients").values({ plan_id: DEMO.planId, client_id: doc.clientID, user_id: editorId, first_seen_at: Date.now() }).execute();
+    const state = Y.encodeStateAsUpdate(doc);
+    await db
+      .insertInto("plan_documents")
+      .values({ plan_id: DEMO.planId, state, through_update_id: id, updated_at: Date.now() })
+      .onConflict((oc) => oc.column("plan_id").doUpdateSet({ state, through_update_id: id, updated_at: Date.now() }))
+      .execute();
+    await db.updateTable("plans").set({ content_checked_at: null }).where("id", "=", DEMO.planId).execute();
   } finally {
     await db.destroy();
   }
@@ -237,6 +247,18 @@ describe("updates the schema cannot hold are refused whole", () => {
 });
 
 describe("a plan stored with forged content before the check", () => {
+  it("is never served as stored: the first to open it, with nothing yet, gets it repaired", async () => {
+    await storeForgedUpdate((doc) => {
+      doc.transact(() => paragraphs(doc).forEach((text) => text.format(0, 2, { firstMark: {} })));
+      insertNestedBlockquotes(doc, 200);
+    });
+    const first = client("viewer");
+    await whenSynced(first);
+    expect(formattingKeys(first.doc).has("firstMark")).toBe(false);
+    expect(deepestNesting(first.doc)).toBeLessThan(10);
+    first.destroy();
+  });
+
   it("is repaired by the server when it opens, as the server's own edit, and every reader answers before and after", async () => {
     let forgedDoc: Y.Doc | undefined;
     const text = await storeForgedUpdate((doc) => {
