@@ -31,7 +31,7 @@ function dayOfEdits(edits: number): Day {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, planUpdateFromJSON(planContent(SECTIONS, PARAGRAPHS)));
   const from = Y.encodeStateAsUpdate(doc);
-  const people = Array.from({ length: AUTHORS }, (_, i): Person => ({ id: i + 1, name: `Author ${i + 1}`, email: `author${i + 1}@example.org`, organisation: "Bench" }));
+  const people = Array.from({ length: AUTHORS }, (_, i): Person => ({ id: i + 1, name: `Author ${i + 1}`, organisation: "Bench" }));
   const clients = new Map(people.map((person, i) => [20_000 + i, person]));
   const deletions: DeletionRecord[] = [];
   let author = 0;

@@ -2,10 +2,11 @@
 // API and the history pages. Types only, so the browser bundle can import them.
 import type { ActionColumn } from "./action-matrix";
 
+/** Who wrote, deleted or saved something: name and organisation, never the email address
+ * (every member reads versions and compares). */
 export interface Person {
   id: number;
   name: string;
-  email: string;
   organisation: string;
 }
 

@@ -5,8 +5,7 @@ import crypto from "node:crypto";
 import * as Y from "yjs";
 import { getDb } from "../../db";
 import { lockForTransaction } from "../../db/locks";
-import type { SectionDetail, Version } from "../editor/compare-types";
-import type { Person } from "./comment.server";
+import type { Person, SectionDetail, Version } from "../editor/compare-types";
 import { listSections } from "./section.server";
 import { PLAN_FRAGMENT } from "../editor/plan-fragment";
 import { readableDoc } from "../editor/document.server";
@@ -93,7 +92,9 @@ async function people(ids: number[]): Promise<Map<number, Person>> {
   const rows = await getDb()
     .selectFrom("users")
     .innerJoin("organisations", "organisations.id", "users.organisation_id")
-    .select(["users.id as id", "users.name as name", "users.email as email", "organisations.short_name as organisation"])
+    // No email: versions and compares are read by every member, and addresses are for owners
+    // (docs/security.md, item 8).
+    .select(["users.id as id", "users.name as name", "organisations.short_name as organisation"])
     .where("users.id", "in", ids)
     .execute();
   return new Map(rows.map((row) => [row.id, row]));

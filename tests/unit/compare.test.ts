@@ -11,8 +11,8 @@ import { planSchema, planUpdateFromJSON, readSections } from "../../app/editor/d
 import { sectionJSON } from "../../app/editor/templates";
 import { editLikeEditor, findText, typeText } from "../helpers/pm-edit";
 
-const alice: Person = { id: 1, name: "Alice", email: "alice@example.org", organisation: "Bappenas" };
-const bob: Person = { id: 2, name: "Bob", email: "bob@example.org", organisation: "ILO" };
+const alice: Person = { id: 1, name: "Alice", organisation: "Bappenas" };
+const bob: Person = { id: 2, name: "Bob", organisation: "ILO" };
 
 const paragraph = (text: string) => ({ type: "paragraph", content: [{ type: "text", text }] });
 
