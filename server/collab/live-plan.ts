@@ -133,6 +133,8 @@ export class LivePlan {
   private doc = new Y.Doc();
   private hibernateTimer: NodeJS.Timeout | undefined;
   private lastChangeAt = Date.now();
+  /** The stored content predates the check of every update: repair it when it is opened. */
+  private needsRepairOnOpen = false;
   /** Stored updates not yet applied to `doc` (see materialize). */
   private storedUpdates: Uint8Array[] | undefined;
   /** Stored size as of opening, plus every update since: deletions do not shrink it until
@@ -224,6 +226,7 @@ export class LivePlan {
    * repaired (document()); once the repair is stored, it never needs this again.
    */
   private checkStoredContent(): void {
+    this.needsRepairOnOpen = true;
     this.document();
     this.store
       .whenStored()
@@ -275,8 +278,12 @@ export class LivePlan {
       this.storedUpdates = undefined;
       this.storedStateVector = undefined;
       applyStoredUpdates(this.doc, stored, LOAD_ORIGIN);
-      const repairs = repairDocument(this.doc, this.doc.getXmlFragment(PLAN_FRAGMENT), planSchema(), REPAIR_ORIGIN);
-      if (repairs > 0) log.warn("stored plan held content outside the schema; taken out as the server's edit", { plan: this.planId, repairs });
+      if (this.needsRepairOnOpen) {
+        // Once: what is stored after it was checked every update on arrival.
+        this.needsRepairOnOpen = false;
+        const repairs = repairDocument(this.doc, this.doc.getXmlFragment(PLAN_FRAGMENT), planSchema(), REPAIR_ORIGIN);
+        if (repairs > 0) log.warn("stored plan held content outside the schema; taken out as the server's edit", { plan: this.planId, repairs });
+      }
       this.indexedSectionIds = sectionOutline(this.doc)
         .map((section) => section.id)
         .join(" ");
