@@ -1,7 +1,7 @@
 // Limits configured small so they can be reached: frame size, message rate, sockets per
 // account and plan size; each refuses only the offender, with a reason.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLOSE_PLAN_TOO_LARGE, CLOSE_RATE_LIMITED } from "../../app/collab/protocol";
+import { CLOSE_PLAN_TOO_LARGE, CLOSE_RATE_LIMITED, MESSAGE_SAVE_REQUEST } from "../../app/collab/protocol";
 import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSaved, whenSynced } from "../helpers/clients";
 import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
 
@@ -31,7 +31,9 @@ it("closes a socket that sends faster than the message rate, and only that one",
   await Promise.all([whenSynced(honest), whenSynced(other)]);
   const raw = await openRawSocket(server.wsUrl, DEMO.planId, { cookie });
   const closed = whenClosed(raw);
-  for (let i = 0; i < 200; i++) raw.send(Uint8Array.from([3])); // query-awareness, a valid message
+  // Save requests: valid and cheap, counted by the message rate alone (awareness queries and
+  // sync step 1s have a smaller budget of their own, docs/security.md item 2).
+  for (let i = 0; i < 200; i++) raw.send(Uint8Array.from([MESSAGE_SAVE_REQUEST, i]));
   expect((await closed).code).toBe(CLOSE_RATE_LIMITED);
   typeAt(honest.doc, "after-the-flood ");
   await waitFor(() => other.text().includes("after-the-flood"), "honest clients still syncing");
