@@ -123,7 +123,14 @@ function PlanLayout({ editor, canEdit, details, statusBar }: { editor: Editor; c
             </PanelButton>
             <PanelButton panels={panels} name="comments">
               {t("comments.title")}
-              {openCount > 0 ? <span className="panel-count">{t("comments.openCount", { count: openCount })}</span> : null}
+              {openCount > 0 ? (
+                <>
+                  <span className="panel-count" aria-hidden="true">
+                    {openCount}
+                  </span>
+                  <span className="visually-hidden">{t("comments.openCount", { count: openCount })}</span>
+                </>
+              ) : null}
             </PanelButton>
           </div>
           {statusBar}

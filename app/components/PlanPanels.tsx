@@ -113,7 +113,6 @@ export function Panel({
       }}
     >
       <div className="panel-head">
-        <span className="panel-title">{label}</span>
         <button type="button" className="panel-close plain small" onClick={() => panels.close()}>
           {t("panels.close")}
         </button>
