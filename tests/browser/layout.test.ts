@@ -174,6 +174,25 @@ it("on a phone the comments open from the bar above the text and their close but
   await context.close();
 });
 
+it("on a phone, commenting on a passage opens the comments with the new comment's box", async () => {
+  const { context, page } = await phonePlan(DEMO.commenter);
+  await page.locator(".ProseMirror em", { hasText: "Gotong royong" }).selectText();
+  await page.getByRole("button", { name: "Comment", exact: true }).click();
+  await page.locator(".comments-drawer").waitFor({ state: "visible" });
+  const box = page.getByRole("textbox", { name: "New comment" });
+  await box.waitFor({ state: "visible" });
+  const bounds = await box.boundingBox();
+  expect(bounds!.x + bounds!.width).toBeLessThanOrEqual(PHONE.width);
+  await context.close();
+});
+
+it("on a phone, clicking a comment's highlight in the text opens its thread", async () => {
+  const { context, page } = await phonePlan(DEMO.editor);
+  await page.locator(".ProseMirror .comment-highlight").first().click();
+  await page.locator(".comments-drawer .thread-card.is-active").waitFor({ state: "visible" });
+  await context.close();
+});
+
 it('typing a burst of 20 characters shows "Saving…" at most once, and "Saved" only after the server acknowledged', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Record, in the page, each save acknowledgement (message 101) the server sends.
