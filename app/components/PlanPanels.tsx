@@ -57,6 +57,17 @@ export function usePlanPanels(): PlanPanels {
     query.addEventListener("change", onChange);
     return () => query.removeEventListener("change", onChange);
   }, []);
+  // A tap outside an open panel (on the dimmed text) closes it, as on any sheet over a page.
+  useEffect(() => {
+    if (!openPanel) return;
+    const onPointerDown = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (document.getElementById(panelId(openPanel))?.contains(target) || openers.current[openPanel]?.contains(target)) return;
+      close({ returnFocus: false });
+    };
+    document.addEventListener("pointerdown", onPointerDown);
+    return () => document.removeEventListener("pointerdown", onPointerDown);
+  }, [openPanel, close]);
   return { openPanel, toggle, show, close, openers, shouldFocus };
 }
 

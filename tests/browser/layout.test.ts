@@ -127,7 +127,7 @@ it("on a phone the plan's text starts within the first screen", async () => {
   await context.close();
 });
 
-it("on a phone the outline opens from the bar above the text and Escape closes it", async () => {
+it("on a phone the outline opens from the bar above the text, and Escape or a tap beside it closes it", async () => {
   const { context, page } = await phonePlan(DEMO.editor);
   const outline = page.locator(".plan-sidebar");
   expect(await outline.isVisible()).toBe(false);
@@ -141,6 +141,11 @@ it("on a phone the outline opens from the bar above the text and Escape closes i
   await page.keyboard.press("Escape");
   await outline.waitFor({ state: "hidden" });
   expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
+  // A tap on the dimmed text beside the panel closes it too.
+  await opener.click();
+  await outline.waitFor({ state: "visible" });
+  await page.mouse.click(PHONE.width - 5, PHONE.height / 2);
+  await outline.waitFor({ state: "hidden" });
   await context.close();
 });
 
