@@ -48,7 +48,7 @@ afterAll(async () => {
 function pages(): { name: string; path: string; ready: string }[] {
   return [
     { name: "dashboard", path: "/plans", ready: ".plan-card" },
-    { name: "plan", path: PLAN_PATH, ready: ".ProseMirror" },
+    { name: "plan", path: PLAN_PATH, ready: ".actions-table" },
     { name: "history", path: `${PLAN_PATH}/history`, ready: ".version-row" },
     { name: "a version", path: `${PLAN_PATH}/history/${versionId}`, ready: ".version-document .ProseMirror" },
     { name: "compare", path: `${PLAN_PATH}/compare?from=${versionId}&to=current`, ready: ".compare-summary" },
