@@ -5,6 +5,12 @@
 // save request [100, localSeq]; the server answers [101, seq] after its commit. After a
 // reconnect the edits made offline travel in the sync handshake, and a save request follows
 // once the handshake is done.
+//
+// It is also calm: while someone types, every keystroke is sent and acknowledged within a
+// few dozen milliseconds, and a label that followed each one would flicker. So a change the
+// server has not acknowledged yet reads "Editing" for its first second and "Saving…" only
+// after that; "Saved" waits until the text has been still for a moment as well as
+// acknowledged. Neither delay ever shows "Saved" for a change the server has not stored.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { WebsocketProvider } from "y-websocket";
@@ -12,8 +18,12 @@ import type * as Y from "yjs";
 import { MESSAGE_SAVE_REQUEST, MESSAGE_SAVED } from "./protocol";
 
 const SAVE_REQUEST_DELAY_MS = 50;
+/** How long a change may wait for the server before the page says "Saving…". */
+export const SAVING_AFTER_MS = 1000;
+/** How long the text must be still, and stored, before "Editing" turns to "Saved". */
+export const SAVED_AFTER_QUIET_MS = 800;
 
-export type SaveStatus = "connecting" | "offline" | "saving" | "saved" | "connected" | "closed";
+export type SaveStatus = "connecting" | "offline" | "editing" | "saving" | "saved" | "connected" | "closed";
 
 export interface SaveState {
   status: SaveStatus;
@@ -28,6 +38,10 @@ export class SaveTracker {
   private isSynced = false;
   private closeCode: number | undefined;
   private saveRequestTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The changes the server has not acknowledged yet, oldest first, with when each was made. */
+  private readonly unsavedChanges: { seq: number; at: number }[] = [];
+  private lastChangeAt = 0;
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private current: SaveState = { status: "connecting" };
   private readonly listeners = new Set<(state: SaveState) => void>();
   private readonly disposers: (() => void)[] = [];
@@ -38,11 +52,15 @@ export class SaveTracker {
   ) {
     provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
       this.ackedSeq = Math.max(this.ackedSeq, decoding.readVarUint(decoder));
+      // An acknowledgement covers every change up to its number.
+      while (this.unsavedChanges.length > 0 && this.unsavedChanges[0]!.seq <= this.ackedSeq) this.unsavedChanges.shift();
       this.emit();
     };
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin === provider) return; // a change from the server, not ours
       this.localSeq += 1;
+      this.lastChangeAt = Date.now();
+      this.unsavedChanges.push({ seq: this.localSeq, at: this.lastChangeAt });
       this.scheduleSaveRequest();
       this.emit();
     };
@@ -96,8 +114,29 @@ export class SaveTracker {
       if (this.hasUnsavedChanges || this.connection === "disconnected") return { status: "offline" };
       return { status: "connecting" };
     }
-    if (this.hasUnsavedChanges) return { status: "saving" };
-    return { status: this.localSeq > 0 ? "saved" : "connected" };
+    const now = Date.now();
+    if (this.hasUnsavedChanges) {
+      const waited = now - (this.unsavedChanges[0]?.at ?? now);
+      if (waited >= SAVING_AFTER_MS) return { status: "saving" };
+      this.recheckIn(SAVING_AFTER_MS - waited);
+      return { status: "editing" };
+    }
+    if (this.localSeq === 0) return { status: "connected" };
+    // Stored, but the person may still be typing: say "Saved" once the text is still.
+    const still = now - this.lastChangeAt;
+    if (this.current.status === "editing" && still < SAVED_AFTER_QUIET_MS) {
+      this.recheckIn(SAVED_AFTER_QUIET_MS - still);
+      return { status: "editing" };
+    }
+    return { status: "saved" };
+  }
+
+  private recheckIn(delayMs: number): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      this.emit();
+    }, delayMs);
   }
 
   subscribe(listener: (state: SaveState) => void): () => void {
@@ -107,6 +146,7 @@ export class SaveTracker {
 
   destroy(): void {
     clearTimeout(this.saveRequestTimer);
+    clearTimeout(this.recheckTimer);
     for (const dispose of this.disposers) dispose();
     this.listeners.clear();
   }

@@ -3,7 +3,7 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
-import { useEffect } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
@@ -21,9 +21,10 @@ import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
 import { CommentBar, CommentButton } from "./comments/CommentButton";
 import { CommentsPanel } from "./comments/CommentsPanel";
-import { CommentsProvider } from "./comments/CommentsContext";
+import { CommentsProvider, useComments } from "./comments/CommentsContext";
 import { SaveVersionButton } from "./history/SaveVersionButton";
 import { Outline } from "./Outline";
+import { Panel, PanelButton, usePlanPanels } from "./PlanPanels";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
 
 export function PlanEditor({
@@ -33,6 +34,7 @@ export function PlanEditor({
   canEdit,
   details,
   threadsVersion,
+  statusBar,
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
@@ -41,6 +43,8 @@ export function PlanEditor({
   details: PlanDetails;
   /** Bumped whenever the server says the plan's comment threads changed. */
   threadsVersion: number;
+  /** Who is here and whether the edits are saved: shown in the bar above the text. */
+  statusBar: ReactNode;
 }) {
   const { t } = useTranslation();
   const actionColumnLabels = Object.fromEntries(ACTION_COLUMNS.map((column) => [column, t(`actions.columns.${column}`)])) as Record<
@@ -78,22 +82,71 @@ export function PlanEditor({
       role={details.role}
       threadsVersion={threadsVersion}
     >
-      <div className="plan-layout">
-        <aside className="plan-sidebar">
-          <Outline editor={editor} canEdit={canEdit} {...details} />
-        </aside>
-        <div>
-          <div className="editor-with-comments">
-            <div className="editor-frame">
-              {canEdit ? <Toolbar editor={editor} planId={details.planId} /> : can(details.role, "plan.comment") ? <CommentBar /> : null}
-              <EditorContent editor={editor} />
-            </div>
-            <CommentsPanel />
-          </div>
-          <ActionsByInstitution editor={editor} planId={details.planId} />
-        </div>
-      </div>
+      <PlanLayout editor={editor} canEdit={canEdit} details={details} statusBar={statusBar} />
     </CommentsProvider>
+  );
+}
+
+/** Outline | text | comments; on narrower windows the text, with the other two on demand. */
+function PlanLayout({ editor, canEdit, details, statusBar }: { editor: Editor; canEdit: boolean; details: PlanDetails; statusBar: ReactNode }) {
+  const { t } = useTranslation();
+  const { threads, draft, cardRequest, filters } = useComments();
+  const panels = usePlanPanels();
+  const { show } = panels;
+  // Starting a comment, clicking a highlight or a section's comment count shows the comments.
+  const isFirstRender = useRef(true);
+  useEffect(() => {
+    if (isFirstRender.current) {
+      isFirstRender.current = false;
+      return;
+    }
+    if (draft || cardRequest) show("comments");
+  }, [draft, cardRequest, filters, show]);
+  const openCount = threads.filter((thread) => thread.status === "open").length;
+  return (
+    <div className="plan-layout">
+      <Panel panels={panels} name="outline" label={t("outline.title")} className="plan-sidebar">
+        <div
+          onClick={(event) => {
+            // On a phone, going to a section shows it: the panel steps aside.
+            if ((event.target as HTMLElement).closest(".outline-title")) panels.close({ returnFocus: false });
+          }}
+        >
+          <Outline editor={editor} canEdit={canEdit} {...details} />
+        </div>
+      </Panel>
+      <div className="plan-main">
+        <div className="workspace-bar">
+          <div className="panel-buttons">
+            <PanelButton panels={panels} name="outline">
+              {t("outline.title")}
+            </PanelButton>
+            <PanelButton panels={panels} name="comments">
+              {t("comments.title")}
+              {openCount > 0 ? (
+                <>
+                  <span className="panel-count" aria-hidden="true">
+                    {openCount}
+                  </span>
+                  <span className="visually-hidden">{t("comments.openCount", { count: openCount })}</span>
+                </>
+              ) : null}
+            </PanelButton>
+          </div>
+          {statusBar}
+        </div>
+        <div className="editor-with-comments">
+          <div className="editor-frame">
+            {canEdit ? <Toolbar editor={editor} planId={details.planId} /> : can(details.role, "plan.comment") ? <CommentBar /> : null}
+            <EditorContent editor={editor} />
+          </div>
+          <Panel panels={panels} name="comments" label={t("comments.title")} className="comments-drawer">
+            <CommentsPanel />
+          </Panel>
+        </div>
+        <ActionsByInstitution editor={editor} planId={details.planId} />
+      </div>
+    </div>
   );
 }
 

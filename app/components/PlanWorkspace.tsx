@@ -97,10 +97,6 @@ export function PlanWorkspace({
   }
   return (
     <>
-      <div className="workspace-bar">
-        <Presence provider={session.provider} self={user} />
-        <ConnectionStatus tracker={session.tracker} />
-      </div>
       {wasRefused ? (
         <p className="form-error" role="alert">
           {t("plan.permissionDenied")}
@@ -113,6 +109,12 @@ export function PlanWorkspace({
         canEdit={canEdit}
         details={details}
         threadsVersion={threadsVersion}
+        statusBar={
+          <div className="workspace-status">
+            <Presence provider={session.provider} self={user} />
+            <ConnectionStatus tracker={session.tracker} />
+          </div>
+        }
       />
     </>
   );

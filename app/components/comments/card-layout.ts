@@ -10,7 +10,7 @@ import { documentPlaces, stackCards, threadPlace, type DocumentPlaces } from "./
 import type { Thread } from "./types";
 
 /** Keep in step with the media query in app.css. */
-const WIDE_LAYOUT = "(min-width: 1200px)";
+const WIDE_LAYOUT = "(min-width: 1100px)";
 const CARD_GAP = 8;
 
 interface CardsState {

@@ -98,6 +98,7 @@ const en = {
   status: {
     connecting: "Connecting…",
     offline: "Offline — your edits are kept and will be sent",
+    editing: "Editing",
     saving: "Saving…",
     saved: "Saved",
     connected: "Connected",
@@ -433,6 +434,9 @@ const en = {
       rateLimited: "Too many comments at once. Wait a moment and post again.",
       tooLarge: "This plan has reached its size limit; no more comments can be anchored in its text.",
     },
+  },
+  panels: {
+    close: "Close",
   },
   comments: {
     roundClosedNote: "The consultation round on this section is closed: replies are no longer accepted.",

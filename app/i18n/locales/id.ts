@@ -100,6 +100,7 @@ const id: Messages = {
   status: {
     connecting: "Menghubungkan…",
     offline: "Luring — suntingan Anda disimpan dan akan dikirim",
+    editing: "Menyunting",
     saving: "Menyimpan…",
     saved: "Tersimpan",
     connected: "Terhubung",
@@ -435,6 +436,9 @@ const id: Messages = {
       rateLimited: "Terlalu banyak komentar sekaligus. Tunggu sebentar lalu kirim lagi.",
       tooLarge: "Rencana ini telah mencapai batas ukurannya; komentar tidak dapat lagi ditambatkan pada teksnya.",
     },
+  },
+  panels: {
+    close: "Tutup",
   },
   comments: {
     roundClosedNote: "Putaran konsultasi untuk bagian ini sudah ditutup: balasan tidak lagi diterima.",

@@ -1,0 +1,244 @@
+// Every page fits a phone and a tablet without sideways scrolling; on a phone the plan's text
+// comes first and the outline and comments open on demand; the save status stays calm while
+// someone types. Real Chromium at 390 and 768 px against the real server.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { DEMO, startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+const PLAN_PATH = `/plans/${DEMO.planId}`;
+const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 768, height: 1024 };
+let versionId = "";
+let roundPath = "";
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  // A consultation round and a named version, so their pages have something to show.
+  const owner = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.owner, `${PLAN_PATH}/rounds`);
+  await owner.getByLabel("Name").fill("Partner review, November");
+  const deadline = new Date(Date.now() + 7 * 24 * 3600_000).toISOString().slice(0, 16);
+  await owner.locator('input[name="deadline"]').fill(deadline);
+  await owner.locator('input[name="sectionIds"][value="s-concept"]').check();
+  await owner.getByLabel("Bina Swadaya").check();
+  await owner.getByRole("button", { name: "Open the round" }).click();
+  await owner.waitForURL(/\/rounds\/\d+$/);
+  roundPath = new URL(owner.url()).pathname;
+  versionId = await owner.evaluate(async (planPath) => {
+    const response = await fetch(`/api${planPath}/versions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Before review" }),
+    });
+    return String(((await response.json()) as { id: string | number }).id);
+  }, PLAN_PATH);
+  await owner.context().close();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+/** Each page, and what shows it has finished drawing. */
+function pages(): { name: string; path: string; ready: string }[] {
+  return [
+    { name: "dashboard", path: "/plans", ready: ".plan-card" },
+    { name: "plan", path: PLAN_PATH, ready: ".actions-table" },
+    { name: "history", path: `${PLAN_PATH}/history`, ready: ".version-row" },
+    { name: "a version", path: `${PLAN_PATH}/history/${versionId}`, ready: ".version-document .ProseMirror" },
+    { name: "compare", path: `${PLAN_PATH}/compare?from=${versionId}&to=current`, ready: ".compare-summary" },
+    { name: "rounds", path: `${PLAN_PATH}/rounds`, ready: ".rounds-table" },
+    { name: "a round", path: roundPath, ready: "h1" },
+    { name: "members", path: `${PLAN_PATH}/members`, ready: ".members-table" },
+    { name: "settings", path: "/settings", ready: ".settings-page" },
+    { name: "print", path: `${PLAN_PATH}/print`, ready: "h1" },
+  ];
+}
+
+async function sidewaysOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; widest: string }> {
+  return page.evaluate(() => {
+    // Name the element that sticks out furthest, so a failure says where to look.
+    let widest = "";
+    let right = window.innerWidth;
+    for (const element of document.querySelectorAll("body *")) {
+      const box = element.getBoundingClientRect();
+      if (box.right > right + 0.5 && box.width > 0) {
+        let clipped = false;
+        for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+          const overflowX = getComputedStyle(parent).overflowX;
+          if (overflowX !== "visible") {
+            clipped = true;
+            break;
+          }
+        }
+        if (!clipped) {
+          right = box.right;
+          widest = `${element.tagName.toLowerCase()}.${String(element.className).split(" ").join(".")} (${Math.round(box.right)}px)`;
+        }
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest };
+  });
+}
+
+for (const viewport of [PHONE, TABLET]) {
+  it(`no page scrolls sideways at ${viewport.width} px`, async () => {
+    const context = await browser.newContext({ viewport });
+    const tooWide: { page: string; scrollWidth: number; widest: string }[] = [];
+    const check = async (name: string, page: Page) => {
+      const { scrollWidth, innerWidth, widest } = await sidewaysOverflow(page);
+      if (scrollWidth > innerWidth) tooWide.push({ page: name, scrollWidth, widest });
+    };
+    const signIn = await context.newPage();
+    await signIn.goto(`${server.url}/login`);
+    await check("sign-in", signIn);
+    await signIn.close();
+    const page = await signedInPage(context, server.url, DEMO.owner, "/plans");
+    page.setDefaultTimeout(10_000);
+    for (const { name, path, ready } of pages()) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator(ready).first().waitFor();
+      await check(name, page);
+    }
+    expect(tooWide).toEqual([]);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  }, 90_000);
+}
+
+async function phonePlan(email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await signedInPage(context, server.url, email, PLAN_PATH);
+  page.setDefaultTimeout(8000);
+  await page.locator(".ProseMirror section").first().waitFor();
+  return { context, page };
+}
+
+it("on a phone the plan's text starts within the first screen", async () => {
+  const { context, page } = await phonePlan(DEMO.editor);
+  // The first heading and a line or two under it are on the first screen, before any scrolling.
+  const heading = page.locator(".ProseMirror section h2").first();
+  await heading.waitFor({ state: "visible" });
+  const top = await heading.evaluate((element) => element.getBoundingClientRect().top + window.scrollY);
+  expect(top).toBeLessThan(PHONE.height - 150);
+  await context.close();
+});
+
+it("on a phone the outline opens from the bar above the text, and Escape or a tap beside it closes it", async () => {
+  const { context, page } = await phonePlan(DEMO.editor);
+  const outline = page.locator(".plan-sidebar");
+  expect(await outline.isVisible()).toBe(false);
+  const opener = page.getByRole("button", { name: "Sections" });
+  await opener.click();
+  await outline.waitFor({ state: "visible" });
+  expect(await outline.evaluate((panel) => panel.contains(document.activeElement))).toBe(true);
+  const box = await outline.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+  await page.keyboard.press("Escape");
+  await outline.waitFor({ state: "hidden" });
+  expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
+  // A tap on the dimmed text beside the panel closes it too.
+  await opener.click();
+  await outline.waitFor({ state: "visible" });
+  await page.mouse.click(PHONE.width - 5, PHONE.height / 2);
+  await outline.waitFor({ state: "hidden" });
+  await context.close();
+});
+
+it("on a phone the comments open from the bar above the text and their close button closes them", async () => {
+  const { context, page } = await phonePlan(DEMO.commenter);
+  const comments = page.locator(".comments-drawer");
+  expect(await comments.isVisible()).toBe(false);
+  const opener = page.getByRole("button", { name: /^Comments/ });
+  await opener.click();
+  await comments.waitFor({ state: "visible" });
+  expect(await comments.evaluate((panel) => panel.contains(document.activeElement))).toBe(true);
+  // The filters fit: each shows its whole choice ("All sections", not "All sectio").
+  for (const select of await comments.locator(".comments-filters select").all()) {
+    const room = await select.evaluate((element) => {
+      const field = element as HTMLSelectElement;
+      const measure = document.createElement("span");
+      measure.style.font = getComputedStyle(field).font;
+      measure.style.whiteSpace = "nowrap";
+      measure.textContent = field.selectedOptions[0]?.textContent ?? "";
+      document.body.append(measure);
+      const needed = measure.getBoundingClientRect().width + 24; // the arrow and padding
+      measure.remove();
+      const box = field.getBoundingClientRect();
+      return { fitsText: box.width >= needed, fitsScreen: box.right <= window.innerWidth };
+    });
+    expect(room).toEqual({ fitsText: true, fitsScreen: true });
+  }
+  await comments.getByRole("button", { name: "Close" }).click();
+  await comments.waitFor({ state: "hidden" });
+  expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);
+  await context.close();
+});
+
+it("on a phone, commenting on a passage opens the comments with the new comment's box", async () => {
+  const { context, page } = await phonePlan(DEMO.commenter);
+  await page.locator(".ProseMirror em", { hasText: "Gotong royong" }).selectText();
+  await page.getByRole("button", { name: "Comment", exact: true }).click();
+  await page.locator(".comments-drawer").waitFor({ state: "visible" });
+  const box = page.getByRole("textbox", { name: "New comment" });
+  await box.waitFor({ state: "visible" });
+  const bounds = await box.boundingBox();
+  expect(bounds!.x + bounds!.width).toBeLessThanOrEqual(PHONE.width);
+  await context.close();
+});
+
+it("on a phone, clicking a comment's highlight in the text opens its thread", async () => {
+  const { context, page } = await phonePlan(DEMO.editor);
+  await page.locator(".ProseMirror .comment-highlight").first().click();
+  await page.locator(".comments-drawer .thread-card.is-active").waitFor({ state: "visible" });
+  await context.close();
+});
+
+it('typing a burst of 20 characters shows "Saving…" at most once, and "Saved" only after the server acknowledged', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Record, in the page, each save acknowledgement (message 101) the server sends.
+  await context.addInitScript(() => {
+    const log: { kind: string; value?: string; at: number }[] = [];
+    (window as unknown as { saveLog: typeof log }).saveLog = log;
+    const NativeWebSocket = window.WebSocket;
+    class RecordingWebSocket extends NativeWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener("message", (event: MessageEvent) => {
+          if (event.data instanceof ArrayBuffer && new Uint8Array(event.data)[0] === 101) log.push({ kind: "ack", at: performance.now() });
+        });
+      }
+    }
+    window.WebSocket = RecordingWebSocket;
+    new MutationObserver(() => {
+      const status = document.querySelector(".connection-status")?.getAttribute("data-status") ?? "";
+      if (log.at(-1)?.value !== status) log.push({ kind: "status", value: status, at: performance.now() });
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
+    document.addEventListener("keydown", () => log.push({ kind: "key", at: performance.now() }), true);
+  });
+  const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
+  page.setDefaultTimeout(8000);
+  await page.locator(".ProseMirror section").nth(1).locator("p").first().click();
+  await page.keyboard.press("End");
+  await page.locator('[data-status="connected"], [data-status="saved"]').first().waitFor();
+  await page.keyboard.type(" steady typing here!", { delay: 90 });
+  await page.locator('[data-status="saved"]').waitFor();
+  await page.waitForTimeout(1500);
+  const log = await page.evaluate(() => (window as unknown as { saveLog: { kind: string; value?: string; at: number }[] }).saveLog);
+  const firstKey = log.findIndex((entry) => entry.kind === "key");
+  const afterTyping = log.slice(firstKey);
+  const statuses = afterTyping.filter((entry) => entry.kind === "status").map((entry) => entry.value);
+  expect(statuses.filter((status) => status === "saving").length).toBeLessThanOrEqual(1);
+  expect(statuses.filter((status) => status === "saved")).toEqual(["saved"]);
+  const lastKey = afterTyping.filter((entry) => entry.kind === "key").at(-1)!.at;
+  const saved = afterTyping.find((entry) => entry.value === "saved")!.at;
+  expect(afterTyping.some((entry) => entry.kind === "ack" && entry.at > lastKey && entry.at <= saved)).toBe(true);
+  expect(await page.locator(".connection-status").textContent()).toBe("Saved");
+  await context.close();
+}, 30_000);
