@@ -103,6 +103,12 @@ export class SaveTracker {
     return this.localSeq > this.ackedSeq;
   }
 
+  /** The protocol's truth, without the calm delays of `state`: connected and synced, with
+   * changes made and every one of them stored. */
+  get isEverythingStored(): boolean {
+    return this.closeCode === undefined && this.connection === "connected" && this.isSynced && this.localSeq > 0 && !this.hasUnsavedChanges;
+  }
+
   /** The current state; the same object until something changes (for useSyncExternalStore). */
   get state(): SaveState {
     return this.current;

@@ -62,7 +62,8 @@ export function whenSynced(client: TestClient): Promise<void> {
 }
 
 export function whenSaved(client: TestClient): Promise<void> {
-  return waitFor(() => client.tracker.state.status === "saved", "the server's Saved acknowledgement");
+  // The acknowledgement itself: the page's "Saved" also waits for the text to be still.
+  return waitFor(() => client.tracker.isEverythingStored, "the server's Saved acknowledgement");
 }
 
 /** The XmlText of the first paragraph of section `sectionIndex`. */

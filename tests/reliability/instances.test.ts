@@ -157,7 +157,7 @@ function synced(list: Client[], timeoutMs = 20_000): Promise<void> {
 
 /** Every client has heard from its server that all it typed is stored. */
 function saved(list: Client[], timeoutMs = 20_000): Promise<void> {
-  return waitUntil(() => list.every((c) => c.tracker.state.status === "saved"), "every writer's Saved", timeoutMs, () =>
+  return waitUntil(() => list.every((c) => c.tracker.isEverythingStored), "every writer's Saved", timeoutMs, () =>
     list.map((c) => ({ status: c.tracker.state.status, made: c.tracker.changesMade, saved: c.tracker.changesSaved })),
   );
 }
