@@ -12,7 +12,7 @@ const en = {
     signedInAs: "Signed in as {{name}} ({{organisation}})",
     language: "Language",
     site: "Account and plans",
-    breadcrumb: "This plan",
+    breadcrumb: "Plan pages",
   },
   language: {
     en: "English",

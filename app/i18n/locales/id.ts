@@ -14,7 +14,7 @@ const id: Messages = {
     signedInAs: "Masuk sebagai {{name}} ({{organisation}})",
     language: "Bahasa",
     site: "Akun dan rencana",
-    breadcrumb: "Rencana ini",
+    breadcrumb: "Halaman rencana",
   },
   language: {
     en: "English",
