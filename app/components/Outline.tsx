@@ -196,6 +196,11 @@ function OutlinePanel({ label, onClose, children }: { label: string; onClose: ()
   useEffect(() => {
     (panel.current?.querySelector<HTMLElement>("select, input, textarea") ?? panel.current)?.focus();
   }, []);
+  // Back to the section's menu, where the panel was opened from.
+  const close = () => {
+    panel.current?.closest(".outline-item")?.querySelector<HTMLElement>(".menu-trigger")?.focus();
+    onClose();
+  };
   return (
     <div
       ref={panel}
@@ -204,12 +209,12 @@ function OutlinePanel({ label, onClose, children }: { label: string; onClose: ()
       aria-label={label}
       tabIndex={-1}
       onKeyDown={(event) => {
-        if (event.key === "Escape") onClose();
+        if (event.key === "Escape") close();
       }}
     >
       <div className="outline-panel-header">
         <span>{label}</span>
-        <button type="button" className="link-button" onClick={onClose}>
+        <button type="button" className="link-button" onClick={close}>
           {t("outline.closePanel")}
         </button>
       </div>

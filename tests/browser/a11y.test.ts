@@ -214,6 +214,19 @@ describe("the plan page from the keyboard", () => {
     await page.keyboard.press("Control+z");
   });
 
+  it("a section's details open from its menu with focus in the form, and Escape returns to the menu", async () => {
+    await freshLoad();
+    const titles = await page.locator(".outline-title").allTextContents();
+    await page.getByRole("button", { name: `Actions for “${titles[2]}”` }).focus();
+    await page.keyboard.press("ArrowUp");
+    await page.getByRole("menuitem", { name: "Details" }).focus();
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("status");
+    await page.keyboard.press("Escape");
+    expect(await focusedName()).toBe(`Actions for “${titles[2]}”`);
+    expect(await page.getByRole("group", { name: `Details of “${titles[2]}”` }).count()).toBe(0);
+  });
+
   it("each section in the outline is at most two Tab stops", async () => {
     await freshLoad();
     const sections = await page.locator(".ProseMirror .plan-section").count();
