@@ -13,7 +13,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import type { MouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { supportedLanguages } from "./i18n/config";
@@ -52,7 +52,9 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {isBare ? null : <Header user={data?.user ?? null} locale={locale} />}
-        <main id="main">{children}</main>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -64,14 +66,14 @@ function Header({ user, locale }: { user: { name: string; organisationName: stri
   const { t } = useTranslation();
   return (
     <header className="site-header">
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
         {t("app.skipToContent")}
       </a>
       <Link to={user ? "/plans" : "/login"} className="brand">
         {t("app.name")}
       </Link>
       {user ? (
-        <nav className="site-nav">
+        <nav className="site-nav" aria-label={t("nav.site")}>
           <Link to="/plans">{t("nav.myPlans")}</Link>
           <span className="muted" title={t("nav.signedInAs", { name: user.name, organisation: user.organisationName })}>
             {user.name}
@@ -87,6 +89,16 @@ function Header({ user, locale }: { user: { name: string; organisationName: stri
       ) : null}
     </header>
   );
+}
+
+/** Into the page's text where it has one (the plan's editor says so), else to the page's
+ * main content; without scripts the link simply jumps to #main. */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  const target = document.querySelector<HTMLElement>("[data-skip-target]") ?? document.getElementById("main");
+  if (!target) return;
+  event.preventDefault();
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
 }
 
 /** The account's interface language: a plain form, so the whole page reloads in the new one. */

@@ -2,13 +2,15 @@
 // status, lead and assignee; editors add, move and remove sections and edit details here.
 import type { Editor } from "@tiptap/react";
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { addSection, moveSection, readOutline, removeSection, selectSectionTitle, type OutlineEntry } from "../editor/section-commands";
 import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
 import type { SectionDetails } from "../models/section.server";
 import { useOptionalComments } from "./comments/CommentsContext";
+import { MenuButton, type MenuItem } from "./MenuButton";
 import { formatCalendarDate } from "./RelativeTime";
+import { ToolIcon } from "./ToolIcon";
 
 export type SectionDetailsView = SectionDetails;
 
@@ -55,6 +57,9 @@ export function Outline(props: OutlineProps) {
   const outline = useLiveOutline(editor);
   const comments = useOptionalComments();
   const detailsById = new Map(props.details.map((d) => [d.id, d]));
+  // One section's guidance or details form is open below its title, from its menu.
+  const [panel, setPanel] = useState<{ sectionId: string; kind: PanelKind } | null>(null);
+  const closePanel = () => setPanel(null);
 
   const scrollTo = (id: string) => {
     const element = editor.view.dom.querySelector(`section[data-section-id="${CSS.escape(id)}"]`);
@@ -75,39 +80,19 @@ export function Outline(props: OutlineProps) {
           return (
             <li key={entry.id} className="outline-item" data-section-id={entry.id}>
               <div className="outline-row">
-                <button type="button" className="outline-title" onClick={() => scrollTo(entry.id)}>
+                <button type="button" className="outline-title" title={title} onClick={() => scrollTo(entry.id)}>
                   {title}
                 </button>
-                {canEdit ? (
-                  <span className="outline-actions">
-                    <button type="button" className="icon-button" aria-label={t("outline.rename", { title })} onClick={() => selectSectionTitle(editor, entry.id)}>
-                      ✎
-                    </button>
-                    <button type="button" className="icon-button" aria-label={t("outline.moveUp", { title })} disabled={index === 0} onClick={() => moveSection(editor, entry.id, -1)}>
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={t("outline.moveDown", { title })}
-                      disabled={index === outline.length - 1}
-                      onClick={() => moveSection(editor, entry.id, 1)}
-                    >
-                      ↓
-                    </button>
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={t("outline.remove", { title })}
-                      disabled={outline.length <= 1}
-                      onClick={() => {
-                        if (window.confirm(t("outline.confirmRemove", { title }))) removeSection(editor, entry.id);
-                      }}
-                    >
-                      ✕
-                    </button>
-                  </span>
-                ) : null}
+                <SectionMenu
+                  {...props}
+                  title={title}
+                  isFirst={index === 0}
+                  isLast={index === outline.length - 1}
+                  isOnly={outline.length <= 1}
+                  sectionId={entry.id}
+                  details={details}
+                  onOpenPanel={(kind) => setPanel({ sectionId: entry.id, kind })}
+                />
               </div>
               <div className="outline-meta">
                 <span className={`status-badge status-${status}`} data-testid="section-status">
@@ -131,24 +116,17 @@ export function Outline(props: OutlineProps) {
                 <span className="muted">{details?.leadOrganisationName ?? t("section.noLead")}</span>
                 {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
                 {details?.dueDate ? <span className="muted">· {t("section.due", { date: formatCalendarDate(details.dueDate, i18n.language) })}</span> : null}
-                {comments?.canComment ? (
-                  <button
-                    type="button"
-                    className="link-button outline-comment"
-                    aria-label={t("comments.commentOnSection", { title })}
-                    onClick={() => comments.startSectionComment(entry.id)}
-                  >
-                    {t("comments.commentOnSectionShort")}
-                  </button>
-                ) : null}
               </div>
-              {details?.guidance && canEdit ? (
-                <details className="section-guidance">
-                  <summary>{t("section.guidance")}</summary>
+              {panel?.sectionId === entry.id && panel.kind === "guidance" && details?.guidance ? (
+                <OutlinePanel label={t("outline.showGuidance", { title })} onClose={closePanel}>
                   <p>{details.guidance}</p>
-                </details>
+                </OutlinePanel>
               ) : null}
-              {details && canEdit ? <DetailsForm {...props} section={details} /> : null}
+              {panel?.sectionId === entry.id && panel.kind === "details" && details && canEdit ? (
+                <OutlinePanel label={t("outline.showDetails", { title })} onClose={closePanel}>
+                  <DetailsForm {...props} section={details} />
+                </OutlinePanel>
+              ) : null}
             </li>
           );
         })}
@@ -159,6 +137,89 @@ export function Outline(props: OutlineProps) {
         </button>
       ) : null}
     </nav>
+  );
+}
+
+type PanelKind = "details" | "guidance";
+
+/** "⋯": the section's actions, one Tab stop per section (app/components/MenuButton.tsx). */
+function SectionMenu({
+  editor,
+  canEdit,
+  title,
+  sectionId,
+  details,
+  isFirst,
+  isLast,
+  isOnly,
+  onOpenPanel,
+}: Omit<OutlineProps, "details"> & {
+  title: string;
+  sectionId: string;
+  details: SectionDetailsView | undefined;
+  isFirst: boolean;
+  isLast: boolean;
+  isOnly: boolean;
+  onOpenPanel: (kind: PanelKind) => void;
+}) {
+  const { t } = useTranslation();
+  const comments = useOptionalComments();
+  const items: MenuItem[] = [];
+  if (canEdit) {
+    items.push(
+      { label: t("outline.rename"), onSelect: () => selectSectionTitle(editor, sectionId) },
+      { label: t("outline.moveUp"), isDisabled: isFirst, onSelect: () => moveSection(editor, sectionId, -1) },
+      { label: t("outline.moveDown"), isDisabled: isLast, onSelect: () => moveSection(editor, sectionId, 1) },
+    );
+  }
+  if (comments?.canComment) items.push({ label: t("outline.commentOn"), onSelect: () => comments.startSectionComment(sectionId) });
+  if (canEdit && details?.guidance) items.push({ label: t("section.guidance"), onSelect: () => onOpenPanel("guidance") });
+  if (canEdit && details) items.push({ label: t("outline.details"), onSelect: () => onOpenPanel("details") });
+  if (canEdit) {
+    items.push({
+      label: t("outline.remove"),
+      isDisabled: isOnly,
+      isDanger: true,
+      onSelect: () => {
+        if (window.confirm(t("outline.confirmRemove", { title }))) removeSection(editor, sectionId);
+      },
+    });
+  }
+  if (items.length === 0) return null;
+  return <MenuButton label={t("outline.actions", { title })} icon={<ToolIcon name="more" />} items={items} className="outline-actions" />;
+}
+
+/** A section's guidance or details under its title; it takes focus when it opens. */
+function OutlinePanel({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    (panel.current?.querySelector<HTMLElement>("select, input, textarea") ?? panel.current)?.focus();
+  }, []);
+  // Back to the section's menu, where the panel was opened from.
+  const close = () => {
+    panel.current?.closest(".outline-item")?.querySelector<HTMLElement>(".menu-trigger")?.focus();
+    onClose();
+  };
+  return (
+    <div
+      ref={panel}
+      className="outline-panel"
+      role="group"
+      aria-label={label}
+      tabIndex={-1}
+      onKeyDown={(event) => {
+        if (event.key === "Escape") close();
+      }}
+    >
+      <div className="outline-panel-header">
+        <span>{label}</span>
+        <button type="button" className="link-button" onClick={close}>
+          {t("outline.closePanel")}
+        </button>
+      </div>
+      {children}
+    </div>
   );
 }
 
@@ -178,8 +239,7 @@ function DetailsForm({ planId, role, organisations, members, section }: OutlineP
   const statuses: SectionStatus[] = [section.status, ...statusesReachable(role, section.status)];
   const error = fetcher.data && !fetcher.data.ok && fetcher.data.error ? fetcher.data.error : null;
   return (
-    <details className="section-details">
-      <summary>{t("outline.details")}</summary>
+    <div className="section-details">
       <fetcher.Form method="post" action={`/plans/${planId}/sections/${section.id}`} className="stack compact" key={JSON.stringify(section)}>
         <label>
           {t("section.status")}
@@ -226,6 +286,6 @@ function DetailsForm({ planId, role, organisations, members, section }: OutlineP
           {fetcher.state !== "idle" ? t("section.saving") : t("section.saveDetails")}
         </button>
       </fetcher.Form>
-    </details>
+    </div>
   );
 }

@@ -2,34 +2,28 @@
 // that undoes only this person's edits (Yjs's UndoManager through Collaboration).
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
-import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
+import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
-import {
-  ACTION_COLUMNS,
-  addActionRow,
-  insertActionMatrix,
-  isInActionMatrix,
-  moveActionRow,
-  removeActionRow,
-  type ActionColumn,
-} from "../editor/action-matrix";
-import { isSafeLinkUrl, planExtensions } from "../editor/extensions";
+import { ACTION_COLUMNS, type ActionColumn } from "../editor/action-matrix";
+import { planExtensions } from "../editor/extensions";
 import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
-import { CommentBar, CommentButton } from "./comments/CommentButton";
+import { CommentBar } from "./comments/CommentButton";
 import { CommentsPanel } from "./comments/CommentsPanel";
 import { CommentsProvider, useComments } from "./comments/CommentsContext";
-import { SaveVersionButton } from "./history/SaveVersionButton";
 import { Outline } from "./Outline";
 import { Panel, PanelButton, usePlanPanels } from "./PlanPanels";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
+import { ShortcutsDialog, type ShortcutsDialogHandle } from "./ShortcutsDialog";
+import { Toolbar } from "./Toolbar";
 
 export function PlanEditor({
   doc,
   provider,
+  planTitle,
   user,
   canEdit,
   details,
@@ -38,6 +32,7 @@ export function PlanEditor({
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
+  planTitle: string;
   user: WorkspaceUser;
   canEdit: boolean;
   details: PlanDetails;
@@ -63,7 +58,8 @@ export function PlanEditor({
       immediatelyRender: false,
       shouldRerenderOnTransaction: false,
       editorProps: {
-        attributes: { class: "plan-editor", "aria-label": t("app.name"), spellcheck: "true" },
+        // The skip link lands here (app/root.tsx).
+        attributes: { class: "plan-editor", "aria-label": t("app.planText", { title: planTitle }), "data-skip-target": "", spellcheck: "true" },
       },
     },
     [doc, provider],
@@ -72,6 +68,24 @@ export function PlanEditor({
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
   }, [editor, canEdit]);
+  const shortcuts = useRef<ShortcutsDialogHandle>(null);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key === "/") {
+        event.preventDefault();
+        shortcuts.current?.open();
+      } else if (event.altKey && event.key === "F10" && editor?.view.dom.contains(document.activeElement)) {
+        // From the text to the toolbar, as in word processors.
+        const tool = document.querySelector<HTMLElement>('[role="toolbar"] button[tabindex="0"]');
+        if (tool) {
+          event.preventDefault();
+          tool.focus();
+        }
+      }
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [editor]);
   if (!editor) return null;
   return (
     <CommentsProvider
@@ -82,13 +96,26 @@ export function PlanEditor({
       role={details.role}
       threadsVersion={threadsVersion}
     >
-      <PlanLayout editor={editor} canEdit={canEdit} details={details} statusBar={statusBar} />
+      <PlanLayout editor={editor} canEdit={canEdit} details={details} statusBar={statusBar} onShowShortcuts={() => shortcuts.current?.open()} />
+      <ShortcutsDialog ref={shortcuts} />
     </CommentsProvider>
   );
 }
 
 /** Outline | text | comments; on narrower windows the text, with the other two on demand. */
-function PlanLayout({ editor, canEdit, details, statusBar }: { editor: Editor; canEdit: boolean; details: PlanDetails; statusBar: ReactNode }) {
+function PlanLayout({
+  editor,
+  canEdit,
+  details,
+  statusBar,
+  onShowShortcuts,
+}: {
+  editor: Editor;
+  canEdit: boolean;
+  details: PlanDetails;
+  statusBar: ReactNode;
+  onShowShortcuts(): void;
+}) {
   const { t } = useTranslation();
   const { threads, draft, cardRequest, filters } = useComments();
   const panels = usePlanPanels();
@@ -137,7 +164,11 @@ function PlanLayout({ editor, canEdit, details, statusBar }: { editor: Editor; c
         </div>
         <div className="editor-with-comments">
           <div className="editor-frame">
-            {canEdit ? <Toolbar editor={editor} planId={details.planId} /> : can(details.role, "plan.comment") ? <CommentBar /> : null}
+            {canEdit ? (
+              <Toolbar editor={editor} planId={details.planId} onShowShortcuts={onShowShortcuts} />
+            ) : can(details.role, "plan.comment") ? (
+              <CommentBar />
+            ) : null}
             <EditorContent editor={editor} />
           </div>
           <Panel panels={panels} name="comments" label={t("comments.title")} className="comments-drawer">
@@ -146,98 +177,6 @@ function PlanLayout({ editor, canEdit, details, statusBar }: { editor: Editor; c
         </div>
         <ActionsByInstitution editor={editor} planId={details.planId} />
       </div>
-    </div>
-  );
-}
-
-function Toolbar({ editor, planId }: { editor: Editor; planId: string }) {
-  const { t } = useTranslation();
-  const state = useEditorState({
-    editor,
-    selector: ({ editor: e }) => ({
-      isBold: e.isActive("bold"),
-      isItalic: e.isActive("italic"),
-      isHeading: e.isActive("heading", { level: 2 }),
-      isSubheading: e.isActive("heading", { level: 3 }),
-      isBulletList: e.isActive("bulletList"),
-      isOrderedList: e.isActive("orderedList"),
-      isLink: e.isActive("link"),
-      isInTable: e.isActive("table"),
-      isInActionMatrix: isInActionMatrix(e),
-      canUndo: e.can().undo(),
-      canRedo: e.can().redo(),
-    }),
-  });
-
-  const setLink = () => {
-    if (state.isLink) {
-      editor.chain().focus().extendMarkRange("link").unsetLink().run();
-      return;
-    }
-    const url = window.prompt(t("toolbar.linkPrompt"), "https://");
-    if (!url) return;
-    if (!isSafeLinkUrl(url)) {
-      window.alert(t("toolbar.linkRefused"));
-      return;
-    }
-    editor.chain().focus().extendMarkRange("link").setLink({ href: url.trim() }).run();
-  };
-
-  const button = (label: string, isActive: boolean, onClick: () => void, disabled = false) => (
-    <button
-      type="button"
-      className={isActive ? "tool is-active" : "tool"}
-      aria-pressed={isActive}
-      onMouseDown={(event) => event.preventDefault()}
-      onClick={onClick}
-      disabled={disabled}
-    >
-      {label}
-    </button>
-  );
-
-  return (
-    <div className="toolbar" role="toolbar" aria-label={t("toolbar.label")}>
-      {button(t("toolbar.paragraph"), false, () => editor.chain().focus().setParagraph().run())}
-      {button(t("toolbar.heading"), state.isHeading, () => editor.chain().focus().toggleHeading({ level: 2 }).run())}
-      {button(t("toolbar.subheading"), state.isSubheading, () => editor.chain().focus().toggleHeading({ level: 3 }).run())}
-      <span className="tool-separator" />
-      {button(t("toolbar.bold"), state.isBold, () => editor.chain().focus().toggleBold().run())}
-      {button(t("toolbar.italic"), state.isItalic, () => editor.chain().focus().toggleItalic().run())}
-      {button(t("toolbar.link"), state.isLink, setLink)}
-      <span className="tool-separator" />
-      {button(t("toolbar.bulletList"), state.isBulletList, () => editor.chain().focus().toggleBulletList().run())}
-      {button(t("toolbar.orderedList"), state.isOrderedList, () => editor.chain().focus().toggleOrderedList().run())}
-      <span className="tool-separator" />
-      {state.isInActionMatrix ? (
-        <>
-          {button(t("toolbar.addActionRow"), false, () => addActionRow(editor))}
-          {button(t("toolbar.removeActionRow"), false, () => removeActionRow(editor))}
-          {button(t("toolbar.moveRowUp"), false, () => moveActionRow(editor, -1))}
-          {button(t("toolbar.moveRowDown"), false, () => moveActionRow(editor, 1))}
-        </>
-      ) : state.isInTable ? (
-        <>
-          {button(t("toolbar.addRow"), false, () => editor.chain().focus().addRowAfter().run())}
-          {button(t("toolbar.deleteRow"), false, () => editor.chain().focus().deleteRow().run())}
-          {button(t("toolbar.addColumn"), false, () => editor.chain().focus().addColumnAfter().run())}
-          {button(t("toolbar.deleteColumn"), false, () => editor.chain().focus().deleteColumn().run())}
-          {button(t("toolbar.deleteTable"), false, () => editor.chain().focus().deleteTable().run())}
-        </>
-      ) : (
-        <>
-          {button(t("toolbar.insertTable"), false, () =>
-            editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
-          )}
-          {button(t("toolbar.insertActionMatrix"), false, () => insertActionMatrix(editor))}
-        </>
-      )}
-      <span className="tool-separator" />
-      {button(t("toolbar.undo"), false, () => editor.chain().focus().undo().run(), !state.canUndo)}
-      {button(t("toolbar.redo"), false, () => editor.chain().focus().redo().run(), !state.canRedo)}
-      <span className="tool-separator" />
-      <CommentButton className="tool comment-tool" />
-      <SaveVersionButton planId={planId} />
     </div>
   );
 }

@@ -36,11 +36,13 @@ export type PlanDetails = Omit<OutlineProps, "editor" | "canEdit">;
 
 export function PlanWorkspace({
   planId,
+  planTitle,
   user,
   canEdit,
   details,
 }: {
   planId: string;
+  planTitle: string;
   user: WorkspaceUser;
   canEdit: boolean;
   details: PlanDetails;
@@ -105,6 +107,7 @@ export function PlanWorkspace({
       <PlanEditor
         doc={session.doc}
         provider={session.provider}
+        planTitle={planTitle}
         user={user}
         canEdit={canEdit}
         details={details}

@@ -65,7 +65,7 @@ export default function PlanPage() {
   const canEdit = can(plan.role, "plan.editText");
   return (
     <div className="plan-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to="/plans">← {t("plan.backToPlans")}</Link>
         <Link to={`/plans/${plan.id}/members`}>{t("members.link")}</Link>
         <Link to={`/plans/${plan.id}/rounds`}>{t("rounds.link")}</Link>
@@ -93,6 +93,7 @@ export default function PlanPage() {
       <PlanWorkspace
         key={plan.id}
         planId={plan.id}
+        planTitle={plan.title}
         user={user}
         canEdit={canEdit}
         details={{ planId: plan.id, role: plan.role, details: sections, organisations, members }}

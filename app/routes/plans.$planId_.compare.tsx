@@ -21,7 +21,7 @@ export default function ComparePage() {
   const { plan } = useLoaderData<typeof loader>();
   return (
     <div className="history-page compare-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         <Link to={`/plans/${plan.id}/history`}>{t("versions.backToHistory")}</Link>
       </nav>

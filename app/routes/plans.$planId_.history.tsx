@@ -22,7 +22,7 @@ export default function History() {
   const { plan } = useLoaderData<typeof loader>();
   return (
     <div className="history-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
       </nav>
       <h1>{t("versions.title")}</h1>

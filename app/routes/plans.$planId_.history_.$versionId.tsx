@@ -22,7 +22,7 @@ export default function VersionPage() {
   const { plan, versionId } = useLoaderData<typeof loader>();
   return (
     <div className="history-page version-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         <Link to={`/plans/${plan.id}/history`}>{t("versions.backToHistory")}</Link>
       </nav>

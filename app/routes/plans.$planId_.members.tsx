@@ -90,7 +90,7 @@ export default function Members() {
   const canManage = can(plan.role, "plan.manage");
   return (
     <div className="members-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
       </nav>
       <h1>{t("members.title")}</h1>

@@ -165,7 +165,7 @@ export default function Rounds() {
   const typed = actionData?.values;
   return (
     <div className="rounds-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
       </nav>
       <h1>{t("rounds.title")}</h1>

@@ -61,7 +61,7 @@ export default function ResponseMatrix() {
   const undisposed = rows.filter((row) => row.disposition === null).length;
   return (
     <div className="matrix-page">
-      <nav className="breadcrumb">
+      <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to={`/plans/${plan.id}`}>← {plan.title}</Link>
         <Link to={`/plans/${plan.id}/rounds`}>{t("rounds.backToRounds")}</Link>
       </nav>

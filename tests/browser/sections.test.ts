@@ -19,6 +19,12 @@ beforeAll(async () => {
   await Promise.all([editor.waitForSelector(".ProseMirror"), owner.waitForSelector(".ProseMirror")]);
 });
 
+/** Opens the section's "⋯" menu in the outline and chooses one of its items. */
+async function sectionAction(page: Page, title: string, item: string) {
+  await page.getByRole("button", { name: `Actions for “${title}”` }).click();
+  await page.getByRole("menu").getByRole("menuitem", { name: item }).click();
+}
+
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -52,7 +58,7 @@ it("an added section with a filled matrix row appears in the other browser's out
 it("moving a section down in one browser moves it in the other", async () => {
   const titles = (page: Page) => page.locator(".outline-title").allTextContents();
   const before = await titles(owner);
-  await editor.getByRole("button", { name: `Move “${before[0]}” down` }).click();
+  await sectionAction(editor, before[0]!, "Move down");
   await owner.waitForFunction(
     (first) => document.querySelectorAll(".outline-title")[1]?.textContent === first,
     before[0],
@@ -62,7 +68,7 @@ it("moving a section down in one browser moves it in the other", async () => {
 
 it("a status change made by the owner shows in the editor's outline without reloading", async () => {
   const item = owner.locator(".outline-item").filter({ hasText: "3. Regulatory aspects" });
-  await item.locator("summary", { hasText: "Details" }).click();
+  await sectionAction(owner, "3. Regulatory aspects: existing and incoming", "Details");
   await item.getByLabel("Status").selectOption("in_review");
   await item.getByRole("button", { name: "Save details" }).click();
   await editor
@@ -75,15 +81,16 @@ it("a status change made by the owner shows in the editor's outline without relo
 
 it("renaming from the outline selects the heading so typing replaces it", async () => {
   const first = (await owner.locator(".outline-title").allTextContents())[0]!;
-  await editor.getByRole("button", { name: `Rename “${first}”` }).click({ timeout: 5000 });
+  await sectionAction(editor, first, "Rename");
   await editor.keyboard.type("Renamed section");
   await owner.locator(".outline-title", { hasText: "Renamed section" }).waitFor({ timeout: 5000 });
   expect(await owner.locator(".outline-title").allTextContents()).not.toContain(first);
 });
 
 it("a section added in one browser gets its details form in the other without reloading", async () => {
-  const item = owner.locator(".outline-item", { hasText: "New section: pilot provinces" });
-  await item.locator("summary", { hasText: "Details" }).waitFor();
+  await owner.locator(".outline-item", { hasText: "New section: pilot provinces" }).waitFor();
+  await sectionAction(owner, "New section: pilot provinces", "Details");
+  await owner.locator(".outline-item", { hasText: "New section: pilot provinces" }).getByRole("button", { name: "Save details" }).waitFor();
 });
 
 it("typing stays where the caret is while the other person types and moves sections", async () => {
@@ -100,7 +107,7 @@ it("typing stays where the caret is while the other person types and moves secti
     await owner.keyboard.type(ch.toLowerCase());
   }
   const titles = await owner.locator(".outline-title").allTextContents();
-  await owner.getByRole("button", { name: `Move “${titles[0]}” down` }).click();
+  await sectionAction(owner, titles[0]!, "Move down");
   await editor.waitForFunction((first) => document.querySelectorAll(".outline-title")[1]?.textContent === first, titles[0]);
   // The editor's caret is still where it was, though the sections around it moved.
   await editor.keyboard.type("FGH");

@@ -133,7 +133,8 @@ function ReadOnlyPlan({ content, label }: { content: JSONContent; label: string 
       editable: false,
       content,
       immediatelyRender: false,
-      editorProps: { attributes: { class: "plan-editor", "aria-label": label, "aria-readonly": "true" } },
+      // A document to read, not a text box that refuses typing (axe: aria-readonly is not allowed here).
+      editorProps: { attributes: { class: "plan-editor", role: "document", "aria-label": label } },
     },
     [content],
   );

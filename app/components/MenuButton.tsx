@@ -1,0 +1,115 @@
+// A button that opens a menu of actions (the WAI-ARIA menu button pattern): Enter, Space or
+// ArrowDown open it on the first item, ArrowUp on the last; arrows, Home and End move; Escape
+// closes it and focus returns to the button; Tab or a click elsewhere closes it.
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+
+export interface MenuItem {
+  label: string;
+  onSelect: () => void;
+  isDisabled?: boolean;
+  isDanger?: boolean;
+}
+
+export function MenuButton({ label, icon, items, className }: { label: string; icon: ReactNode; items: MenuItem[]; className?: string }) {
+  const [isOpen, setIsOpen] = useState(false);
+  const [focusOn, setFocusOn] = useState<"first" | "last">("first");
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+
+  const menuItems = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+  const open = (at: "first" | "last") => {
+    setFocusOn(at);
+    setIsOpen(true);
+  };
+  const close = (returnFocus: boolean) => {
+    setIsOpen(false);
+    if (returnFocus) button.current?.focus();
+  };
+
+  useEffect(() => {
+    if (!isOpen) return;
+    const all = menuItems();
+    (focusOn === "first" ? all[0] : all[all.length - 1])?.focus();
+    const closeOnOutsideClick = (event: MouseEvent) => {
+      const target = event.target as Node;
+      if (!menu.current?.contains(target) && !button.current?.contains(target)) setIsOpen(false);
+    };
+    document.addEventListener("mousedown", closeOnOutsideClick);
+    return () => document.removeEventListener("mousedown", closeOnOutsideClick);
+  }, [isOpen, focusOn]);
+
+  const onButtonKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      open(event.key === "ArrowDown" ? "first" : "last");
+    }
+  };
+
+  const onMenuKeyDown = (event: KeyboardEvent) => {
+    const all = menuItems();
+    const index = all.indexOf(document.activeElement as HTMLElement);
+    const next =
+      event.key === "ArrowDown"
+        ? all[(index + 1) % all.length]
+        : event.key === "ArrowUp"
+          ? all[(index - 1 + all.length) % all.length]
+          : event.key === "Home"
+            ? all[0]
+            : event.key === "End"
+              ? all[all.length - 1]
+              : null;
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      close(true);
+    } else if (event.key === "Tab") {
+      setIsOpen(false);
+    }
+  };
+
+  const select = (item: MenuItem) => {
+    if (item.isDisabled) return;
+    close(true);
+    item.onSelect();
+  };
+
+  return (
+    <span className={["menu-button", isOpen ? "is-open" : "", className ?? ""].filter(Boolean).join(" ")}>
+      <button
+        ref={button}
+        type="button"
+        className="icon-button menu-trigger"
+        aria-label={label}
+        title={label}
+        aria-haspopup="menu"
+        aria-expanded={isOpen}
+        aria-controls={isOpen ? menuId : undefined}
+        onClick={() => (isOpen ? close(false) : open("first"))}
+        onKeyDown={onButtonKeyDown}
+      >
+        {icon}
+      </button>
+      {isOpen ? (
+        <div ref={menu} id={menuId} role="menu" aria-label={label} className="menu" onKeyDown={onMenuKeyDown}>
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className={item.isDanger ? "menu-item is-danger" : "menu-item"}
+              aria-disabled={item.isDisabled || undefined}
+              onClick={() => select(item)}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
+    </span>
+  );
+}

@@ -1,0 +1,186 @@
+// The editors' formatting toolbar: one Tab stop, arrow keys, Home and End inside (the WAI-ARIA
+// toolbar pattern, with a roving tabindex), icon buttons named for screen readers.
+import { useEditorState, type Editor } from "@tiptap/react";
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { addActionRow, insertActionMatrix, isInActionMatrix, moveActionRow, removeActionRow } from "../editor/action-matrix";
+import { isSafeLinkUrl } from "../editor/extensions";
+import { addSection } from "../editor/section-commands";
+import { CommentButton } from "./comments/CommentButton";
+import { SaveVersionButton } from "./history/SaveVersionButton";
+import { shortcutLabel } from "./ShortcutsDialog";
+import { ToolIcon, type IconName } from "./ToolIcon";
+
+/** The toolbar's own buttons, its Comment and its Save version: what arrow keys move between. */
+const ITEM_SELECTOR = "button.tool";
+
+export function Toolbar({ editor, planId, onShowShortcuts }: { editor: Editor; planId: string; onShowShortcuts: () => void }) {
+  const { t } = useTranslation();
+  const toolbar = useRovingToolbar();
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      isBold: e.isActive("bold"),
+      isItalic: e.isActive("italic"),
+      isSubheading: e.isActive("heading", { level: 3 }),
+      isBulletList: e.isActive("bulletList"),
+      isOrderedList: e.isActive("orderedList"),
+      isLink: e.isActive("link"),
+      isInTable: e.isActive("table"),
+      isInActionMatrix: isInActionMatrix(e),
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
+    }),
+  });
+
+  const setLink = () => {
+    if (state.isLink) {
+      editor.chain().focus().extendMarkRange("link").unsetLink().run();
+      return;
+    }
+    const url = window.prompt(t("toolbar.linkPrompt"), "https://");
+    if (!url) return;
+    if (!isSafeLinkUrl(url)) {
+      window.alert(t("toolbar.linkRefused"));
+      return;
+    }
+    editor.chain().focus().extendMarkRange("link").setLink({ href: url.trim() }).run();
+  };
+
+  /** A new section after the one the caret is in, its title selected for typing. */
+  const newSection = () => {
+    const { $from } = editor.state.selection;
+    const current = $from.depth >= 1 ? $from.node(1) : null;
+    addSection(editor, current?.type.name === "section" ? (current.attrs.id as string) : null, t("outline.newSectionTitle"));
+  };
+
+  const tool = (
+    icon: IconName,
+    label: string,
+    onClick: () => void,
+    options: { isPressed?: boolean; isDisabled?: boolean; shortcut?: string; text?: ReactNode; className?: string } = {},
+  ) => (
+    <button
+      type="button"
+      className={["tool", options.isPressed ? "is-active" : "", options.className ?? ""].filter(Boolean).join(" ")}
+      aria-label={label}
+      title={options.shortcut ? `${label} (${shortcutLabel(options.shortcut)})` : label}
+      aria-pressed={options.isPressed === undefined ? undefined : options.isPressed}
+      // Keep the editor's selection: it is what the button acts on.
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={onClick}
+      disabled={options.isDisabled}
+      tabIndex={-1}
+    >
+      <ToolIcon name={icon} />
+      {options.text ? <span className="tool-text">{options.text}</span> : null}
+    </button>
+  );
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label={t("toolbar.label")} ref={toolbar.ref} onKeyDown={toolbar.onKeyDown} onFocus={toolbar.onFocus}>
+      {tool("newSection", t("toolbar.newSection"), newSection, { text: t("toolbar.newSection"), className: "tool-new-section" })}
+      <span className="tool-separator" />
+      {tool("paragraph", t("toolbar.paragraph"), () => editor.chain().focus().setParagraph().run(), { shortcut: "Mod-Alt-0" })}
+      {tool("subheading", t("toolbar.subheading"), () => editor.chain().focus().toggleHeading({ level: 3 }).run(), {
+        isPressed: state.isSubheading,
+        shortcut: "Mod-Alt-3",
+      })}
+      <span className="tool-separator" />
+      {tool("bold", t("toolbar.bold"), () => editor.chain().focus().toggleBold().run(), { isPressed: state.isBold, shortcut: "Mod-B" })}
+      {tool("italic", t("toolbar.italic"), () => editor.chain().focus().toggleItalic().run(), { isPressed: state.isItalic, shortcut: "Mod-I" })}
+      {tool("link", t("toolbar.link"), setLink, { isPressed: state.isLink })}
+      <span className="tool-separator" />
+      {tool("bulletList", t("toolbar.bulletList"), () => editor.chain().focus().toggleBulletList().run(), {
+        isPressed: state.isBulletList,
+        shortcut: "Mod-Shift-8",
+      })}
+      {tool("orderedList", t("toolbar.orderedList"), () => editor.chain().focus().toggleOrderedList().run(), {
+        isPressed: state.isOrderedList,
+        shortcut: "Mod-Shift-7",
+      })}
+      <span className="tool-separator" />
+      {state.isInActionMatrix ? (
+        <>
+          {tool("addRow", t("toolbar.addActionRow"), () => addActionRow(editor))}
+          {tool("deleteRow", t("toolbar.removeActionRow"), () => removeActionRow(editor))}
+          {tool("moveUp", t("toolbar.moveRowUp"), () => moveActionRow(editor, -1))}
+          {tool("moveDown", t("toolbar.moveRowDown"), () => moveActionRow(editor, 1))}
+        </>
+      ) : state.isInTable ? (
+        <>
+          {tool("addRow", t("toolbar.addRow"), () => editor.chain().focus().addRowAfter().run())}
+          {tool("deleteRow", t("toolbar.deleteRow"), () => editor.chain().focus().deleteRow().run())}
+          {tool("addColumn", t("toolbar.addColumn"), () => editor.chain().focus().addColumnAfter().run())}
+          {tool("deleteColumn", t("toolbar.deleteColumn"), () => editor.chain().focus().deleteColumn().run())}
+          {tool("deleteTable", t("toolbar.deleteTable"), () => editor.chain().focus().deleteTable().run())}
+        </>
+      ) : (
+        <>
+          {tool("table", t("toolbar.insertTable"), () => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run())}
+          {tool("actionMatrix", t("toolbar.insertActionMatrix"), () => insertActionMatrix(editor))}
+        </>
+      )}
+      <span className="tool-separator" />
+      {tool("undo", t("toolbar.undo"), () => editor.chain().focus().undo().run(), { isDisabled: !state.canUndo, shortcut: "Mod-Z" })}
+      {tool("redo", t("toolbar.redo"), () => editor.chain().focus().redo().run(), { isDisabled: !state.canRedo, shortcut: "Mod-Shift-Z" })}
+      <span className="tool-separator" />
+      {tool("keyboard", t("shortcuts.title"), onShowShortcuts, { shortcut: "Mod-/" })}
+      <CommentButton className="tool comment-tool" />
+      <SaveVersionButton planId={planId} />
+    </div>
+  );
+}
+
+/** Exactly one enabled button is in the Tab order: the last one used, else the first. */
+function useRovingToolbar() {
+  const ref = useRef<HTMLDivElement>(null);
+  const lastUsed = useRef<string | null>(null);
+  const keyOf = (button: HTMLElement) => button.getAttribute("aria-label") ?? button.textContent ?? "";
+  const items = () => [...(ref.current?.querySelectorAll<HTMLButtonElement>(ITEM_SELECTOR) ?? [])];
+
+  const sync = () => {
+    const all = items();
+    const enabled = all.filter((button) => !button.disabled);
+    const active = enabled.find((button) => keyOf(button) === lastUsed.current) ?? enabled[0];
+    for (const button of all) button.tabIndex = button === active ? 0 : -1;
+  };
+
+  useEffect(() => {
+    sync();
+    // Buttons come and go (table tools) and are enabled and disabled by their own components.
+    const observer = new MutationObserver(sync);
+    if (ref.current) observer.observe(ref.current, { subtree: true, childList: true, attributes: true, attributeFilter: ["disabled"] });
+    return () => observer.disconnect();
+  }, []);
+
+  const onFocus = (event: { target: EventTarget }) => {
+    const target = event.target as HTMLElement;
+    if (!target.matches(ITEM_SELECTOR)) return;
+    lastUsed.current = keyOf(target);
+    sync();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    // Keys typed in the Save version form are the form's.
+    if (!target.matches(ITEM_SELECTOR)) return;
+    const enabled = items().filter((button) => !button.disabled);
+    const index = enabled.indexOf(target as HTMLButtonElement);
+    const next =
+      event.key === "ArrowRight" || event.key === "ArrowDown"
+        ? enabled[(index + 1) % enabled.length]
+        : event.key === "ArrowLeft" || event.key === "ArrowUp"
+          ? enabled[(index - 1 + enabled.length) % enabled.length]
+          : event.key === "Home"
+            ? enabled[0]
+            : event.key === "End"
+              ? enabled[enabled.length - 1]
+              : null;
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+  };
+
+  return { ref, onFocus, onKeyDown };
+}
