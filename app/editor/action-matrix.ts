@@ -42,7 +42,9 @@ export const ActionMatrix = Node.create<ActionMatrixOptions>({
     const labels = this.options.columnLabels;
     return [
       "table",
-      mergeAttributes(HTMLAttributes, { "data-type": "action-matrix", class: "action-matrix" }),
+      // It scrolls sideways inside itself where the text column is narrow: a keyboard user
+      // must be able to reach it to scroll it (a read-only version has nothing else to focus).
+      mergeAttributes(HTMLAttributes, { "data-type": "action-matrix", class: "action-matrix", tabindex: "0" }),
       ["thead", { contenteditable: "false" }, ["tr", ...ACTION_COLUMNS.map((column) => ["th", { scope: "col" }, labels[column]])]],
       ["tbody", 0],
     ];
