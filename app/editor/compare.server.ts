@@ -441,6 +441,7 @@ class CompareContext {
       toToFrom[j] = i;
       lastTo = j;
     }
+    alignIdenticalGaps(fromChars, toChars, fromToTo, toToFrom);
     return widen(this, fromChars, toChars, fromToTo, toToFrom);
   }
 
@@ -573,6 +574,29 @@ interface Chars {
 }
 
 const emptyChars: Chars = { length: 0, text: "", clients: new Float64Array(0), clocks: new Float64Array(0), keys: new Float64Array(0), deletedAt: new Map() };
+
+/**
+ * Between two characters kept by id, text deleted and written again the same (a restore
+ * writes the version's words back as new characters in the same block) is no change: each
+ * such gap is aligned by position when both sides read the same.
+ */
+function alignIdenticalGaps(from: Chars, to: Chars, fromToTo: Int32Array, toToFrom: Int32Array): void {
+  let fromStart = 0;
+  let toStart = 0;
+  for (let i = 0; i <= from.length; i++) {
+    const j = i < from.length ? fromToTo[i]! : to.length;
+    if (j < 0) continue;
+    const length = i - fromStart;
+    if (length > 0 && length === j - toStart && from.text.slice(fromStart, i) === to.text.slice(toStart, j)) {
+      for (let k = 0; k < length; k++) {
+        fromToTo[fromStart + k] = toStart + k;
+        toToFrom[toStart + k] = fromStart + k;
+      }
+    }
+    fromStart = i + 1;
+    toStart = j + 1;
+  }
+}
 
 function sameRuns(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
