@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
+import { RestoredNotice } from "../components/history/RestoredNotice";
 import { PlanWorkspace } from "../components/PlanWorkspace";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { i18next } from "../i18n/i18next.server";
@@ -90,6 +91,7 @@ export default function PlanPage() {
       </div>
       {plan.description ? <p className="muted">{plan.description}</p> : null}
       <RoundsBanner planId={plan.id} rounds={rounds} />
+      <RestoredNotice />
       <PlanWorkspace
         key={plan.id}
         planId={plan.id}
