@@ -34,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     user: { id: user.id, name: user.name, color: userColor(user.id) },
     sections,
     organisations: organisations.map(({ id, shortName }) => ({ id, shortName })),
-    members: members.map(({ userId, name }) => ({ userId, name })),
+    // The people a section can be assigned to: those who can write it.
+    members: members.filter(({ role }) => can(role, "plan.editText")).map(({ userId, name }) => ({ userId, name })),
     activity,
     rounds: bannerRounds(rounds, sections).map((round) => ({
       id: round.id,

@@ -162,6 +162,7 @@ const en = {
     errorForbidden: "Your role cannot change this.",
     errorStatusNotAllowed: "Your role cannot make that status change. Only owners approve a section or send an approved one back to draft.",
     errorNotFound: "This section no longer exists.",
+    errorAssigneeCannotEdit: "The assignee must be someone who can edit the plan: an editor or an owner.",
     errorNotAMember: "The assignee must be a member of the plan.",
     errorNoSuchOrganisation: "Choose an institution from the list.",
     errorBadDate: "Enter the date as YYYY-MM-DD.",

@@ -164,6 +164,7 @@ const id: Messages = {
     errorForbidden: "Peran Anda tidak dapat mengubah ini.",
     errorStatusNotAllowed: "Peran Anda tidak dapat melakukan perubahan status itu. Hanya pemilik yang menyetujui bagian atau mengembalikan bagian yang disetujui ke draf.",
     errorNotFound: "Bagian ini sudah tidak ada.",
+    errorAssigneeCannotEdit: "Penanggung jawab harus orang yang dapat menyunting rencana: penyunting atau pemilik.",
     errorNotAMember: "Penanggung jawab harus anggota rencana ini.",
     errorNoSuchOrganisation: "Pilih lembaga dari daftar.",
     errorBadDate: "Tulis tanggal dengan format YYYY-MM-DD.",
