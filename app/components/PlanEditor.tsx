@@ -16,6 +16,7 @@ import {
   removeActionRow,
   type ActionColumn,
 } from "../editor/action-matrix";
+import { caretElement, showNamesOnMove } from "../editor/caret-labels";
 import { isSafeLinkUrl, planExtensions } from "../editor/extensions";
 import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
@@ -52,7 +53,7 @@ export function PlanEditor({
       extensions: [
         ...planExtensions({ actionColumnLabels }),
         Collaboration.configure({ document: doc }),
-        CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
+        CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color }, render: caretElement }),
       ],
       editable: canEdit,
       // Re-render only what subscribes to editor state: large plans stay fast to type in.
@@ -64,6 +65,9 @@ export function PlanEditor({
     },
     [doc, provider],
   );
+  useEffect(() => {
+    if (editor) return showNamesOnMove(provider, editor.view.dom);
+  }, [editor, provider]);
   // A role changed while the page is open (the loader reloads on the server's notice).
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
