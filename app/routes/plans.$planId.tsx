@@ -119,11 +119,10 @@ function RoundsBanner({
     <ul className="rounds-banner" aria-label={t("rounds.title")}>
       {rounds.map((round) => (
         <li key={round.id} className={round.isOpen ? "round-open" : "round-closed"}>
-          <Link to={`/plans/${planId}/rounds/${round.id}`}>
-            {round.isOpen
-              ? t("rounds.bannerOpen", { name: round.name, sections: round.sections, deadline: round.deadline })
-              : t("rounds.bannerClosed", { name: round.name, sections: round.sections })}
-          </Link>
+          {round.isOpen
+            ? t("rounds.bannerOpenShort", { sections: round.sections, deadline: round.deadline })
+            : t("rounds.bannerClosedShort", { sections: round.sections })}{" "}
+          <Link to={`/plans/${planId}/rounds/${round.id}`}>{t("rounds.bannerLink", { name: round.name })}</Link>
         </li>
       ))}
     </ul>
