@@ -63,6 +63,7 @@ const en = {
   },
   import: {
     introduction: "Introduction",
+    importedTitle: "{{title}} (imported)",
     untitledPlan: "Imported plan",
     title: "New plan from a Word file",
     intro: "Start a plan from a Word file (.docx). Its top-level headings become sections; paragraphs, lists, links and tables come across. Images are left out.",

@@ -65,6 +65,7 @@ const id: Messages = {
   },
   import: {
     introduction: "Pendahuluan",
+    importedTitle: "{{title}} (hasil impor)",
     untitledPlan: "Rencana hasil impor",
     title: "Rencana baru dari berkas Word",
     intro: "Mulai rencana dari berkas Word (.docx). Judul tingkat teratasnya menjadi bagian; paragraf, daftar, tautan, dan tabel ikut terbawa. Gambar tidak diikutkan.",
