@@ -79,6 +79,10 @@ it("comparing the version with the current text shows the editor's insertion and
   expect((await deleted.allTextContents()).join("")).toContain(DELETED_WORD);
   expect(await deleted.first().getAttribute("title")).toContain("Tendy Gunawan");
   expect(await editor.locator(".compare-totals").innerText()).toMatch(/\d+ words added/);
+  // Block types show as in the plan: the mapping section's countries are a bulleted list.
+  const mappingList = editor.locator('.redline-section[data-section-id="s-mapping"] .redline-text.is-list-item', { hasText: "Malaysia" });
+  if ((await mappingList.count()) === 0) await editor.locator('.redline-section[data-section-id="s-mapping"] summary').click();
+  expect(await mappingList.evaluate((element) => getComputedStyle(element).display)).toBe("list-item");
   await shot(editor, "versions-2-inline");
 
   // Side by side: the insertion only on the newer side, the deletion only on the older one.

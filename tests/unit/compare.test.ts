@@ -425,6 +425,28 @@ describe("comparing two versions", () => {
     expect(comparison.sections.every((section) => section.state === "unchanged")).toBe(true);
   });
 
+  it("tells the redline which blocks are headings and list items", () => {
+    const { compare, version, edit } = team();
+    const before = version();
+    edit("alice", (tr) => {
+      const intro = sectionRange(tr, "s-intro");
+      const schema = planSchema();
+      tr.insert(
+        intro.to - 1,
+        schema.nodeFromJSON({ type: "heading", attrs: { level: 3 }, content: [{ type: "text", text: "Finance" }] }),
+      );
+      tr.insert(
+        tr.mapping.map(intro.to) - 1,
+        schema.nodeFromJSON({
+          type: "bulletList",
+          content: [{ type: "listItem", content: [paragraph("Village banks")] }],
+        }),
+      );
+    });
+    const intro = compare(before, version()).sections.find((section) => section.id === "s-intro")!;
+    expect(intro.blocks.map((block) => block.style)).toEqual([undefined, undefined, { kind: "heading", level: 3 }, { kind: "listItem", ordered: false }]);
+  });
+
   it("reports status and detail changes from the section details", () => {
     const { compare, version } = team();
     const state = version();
