@@ -228,6 +228,7 @@ const ERROR_KEYS = {
   statusNotAllowed: "section.errorStatusNotAllowed",
   notFound: "section.errorNotFound",
   notAMember: "section.errorNotAMember",
+  assigneeCannotEdit: "section.errorAssigneeCannotEdit",
   noSuchOrganisation: "section.errorNoSuchOrganisation",
   badDate: "section.errorBadDate",
   invalid: "section.errorInvalid",

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { ACTION_COLUMNS, type ActionColumn } from "../editor/action-matrix";
+import { caretElement, showNamesOnMove } from "../editor/caret-labels";
 import { planExtensions } from "../editor/extensions";
 import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
@@ -51,7 +52,7 @@ export function PlanEditor({
       extensions: [
         ...planExtensions({ actionColumnLabels }),
         Collaboration.configure({ document: doc }),
-        CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
+        CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color }, render: caretElement }),
       ],
       editable: canEdit,
       // Re-render only what subscribes to editor state: large plans stay fast to type in.
@@ -64,6 +65,9 @@ export function PlanEditor({
     },
     [doc, provider],
   );
+  useEffect(() => {
+    if (editor) return showNamesOnMove(provider, editor.view.dom);
+  }, [editor, provider]);
   // A role changed while the page is open (the loader reloads on the server's notice).
   useEffect(() => {
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
@@ -117,7 +121,7 @@ function PlanLayout({
   onShowShortcuts(): void;
 }) {
   const { t } = useTranslation();
-  const { threads, draft, cardRequest, filters } = useComments();
+  const { threads, activeDraftKey, cardRequest, filters } = useComments();
   const panels = usePlanPanels();
   const { show } = panels;
   // Starting a comment, clicking a highlight or a section's comment count shows the comments.
@@ -127,8 +131,8 @@ function PlanLayout({
       isFirstRender.current = false;
       return;
     }
-    if (draft || cardRequest) show("comments");
-  }, [draft, cardRequest, filters, show]);
+    if (activeDraftKey || cardRequest) show("comments");
+  }, [activeDraftKey, cardRequest, filters, show]);
   const openCount = threads.filter((thread) => thread.status === "open").length;
   return (
     <div className="plan-layout">

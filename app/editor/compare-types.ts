@@ -58,8 +58,13 @@ export interface ComparedBlock {
    * (from 1) and column, which the page and the Word file name in the reader's language
    * ("Row 2 · Target", "Table 2, row 1 · Target"); null for text. */
   cell: { table: number | null; row: number; column: ActionColumn } | null;
+  /** How the block reads in the newer text (the older, if it was removed): absent for a plain
+   * paragraph or a cell. */
+  style?: BlockStyle;
   parts: Part[];
 }
+
+export type BlockStyle = { kind: "heading"; level: number } | { kind: "listItem"; ordered: boolean };
 
 /**
  * One section of the redline. Its title is not among the blocks: a new title shows as

@@ -6,7 +6,7 @@
 // or row) are paired with the old ones by their text.
 import * as Y from "yjs";
 import { ACTION_COLUMNS } from "./action-matrix";
-import type { ComparedBlock, ComparedSection, Comparison, Part, Person, SectionDetail } from "./compare-types";
+import type { BlockStyle, ComparedBlock, ComparedSection, Comparison, Part, Person, SectionDetail } from "./compare-types";
 import { planSchema, PLAN_FRAGMENT } from "./document.server";
 
 export type * from "./compare-types";
@@ -150,6 +150,7 @@ interface Block {
   cell: ComparedBlock["cell"];
   /** A matrix cell's row: the Yjs id of the row element. */
   row: string | null;
+  style?: BlockStyle;
   text: string;
   /** The characters' ids as maximal runs: client, first clock, length, client, … */
   runs: number[];
@@ -239,7 +240,7 @@ function readPlan(doc: Y.Doc): SectionRead[] {
   return sections;
 }
 
-function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { count: number }): void {
+function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { count: number }, list: "bulletList" | "orderedList" | null = null): void {
   if (!(type instanceof Y.XmlElement)) return;
   if (type.nodeName === "actionMatrix") {
     const table = (matrices.count += 1);
@@ -260,10 +261,14 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { c
   if (isTextblock(type.nodeName)) {
     const collector = new TextCollector();
     collectInline(type, collector);
-    blocks.push(collector.block(idKey(item), "text", "text"));
+    const block = collector.block(idKey(item), "text", "text");
+    if (type.nodeName === "heading") block.style = { kind: "heading", level: Number(type.getAttribute("level")) || 2 };
+    else if (list) block.style = { kind: "listItem", ordered: list === "orderedList" };
+    blocks.push(block);
     return;
   }
-  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, matrices);
+  const innerList = type.nodeName === "bulletList" || type.nodeName === "orderedList" ? type.nodeName : list;
+  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, matrices, innerList);
 }
 
 /** A text block's characters; a hard break reads as a newline. */
@@ -441,6 +446,7 @@ class CompareContext {
       toToFrom[j] = i;
       lastTo = j;
     }
+    alignIdenticalGaps(fromChars, toChars, fromToTo, toToFrom);
     return widen(this, fromChars, toChars, fromToTo, toToFrom);
   }
 
@@ -573,6 +579,29 @@ interface Chars {
 }
 
 const emptyChars: Chars = { length: 0, text: "", clients: new Float64Array(0), clocks: new Float64Array(0), keys: new Float64Array(0), deletedAt: new Map() };
+
+/**
+ * Between two characters kept by id, text deleted and written again the same (a restore
+ * writes the version's words back as new characters in the same block) is no change: each
+ * such gap is aligned by position when both sides read the same.
+ */
+function alignIdenticalGaps(from: Chars, to: Chars, fromToTo: Int32Array, toToFrom: Int32Array): void {
+  let fromStart = 0;
+  let toStart = 0;
+  for (let i = 0; i <= from.length; i++) {
+    const j = i < from.length ? fromToTo[i]! : to.length;
+    if (j < 0) continue;
+    const length = i - fromStart;
+    if (length > 0 && length === j - toStart && from.text.slice(fromStart, i) === to.text.slice(toStart, j)) {
+      for (let k = 0; k < length; k++) {
+        fromToTo[fromStart + k] = toStart + k;
+        toToFrom[toStart + k] = fromStart + k;
+      }
+    }
+    fromStart = i + 1;
+    toStart = j + 1;
+  }
+}
 
 function sameRuns(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
@@ -835,7 +864,7 @@ function toComparedBlocks(blocks: BlockParts[]): ComparedBlock[] {
   for (const { block, parts } of blocks) {
     if (parts.length === 0) continue;
     if (block.kind === "matrixCell" && parts.every((part) => part.type === "equal")) continue;
-    compared.push({ kind: block.kind, cell: block.cell, parts });
+    compared.push(block.style ? { kind: block.kind, cell: block.cell, style: block.style, parts } : { kind: block.kind, cell: block.cell, parts });
   }
   return compared;
 }

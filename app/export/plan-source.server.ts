@@ -67,10 +67,19 @@ export async function requirePlanSource({ request, params, context }: Pick<Loade
   return { user, plan, source };
 }
 
-/** A file name from the plan's title: letters, digits, spaces, dashes. */
+/** A file name from the plan's title: letters, digits, spaces and dashes (an em dash too), with
+ * the spaces left where anything else was dropped collapsed to one. */
 export function exportFileName(title: string, suffix: string, extension: string): string {
-  const base = title.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 80) || "plan";
-  return `${base}${suffix ? ` - ${suffix.replace(/[^\p{L}\p{N} _-]+/gu, "").trim().slice(0, 60)}` : ""}.${extension}`;
+  const clean = (text: string, length: number) =>
+    text
+      .replace(/[^\p{L}\p{N}\p{Pd} _]+/gu, "")
+      .replace(/\s+/gu, " ")
+      .trim()
+      .slice(0, length)
+      .trim();
+  const base = clean(title, 80) || "plan";
+  const tail = clean(suffix, 60);
+  return `${base}${tail ? ` - ${tail}` : ""}.${extension}`;
 }
 
 export function attachmentHeaders(contentType: string, fileName: string, asciiFallback: string): HeadersInit {

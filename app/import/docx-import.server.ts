@@ -42,6 +42,8 @@ export interface ImportedPlan {
   title: string;
   /** The title page's Subtitle lines, if any. */
   subtitle: string | null;
+  /** Gotong's own export (its subtitle is a version stamp, its title a plan's that exists). */
+  isGotongExport: boolean;
   /** ProseMirror JSON in the plan schema: `section+`. */
   content: JSONContent;
   imagesDropped: number;
@@ -108,7 +110,9 @@ export async function importDocx(bytes: Buffer, fileName: string, labels: Import
 async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels): Promise<ImportedPlan> {
   // mammoth reads a zip of exactly what was checked, never the upload itself: its zip reader
   // reads past the entry count a file declares, where a hidden entry could hide a bomb.
-  const checked = await repack(checkDocxZip(bytes));
+  const entries = checkDocxZip(bytes);
+  const checked = await repack(entries);
+  const isGotongExport = /<dc:creator>Gotong<\/dc:creator>/.test(entries.get("docProps/core.xml")?.toString("utf8") ?? "");
 
   let imagesDropped = 0;
   let titlePage: TitlePage = { title: null, subtitle: null };
@@ -152,6 +156,7 @@ async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels
   return {
     title: title.slice(0, TITLE_MAX),
     subtitle: titlePage.subtitle?.slice(0, SUBTITLE_MAX) ?? null,
+    isGotongExport,
     content: { type: "doc", content: intoSections(blocks, documentTitle || labels.introduction) },
     imagesDropped,
   };

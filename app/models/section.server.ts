@@ -81,7 +81,7 @@ export async function listSections(planId: string): Promise<SectionDetails[]> {
 
 export class SectionRuleError extends Error {
   constructor(
-    readonly reason: "forbidden" | "notFound" | "statusNotAllowed" | "notAMember" | "noSuchOrganisation" | "badDate",
+    readonly reason: "forbidden" | "notFound" | "statusNotAllowed" | "notAMember" | "assigneeCannotEdit" | "noSuchOrganisation" | "badDate",
   ) {
     super(reason);
   }
@@ -146,6 +146,16 @@ export async function updateSectionDetails(
               )?.name ?? null);
         const to = await memberName(changes.assigneeUserId);
         if (changes.assigneeUserId !== null && to === null) throw new SectionRuleError("notAMember");
+        // The assignee writes the section: commenters and viewers cannot.
+        if (changes.assigneeUserId !== null) {
+          const assignee = await trx
+            .selectFrom("plan_members")
+            .select("role")
+            .where("plan_id", "=", planId)
+            .where("user_id", "=", changes.assigneeUserId)
+            .executeTakeFirstOrThrow();
+          if (!can(assignee.role, "plan.editText")) throw new SectionRuleError("assigneeCannotEdit");
+        }
         update.assignee_user_id = changes.assigneeUserId;
         activity.push({ field: "assignee", from: await memberName(section.assignee_user_id), to });
       }

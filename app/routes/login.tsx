@@ -1,10 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { supportedLanguages } from "../i18n/config";
+import { i18next } from "../i18n/i18next.server";
+import { chosenLanguage, rememberLanguage } from "../i18n/language-cookie.server";
 import { reserveSignInAttempt } from "../models/login-throttle.server";
 import { getOptionalUser, safeRedirectPath, startSession } from "../models/session.server";
-import { verifyLogin } from "../models/user.server";
+import { setUserLocale, verifyLogin } from "../models/user.server";
 import { log } from "../utils/log.server";
 
 export const meta: MetaFunction = () => [{ title: "Gotong" }];
@@ -24,6 +27,13 @@ const LoginForm = z.object({
   redirectTo: z.string().optional(),
 });
 
+/** The sign-in page's language switch: remembered in this browser, then by the account. */
+const LanguageChoice = z.object({
+  intent: z.literal("language"),
+  locale: z.enum(supportedLanguages),
+  redirectTo: z.string().optional(),
+});
+
 type LoginErrors = {
   fieldErrors?: { email?: "login.emailRequired"; password?: "login.passwordRequired" };
   formError?: { key: "login.invalid" } | { key: "login.throttled"; seconds: number };
@@ -33,11 +43,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (await getOptionalUser(request)) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
   }
-  return null;
+  return { locale: await i18next.getLocale(request) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = LoginForm.safeParse(Object.fromEntries(await request.formData()));
+  const fields = Object.fromEntries(await request.formData());
+  if (fields.intent === "language") {
+    const choice = LanguageChoice.safeParse(fields);
+    if (!choice.success) throw new Response("Bad request", { status: 400 });
+    const params = new URLSearchParams({ redirectTo: safeRedirectPath(choice.data.redirectTo) });
+    return redirect(`/login?${params}`, { headers: { "Set-Cookie": await rememberLanguage(request, choice.data.locale) } });
+  }
+  const parsed = LoginForm.safeParse(fields);
   if (!parsed.success) {
     const issues = parsed.error.flatten().fieldErrors;
     return data<LoginErrors>(
@@ -68,22 +85,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   attempt.succeeded();
   log.info("signed in", { user: user.id });
+  const language = await chosenLanguage(request);
+  if (language) await setUserLocale(user.id, language);
   return startSession(request, user.id, safeRedirectPath(redirectTo));
 }
 
 export default function Login() {
   const { t } = useTranslation();
+  const { locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const isSubmitting = useNavigation().state === "submitting";
   const formError = actionData?.formError;
   const fieldErrors = actionData?.fieldErrors;
+  const redirectTo = searchParams.get("redirectTo") ?? "/plans";
   return (
     <div className="login-page">
       <h1>{t("login.title")}</h1>
       <p className="muted">{t("app.tagline")}</p>
       <Form method="post" className="stack" noValidate>
-        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/plans"} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <label>
           {t("login.email")}
           <input
@@ -129,6 +150,25 @@ export default function Login() {
         <button type="submit" className="primary" disabled={isSubmitting}>
           {isSubmitting ? t("login.submitting") : t("login.submit")}
         </button>
+      </Form>
+      {/* After the sign-in form, whose button stays the page's first. */}
+      <Form method="post" reloadDocument className="language-switcher login-language" aria-label={t("nav.language")}>
+        <input type="hidden" name="intent" value="language" />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        {supportedLanguages.map((language) => (
+          <button
+            key={language}
+            type="submit"
+            name="locale"
+            value={language}
+            lang={language}
+            className="link-button"
+            aria-pressed={language === locale}
+            title={t("settings.switchTo", { language: t(`language.${language}`) })}
+          >
+            {t(`language.${language}`)}
+          </button>
+        ))}
       </Form>
     </div>
   );

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
+import { RestoredNotice } from "../components/history/RestoredNotice";
 import { PlanWorkspace } from "../components/PlanWorkspace";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { i18next } from "../i18n/i18next.server";
@@ -33,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     user: { id: user.id, name: user.name, color: userColor(user.id) },
     sections,
     organisations: organisations.map(({ id, shortName }) => ({ id, shortName })),
-    members: members.map(({ userId, name }) => ({ userId, name })),
+    // The people a section can be assigned to: those who can write it.
+    members: members.filter(({ role }) => can(role, "plan.editText")).map(({ userId, name }) => ({ userId, name })),
     activity,
     rounds: bannerRounds(rounds, sections).map((round) => ({
       id: round.id,
@@ -90,6 +92,7 @@ export default function PlanPage() {
       </div>
       {plan.description ? <p className="muted">{plan.description}</p> : null}
       <RoundsBanner planId={plan.id} rounds={rounds} />
+      <RestoredNotice />
       <PlanWorkspace
         key={plan.id}
         planId={plan.id}
@@ -117,11 +120,10 @@ function RoundsBanner({
     <ul className="rounds-banner" aria-label={t("rounds.title")}>
       {rounds.map((round) => (
         <li key={round.id} className={round.isOpen ? "round-open" : "round-closed"}>
-          <Link to={`/plans/${planId}/rounds/${round.id}`}>
-            {round.isOpen
-              ? t("rounds.bannerOpen", { name: round.name, sections: round.sections, deadline: round.deadline })
-              : t("rounds.bannerClosed", { name: round.name, sections: round.sections })}
-          </Link>
+          {round.isOpen
+            ? t("rounds.bannerOpenShort", { sections: round.sections, deadline: round.deadline })
+            : t("rounds.bannerClosedShort", { sections: round.sections })}{" "}
+          <Link to={`/plans/${planId}/rounds/${round.id}`}>{t("rounds.bannerLink", { name: round.name })}</Link>
         </li>
       ))}
     </ul>

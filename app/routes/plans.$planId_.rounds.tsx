@@ -194,7 +194,7 @@ export default function Rounds() {
                     {round.isOpen ? t("rounds.isOpen") : t("rounds.isClosed")}
                   </span>
                   <div className="muted">
-                    {round.isOpen ? t("rounds.openUntil", { deadline: round.deadline }) : t("rounds.closedOn", { date: round.closedOn })}
+                    {round.isOpen ? t("rounds.untilDeadline", { deadline: round.deadline }) : t("rounds.onDate", { date: round.closedOn })}
                   </div>
                 </td>
                 <td>

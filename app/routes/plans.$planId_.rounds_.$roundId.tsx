@@ -70,7 +70,7 @@ export default function ResponseMatrix() {
         <span className={`round-badge ${round.isOpen ? "round-open" : "round-closed"}`}>
           {round.isOpen ? t("rounds.isOpen") : t("rounds.isClosed")}
         </span>{" "}
-        {round.isOpen ? t("rounds.openUntil", { deadline: round.deadline }) : t("rounds.closedOn", { date: round.closedOn })}
+        {round.isOpen ? t("rounds.untilDeadline", { deadline: round.deadline }) : t("rounds.onDate", { date: round.closedOn })}
       </p>
       <div className="matrix-header">
         <p className={undisposed > 0 ? "undisposed-count" : "muted"} data-testid="undisposed-count">

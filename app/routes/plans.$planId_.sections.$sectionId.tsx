@@ -28,6 +28,7 @@ const STATUS_BY_REASON: Record<SectionRuleError["reason"], number> = {
   statusNotAllowed: 403,
   notFound: 404,
   notAMember: 422,
+  assigneeCannotEdit: 422,
   noSuchOrganisation: 422,
   badDate: 422,
 };

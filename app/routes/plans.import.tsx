@@ -46,9 +46,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const origin = t("import.description", { file: upload.fileName.slice(0, 200) });
   const note = imported.imagesDropped > 0 ? ` ${t("import.imagesDropped", { count: imported.imagesDropped })}` : "";
   const planId = await createPlan({
-    title: imported.title,
-    // The title page's subtitle (a version, a date), then where the plan came from.
-    description: [imported.subtitle, origin + note].filter(Boolean).join(" — "),
+    // A plan exported from Gotong and brought back is a second plan of the same name: say so.
+    title: imported.isGotongExport ? t("import.importedTitle", { title: imported.title }) : imported.title,
+    // The title page's subtitle, then where the plan came from. Gotong's own subtitle is the
+    // export's version stamp, which describes nothing.
+    description: [imported.isGotongExport ? null : imported.subtitle, origin + note].filter(Boolean).join(" — "),
     ownerId: user.id,
     content: imported.content,
   });

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { i18next } from "../i18n/i18next.server";
 import { supportedLanguages } from "../i18n/config";
+import { chosenLanguage, rememberLanguage } from "../i18n/language-cookie.server";
 import { requireUser, safeRedirectPath } from "../models/session.server";
 import { setUserLocale } from "../models/user.server";
 import { log } from "../utils/log.server";
@@ -31,7 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
   await setUserLocale(user.id, parsed.data.locale);
   log.info("interface language set", { user: user.id, locale: parsed.data.locale });
-  return redirect(parsed.data.redirectTo ? safeRedirectPath(parsed.data.redirectTo) : "/settings");
+  // A language once chosen on the sign-in page follows the account's from now on.
+  const headers = (await chosenLanguage(request)) ? { "Set-Cookie": await rememberLanguage(request, parsed.data.locale) } : undefined;
+  return redirect(parsed.data.redirectTo ? safeRedirectPath(parsed.data.redirectTo) : "/settings", { headers });
 }
 
 export default function Settings() {

@@ -37,6 +37,21 @@ it("text typed by one person appears for the other, with the typist's caret labe
   expect(await caretLabel.count()).toBe(1);
 });
 
+it("another person's caret shows their name briefly when it moves, then a small flag, never in italics", async () => {
+  await owner.locator(".ProseMirror em", { hasText: "Gotong royong" }).click();
+  const label = editor.locator(".collaboration-carets__label", { hasText: "Sri Wahyuni" });
+  await expect.poll(() => label.evaluate((element) => element.closest("em") !== null)).toBe(true);
+  expect(await label.evaluate((element) => getComputedStyle(element).fontStyle)).toBe("normal");
+  const isNamed = () => label.evaluate((element) => element.getBoundingClientRect().width > 30);
+  expect(await isNamed()).toBe(true);
+  // After about two seconds only a flag is left, no taller than a few pixels.
+  await expect.poll(isNamed, { timeout: 4000 }).toBe(false);
+  expect(await label.evaluate((element) => element.getBoundingClientRect().height)).toBeLessThan(12);
+  // Moving again shows the name again.
+  await owner.keyboard.press("ArrowRight");
+  await expect.poll(isNamed).toBe(true);
+});
+
 it('shows "Saved" once the server has stored the edit', async () => {
   await owner.locator('[data-status="saved"]').waitFor();
   expect(await owner.locator(".connection-status").textContent()).toBe("Saved");

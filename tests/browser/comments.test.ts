@@ -115,3 +115,33 @@ it("a partner's comment reaches the editor live, is answered, disposed of and re
   expect(pageErrors(partner)).toEqual([]);
   expect(pageErrors(editor)).toEqual([]);
 });
+
+it("a comment being written stays on its passage when another comment is started elsewhere", async () => {
+  await partner.goto(`${server.url}${PLAN_PATH}`);
+  await partner.waitForSelector(".ProseMirror");
+  const passage = partner.locator(".ProseMirror li p", { hasText: "Existing law on cooperatives" });
+  await passage.selectText();
+  await partner.getByRole("button", { name: "Comment", exact: true }).click();
+  const firstDraft = partner.locator("article.is-composer", { hasText: "New comment" }).filter({ hasNotText: "on the section" });
+  await firstDraft.getByRole("textbox", { name: "New comment" }).fill("Name the law and its year.");
+
+  // Before posting, the partner starts a comment on section 4 from the outline.
+  await partner.getByRole("button", { name: /Comment on this section: “4\. Social enterprises/ }).click();
+  const sectionDraft = partner.locator("article.is-composer", { hasText: "New comment on the section “4. Social enterprises" });
+  await sectionDraft.waitFor();
+  expect(await sectionDraft.getByRole("textbox", { name: "New comment" }).inputValue()).toBe("");
+  // The first draft is still there, on its passage, with its text.
+  expect(await firstDraft.getByRole("textbox", { name: "New comment" }).inputValue()).toBe("Name the law and its year.");
+  expect(await partner.locator(".ProseMirror .comment-highlight.is-pending").innerText()).toContain("Existing law on cooperatives");
+
+  await firstDraft.getByRole("button", { name: "Post comment" }).click();
+  const card = partner.locator("article[data-thread-id]", { hasText: "Name the law and its year." });
+  await card.waitFor();
+  const threadId = await card.getAttribute("data-thread-id");
+  await expect
+    .poll(() => partner.locator(`.ProseMirror .comment-highlight[data-thread-id="${threadId}"]`).innerText())
+    .toContain("Existing law on cooperatives");
+  // The section draft stays open, empty, where it was started.
+  expect(await sectionDraft.count()).toBe(1);
+  expect(pageErrors(partner)).toEqual([]);
+});

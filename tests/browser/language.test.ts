@@ -61,6 +61,29 @@ it("an account switched to Bahasa Indonesia stays in it after signing out and in
   await context.close();
 });
 
+it("the sign-in page switches to Bahasa Indonesia, and the account signed in there keeps it", async () => {
+  const context = await browser.newContext({ locale: "en-GB" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  await page.goto(`${server.url}/login?redirectTo=${encodeURIComponent("/plans")}`);
+  await page.getByRole("heading", { name: "Sign in to Gotong" }).waitFor();
+  await page.getByRole("button", { name: "Bahasa Indonesia" }).click();
+  await page.getByRole("heading", { name: "Masuk ke Gotong" }).waitFor();
+  expect(await page.locator("html").getAttribute("lang")).toBe("id");
+  expect(await page.getByRole("button", { name: "Bahasa Indonesia" }).getAttribute("aria-pressed")).toBe("true");
+
+  await signInThroughForm(page, DEMO.owner);
+  await page.waitForURL(`${server.url}/plans`);
+  await page.getByRole("heading", { name: "Rencana saya", level: 1 }).waitFor();
+  await context.close();
+
+  // Another browser, in English, with no choice made: the account remembers Indonesian.
+  const elsewhere = await signedInPage(await browser.newContext({ locale: "en-GB" }), server.url, DEMO.owner, "/plans");
+  await elsewhere.getByRole("heading", { name: "Rencana saya", level: 1 }).waitFor();
+  expect(pageErrors(elsewhere)).toEqual([]);
+  await elsewhere.context().close();
+});
+
 it("the sign-in page speaks the browser's language", async () => {
   const context = await browser.newContext({ locale: "id-ID" });
   const page = await context.newPage();

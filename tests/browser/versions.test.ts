@@ -79,6 +79,10 @@ it("comparing the version with the current text shows the editor's insertion and
   expect((await deleted.allTextContents()).join("")).toContain(DELETED_WORD);
   expect(await deleted.first().getAttribute("title")).toContain("Tendy Gunawan");
   expect(await editor.locator(".compare-totals").innerText()).toMatch(/\d+ words added/);
+  // Block types show as in the plan: the mapping section's countries are a bulleted list.
+  const mappingList = editor.locator('.redline-section[data-section-id="s-mapping"] .redline-text.is-list-item', { hasText: "Malaysia" });
+  if ((await mappingList.count()) === 0) await editor.locator('.redline-section[data-section-id="s-mapping"] summary').click();
+  expect(await mappingList.evaluate((element) => getComputedStyle(element).display)).toBe("list-item");
   await shot(editor, "versions-2-inline");
 
   // Side by side: the insertion only on the newer side, the deletion only on the older one.
@@ -112,6 +116,30 @@ it("restoring the version brings its text back on the plan page", async () => {
   const regulation = section(editor, "s-regulation").locator("p").first();
   await expect.poll(() => regulation.textContent()).toMatch(new RegExp(`^${DELETED_WORD}, the ILO`));
   expect(await section(editor, "s-concept").innerText()).not.toContain(SENTENCE);
+});
+
+it("restoring one section says what was restored and brings the reader to it", async () => {
+  const mapping = section(editor, "s-mapping").locator("p").first();
+  await mapping.click();
+  await editor.keyboard.press("End");
+  await editor.keyboard.type(" A sentence to undo.");
+  await editor.locator('[data-status="saved"]').waitFor();
+  await editor.getByRole("link", { name: "History", exact: true }).click();
+  await versionRow(editor, "Before review").getByRole("link", { name: "Open" }).click();
+  await editor.getByRole("button", { name: "Restore only “5. Lessons from the six-country SSE policy mapping”" }).click();
+  await editor.getByRole("dialog", { name: /Restore the section/ }).getByRole("button", { name: "Restore", exact: true }).click();
+  await editor.waitForURL(`${server.url}${PLAN_PATH}`);
+
+  const status = editor.getByRole("status").filter({ hasText: "Restored “5. Lessons from the six-country SSE policy mapping” from “Before review”." });
+  await status.waitFor();
+  await expect.poll(() => mapping.textContent()).not.toContain("A sentence to undo.");
+  // The page is at the restored section, not at the top, and the caret is in it.
+  await expect.poll(() => section(editor, "s-mapping").evaluate((element) => element.getBoundingClientRect().top)).toBeLessThan(900);
+  expect(await editor.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  await expect
+    .poll(() => editor.evaluate(() => document.getSelection()?.anchorNode?.parentElement?.closest("section")?.getAttribute("data-section-id")))
+    .toBe("s-mapping");
+  await shot(editor, "versions-7-section-restored");
 });
 
 it("the history lists the named version and what the restore kept", async () => {

@@ -44,7 +44,7 @@ describe("the Markdown download", () => {
     const response = await get(`/plans/${DEMO.planId}/export.md`, "viewer");
     expect(response.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
     expect(response.headers.get("content-disposition")).toContain(
-      `filename*=UTF-8''${encodeURIComponent("National Entrepreneurship Action Plan  Social and Solidarity Economy.md")}`,
+      `filename*=UTF-8''${encodeURIComponent("National Entrepreneurship Action Plan — Social and Solidarity Economy.md")}`,
     );
   });
 

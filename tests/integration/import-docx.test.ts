@@ -21,6 +21,7 @@ import { describe, expect, it } from "vitest";
 import { PLAN_FRAGMENT, planSchema } from "../../app/editor/document.server";
 import { isSafeLinkUrl } from "../../app/editor/extensions";
 import { openDatabase } from "../../db";
+import { DEMO_PLAN_TITLE } from "../../db/demo-plan";
 import { useDemoServer } from "../helpers/demo-server";
 import { DEMO, type DemoRole } from "../helpers/server";
 
@@ -164,6 +165,15 @@ describe("a new plan from a Word file", () => {
       description: "Draft for consultation — Imported from “RAN draft.docx”. 1 image was left out.",
       members: [{ user_id: expect.any(Number), role: "owner" }],
     });
+  });
+
+  it("a plan exported from Gotong comes back marked as imported, without the export's version stamp", async () => {
+    const exported = await fetch(`${demo.server.url}/plans/${DEMO.planId}/export.docx`, { headers: { cookie: demo.cookies.editor } });
+    expect(exported.status).toBe(200);
+    const planId = await importedPlanId(await postImport(new Uint8Array(await exported.arrayBuffer()), "plan.docx"));
+    const plan = await planRow(planId);
+    expect(plan.title).toBe(`${DEMO_PLAN_TITLE} (imported)`);
+    expect(plan.description).toBe("Imported from “plan.docx”.");
   });
 
   it("makes the importer the plan's only member, as its owner", async () => {
@@ -351,6 +361,6 @@ describe("round trip", () => {
     // Paragraph by paragraph, every section's text comes back.
     const paragraphs = (doc: PMNode) => nodesOfType(doc, "paragraph").map((node) => node.textContent).filter(Boolean);
     expect(paragraphs(imported)).toEqual(paragraphs(original));
-    expect((await planRow(planId)).title).toBe((await planRow(DEMO.planId)).title);
+    expect((await planRow(planId)).title).toBe(`${(await planRow(DEMO.planId)).title} (imported)`);
   });
 });

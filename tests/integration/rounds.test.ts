@@ -158,8 +158,10 @@ describe("opening a round", () => {
   it("lists the round for every member, with its sections, organisations and deadline", async () => {
     const page = await (await get("viewer", `/plans/${DEMO.planId}/rounds`)).text();
     expect(page).toContain(ROUND_NAME);
-    expect(page).toContain("Open until");
-    expect(page).toContain("WIB");
+    expect(page).toMatch(/>Open<\/span><div class="muted">until [^<]*WIB/);
+    // The round's own page: the badge, then "until …" (it said "Open Open until").
+    const matrix = await (await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
+    expect(matrix).toMatch(/>Open<\/span> (<!-- -->)?until [^<]*WIB/);
     for (const section of SECTIONS) expect(page).toContain(section.title);
     expect(page).toContain("British Council, ILO");
     expect(page).toContain(`/plans/${DEMO.planId}/rounds/${roundId}`);
@@ -172,7 +174,9 @@ describe("opening a round", () => {
 
   it("announces the open round on the plan page", async () => {
     const page = await (await get("commenter", `/plans/${DEMO.planId}`)).text();
-    expect(page).toContain(`Consultation round “${ROUND_NAME}” is open for comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” until`);
+    // A short sentence, and a link to the round (not the whole sentence underlined).
+    expect(page).toContain(`Open for comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” until`);
+    expect(page).toMatch(new RegExp(`<a [^>]*href="/plans/${DEMO.planId}/rounds/${roundId}"[^>]*>About the round “${ROUND_NAME}”</a>`));
   });
 });
 
@@ -258,12 +262,12 @@ describe("closing a round", () => {
     expect(closed.status).toBe(302);
     expect(closed.headers.get("location")).toBe(`/plans/${DEMO.planId}/rounds`);
     const list = await (await get("viewer", `/plans/${DEMO.planId}/rounds`)).text();
-    expect(list).toContain("Closed on");
-    expect(list).not.toContain("Open until");
-    expect(await (await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}`)).text()).toContain("Closed on");
-    expect(await (await get("commenter", `/plans/${DEMO.planId}`)).text()).toContain(
-      `Comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” closed with round “${ROUND_NAME}”.`,
-    );
+    expect(list).toMatch(/>Closed<\/span><div class="muted">on /);
+    expect(list).not.toContain(">Open<");
+    const matrix = await (await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
+    expect(matrix).toMatch(/>Closed<\/span> (<!-- -->)?on /);
+    expect(matrix).not.toContain("Closed Closed");
+    expect(await (await get("commenter", `/plans/${DEMO.planId}`)).text()).toContain(`Comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” are closed.`);
     const refused = await api("commenter", "/threads", { body: "Too late", sectionId: SECTIONS[0]!.id });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe(`The consultation round “${ROUND_NAME}” is closed: new comments on this section are no longer accepted.`);

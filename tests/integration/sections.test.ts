@@ -89,6 +89,21 @@ describe("section details", () => {
     expect(await sectionRow("s-r193")).toMatchObject({ assignee_user_id: 2, due_date: "2027-03-31" });
   });
 
+  it("refuses a commenter or a viewer as assignee: only people who can edit write a section", async () => {
+    const [commenterId, viewerId] = ["3", "4"];
+    expect((await changeDetails("editor", "s-r193", { assigneeUserId: commenterId })).status).toBe(422);
+    expect((await changeDetails("owner", "s-r193", { assigneeUserId: viewerId })).status).toBe(422);
+    expect(await sectionRow("s-r193")).toMatchObject({ assignee_user_id: 2 });
+  });
+
+  it("offers only editors and owners as assignees on the plan page", async () => {
+    const response = await fetch(`${server.url}/plans/${DEMO.planId}.data`, { headers: { cookie: cookies.editor! } });
+    const payload = await response.text();
+    expect(payload).toContain("Sri Wahyuni");
+    expect(payload).not.toContain("Eri Trinurini"); // the commenter
+    expect(payload).not.toContain("Destry Anna"); // the viewer
+  });
+
   it("tells every open page of the plan to reload its details", async () => {
     const watcher = connectClient(server.wsUrl, DEMO.planId, cookies.viewer!);
     clients.push(watcher);

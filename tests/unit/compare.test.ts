@@ -8,6 +8,7 @@ import * as Y from "yjs";
 import { actionMatrixJSON } from "../../app/editor/action-matrix";
 import { comparePlans, createAttribution, type DeletionRecord, type Person, type SectionDetail } from "../../app/editor/compare.server";
 import { planSchema, planUpdateFromJSON, readSections } from "../../app/editor/document.server";
+import { prepareRestore } from "../../app/editor/restore";
 import { sectionJSON } from "../../app/editor/templates";
 import { editLikeEditor, findText, typeText } from "../helpers/pm-edit";
 
@@ -404,6 +405,46 @@ describe("comparing two versions", () => {
       byPerson: [],
     });
     expect(comparison.sections.every((section) => section.state === "unchanged" && !section.moved)).toBe(true);
+  });
+
+  it("finds nothing between a version and the text after one of its sections was restored", () => {
+    const { compare, version, docs, edit } = team();
+    const before = version();
+    edit("alice", (tr) => replaceText(tr, docs.alice, "patient", "ZZZ"));
+    edit("bob", (tr) => replaceText(tr, docs.bob, "ZZZ", "quick"));
+    const versionDoc = open(before);
+    const restored = prepareRestore(docs.alice, planSchema(), versionDoc, "s-intro");
+    if (!restored.ok) throw new Error(restored.reason);
+    // The restore writes "patient" again as new characters inside the same paragraph.
+    Y.applyUpdate(docs.alice, restored.update);
+    expect(readSections(docs.alice)).toEqual(readSections(versionDoc));
+
+    const comparison = compare(before, version());
+    expect(comparison.changes).toEqual([]);
+    expect(comparison.summary).toMatchObject({ sectionsChanged: [], wordsAdded: 0, wordsRemoved: 0 });
+    expect(comparison.sections.every((section) => section.state === "unchanged")).toBe(true);
+  });
+
+  it("tells the redline which blocks are headings and list items", () => {
+    const { compare, version, edit } = team();
+    const before = version();
+    edit("alice", (tr) => {
+      const intro = sectionRange(tr, "s-intro");
+      const schema = planSchema();
+      tr.insert(
+        intro.to - 1,
+        schema.nodeFromJSON({ type: "heading", attrs: { level: 3 }, content: [{ type: "text", text: "Finance" }] }),
+      );
+      tr.insert(
+        tr.mapping.map(intro.to) - 1,
+        schema.nodeFromJSON({
+          type: "bulletList",
+          content: [{ type: "listItem", content: [paragraph("Village banks")] }],
+        }),
+      );
+    });
+    const intro = compare(before, version()).sections.find((section) => section.id === "s-intro")!;
+    expect(intro.blocks.map((block) => block.style)).toEqual([undefined, undefined, { kind: "heading", level: 3 }, { kind: "listItem", ordered: false }]);
   });
 
   it("reports status and detail changes from the section details", () => {

@@ -1,6 +1,8 @@
 // The plan's comment threads for everything on the page that shows them (the panel, the
 // outline's counts, the Comment buttons): fetched from the API, fetched again when the
-// server says they changed, with the active thread and the comment being written.
+// server says they changed, with the active thread and the comments being written. Each new
+// comment belongs to its place (Google Docs' drafts): starting another one elsewhere keeps a
+// draft that has text where it was, and drops only empty ones.
 import { TextSelection } from "@tiptap/pm/state";
 import type { Editor } from "@tiptap/react";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
@@ -11,7 +13,8 @@ import { updateCommentHighlights } from "./highlights";
 import { documentPlaces } from "./positions";
 import type { Person, RoundSummary, Thread } from "./types";
 
-export type Draft = { kind: "text" } | { kind: "section"; sectionId: string };
+/** A comment being written; `key` names its place (and its card). */
+export type Draft = { key: string; kind: "text" } | { key: string; kind: "section"; sectionId: string };
 
 export type StatusFilter = "open" | "resolved" | "all";
 
@@ -48,11 +51,17 @@ interface CommentsValue {
   activateThread(threadId: string | null, options?: { showPassage?: boolean; showCard?: boolean }): void;
   /** Bumped each time a card asks to be scrolled into view. */
   cardRequest: { threadId: string; serial: number } | null;
-  draft: Draft | null;
-  /** Opens the composer on the selected text; false when nothing is selected. */
+  drafts: Draft[];
+  /** The draft being written in, when it is not a thread that is active. */
+  activeDraftKey: string | null;
+  /** Opens a composer on the selected text; false when nothing is selected. */
   startTextComment(): boolean;
+  /** Opens a composer on a section, or goes back to the one already open there. */
   startSectionComment(sectionId: string): void;
-  closeDraft(): void;
+  focusDraft(draftKey: string): void;
+  closeDraft(draftKey: string): void;
+  /** What each draft's composer holds, so an empty draft can be dropped when another starts. */
+  draftBodies: Map<string, string>;
   filters: ThreadFilters;
   setFilters(change: Partial<ThreadFilters>): void;
   /** Replies being written, by thread: kept while a card closes and opens again. */
@@ -105,7 +114,13 @@ export function CommentsProvider({
   const [ownVersion, setOwnVersion] = useState(0);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
   const [cardRequest, setCardRequest] = useState<CommentsValue["cardRequest"]>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [drafts, setDrafts] = useState<Draft[]>([]);
+  const [activeDraftKey, setActiveDraftKey] = useState<string | null>(null);
+  const draftBodies = useRef(new Map<string, string>()).current;
+  const draftSerial = useRef(0);
+  // The drafts as last set, for starting one before React has rendered the previous change.
+  const latestDrafts = useRef(drafts);
+  latestDrafts.current = drafts;
   const [filters, setFilterState] = useState<ThreadFilters>(DEFAULT_FILTERS);
 
   useEffect(() => {
@@ -151,6 +166,7 @@ export function CommentsProvider({
   const activateThread = useCallback<CommentsValue["activateThread"]>(
     (threadId, options = {}) => {
       setActiveThreadId(threadId);
+      if (threadId) setActiveDraftKey(null);
       if (threadId && options.showCard) setCardRequest((request) => ({ threadId, serial: (request?.serial ?? 0) + 1 }));
       if (threadId && options.showPassage) {
         const thread = data.threads.find((t) => t.id === threadId);
@@ -160,29 +176,59 @@ export function CommentsProvider({
     [editor, data.threads],
   );
 
-  const closeDraft = useCallback(() => {
-    setDraft(null);
-    updateCommentHighlights(editor.view, { pending: null });
-  }, [editor]);
+  const closeDraft = useCallback(
+    (draftKey: string) => {
+      latestDrafts.current = latestDrafts.current.filter((d) => d.key !== draftKey);
+      setDrafts(latestDrafts.current);
+      setActiveDraftKey((key) => (key === draftKey ? null : key));
+      draftBodies.delete(draftKey);
+      updateCommentHighlights(editor.view, { pending: { draftKey, range: null } });
+    },
+    [editor, draftBodies],
+  );
+
+  /** Opens `draft` (or brings back the one with its key) and drops the other drafts that are
+   * still empty: nothing typed is ever dropped. */
+  const openDraft = useCallback(
+    (draft: Draft) => {
+      const current = latestDrafts.current;
+      const kept = current.filter((d) => d.key === draft.key || draftBodies.get(d.key)?.trim());
+      for (const dropped of current.filter((d) => !kept.includes(d))) {
+        draftBodies.delete(dropped.key);
+        updateCommentHighlights(editor.view, { pending: { draftKey: dropped.key, range: null } });
+      }
+      const existing = kept.findIndex((d) => d.key === draft.key);
+      // A new object even for a draft already open: its composer takes the caret again.
+      const next = existing >= 0 ? kept.map((d, i) => (i === existing ? { ...d } : d)) : [...kept, draft];
+      latestDrafts.current = next;
+      setDrafts(next);
+      setActiveThreadId(null);
+      setActiveDraftKey(draft.key);
+    },
+    [editor, draftBodies],
+  );
 
   const startTextComment = useCallback(() => {
     const { from, to, empty } = editor.state.selection;
     if (!canComment || empty || !editor.state.doc.textBetween(from, to, "\n").trim()) return false;
-    setActiveThreadId(null);
-    setDraft({ kind: "text" });
-    updateCommentHighlights(editor.view, { pending: { from, to } });
+    draftSerial.current += 1;
+    const draftKey = `draft-text-${draftSerial.current}`;
+    updateCommentHighlights(editor.view, { pending: { draftKey, range: { from, to } } });
+    openDraft({ key: draftKey, kind: "text" });
     return true;
-  }, [editor, canComment]);
+  }, [editor, canComment, openDraft]);
 
   const startSectionComment = useCallback(
     (sectionId: string) => {
-      if (!canComment) return;
-      setActiveThreadId(null);
-      setDraft({ kind: "section", sectionId });
-      updateCommentHighlights(editor.view, { pending: null });
+      if (canComment) openDraft({ key: `draft-section-${sectionId}`, kind: "section", sectionId });
     },
-    [editor, canComment],
+    [canComment, openDraft],
   );
+
+  const focusDraft = useCallback((draftKey: string) => {
+    setActiveThreadId(null);
+    setActiveDraftKey(draftKey);
+  }, []);
 
   const setFilters = useCallback((change: Partial<ThreadFilters>) => setFilterState((current) => ({ ...current, ...change })), []);
 
@@ -229,10 +275,13 @@ export function CommentsProvider({
     activeThreadId,
     activateThread,
     cardRequest,
-    draft,
+    drafts,
+    activeDraftKey,
     startTextComment,
     startSectionComment,
+    focusDraft,
     closeDraft,
+    draftBodies,
     filters,
     setFilters,
   };

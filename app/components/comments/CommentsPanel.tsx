@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLiveOutline } from "../Outline";
 import { Composer } from "./Composer";
-import { useComments, type StatusFilter, type ThreadFilters } from "./CommentsContext";
+import { useComments, type Draft, type StatusFilter, type ThreadFilters } from "./CommentsContext";
 import { commentHighlights, commentHighlightsKey, pendingPassage, updateCommentHighlights } from "./highlights";
 import { useCardLayout } from "./card-layout";
 import { documentPlaces, placeOrder, threadPlace } from "./positions";
@@ -21,7 +21,7 @@ const STATUS_FILTERS: { value: StatusFilter; labelKey: "comments.statusOpen" | "
 export function CommentsPanel() {
   const { t } = useTranslation();
   const comments = useComments();
-  const { editor, rounds, userId, filters, setFilters, activeThreadId, activateThread, draft, cardRequest, loadState, hasText } = comments;
+  const { editor, rounds, userId, filters, setFilters, activeThreadId, activateThread, drafts, activeDraftKey, cardRequest, loadState, hasText } = comments;
   const outline = useLiveOutline(editor);
   const now = useNow();
   const track = useRef<HTMLDivElement>(null);
@@ -53,16 +53,16 @@ export function CommentsPanel() {
     thread.anchor === "text" && !thread.detached && hasText && !places.passages.has(thread.id) ? { ...thread, detached: true } : thread,
   );
   const roundsById = new Map(rounds.map((round) => [round.id, round]));
-  const cards: { key: string; order: number; createdAt: number; thread: Thread | null }[] = threads
+  const cards: { key: string; order: number; createdAt: number; thread: Thread | null; draft: Draft | null }[] = threads
     .filter((thread) => thread.id === activeThreadId || matchesFilters(thread, filters, userId))
-    .map((thread) => ({ key: thread.id, order: placeOrder(threadPlace(thread, places)), createdAt: thread.createdAt, thread }));
-  if (draft) {
-    const order = draft.kind === "text" ? pendingPassage(editor.state)?.from : places.sections.get(draft.sectionId);
-    cards.push({ key: "draft", order: order ?? Number.POSITIVE_INFINITY, createdAt: Number.POSITIVE_INFINITY, thread: null });
+    .map((thread) => ({ key: thread.id, order: placeOrder(threadPlace(thread, places)), createdAt: thread.createdAt, thread, draft: null }));
+  for (const draft of drafts) {
+    const order = draft.kind === "text" ? pendingPassage(editor.state, draft.key)?.from : places.sections.get(draft.sectionId);
+    cards.push({ key: draft.key, order: order ?? Number.POSITIVE_INFINITY, createdAt: Number.POSITIVE_INFINITY, thread: null, draft });
   }
   cards.sort((a, b) => compare(a.order, b.order) || compare(a.createdAt, b.createdAt));
 
-  useCardLayout(track, editor, { threads, draft, activeThreadId }, cardRequest);
+  useCardLayout(track, editor, { threads, drafts, activeKey: activeDraftKey ?? activeThreadId }, cardRequest);
 
   const openCount = threads.filter((thread) => thread.status === "open").length;
   const organisations = [...new Set(threads.flatMap((thread) => [thread.author.organisation, ...thread.comments.map((c) => c.author.organisation)]))]
@@ -126,7 +126,7 @@ export function CommentsPanel() {
         </p>
       ) : null}
       <div className="comment-track" ref={track}>
-        {cards.map(({ key, thread }) =>
+        {cards.map(({ key, thread, draft }) =>
           thread ? (
             <ThreadCard
               key={key}
@@ -137,7 +137,11 @@ export function CommentsPanel() {
               round={thread.roundId === null ? undefined : roundsById.get(thread.roundId)}
             />
           ) : draft ? (
-            <Composer key={key} draft={draft} sectionTitle={draft.kind === "section" ? (titles.get(draft.sectionId) ?? null) : null} />
+            <Composer
+              key={key}
+              draft={draft}
+              isActive={draft.key === activeDraftKey}
+              sectionTitle={draft.kind === "section" ? (titles.get(draft.sectionId) ?? null) : null} />
           ) : null,
         )}
       </div>

@@ -10,11 +10,16 @@ import { pendingPassage } from "./highlights";
 import { MentionTextarea } from "./MentionTextarea";
 import { useFailureText } from "./ThreadCard";
 
-export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: string | null }) {
+export function Composer({ draft, isActive, sectionTitle }: { draft: Draft; isActive: boolean; sectionTitle: string | null }) {
   const { t } = useTranslation();
-  const { editor, planId, members, applyThread, activateThread, closeDraft } = useComments();
+  const { editor, planId, members, applyThread, activateThread, closeDraft: closeDraftByKey, focusDraft, draftBodies } = useComments();
   const failureText = useFailureText();
-  const [body, setBody] = useState("");
+  const [body, setBodyState] = useState(() => draftBodies.get(draft.key) ?? "");
+  const setBody = (value: string) => {
+    draftBodies.set(draft.key, value);
+    setBodyState(value);
+  };
+  const closeDraft = () => closeDraftByKey(draft.key);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
   const isSending = useRef(false);
@@ -29,7 +34,7 @@ export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: 
 
   const request = (): NewThread | string => {
     if (draft.kind === "section") return { body, sectionId: draft.sectionId };
-    const passage = pendingPassage(editor.state);
+    const passage = pendingPassage(editor.state, draft.key);
     if (!passage) return t("comments.errorPassageGone");
     const { doc } = editor.state;
     const $from = doc.resolve(passage.from);
@@ -70,7 +75,14 @@ export function Composer({ draft, sectionTitle }: { draft: Draft; sectionTitle: 
 
   const label = draft.kind === "section" ? t("comments.newSectionComment", { title: sectionTitle ?? "" }) : t("comments.newComment");
   return (
-    <article className="thread-card is-composer is-active" data-card-key="draft" aria-label={label}>
+    <article
+      className={isActive ? "thread-card is-composer is-active" : "thread-card is-composer"}
+      data-card-key={draft.key}
+      aria-label={label}
+      onFocus={() => {
+        if (!isActive) focusDraft(draft.key);
+      }}
+    >
       <p className="thread-place">{label}</p>
       <form className="comment-form" onSubmit={(event) => void submit(event)}>
         <MentionTextarea

@@ -1,5 +1,5 @@
 // Lays the comment cards out beside the text on wide windows: each level with its passage (or
-// its section's heading), pushed down so none overlap, the active card (or the new comment)
+// its section's heading), pushed down so none overlap, the active card (a thread or a new comment)
 // exactly at its text. Cards are placed by setting their `top` directly, on every render and
 // whenever the text, its width or a card's height changes, without rendering React again.
 import type { Editor } from "@tiptap/react";
@@ -15,8 +15,9 @@ const CARD_GAP = 8;
 
 interface CardsState {
   threads: Thread[];
-  draft: Draft | null;
-  activeThreadId: string | null;
+  drafts: Draft[];
+  /** The active card: a draft's key or a thread's id. */
+  activeKey: string | null;
 }
 
 export function useCardLayout(
@@ -49,7 +50,7 @@ export function useCardLayout(
     }
     const trackTop = element.getBoundingClientRect().top;
     const desired = cards.map((card) => desiredTop(editor, card.dataset.cardKey ?? "", latest.current) - trackTop);
-    const activeKey = latest.current.draft ? "draft" : latest.current.activeThreadId;
+    const { activeKey } = latest.current;
     const heights = cards.map((card) => card.offsetHeight);
     const tops = stackCards(desired, heights, cards.findIndex((card) => card.dataset.cardKey === activeKey), CARD_GAP);
     cards.forEach((card, i) => {
@@ -94,11 +95,12 @@ export function useCardLayout(
 }
 
 /** Where a card would like its top, in viewport pixels; infinity when its place is gone. */
-function desiredTop(editor: Editor, key: string, { threads, draft }: CardsState): number {
+function desiredTop(editor: Editor, key: string, { threads, drafts }: CardsState): number {
   const places = documentPlaces(editor.state.doc);
-  if (key === "draft") {
-    if (draft?.kind === "section") return sectionTop(editor, places, draft.sectionId);
-    const passage = pendingPassage(editor.state);
+  const draft = drafts.find((d) => d.key === key);
+  if (draft) {
+    if (draft.kind === "section") return sectionTop(editor, places, draft.sectionId);
+    const passage = pendingPassage(editor.state, draft.key);
     return passage ? textTop(editor, passage.from) : Number.POSITIVE_INFINITY;
   }
   const thread = threads.find((t) => t.id === key);

@@ -1,6 +1,6 @@
 // Highlights for open comment threads: a decoration on every range carrying a `comment` mark
 // whose thread is open (the mark itself stays plain, so resolved threads show nothing), a
-// stronger one for the active thread, and one for the passage a new comment is being written on.
+// stronger one for the active thread, and one for each passage a new comment is being written on.
 import type { Node as PMNode, Slice } from "@tiptap/pm/model";
 import { Plugin, PluginKey, type EditorState, type Transaction } from "@tiptap/pm/state";
 import { ReplaceStep } from "@tiptap/pm/transform";
@@ -17,12 +17,15 @@ export interface PassageRange {
 interface HighlightState {
   openIds: ReadonlySet<string>;
   activeId: string | null;
-  /** The passage of the comment being written, kept in place through edits. */
-  pending: PassageRange | null;
+  /** The passages of the comments being written, by draft, kept in place through edits. */
+  pending: ReadonlyMap<string, PassageRange>;
   decorations: DecorationSet;
 }
 
-export type HighlightChange = Partial<Pick<HighlightState, "openIds" | "activeId" | "pending">>;
+export type HighlightChange = Partial<Pick<HighlightState, "openIds" | "activeId">> & {
+  /** One draft's passage set, or dropped with `range: null`. */
+  pending?: { draftKey: string; range: PassageRange | null };
+};
 
 export const commentHighlightsKey = new PluginKey<HighlightState>("commentHighlights");
 
@@ -31,26 +34,36 @@ export function commentHighlights(options: { onClickThread: (threadId: string | 
     key: commentHighlightsKey,
     state: {
       init: (_config, state) => {
-        const initial = { openIds: new Set<string>(), activeId: null, pending: null };
+        const initial = { openIds: new Set<string>(), activeId: null, pending: new Map<string, PassageRange>() };
         return { ...initial, decorations: buildDecorations(state.doc, initial) };
       },
       apply: (tr, value) => {
         const change = tr.getMeta(commentHighlightsKey) as HighlightChange | undefined;
         if (!change && !tr.docChanged) return value;
         let pending = value.pending;
-        if (pending && tr.docChanged) {
-          const from = tr.mapping.map(pending.from, 1);
-          const to = tr.mapping.map(pending.to, -1);
-          pending = from < to ? { from, to } : null;
+        if (pending.size > 0 && tr.docChanged) {
+          const mapped = new Map<string, PassageRange>();
+          for (const [draftKey, range] of pending) {
+            const from = tr.mapping.map(range.from, 1);
+            const to = tr.mapping.map(range.to, -1);
+            if (from < to) mapped.set(draftKey, { from, to });
+          }
+          pending = mapped;
+        }
+        if (change?.pending) {
+          const changed = new Map(pending);
+          if (change.pending.range) changed.set(change.pending.draftKey, change.pending.range);
+          else changed.delete(change.pending.draftKey);
+          pending = changed;
         }
         const next = {
           openIds: change?.openIds ?? value.openIds,
           activeId: change && "activeId" in change ? (change.activeId ?? null) : value.activeId,
-          pending: change && "pending" in change ? (change.pending ?? null) : pending,
+          pending,
         };
         // Typing moves the highlights along; anything that may add or remove a comment mark
         // (someone else's change, a paste, formatting) reads them from the document again.
-        if (!change && !value.pending && isPlainTyping(tr)) return { ...next, decorations: value.decorations.map(tr.mapping, tr.doc) };
+        if (!change && value.pending.size === 0 && isPlainTyping(tr)) return { ...next, decorations: value.decorations.map(tr.mapping, tr.doc) };
         return { ...next, decorations: buildDecorations(tr.doc, next) };
       },
     },
@@ -72,8 +85,8 @@ export function updateCommentHighlights(view: EditorView, change: HighlightChang
   view.dispatch(view.state.tr.setMeta(commentHighlightsKey, change));
 }
 
-export function pendingPassage(state: EditorState): PassageRange | null {
-  return commentHighlightsKey.getState(state)?.pending ?? null;
+export function pendingPassage(state: EditorState, draftKey: string): PassageRange | null {
+  return commentHighlightsKey.getState(state)?.pending.get(draftKey) ?? null;
 }
 
 function isPlainTyping(tr: Transaction): boolean {
@@ -115,8 +128,8 @@ function buildDecorations(doc: PMNode, state: Omit<HighlightState, "decorations"
       return false;
     });
   }
-  if (state.pending) {
-    decorations.push(Decoration.inline(state.pending.from, state.pending.to, { nodeName: "span", class: "comment-highlight is-pending" }));
+  for (const range of state.pending.values()) {
+    decorations.push(Decoration.inline(range.from, range.to, { nodeName: "span", class: "comment-highlight is-pending" }));
   }
   return DecorationSet.create(doc, decorations);
 }

@@ -48,7 +48,14 @@ export function CompareSummary({ comparison, onPickPerson }: { comparison: Compa
           ids.length > 0 ? (
             <div key={key}>
               <dt>{t(key)}</dt>
-              <dd>{ids.map(titleOf).join(" · ")}</dd>
+              {/* One title a line: long titles joined by dots were squeezed into a narrow column. */}
+              <dd>
+                <ul className="compare-section-list">
+                  {ids.map((id) => (
+                    <li key={id}>{titleOf(id)}</li>
+                  ))}
+                </ul>
+              </dd>
             </div>
           ) : null,
         )}

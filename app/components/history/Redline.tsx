@@ -106,7 +106,7 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
     return (
       <div className="redline-blocks">
         {section.blocks.map((block, index) => (
-          <Block key={index} cell={block.cell} parts={block.parts} column="inline" filter={filter} />
+          <Block key={index} cell={block.cell} style={block.style} parts={block.parts} column="inline" filter={filter} />
         ))}
       </div>
     );
@@ -117,10 +117,10 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
       {section.blocks.map((block, index) => (
         <div key={index} className="sbs-row">
           <div className="sbs-cell sbs-from">
-            {section.state === "added" ? (index === 0 ? absent : null) : <Block cell={block.cell} parts={block.parts} column="from" filter={filter} />}
+            {section.state === "added" ? (index === 0 ? absent : null) : <Block cell={block.cell} style={block.style} parts={block.parts} column="from" filter={filter} />}
           </div>
           <div className="sbs-cell sbs-to">
-            {section.state === "removed" ? (index === 0 ? absent : null) : <Block cell={block.cell} parts={block.parts} column="to" filter={filter} />}
+            {section.state === "removed" ? (index === 0 ? absent : null) : <Block cell={block.cell} style={block.style} parts={block.parts} column="to" filter={filter} />}
           </div>
         </div>
       ))}
@@ -129,11 +129,25 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
 }
 
 /** One paragraph, list item or matrix cell ("Row 2 · Target") of the redline. */
-function Block({ cell, parts, column, filter }: { cell: ComparedBlock["cell"]; parts: Part[]; column: Column; filter: AuthorFilter }) {
+function Block({
+  cell,
+  style,
+  parts,
+  column,
+  filter,
+}: {
+  cell: ComparedBlock["cell"];
+  style: ComparedBlock["style"];
+  parts: Part[];
+  column: Column;
+  filter: AuthorFilter;
+}) {
   const { t } = useTranslation();
   const shown = parts.filter((part) => (column === "from" ? part.type !== "insert" : column === "to" ? part.type !== "delete" : true));
+  // Headings and list items read as such, as in the plan (they were all plain lines).
+  const styleClass = !style ? "" : style.kind === "heading" ? ` is-heading is-h${style.level}` : style.ordered ? " is-list-item is-ordered" : " is-list-item";
   const text = (
-    <p className="redline-text">
+    <p className={`redline-text${styleClass}`}>
       {shown.map((part, index) => (
         <PartView key={index} part={part} next={shown[index + 1]} column={column} filter={filter} />
       ))}

@@ -1,9 +1,11 @@
 // Asks before a restore, says what it will change, and on success opens the plan page, where
-// the restored text arrives live. A whole version, or one section of it.
+// the restored text arrives live and RestoredNotice says what was restored. A whole version,
+// or one section of it.
 import { useNavigate } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { restoreVersion } from "./api";
+import type { RestoredState } from "./RestoredNotice";
 
 export function RestoreDialog({
   planId,
@@ -37,7 +39,8 @@ export function RestoreDialog({
     setError(null);
     const result = await restoreVersion(planId, versionId, section?.id);
     if (result.ok) {
-      navigate(`/plans/${planId}`);
+      const state: RestoredState = { restored: { versionName, section } };
+      navigate(`/plans/${planId}`, { state });
       return;
     }
     setIsBusy(false);
