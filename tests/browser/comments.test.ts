@@ -126,7 +126,8 @@ it("a comment being written stays on its passage when another comment is started
   await firstDraft.getByRole("textbox", { name: "New comment" }).fill("Name the law and its year.");
 
   // Before posting, the partner starts a comment on section 4 from the outline.
-  await partner.getByRole("button", { name: /Comment on this section: “4\. Social enterprises/ }).click();
+  await partner.getByRole("button", { name: /^Actions for “4\. Social enterprises/ }).click();
+  await partner.getByRole("menu").getByRole("menuitem", { name: "Comment on this section" }).click();
   const sectionDraft = partner.locator("article.is-composer", { hasText: "New comment on the section “4. Social enterprises" });
   await sectionDraft.waitFor();
   expect(await sectionDraft.getByRole("textbox", { name: "New comment" }).inputValue()).toBe("");
