@@ -68,8 +68,11 @@ describe("live editing", () => {
     await whenSynced(writer);
     expect(writer.tracker.state.status).toBe("connected");
     typeAt(writer.doc, "Stored? ");
-    expect(writer.tracker.state.status).toBe("saving");
+    // Unacknowledged: "Editing" for its first second (the calm page), never "Saved".
+    expect(writer.tracker.state.status).toBe("editing");
+    expect(writer.tracker.hasUnsavedChanges).toBe(true);
     await whenSaved(writer);
+    await waitFor(() => writer.tracker.state.status === "saved", "the page's Saved once the text is still");
     const stats = await health();
     expect(stats.collab.storedUpdates).toBeGreaterThan(0);
     expect(stats.collab.pendingWrites).toBe(0);
