@@ -183,8 +183,16 @@ it("on a phone the comments open from the bar above the text and their close but
 
 it("on a phone, commenting on a passage opens the comments with the new comment's box", async () => {
   const { context, page } = await phonePlan(DEMO.commenter);
-  await page.locator(".ProseMirror em", { hasText: "Gotong royong" }).selectText();
-  await page.getByRole("button", { name: "Comment", exact: true }).click();
+  const comment = page.getByRole("button", { name: "Comment", exact: true });
+  // The editor may re-render as the text finishes syncing and drop a selection made first:
+  // select until the page has taken it (the button is enabled only with a selection).
+  await expect
+    .poll(async () => {
+      await page.locator(".ProseMirror em", { hasText: "Gotong royong" }).selectText();
+      return comment.isEnabled();
+    })
+    .toBe(true);
+  await comment.click();
   await page.locator(".comments-drawer").waitFor({ state: "visible" });
   const box = page.getByRole("textbox", { name: "New comment" });
   await box.waitFor({ state: "visible" });
