@@ -10,6 +10,7 @@ import { CLOSE_MALFORMED } from "../../app/collab/protocol";
 import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import { openDatabase } from "../../db";
 import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { insertNestedBlockquotes as insertNestedBlockquotesAt } from "../helpers/hostile-yjs";
 import { connectClient, typeAt, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
 import { DEMO, signInEveryone, startServer, type DemoRole, type TestServer } from "../helpers/server";
 
@@ -76,17 +77,7 @@ function deepestNesting(doc: Y.Doc): number {
 }
 
 function insertNestedBlockquotes(doc: Y.Doc, depth: number): void {
-  const section = doc.getXmlFragment(PLAN_FRAGMENT).get(1) as Y.XmlElement;
-  let current = new Y.XmlElement("blockquote");
-  section.insert(1, [current]);
-  for (let level = 1; level < depth; level += 1) {
-    const inner = new Y.XmlElement("blockquote");
-    current.insert(0, [inner]);
-    current = inner;
-  }
-  const paragraph = new Y.XmlElement("paragraph");
-  current.insert(0, [paragraph]);
-  paragraph.insert(0, [new Y.XmlText("deep")]);
+  insertNestedBlockquotesAt(doc.getXmlFragment(PLAN_FRAGMENT).get(1) as Y.XmlElement, 1, depth);
 }
 
 /** The stored plan (compacted state and every update row) as one document. */

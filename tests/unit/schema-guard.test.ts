@@ -9,6 +9,7 @@ import { findSchemaViolations, repairDocument } from "../../app/editor/schema-ch
 import { MAX_NESTING_DEPTH, rulesMismatch } from "../../app/editor/schema-rules";
 import { planSchema, planText } from "../../app/editor/document.server";
 import { schemaRefusal } from "../../server/collab/schema-guard";
+import { insertNestedBlockquotes } from "../helpers/hostile-yjs";
 
 const everyKindOfBlock = {
   type: "doc",
@@ -51,21 +52,6 @@ function updateFrom(doc: Y.Doc, change: (fragment: Y.XmlFragment, copy: Y.Doc) =
 }
 
 const firstParagraphText = (fragment: Y.XmlFragment) => ((fragment.get(1) as Y.XmlElement).get(1) as Y.XmlElement).get(0) as Y.XmlText;
-
-/** Blockquotes `depth` deep with a paragraph at the bottom, inserted into `parent` at `index`
- * one level at a time (Yjs integrates a prepared tree recursively). */
-function insertNestedBlockquotes(parent: Y.XmlElement, index: number, depth: number): void {
-  let current = new Y.XmlElement("blockquote");
-  parent.insert(index, [current]);
-  for (let level = 1; level < depth; level += 1) {
-    const inner = new Y.XmlElement("blockquote");
-    current.insert(0, [inner]);
-    current = inner;
-  }
-  const paragraph = new Y.XmlElement("paragraph");
-  current.insert(0, [paragraph]);
-  paragraph.insert(0, [new Y.XmlText("deep")]);
-}
 
 describe("the schema rules", () => {
   it("name every node, mark and attribute of the editor's schema, and nothing else", () => {
