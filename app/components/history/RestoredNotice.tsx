@@ -10,6 +10,15 @@ export interface RestoredState {
 }
 
 const WAIT_FOR_SECTION_MS = 10_000;
+/** Save states that mean the text has synced with the server (PlanWorkspace's status line). */
+const SYNCED_STATUSES = new Set(["connected", "editing", "saving", "saved"]);
+
+// The section may be on the page before the text has synced (the restored text arrives live):
+// a caret placed then is lost when the synced content replaces it.
+function isTextSynced(): boolean {
+  const status = document.querySelector<HTMLElement>(".connection-status")?.dataset.status;
+  return status !== undefined && SYNCED_STATUSES.has(status);
+}
 
 export function RestoredNotice() {
   const { t } = useTranslation();
@@ -25,7 +34,7 @@ export function RestoredNotice() {
     let timer = 0;
     const reveal = () => {
       const element = document.querySelector<HTMLElement>(selector);
-      if (!element) {
+      if (!element || !isTextSynced()) {
         if (Date.now() - startedAt < WAIT_FOR_SECTION_MS) timer = window.setTimeout(reveal, 100);
         return;
       }
