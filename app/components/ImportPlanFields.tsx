@@ -2,6 +2,7 @@
 // /plans/import page with a plain form (it works without JavaScript).
 import { useTranslation } from "react-i18next";
 import type { ImportRefusal } from "../import/docx-import.server";
+import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 
 export function ImportPlanFields({
   limitMegabytes,
@@ -27,6 +28,13 @@ export function ImportPlanFields({
         />
       </label>
       <p className="muted import-limit">{t("import.limit", { max: limitMegabytes })}</p>
+      <label>
+        {t("import.titleField")}
+        <input type="text" name="title" maxLength={PLAN_TITLE_MAX_LENGTH} aria-describedby="import-title-hint" />
+      </label>
+      <p className="muted import-limit" id="import-title-hint">
+        {t("import.titleHint")}
+      </p>
       {refusal ? (
         <p className="form-error" role="alert">
           {t(`import.errors.${refusal.error}`, { max: refusal.limitMegabytes })}

@@ -3,23 +3,25 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { ACTION_COLUMNS, type ActionColumn } from "../editor/action-matrix";
 import { caretElement, showNamesOnMove } from "../editor/caret-labels";
 import { planExtensions } from "../editor/extensions";
+import { FindReplace } from "../editor/find-replace";
 import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
-import { CommentBar } from "./comments/CommentButton";
 import { CommentsPanel } from "./comments/CommentsPanel";
 import { CommentsProvider, useComments } from "./comments/CommentsContext";
 import { Outline } from "./Outline";
 import { Panel, PanelButton, usePlanPanels } from "./PlanPanels";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
+import { FindBar, type FindRequest } from "./FindBar";
 import { ShortcutsDialog, type ShortcutsDialogHandle } from "./ShortcutsDialog";
-import { Toolbar } from "./Toolbar";
+import { ReadingToolbar, Toolbar, type EditorCommands } from "./Toolbar";
+import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 
 export function PlanEditor({
   doc,
@@ -51,6 +53,7 @@ export function PlanEditor({
     {
       extensions: [
         ...planExtensions({ actionColumnLabels }),
+        FindReplace,
         Collaboration.configure({ document: doc }),
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color }, render: caretElement }),
       ],
@@ -73,11 +76,33 @@ export function PlanEditor({
     if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
   }, [editor, canEdit]);
   const shortcuts = useRef<ShortcutsDialogHandle>(null);
+  const wordCount = useRef<WordCountDialogHandle>(null);
+  const [findRequest, setFindRequest] = useState<FindRequest | null>(null);
+  const commands = useMemo<EditorCommands>(
+    () => ({
+      showShortcuts: () => shortcuts.current?.open(),
+      showWordCount: () => wordCount.current?.open(),
+      find: (withReplace) => setFindRequest((previous) => ({ key: (previous?.key ?? 0) + 1, withReplace })),
+    }),
+    [],
+  );
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key === "/") {
+      const isMod = (event.ctrlKey || event.metaKey) && !event.altKey;
+      const key = event.key.toLowerCase();
+      const command =
+        isMod && event.key === "/"
+          ? commands.showShortcuts
+          : isMod && !event.shiftKey && key === "f"
+            ? () => commands.find(false)
+            : isMod && !event.shiftKey && key === "h"
+              ? () => commands.find(true)
+              : isMod && event.shiftKey && key === "c"
+                ? commands.showWordCount
+                : null;
+      if (command) {
         event.preventDefault();
-        shortcuts.current?.open();
+        command();
       } else if (event.altKey && event.key === "F10" && editor?.view.dom.contains(document.activeElement)) {
         // From the text to the toolbar, as in word processors.
         const tool = document.querySelector<HTMLElement>('[role="toolbar"] button[tabindex="0"]');
@@ -89,7 +114,7 @@ export function PlanEditor({
     };
     document.addEventListener("keydown", onKeyDown);
     return () => document.removeEventListener("keydown", onKeyDown);
-  }, [editor]);
+  }, [editor, commands]);
   if (!editor) return null;
   return (
     <CommentsProvider
@@ -100,8 +125,16 @@ export function PlanEditor({
       role={details.role}
       threadsVersion={threadsVersion}
     >
-      <PlanLayout editor={editor} canEdit={canEdit} details={details} statusBar={statusBar} onShowShortcuts={() => shortcuts.current?.open()} />
+      <PlanLayout
+        editor={editor}
+        canEdit={canEdit}
+        details={details}
+        statusBar={statusBar}
+        commands={commands}
+        findBar={findRequest ? <FindBar editor={editor} request={findRequest} canReplace={canEdit} onClose={() => setFindRequest(null)} /> : null}
+      />
       <ShortcutsDialog ref={shortcuts} />
+      <WordCountDialog ref={wordCount} editor={editor} />
     </CommentsProvider>
   );
 }
@@ -112,13 +145,15 @@ function PlanLayout({
   canEdit,
   details,
   statusBar,
-  onShowShortcuts,
+  commands,
+  findBar,
 }: {
   editor: Editor;
   canEdit: boolean;
   details: PlanDetails;
   statusBar: ReactNode;
-  onShowShortcuts(): void;
+  commands: EditorCommands;
+  findBar: ReactNode;
 }) {
   const { t } = useTranslation();
   const { threads, activeDraftKey, cardRequest, filters } = useComments();
@@ -146,33 +181,35 @@ function PlanLayout({
           <Outline editor={editor} canEdit={canEdit} {...details} />
         </div>
       </Panel>
-      <div className="plan-main">
-        <div className="workspace-bar">
-          <div className="panel-buttons">
-            <PanelButton panels={panels} name="outline">
-              {t("outline.title")}
-            </PanelButton>
-            <PanelButton panels={panels} name="comments">
-              {t("comments.title")}
-              {openCount > 0 ? (
-                <>
-                  <span className="panel-count" aria-hidden="true">
-                    {openCount}
-                  </span>
-                  <span className="visually-hidden">{t("comments.openCount", { count: openCount })}</span>
-                </>
-              ) : null}
-            </PanelButton>
-          </div>
-          {statusBar}
+      {/* One bar across the page, kept in sight: the tools, then who is here and whether it is saved. */}
+      <div className="workspace-bar">
+        <div className="panel-buttons">
+          <PanelButton panels={panels} name="outline">
+            {t("outline.title")}
+          </PanelButton>
+          <PanelButton panels={panels} name="comments">
+            {t("comments.title")}
+            {openCount > 0 ? (
+              <>
+                <span className="panel-count" aria-hidden="true">
+                  {openCount}
+                </span>
+                <span className="visually-hidden">{t("comments.openCount", { count: openCount })}</span>
+              </>
+            ) : null}
+          </PanelButton>
         </div>
+        {canEdit ? (
+          <Toolbar editor={editor} planId={details.planId} commands={commands} />
+        ) : (
+          <ReadingToolbar canComment={can(details.role, "plan.comment")} commands={commands} />
+        )}
+        {statusBar}
+        {findBar}
+      </div>
+      <div className="plan-main">
         <div className="editor-with-comments">
           <div className="editor-frame">
-            {canEdit ? (
-              <Toolbar editor={editor} planId={details.planId} onShowShortcuts={onShowShortcuts} />
-            ) : can(details.role, "plan.comment") ? (
-              <CommentBar />
-            ) : null}
             <EditorContent editor={editor} />
           </div>
           <Panel panels={panels} name="comments" label={t("comments.title")} className="comments-drawer">

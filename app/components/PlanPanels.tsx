@@ -88,6 +88,20 @@ export function PanelButton({ panels, name, children }: { panels: PlanPanels; na
   );
 }
 
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable="true"], [tabindex]:not([tabindex="-1"])';
+
+/** An open panel covers the page: Tab and Shift+Tab go round inside it, as in a dialog. */
+function keepFocusWithin(panel: HTMLElement, event: React.KeyboardEvent): void {
+  const focusable = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.getClientRects().length > 0);
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) return;
+  const target = event.shiftKey ? (document.activeElement === first ? last : null) : document.activeElement === last ? first : null;
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+}
+
 export function Panel({
   panels,
   name,
@@ -117,8 +131,10 @@ export function Panel({
       data-open={isOpen ? "" : undefined}
       aria-label={label}
       onKeyDown={(event) => {
+        if (!isOpen || event.defaultPrevented) return;
+        if (event.key === "Tab" && element.current) keepFocusWithin(element.current, event);
         // Escape that a field inside used (closing a list, a draft) is not for the panel.
-        if (event.key !== "Escape" || !isOpen || event.defaultPrevented) return;
+        if (event.key !== "Escape") return;
         event.preventDefault();
         panels.close();
       }}

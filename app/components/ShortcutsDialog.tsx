@@ -30,6 +30,9 @@ const SHORTCUTS = [
   ["comment", "Mod-Alt-M"],
   ["nextCell", "Tab"],
   ["previousCell", "Shift-Tab"],
+  ["find", "Mod-F"],
+  ["findAndReplace", "Mod-H"],
+  ["wordCount", "Mod-Shift-C"],
   ["toolbar", "Alt-F10"],
   ["shortcuts", "Mod-/"],
 ] as const;

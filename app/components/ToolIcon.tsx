@@ -22,6 +22,9 @@ const PATHS = {
   redo: "M10.5 2.5l3 3-3 3 M13.5 5.5h-7a3.75 3.75 0 0 0 0 7.5H10",
   keyboard: "M1.5 4h13v8h-13z M4 6.5h.01 M6.5 6.5h.01 M9 6.5h.01 M11.5 6.5h.01 M5 9.5h6",
   more: "M3.5 8h.01 M8 8h.01 M12.5 8h.01",
+  search: "M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z M10.3 10.3l3.2 3.2",
+  wordCount: "M2.5 4h5.5 M2.5 8h5.5 M2.5 12h5.5 M11 3.5l-1 9 M14 3.5l-1 9 M9.6 6.2h4.6 M9.3 9.8h4.6",
+  close: "M4 4l8 8 M12 4l-8 8",
 } as const;
 
 export type IconName = keyof typeof PATHS;

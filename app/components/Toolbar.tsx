@@ -14,7 +14,14 @@ import { ToolIcon, type IconName } from "./ToolIcon";
 /** The toolbar's own buttons, its Comment and its Save version: what arrow keys move between. */
 const ITEM_SELECTOR = "button.tool";
 
-export function Toolbar({ editor, planId, onShowShortcuts }: { editor: Editor; planId: string; onShowShortcuts: () => void }) {
+/** What the toolbars open, also on their shortcuts (PlanEditor). */
+export interface EditorCommands {
+  showShortcuts(): void;
+  showWordCount(): void;
+  find(withReplace: boolean): void;
+}
+
+export function Toolbar({ editor, planId, commands }: { editor: Editor; planId: string; commands: EditorCommands }) {
   const { t } = useTranslation();
   const toolbar = useRovingToolbar();
   const state = useEditorState({
@@ -54,29 +61,7 @@ export function Toolbar({ editor, planId, onShowShortcuts }: { editor: Editor; p
     addSection(editor, current?.type.name === "section" ? (current.attrs.id as string) : null, t("outline.newSectionTitle"));
   };
 
-  const tool = (
-    icon: IconName,
-    label: string,
-    onClick: () => void,
-    options: { isPressed?: boolean; isDisabled?: boolean; shortcut?: string; text?: ReactNode; className?: string } = {},
-  ) => (
-    <button
-      type="button"
-      className={["tool", options.isPressed ? "is-active" : "", options.className ?? ""].filter(Boolean).join(" ")}
-      aria-label={label}
-      title={options.shortcut ? `${label} (${shortcutLabel(options.shortcut)})` : label}
-      aria-pressed={options.isPressed === undefined ? undefined : options.isPressed}
-      // Keep the editor's selection: it is what the button acts on.
-      onMouseDown={(event) => event.preventDefault()}
-      onClick={onClick}
-      disabled={options.isDisabled}
-      tabIndex={-1}
-    >
-      <ToolIcon name={icon} />
-      {options.text ? <span className="tool-text">{options.text}</span> : null}
-    </button>
-  );
-
+  const tool = toolButton;
   return (
     <div className="toolbar" role="toolbar" aria-label={t("toolbar.label")} ref={toolbar.ref} onKeyDown={toolbar.onKeyDown} onFocus={toolbar.onFocus}>
       {tool("newSection", t("toolbar.newSection"), newSection, { text: t("toolbar.newSection"), className: "tool-new-section" })}
@@ -125,10 +110,60 @@ export function Toolbar({ editor, planId, onShowShortcuts }: { editor: Editor; p
       {tool("undo", t("toolbar.undo"), () => editor.chain().focus().undo().run(), { isDisabled: !state.canUndo, shortcut: "Mod-Z" })}
       {tool("redo", t("toolbar.redo"), () => editor.chain().focus().redo().run(), { isDisabled: !state.canRedo, shortcut: "Mod-Shift-Z" })}
       <span className="tool-separator" />
-      {tool("keyboard", t("shortcuts.title"), onShowShortcuts, { shortcut: "Mod-/" })}
+      <FindAndCountTools commands={commands} canReplace />
       <CommentButton className="tool comment-tool" />
       <SaveVersionButton planId={planId} />
     </div>
+  );
+}
+
+/** For those who read and comment: Comment, find, word count and the shortcut list. */
+export function ReadingToolbar({ canComment, commands }: { canComment: boolean; commands: EditorCommands }) {
+  const { t } = useTranslation();
+  const toolbar = useRovingToolbar();
+  return (
+    <div className="toolbar reading-toolbar" role="toolbar" aria-label={t("toolbar.readingLabel")} ref={toolbar.ref} onKeyDown={toolbar.onKeyDown} onFocus={toolbar.onFocus}>
+      {canComment ? <CommentButton className="tool comment-tool" /> : null}
+      <FindAndCountTools commands={commands} canReplace={false} />
+      {canComment ? <span className="muted comment-bar-hint">{t("comments.barHint")}</span> : null}
+    </div>
+  );
+}
+
+function FindAndCountTools({ commands, canReplace }: { commands: EditorCommands; canReplace: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {toolButton("search", canReplace ? t("find.findAndReplace") : t("find.find"), () => commands.find(false), { shortcut: "Mod-F" })}
+      {toolButton("wordCount", t("wordCount.title"), commands.showWordCount, { shortcut: "Mod-Shift-C" })}
+      {toolButton("keyboard", t("shortcuts.title"), commands.showShortcuts, { shortcut: "Mod-/" })}
+    </>
+  );
+}
+
+/** One of the toolbars' icon buttons: named for screen readers, its shortcut in the tooltip. */
+function toolButton(
+  icon: IconName,
+  label: string,
+  onClick: () => void,
+  options: { isPressed?: boolean; isDisabled?: boolean; shortcut?: string; text?: ReactNode; className?: string } = {},
+) {
+  return (
+    <button
+      type="button"
+      className={["tool", options.isPressed ? "is-active" : "", options.className ?? ""].filter(Boolean).join(" ")}
+      aria-label={label}
+      title={options.shortcut ? `${label} (${shortcutLabel(options.shortcut)})` : label}
+      aria-pressed={options.isPressed === undefined ? undefined : options.isPressed}
+      // Keep the editor's selection: it is what the button acts on.
+      onMouseDown={(event) => event.preventDefault()}
+      onClick={onClick}
+      disabled={options.isDisabled}
+      tabIndex={-1}
+    >
+      <ToolIcon name={icon} />
+      {options.text ? <span className="tool-text">{options.text}</span> : null}
+    </button>
   );
 }
 

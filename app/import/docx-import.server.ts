@@ -52,6 +52,8 @@ export interface ImportedPlan {
 export interface Upload {
   fileName: string;
   bytes: Buffer;
+  /** The title the importer typed, if any (the form's optional `title` field). */
+  title?: string;
 }
 
 /**
@@ -64,15 +66,17 @@ export async function receiveUpload(request: Request): Promise<Upload> {
   if (declaredLength > MAX_UPLOAD_BYTES + 64 * 1024) throw new DocxImportError("tooLarge");
   let receivedBytes = 0;
   let upload: Upload | undefined;
+  let title: string | undefined;
   try {
     await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
       const chunks: Uint8Array[] = [];
       for await (const chunk of data) {
         receivedBytes += chunk.byteLength;
         if (receivedBytes > MAX_UPLOAD_BYTES) throw new DocxImportError("tooLarge");
-        if (name === "file") chunks.push(chunk);
+        if (name === "file" || name === "title") chunks.push(chunk);
       }
       if (name === "file" && typeof filename === "string" && !upload) upload = { fileName: filename, bytes: Buffer.concat(chunks) };
+      if (name === "title" && title === undefined) title = Buffer.concat(chunks).toString("utf8");
       return undefined;
     });
   } catch (error) {
@@ -81,7 +85,7 @@ export async function receiveUpload(request: Request): Promise<Upload> {
     throw new DocxImportError("noFile");
   }
   if (!upload || upload.bytes.length === 0) throw new DocxImportError("noFile");
-  return upload;
+  return { ...upload, title };
 }
 
 /** The plan a Word file holds. Throws DocxImportError when the file is refused. */

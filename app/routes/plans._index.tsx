@@ -16,16 +16,16 @@ import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { formatDeadline } from "../utils/deadline";
+import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { log } from "../utils/log.server";
 import type { action as importAction } from "./plans.import";
 
 export const meta: MetaFunction = () => [{ title: "Gotong" }];
 
-const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 1000;
 
 const NewPlanForm = z.object({
-  title: z.string().trim().min(1, "plans.titleRequired").max(TITLE_MAX, "plans.titleTooLong"),
+  title: z.string().trim().min(1, "plans.titleRequired").max(PLAN_TITLE_MAX_LENGTH, "plans.titleTooLong"),
   description: z.string().trim().max(DESCRIPTION_MAX, "plans.descriptionTooLong").default(""),
   template: z.enum(TEMPLATE_IDS).default("blank"),
 });
@@ -153,9 +153,9 @@ export default function MyPlans() {
           <Form method="post" className="stack" noValidate>
             <label>
               {t("plans.planTitle")}
-              <input name="title" required maxLength={TITLE_MAX} aria-invalid={errors?.title ? true : undefined} />
+              <input name="title" required maxLength={PLAN_TITLE_MAX_LENGTH} aria-invalid={errors?.title ? true : undefined} />
             </label>
-            {errors?.title ? <p className="field-error">{t(errors.title, { max: TITLE_MAX })}</p> : null}
+            {errors?.title ? <p className="field-error">{t(errors.title, { max: PLAN_TITLE_MAX_LENGTH })}</p> : null}
             <label>
               {t("plans.planDescription")}
               <textarea name="description" rows={2} maxLength={DESCRIPTION_MAX} />

@@ -140,6 +140,14 @@ it("on a phone the outline opens from the bar above the text, and Escape or a ta
   const box = await outline.boundingBox();
   expect(box!.x).toBeGreaterThanOrEqual(0);
   expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+  // The panel covers the page: Tab goes round inside it, never to the dimmed page behind.
+  const isInPanel = () => outline.evaluate((panel) => panel.contains(document.activeElement));
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press("Tab");
+    expect(await isInPanel()).toBe(true);
+  }
+  await page.keyboard.press("Shift+Tab");
+  expect(await isInPanel()).toBe(true);
   await page.keyboard.press("Escape");
   await outline.waitFor({ state: "hidden" });
   expect(await opener.evaluate((button) => button === document.activeElement)).toBe(true);

@@ -31,8 +31,9 @@ const MB = 1024 * 1024;
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
-function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null = "editor", language?: string): Promise<Response> {
+function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null = "editor", language?: string, title?: string): Promise<Response> {
   const form = new FormData();
+  if (title !== undefined) form.append("title", title);
   form.append("file", new Blob([new Uint8Array(bytes)]), fileName);
   return fetch(`${demo.server.url}/plans/import`, {
     method: "POST",
@@ -174,6 +175,18 @@ describe("a new plan from a Word file", () => {
     const plan = await planRow(planId);
     expect(plan.title).toBe(`${DEMO_PLAN_TITLE} (imported)`);
     expect(plan.description).toBe("Imported from “plan.docx”.");
+  });
+
+  it("takes the title the importer typed, tidied and cut to the title's limit, over the file's", async () => {
+    const file = await docxFile([new Paragraph({ text: "The file's own heading", heading: HeadingLevel.HEADING_1 })]);
+    const named = await importedPlanId(await postImport(file, "named.docx", "editor", undefined, "  RAN SSE\n  — working draft  "));
+    expect((await planRow(named)).title).toBe("RAN SSE — working draft");
+    const long = await importedPlanId(await postImport(file, "long.docx", "editor", undefined, "x".repeat(5000)));
+    expect((await planRow(long)).title).toBe("x".repeat(200));
+    // An empty field leaves the file's title.
+    const unnamed = await importedPlanId(await postImport(file, "unnamed.docx", "editor", undefined, "   "));
+    expect((await planRow(unnamed)).title).not.toMatch(/^\s*$/);
+    expect((await planRow(unnamed)).title).not.toBe((await planRow(named)).title);
   });
 
   it("makes the importer the plan's only member, as its owner", async () => {

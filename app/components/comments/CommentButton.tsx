@@ -23,13 +23,3 @@ export function CommentButton({ className }: { className: string }) {
     </button>
   );
 }
-
-export function CommentBar() {
-  const { t } = useTranslation();
-  return (
-    <div className="toolbar comment-bar" role="toolbar" aria-label={t("comments.barLabel")}>
-      <CommentButton className="tool comment-tool" />
-      <span className="muted comment-bar-hint">{t("comments.barHint")}</span>
-    </div>
-  );
-}

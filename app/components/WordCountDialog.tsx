@@ -1,0 +1,93 @@
+// Word count (Ctrl+Shift+C or the toolbar): the plan's words and characters, the selection's,
+// and each section's words, counted when opened. A native modal dialog, like the shortcut list.
+import type { Editor } from "@tiptap/react";
+import { forwardRef, useImperativeHandle, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { countText, planCounts, textBetween, type SectionCounts, type TextCounts } from "../editor/text-stats";
+
+export interface WordCountDialogHandle {
+  open: () => void;
+}
+
+interface Counts {
+  plan: TextCounts;
+  selection: TextCounts | null;
+  sections: SectionCounts[];
+}
+
+export const WordCountDialog = forwardRef<WordCountDialogHandle, { editor: Editor }>(function WordCountDialog({ editor }, handle) {
+  const { t, i18n } = useTranslation();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const returnFocusTo = useRef<HTMLElement | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const format = (value: number) => value.toLocaleString(i18n.language);
+  useImperativeHandle(handle, () => ({
+    open: () => {
+      if (!dialog.current || dialog.current.open) return;
+      const { doc, selection } = editor.state;
+      const { plan, sections } = planCounts(doc, i18n.language);
+      const selected = selection.empty ? null : countText(textBetween(doc, selection.from, selection.to), i18n.language);
+      setCounts({ plan, sections, selection: selected && selected.characters > 0 ? selected : null });
+      returnFocusTo.current = document.activeElement as HTMLElement | null;
+      dialog.current.showModal();
+    },
+  }));
+  const rows = ["words", "characters", "charactersWithoutSpaces"] as const;
+  return (
+    <dialog
+      ref={dialog}
+      className="shortcuts-dialog word-count-dialog"
+      aria-labelledby="word-count-title"
+      onClose={() => {
+        returnFocusTo.current?.focus();
+        returnFocusTo.current = null;
+      }}
+    >
+      <h2 id="word-count-title">{t("wordCount.title")}</h2>
+      {counts ? (
+        <>
+          <table className="shortcuts-table">
+            <thead>
+              <tr>
+                <td />
+                <th scope="col" className="number">{t("wordCount.plan")}</th>
+                {counts.selection ? <th scope="col" className="number">{t("wordCount.selection")}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row}>
+                  <th scope="row">{t(`wordCount.${row}`)}</th>
+                  <td className="number">{format(counts.plan[row])}</td>
+                  {counts.selection ? <td className="number">{format(counts.selection[row])}</td> : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3 className="word-count-sections">{t("wordCount.bySection")}</h3>
+          <table className="shortcuts-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("wordCount.section")}</th>
+                <th scope="col" className="number">{t("wordCount.words")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {counts.sections.map((section) => (
+                <tr key={section.id} data-section-id={section.id}>
+                  <td>{section.title || t("outline.untitled")}</td>
+                  <td className="number">{format(section.words)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      <form method="dialog" className="dialog-actions">
+        <button type="submit" className="primary">
+          {t("shortcuts.close")}
+        </button>
+      </form>
+    </dialog>
+  );
+});
