@@ -16,7 +16,7 @@ import {
 import type { MouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
-import { supportedLanguages } from "./i18n/config";
+import { LanguageSwitch } from "./components/LanguageSwitch";
 import { i18next } from "./i18n/i18next.server";
 import { getOptionalUser } from "./models/session.server";
 import stylesHref from "./styles/app.css";
@@ -64,6 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
 
 function Header({ user, locale }: { user: { name: string; organisationName: string } | null; locale: string }) {
   const { t } = useTranslation();
+  const location = useLocation();
   return (
     <header className="site-header">
       <a className="skip-link" href="#main" onClick={skipToContent}>
@@ -79,7 +80,7 @@ function Header({ user, locale }: { user: { name: string; organisationName: stri
             {user.name}
           </span>
           <Link to="/settings">{t("settings.link")}</Link>
-          <LanguageSwitcher locale={locale} />
+          <LanguageSwitch locale={locale} action="/settings" redirectTo={location.pathname + location.search} />
           <Form method="post" action="/logout">
             <button type="submit" className="link-button">
               {t("nav.signOut")}
@@ -99,31 +100,6 @@ function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
   event.preventDefault();
   target.focus({ preventScroll: true });
   target.scrollIntoView({ block: "start" });
-}
-
-/** The account's interface language: a plain form, so the whole page reloads in the new one. */
-function LanguageSwitcher({ locale }: { locale: string }) {
-  const { t } = useTranslation();
-  const location = useLocation();
-  return (
-    <Form method="post" action="/settings" reloadDocument className="language-switcher" aria-label={t("nav.language")}>
-      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      {supportedLanguages.map((language) => (
-        <button
-          key={language}
-          type="submit"
-          name="locale"
-          value={language}
-          lang={language}
-          className="link-button"
-          aria-pressed={language === locale}
-          title={t("settings.switchTo", { language: t(`language.${language}`) })}
-        >
-          {t(`language.${language}`)}
-        </button>
-      ))}
-    </Form>
-  );
 }
 
 export default function App() {

@@ -2,7 +2,7 @@
 // Bahasa Indonesia, against a throwaway server: `npm run build && npx tsx scripts/layout-screenshots.ts <dir>`.
 // The desktop plan page is the README's picture (docs/images/plan-desktop.png).
 import fs from "node:fs";
-import { launchBrowser, signedInPage } from "../tests/helpers/browser";
+import { launchBrowser, signedInPage, openRoundFromPage } from "../tests/helpers/browser";
 import { DEMO, startServer } from "../tests/helpers/server";
 
 const outDir = process.argv[2] ?? "/tmp/shots";
@@ -13,13 +13,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 try {
   const setup = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.owner, `${PLAN}/rounds`);
-  await setup.getByLabel("Name").fill("Partner review, November");
-  await setup.locator('input[name="deadline"]').fill(new Date(Date.now() + 7 * 24 * 3600_000).toISOString().slice(0, 16));
-  await setup.locator('input[name="sectionIds"][value="s-concept"]').check();
-  await setup.getByLabel("Bina Swadaya").check();
-  await setup.getByRole("button", { name: "Open the round" }).click();
-  await setup.waitForURL(/\/rounds\/\d+$/);
-  const roundPath = new URL(setup.url()).pathname;
+  const roundPath = await openRoundFromPage(setup, "Partner review, November");
   const versionId = await setup.evaluate(async (plan) => {
     const response = await fetch(`/api${plan}/versions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Before review" }) });
     return String(((await response.json()) as { id: string }).id);

@@ -1,7 +1,8 @@
 // The list of the editor's keyboard shortcuts, opened with Ctrl+/ (⌘/ on a Mac) or from the
 // toolbar. A native modal dialog: Escape closes it and focus goes back where it was.
-import { forwardRef, useImperativeHandle, useRef } from "react";
+import { forwardRef, useImperativeHandle } from "react";
 import { useTranslation } from "react-i18next";
+import { useModalDialog } from "./useModalDialog";
 
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -43,25 +44,10 @@ export interface ShortcutsDialogHandle {
 
 export const ShortcutsDialog = forwardRef<ShortcutsDialogHandle>(function ShortcutsDialog(_props, handle) {
   const { t } = useTranslation();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const returnFocusTo = useRef<HTMLElement | null>(null);
-  useImperativeHandle(handle, () => ({
-    open: () => {
-      if (!dialog.current || dialog.current.open) return;
-      returnFocusTo.current = document.activeElement as HTMLElement | null;
-      dialog.current.showModal();
-    },
-  }));
+  const dialog = useModalDialog();
+  useImperativeHandle(handle, () => ({ open: () => dialog.open() }));
   return (
-    <dialog
-      ref={dialog}
-      className="shortcuts-dialog"
-      aria-labelledby="shortcuts-title"
-      onClose={() => {
-        returnFocusTo.current?.focus();
-        returnFocusTo.current = null;
-      }}
-    >
+    <dialog ref={dialog.ref} className="shortcuts-dialog" aria-labelledby="shortcuts-title" onClose={dialog.onClose}>
       <h2 id="shortcuts-title">{t("shortcuts.title")}</h2>
       <table className="shortcuts-table">
         <thead>

@@ -1,9 +1,10 @@
 // Word count (Ctrl+Shift+C or the toolbar): the plan's words and characters, the selection's,
 // and each section's words, counted when opened. A native modal dialog, like the shortcut list.
 import type { Editor } from "@tiptap/react";
-import { forwardRef, useImperativeHandle, useRef, useState } from "react";
+import { forwardRef, useImperativeHandle, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { countText, planCounts, textBetween, type SectionCounts, type TextCounts } from "../editor/text-stats";
+import { useModalDialog } from "./useModalDialog";
 
 export interface WordCountDialogHandle {
   open: () => void;
@@ -17,32 +18,21 @@ interface Counts {
 
 export const WordCountDialog = forwardRef<WordCountDialogHandle, { editor: Editor }>(function WordCountDialog({ editor }, handle) {
   const { t, i18n } = useTranslation();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const returnFocusTo = useRef<HTMLElement | null>(null);
+  const dialog = useModalDialog();
   const [counts, setCounts] = useState<Counts | null>(null);
   const format = (value: number) => value.toLocaleString(i18n.language);
   useImperativeHandle(handle, () => ({
-    open: () => {
-      if (!dialog.current || dialog.current.open) return;
-      const { doc, selection } = editor.state;
-      const { plan, sections } = planCounts(doc, i18n.language);
-      const selected = selection.empty ? null : countText(textBetween(doc, selection.from, selection.to), i18n.language);
-      setCounts({ plan, sections, selection: selected && selected.characters > 0 ? selected : null });
-      returnFocusTo.current = document.activeElement as HTMLElement | null;
-      dialog.current.showModal();
-    },
+    open: () =>
+      dialog.open(() => {
+        const { doc, selection } = editor.state;
+        const { plan, sections } = planCounts(doc, i18n.language);
+        const selected = selection.empty ? null : countText(textBetween(doc, selection.from, selection.to), i18n.language);
+        setCounts({ plan, sections, selection: selected && selected.characters > 0 ? selected : null });
+      }),
   }));
   const rows = ["words", "characters", "charactersWithoutSpaces"] as const;
   return (
-    <dialog
-      ref={dialog}
-      className="shortcuts-dialog word-count-dialog"
-      aria-labelledby="word-count-title"
-      onClose={() => {
-        returnFocusTo.current?.focus();
-        returnFocusTo.current = null;
-      }}
-    >
+    <dialog ref={dialog.ref} className="shortcuts-dialog word-count-dialog" aria-labelledby="word-count-title" onClose={dialog.onClose}>
       <h2 id="word-count-title">{t("wordCount.title")}</h2>
       {counts ? (
         <>

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type Loa
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { LanguageSwitch } from "../components/LanguageSwitch";
 import { supportedLanguages } from "../i18n/config";
 import { i18next } from "../i18n/i18next.server";
 import { chosenLanguage, rememberLanguage } from "../i18n/language-cookie.server";
@@ -152,24 +153,7 @@ export default function Login() {
         </button>
       </Form>
       {/* After the sign-in form, whose button stays the page's first. */}
-      <Form method="post" reloadDocument className="language-switcher login-language" aria-label={t("nav.language")}>
-        <input type="hidden" name="intent" value="language" />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
-        {supportedLanguages.map((language) => (
-          <button
-            key={language}
-            type="submit"
-            name="locale"
-            value={language}
-            lang={language}
-            className="link-button"
-            aria-pressed={language === locale}
-            title={t("settings.switchTo", { language: t(`language.${language}`) })}
-          >
-            {t(`language.${language}`)}
-          </button>
-        ))}
-      </Form>
+      <LanguageSwitch locale={locale} intent="language" redirectTo={redirectTo} className="login-language" />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { launchBrowser, pageErrors, signedInPage, openRoundFromPage } from "../helpers/browser";
 import { DEMO, startServer, type TestServer } from "../helpers/server";
 
 const require = createRequire(import.meta.url);
@@ -44,14 +44,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } });
   const owner = await signedInPage(context, server.url, DEMO.owner, `${PLAN_PATH}/rounds`);
   owner.setDefaultTimeout(8000);
-  await owner.getByLabel("Name").fill("Accessibility review");
-  const deadline = new Date(Date.now() + 7 * 24 * 3600_000).toISOString().slice(0, 16);
-  await owner.locator('input[name="deadline"]').fill(deadline);
-  await owner.locator('input[name="sectionIds"][value="s-concept"]').check();
-  await owner.getByLabel("Bina Swadaya").check();
-  await owner.getByRole("button", { name: "Open the round" }).click();
-  await owner.waitForURL(/\/rounds\/\d+$/);
-  roundPath = new URL(owner.url()).pathname;
+  roundPath = await openRoundFromPage(owner, "Accessibility review");
   await owner.goto(`${server.url}${PLAN_PATH}`);
   await owner.waitForSelector(".ProseMirror");
   await owner.getByRole("button", { name: "Save version" }).click();

@@ -3,7 +3,7 @@
 // round's response matrix (page and CSV) shows it. Two browsers, the real server.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { launchBrowser, pageErrors, signedInPage, openRoundFromPage } from "../helpers/browser";
 import { DEMO, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -23,13 +23,7 @@ beforeAll(async () => {
   const wide = () => browser.newContext({ viewport: { width: 1440, height: 900 } });
   // The owner opens a consultation round on the first section for Bina Swadaya (the partner's organisation).
   const owner = await signedInPage(await wide(), server.url, DEMO.owner, `${PLAN_PATH}/rounds`);
-  await owner.getByLabel("Name").fill("Partner review, November");
-  const deadline = new Date(Date.now() + 7 * 24 * 3600_000 + 7 * 3600_000).toISOString().slice(0, 16);
-  await owner.locator('input[name="deadline"]').fill(deadline);
-  await owner.locator('input[name="sectionIds"][value="s-concept"]').check();
-  await owner.getByLabel("Bina Swadaya").check();
-  await owner.getByRole("button", { name: "Open the round" }).click();
-  await owner.waitForURL(/\/rounds\/\d+$/);
+  await openRoundFromPage(owner, "Partner review, November", { extraMs: 7 * 3600_000 });
   await owner.context().close();
 
   partner = await signedInPage(await wide(), server.url, DEMO.commenter, PLAN_PATH);

@@ -3,7 +3,7 @@
 // someone types. Real Chromium at 390 and 768 px against the real server.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { launchBrowser, pageErrors, signedInPage, openRoundFromPage } from "../helpers/browser";
 import { DEMO, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -19,14 +19,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // A consultation round and a named version, so their pages have something to show.
   const owner = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.owner, `${PLAN_PATH}/rounds`);
-  await owner.getByLabel("Name").fill("Partner review, November");
-  const deadline = new Date(Date.now() + 7 * 24 * 3600_000).toISOString().slice(0, 16);
-  await owner.locator('input[name="deadline"]').fill(deadline);
-  await owner.locator('input[name="sectionIds"][value="s-concept"]').check();
-  await owner.getByLabel("Bina Swadaya").check();
-  await owner.getByRole("button", { name: "Open the round" }).click();
-  await owner.waitForURL(/\/rounds\/\d+$/);
-  roundPath = new URL(owner.url()).pathname;
+  roundPath = await openRoundFromPage(owner, "Partner review, November");
   versionId = await owner.evaluate(async (planPath) => {
     const response = await fetch(`/api${planPath}/versions`, {
       method: "POST",

@@ -35,3 +35,19 @@ export async function signedInPage(context: BrowserContext, baseUrl: string, ema
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }
+
+/**
+ * Opens a consultation round through the owner's form on the rounds page (the page must be
+ * there), on the demo plan's first section for Bina Swadaya, closing a week (plus `extraMs`)
+ * from now. Returns the round page's path.
+ */
+export async function openRoundFromPage(page: Page, name: string, options: { sectionId?: string; organisation?: string; extraMs?: number } = {}): Promise<string> {
+  await page.getByLabel("Name").fill(name);
+  const deadline = new Date(Date.now() + 7 * 24 * 3600_000 + (options.extraMs ?? 0)).toISOString().slice(0, 16);
+  await page.locator('input[name="deadline"]').fill(deadline);
+  await page.locator(`input[name="sectionIds"][value="${options.sectionId ?? "s-concept"}"]`).check();
+  await page.getByLabel(options.organisation ?? "Bina Swadaya").check();
+  await page.getByRole("button", { name: "Open the round" }).click();
+  await page.waitForURL(/\/rounds\/\d+$/);
+  return new URL(page.url()).pathname;
+}

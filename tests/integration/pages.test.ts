@@ -97,6 +97,27 @@ describe("signing in and out", () => {
     }
   });
 
+  it("the sign-in page's language choice takes a known language only, and ignores a cookie it did not write", async () => {
+    const chosen = await post("/login", { intent: "language", locale: "id", redirectTo: "/plans" });
+    expect(chosen.status).toBe(302);
+    const cookie = (chosen.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(cookie).toMatch(/^gotong_language=/);
+    expect(await (await get("/login", cookie)).text()).toContain('<html lang="id"');
+
+    const refused = await post("/login", { intent: "language", locale: "de\"><script>alert(1)</script>" });
+    expect(refused.headers.get("set-cookie")).toBeNull();
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    // Cookies written by hand: another language, markup, bytes that are not the cookie's format.
+    const encoded = (value: string) => encodeURIComponent(Buffer.from(JSON.stringify(value)).toString("base64"));
+    for (const hostile of [encoded("de"), encoded('id"><script>alert(1)</script>'), "%3Cscript%3E", "e30%3D", "A".repeat(5000)]) {
+      const response = await get("/login", `gotong_language=${hostile}`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain('<html lang="en"');
+      expect(html).not.toContain("<script>alert(1)");
+    }
+  });
+
   it("never writes a password into the logs", async () => {
     await post("/login", { email: DEMO.owner, password: "a-password-to-look-for" });
     expect(JSON.stringify(server.logs)).not.toContain("a-password-to-look-for");
