@@ -32,7 +32,7 @@ try {
     ["print", `${PLAN}/print`, "h1"],
   ] as const;
   for (const language of ["en", "id"]) {
-    for (const width of [390, 1280]) {
+    for (const width of [390, 768, 1280]) {
       const context = await browser.newContext({ viewport: { width, height: width === 390 ? 844 : 900 } });
       const login = await context.newPage();
       await login.goto(`${server.url}/login`);
@@ -54,7 +54,17 @@ try {
           await page.screenshot({ path: `${outDir}/${language}-${width}-plan-matrix.png` });
           await page.evaluate(() => window.scrollTo(0, 0));
         }
-        if (name === "plan" && width === 390) {
+        if (name === "plan") {
+          await page.locator(".ProseMirror p").first().click();
+          await page.keyboard.press("Control+h");
+          await page.keyboard.type("SSE");
+          await page.screenshot({ path: `${outDir}/${language}-${width}-plan-find.png` });
+          await page.keyboard.press("Escape");
+          await page.keyboard.press("Control+Shift+C");
+          await page.screenshot({ path: `${outDir}/${language}-${width}-plan-word-count.png` });
+          await page.keyboard.press("Escape");
+        }
+        if (name === "plan" && width < 1100) {
           await page.locator(".panel-button").first().click();
           await page.screenshot({ path: `${outDir}/${language}-${width}-plan-outline.png` });
           await page.keyboard.press("Escape");
@@ -64,6 +74,17 @@ try {
         }
       }
       await context.close();
+      // What a partner organisation sees: the reading toolbar, no formatting tools.
+      const partnerContext = await browser.newContext({ viewport: { width, height: width === 390 ? 844 : 900 } });
+      const partner = await signedInPage(partnerContext, server.url, DEMO.commenter, "/settings");
+      await partner.locator(`input[name="locale"][value="${language}"]`).check();
+      await partner.locator("main button.primary").click();
+      await partner.waitForFunction((lang) => document.documentElement.lang === lang, language);
+      await partner.goto(`${server.url}${PLAN}`);
+      await partner.locator(".ProseMirror section").first().waitFor();
+      await partner.waitForTimeout(1200);
+      await partner.screenshot({ path: `${outDir}/${language}-${width}-plan-partner.png` });
+      await partnerContext.close();
     }
   }
 } finally {
