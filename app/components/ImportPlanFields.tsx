@@ -1,7 +1,7 @@
 // The fields of "New plan from a Word file": the dashboard posts them with a fetcher, the
 // /plans/import page with a plain form (it works without JavaScript).
 import { useTranslation } from "react-i18next";
-import type { ImportRefusal } from "../import/docx-import.server";
+import type { ImportRefusal } from "../models/views";
 import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 
 export function ImportPlanFields({

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { addSection, moveSection, readOutline, removeSection, selectSectionTitle, type OutlineEntry } from "../editor/section-commands";
 import { statusesReachable, type Role, type SectionStatus } from "../models/roles";
-import type { SectionDetails } from "../models/section.server";
+import type { SectionDetails } from "../models/views";
 import { useOptionalComments } from "./comments/CommentsContext";
 import { MenuButton, type MenuItem } from "./MenuButton";
 import { formatCalendarDate } from "./RelativeTime";

@@ -13,6 +13,10 @@ import { planExtensions } from "../editor/extensions";
 import { newSectionId } from "../editor/section";
 import en from "../i18n/locales/en";
 import id from "../i18n/locales/id";
+import type { ImportRefusal } from "../models/views";
+import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
+
+export type { ImportRefusal };
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const MAX_UNPACKED_BYTES = 20 * 1024 * 1024;
@@ -24,10 +28,7 @@ const RATIO_CHECKED_FROM_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 5000;
 /** Roughly a thousand pages, which take a few seconds to parse; more is not one plan. */
 const MAX_HTML_CHARS = 1_000_000;
-const TITLE_MAX = 200;
 const SUBTITLE_MAX = 300;
-
-export type ImportRefusal = "noFile" | "tooLarge" | "notDocx" | "unpacksTooLarge" | "damaged" | "tooMuchText" | "busy";
 
 export class DocxImportError extends Error {
   constructor(
@@ -158,7 +159,7 @@ async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels
   const documentTitle = clean(titlePage.title ?? "");
   const title = documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || labels.untitledPlan;
   return {
-    title: title.slice(0, TITLE_MAX),
+    title: title.slice(0, PLAN_TITLE_MAX_LENGTH),
     subtitle: titlePage.subtitle?.slice(0, SUBTITLE_MAX) ?? null,
     isGotongExport,
     content: { type: "doc", content: intoSections(blocks, documentTitle || labels.introduction) },

@@ -5,49 +5,10 @@ import type { ThreadDisposition } from "../../db/schema";
 import type { AnchorPlace } from "../editor/comment-anchors";
 import { tokenizeCommentBody, withMentionHandles } from "../utils/comment-body";
 import { can, type Role } from "./roles";
+import type { CommentView, Person, PersonView, ThreadView } from "./views";
 
 export { DISPOSITIONS, MAX_COMMENT_LENGTH } from "./comment-rules";
-
-export interface Person {
-  id: number;
-  name: string;
-  email: string;
-  organisation: string;
-}
-
-/** A person as the API shows them: the email only to the plan's owners (roles.ts
- * "plan.seeEmails"); names and organisations to every member. */
-export type PersonView = Omit<Person, "email"> & { email?: string };
-
-export interface ThreadView {
-  id: string;
-  sectionId: string;
-  quote: string;
-  anchor: "text" | "section";
-  status: "open" | "resolved";
-  detached: boolean;
-  disposition: ThreadDisposition | null;
-  response: string | null;
-  roundId: number | null;
-  createdAt: number;
-  author: PersonView;
-  resolvedBy: PersonView | null;
-  canResolve: boolean;
-  /** Whether the caller may reply now (a closed consultation round stops partners). */
-  canReply: boolean;
-  comments: CommentView[];
-}
-
-export interface CommentView {
-  id: number;
-  author: PersonView;
-  body: string;
-  deleted: boolean;
-  createdAt: number;
-  editedAt: number | null;
-  mentions: number[];
-  canEdit: boolean;
-}
+export type { CommentView, Person, PersonView, ThreadView } from "./views";
 
 export interface Viewer {
   id: number;

@@ -4,18 +4,9 @@ import { getDb } from "../../db";
 import { lockForTransaction } from "../../db/locks";
 import { canChangeStatus, can, type Role, type SectionStatus } from "./roles";
 
-export interface SectionDetails {
-  id: string;
-  title: string;
-  position: number;
-  status: SectionStatus;
-  leadOrganisationId: number | null;
-  leadOrganisationName: string | null;
-  assigneeUserId: number | null;
-  assigneeName: string | null;
-  dueDate: string | null;
-  guidance: string;
-}
+import type { SectionDetails } from "./views";
+
+export type { SectionDetails };
 
 /** Keeps plan_sections in step with the document: new ids get a row, titles and order are
  * refreshed, ids no longer in the document are marked removed (their details are kept). */

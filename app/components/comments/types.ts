@@ -1,8 +1,8 @@
 // The comment shapes the page reads from the JSON API (docs/comments.md, "Addresses").
 
-import type { PersonView as Person, ThreadView as Thread } from "../../models/comment.server";
+import type { PersonView as Person, ThreadView as Thread } from "../../models/views";
 
-export type { CommentView as ThreadComment, PersonView as Person, ThreadView as Thread } from "../../models/comment.server";
+export type { CommentView as ThreadComment, PersonView as Person, ThreadView as Thread } from "../../models/views";
 export { DISPOSITIONS, MAX_COMMENT_LENGTH, type Disposition } from "../../models/comment-rules";
 
 export interface RoundSummary {
