@@ -6,8 +6,9 @@
 // or row) are paired with the old ones by their text.
 import * as Y from "yjs";
 import { ACTION_COLUMNS } from "./action-matrix";
-import type { BlockStyle, ComparedBlock, ComparedSection, Comparison, Part, Person, SectionDetail } from "./compare-types";
+import type { BlockStyle, ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person, SectionDetail } from "./compare-types";
 import { planSchema, PLAN_FRAGMENT } from "./document.server";
+import { safeLinkHref } from "./extensions";
 
 export type * from "./compare-types";
 
@@ -157,6 +158,15 @@ interface Block {
   /** Deleted text still in the block, by the offset in `text` where it sat: the id of its
    * first character [client, clock]. */
   deletedAt: Map<number, [number, number]>;
+  /** The formatted stretches of `text`, in order; plain text has none. */
+  marks: MarkRun[];
+}
+
+/** `text.slice(start, end)` carries `marks`. */
+interface MarkRun {
+  start: number;
+  end: number;
+  marks: PartMarks;
 }
 
 interface SectionRead {
@@ -176,13 +186,19 @@ class TextCollector {
   private runs: number[] = [];
   private length = 0;
   private deletedAt = new Map<number, [number, number]>();
+  private marks: MarkRun[] = [];
 
   /** Deleted text at the current end (the first deletion there is kept). */
   addDeleted(client: number, clock: number): void {
     if (!this.deletedAt.has(this.length)) this.deletedAt.set(this.length, [client, clock]);
   }
 
-  add(text: string, client: number, clock: number): void {
+  add(text: string, client: number, clock: number, marks: PartMarks | null = null): void {
+    if (marks) {
+      const last = this.marks[this.marks.length - 1];
+      if (last && last.end === this.length && last.marks === marks) last.end += text.length;
+      else this.marks.push({ start: this.length, end: this.length + text.length, marks });
+    }
     this.pieces.push(text);
     this.length += text.length;
     const runs = this.runs;
@@ -192,7 +208,7 @@ class TextCollector {
   }
 
   block(key: string, kind: Block["kind"], slot: string, cell: Block["cell"] = null, row: string | null = null): Block {
-    return { key, kind, slot, cell, row, text: this.pieces.join(""), runs: this.runs, deletedAt: this.deletedAt };
+    return { key, kind, slot, cell, row, text: this.pieces.join(""), runs: this.runs, deletedAt: this.deletedAt, marks: this.marks };
   }
 }
 
@@ -240,7 +256,14 @@ function readPlan(doc: Y.Doc): SectionRead[] {
   return sections;
 }
 
-function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { count: number }, list: "bulletList" | "orderedList" | null = null): void {
+/** Where a text block sits in a list: the list's kind, and the number the next item's first
+ * paragraph takes (ordered lists only; taken once, so the item's other paragraphs have none). */
+interface ListPlace {
+  kind: "bulletList" | "orderedList";
+  item: { number: number | null };
+}
+
+function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { count: number }, list: ListPlace | null = null): void {
   if (!(type instanceof Y.XmlElement)) return;
   if (type.nodeName === "actionMatrix") {
     const table = (matrices.count += 1);
@@ -263,26 +286,63 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { c
     collectInline(type, collector);
     const block = collector.block(idKey(item), "text", "text");
     if (type.nodeName === "heading") block.style = { kind: "heading", level: Number(type.getAttribute("level")) || 2 };
-    else if (list) block.style = { kind: "listItem", ordered: list === "orderedList" };
+    else if (list?.kind === "orderedList" && list.item.number !== null) {
+      block.style = { kind: "listItem", ordered: true, number: list.item.number };
+      list.item.number = null;
+    } else if (list) block.style = { kind: "listItem", ordered: list.kind === "orderedList" };
     blocks.push(block);
     return;
   }
-  const innerList = type.nodeName === "bulletList" || type.nodeName === "orderedList" ? type.nodeName : list;
-  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, matrices, innerList);
+  if (type.nodeName === "bulletList" || type.nodeName === "orderedList") {
+    const kind = type.nodeName;
+    const start = kind === "orderedList" ? listStart(type.getAttribute("start")) : 0;
+    liveChildren(type).forEach((child, index) => {
+      const place: ListPlace = { kind, item: { number: kind === "orderedList" ? start + index : null } };
+      collectBlocks(child.type, child.item, blocks, matrices, place);
+    });
+    return;
+  }
+  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, matrices, list);
 }
 
-/** A text block's characters; a hard break reads as a newline. */
+/** An ordered list's first number: its `start` if that is a sensible whole number, else 1. */
+function listStart(value: unknown): number {
+  const start = Number(value ?? 1);
+  return Number.isSafeInteger(start) && start >= 0 && start < 1e9 ? start : 1;
+}
+
+/** A text block's characters with their formatting; a hard break reads as a newline. */
 function collectInline(element: Y.XmlElement, collector: TextCollector): void {
   for (const { type, item } of liveChildren(element)) {
     if (type instanceof Y.XmlText) {
+      // Yjs keeps formatting as markers in the text: each sets (or, with null, ends) one
+      // attribute for the characters after it.
+      const attributes = new Map<string, unknown>();
+      let marks: PartMarks | null = null;
       for (let text = type._start; text; text = text.right) {
-        if (!text.deleted && text.content instanceof Y.ContentString) collector.add(text.content.str, text.id.client, text.id.clock);
+        if (!text.deleted && text.content instanceof Y.ContentFormat) {
+          if (text.content.value === null) attributes.delete(text.content.key);
+          else attributes.set(text.content.key, text.content.value);
+          marks = partMarks(attributes);
+        } else if (!text.deleted && text.content instanceof Y.ContentString) collector.add(text.content.str, text.id.client, text.id.clock, marks);
         else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted)) collector.addDeleted(text.id.client, text.id.clock);
       }
     } else if (type instanceof Y.XmlElement && type.nodeName === "hardBreak") {
       collector.add("\n", item.id.client, item.id.clock);
     }
   }
+}
+
+/** The marks kept (see PartMarks), in one order, from the text's attributes: ProseMirror's
+ * marks by name (a mark that may overlap itself as name--hash); anything else is dropped. */
+function partMarks(attributes: ReadonlyMap<string, unknown>): PartMarks | null {
+  const names = new Map<string, unknown>();
+  for (const [key, value] of attributes) names.set(key.replace(/--.*$/s, ""), value);
+  const marks: PartMarks = {};
+  const href = names.has("link") ? safeLinkHref((names.get("link") as { href?: unknown } | null)?.href) : null;
+  if (href) marks.link = href;
+  for (const name of ["bold", "italic", "underline", "strike", "code"] as const) if (names.has(name)) marks[name] = true;
+  return Object.keys(marks).length > 0 ? marks : null;
 }
 
 /** Common sections whose relative order changed: all but a heaviest increasing subsequence,
@@ -367,7 +427,7 @@ class CompareContext {
         keys[at] = base + k;
       }
     }
-    return { length, text: block.text, clients, clocks, keys, deletedAt: block.deletedAt };
+    return { length, text: block.text, clients, clocks, keys, deletedAt: block.deletedAt, marks: block.marks };
   }
 
   wholeBlock(block: Block, type: "insert" | "delete"): Part[] {
@@ -413,7 +473,7 @@ class CompareContext {
   }
 
   compareByIds(from: Block, to: Block): Part[] {
-    if (sameRuns(from.runs, to.runs)) return equalParts(to.text);
+    if (sameRuns(from.runs, to.runs)) return equalParts(to);
     const fromChars = this.chars(from);
     const toChars = this.chars(to);
     const fromToTo = new Int32Array(fromChars.length).fill(-1);
@@ -528,7 +588,7 @@ function keepMovedRows(blocks: BlockParts[]): void {
     const inserted = insertedByText.get(`${deleted.block.slot}\u0000${deleted.block.text}`)?.shift();
     if (!inserted) continue;
     deleted.parts = [];
-    inserted.parts = equalParts(inserted.block.text);
+    inserted.parts = equalParts(inserted.block);
   }
 }
 
@@ -550,15 +610,59 @@ function keepSplitsAndJoins(blocks: BlockParts[]): void {
     let joined = "";
     while (joined.length < tail.length && blocks[next]?.whole === follower && blocks[next]!.block.kind === "text") joined += blocks[next++]!.block.text;
     if (next === i + 1 || joined !== tail) continue;
-    parts.length = cut;
-    if (last.type === "insert") parts.push(...equalParts(tail));
-    for (let k = i + 1; k < next; k++) blocks[k]!.parts = last.type === "delete" ? equalParts(blocks[k]!.block.text) : [];
+    const tailParts = parts.splice(cut);
+    if (last.type === "insert") for (const part of tailParts) pushPart(parts, { type: "equal", text: part.text, author: null, marks: part.marks });
+    for (let k = i + 1; k < next; k++) blocks[k]!.parts = last.type === "delete" ? equalParts(blocks[k]!.block) : [];
     i = next - 1;
   }
 }
 
-function equalParts(text: string): Part[] {
-  return text ? [{ type: "equal", text, author: null }] : [];
+/** A block's text as unchanged, one part per formatted stretch. */
+function equalParts(block: { text: string; marks: MarkRun[] }): Part[] {
+  const parts: Part[] = [];
+  for (const piece of markedPieces(block.marks, 0, block.text.length)) {
+    pushPart(parts, { type: "equal", text: block.text.slice(piece.start, piece.end), author: null, marks: piece.marks });
+  }
+  return parts;
+}
+
+/** `[start, end)` cut where its formatting changes. */
+function markedPieces(runs: MarkRun[], start: number, end: number): { start: number; end: number; marks?: PartMarks }[] {
+  const pieces: { start: number; end: number; marks?: PartMarks }[] = [];
+  let low = 0;
+  let high = runs.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (runs[middle]!.end <= start) low = middle + 1;
+    else high = middle;
+  }
+  let at = start;
+  for (let r = low; r < runs.length && runs[r]!.start < end; r++) {
+    const run = runs[r]!;
+    if (run.start > at) pieces.push({ start: at, end: run.start });
+    const pieceEnd = Math.min(run.end, end);
+    pieces.push({ start: Math.max(run.start, at), end: pieceEnd, marks: run.marks });
+    at = pieceEnd;
+  }
+  if (at < end) pieces.push({ start: at, end });
+  return pieces;
+}
+
+/** Appends a part, joined to the last one if it reads the same way (kind, author, formatting). */
+function pushPart(parts: Part[], part: Part): void {
+  if (!part.text) return;
+  const last = parts[parts.length - 1];
+  if (last && last.type === part.type && (part.type === "equal" || samePerson(last.author, part.author)) && sameMarks(last.marks, part.marks)) {
+    last.text += part.text;
+  } else {
+    parts.push(part.marks ? { type: part.type, text: part.text, author: part.author, marks: part.marks } : { type: part.type, text: part.text, author: part.author });
+  }
+}
+
+function sameMarks(a: PartMarks | undefined, b: PartMarks | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.link === b.link && a.bold === b.bold && a.italic === b.italic && a.underline === b.underline && a.strike === b.strike && a.code === b.code;
 }
 
 /** Whether a text diff kept at least half a paragraph: else it was replaced, and is shown
@@ -576,9 +680,18 @@ interface Chars {
   clocks: Float64Array;
   keys: Float64Array;
   deletedAt: Map<number, [number, number]>;
+  marks: MarkRun[];
 }
 
-const emptyChars: Chars = { length: 0, text: "", clients: new Float64Array(0), clocks: new Float64Array(0), keys: new Float64Array(0), deletedAt: new Map() };
+const emptyChars: Chars = {
+  length: 0,
+  text: "",
+  clients: new Float64Array(0),
+  clocks: new Float64Array(0),
+  keys: new Float64Array(0),
+  deletedAt: new Map(),
+  marks: [],
+};
 
 /**
  * Between two characters kept by id, text deleted and written again the same (a restore
@@ -640,11 +753,12 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
   }
   kept.push([fromTokens.count, toTokens.count]);
 
+  // Each token with the formatting its characters have on their side (the older for a deletion).
   const parts: Part[] = [];
-  const push = (type: Part["type"], text: string, author: Person | null) => {
-    const last = parts[parts.length - 1];
-    if (last && last.type === type && (type === "equal" || samePerson(last.author, author))) last.text += text;
-    else parts.push({ type, text, author });
+  const push = (type: Part["type"], chars: Chars, tokens: Tokens, t: number, author: Person | null) => {
+    for (const piece of markedPieces(chars.marks, tokens.starts[t]!, tokens.starts[t + 1]!)) {
+      pushPart(parts, { type, text: chars.text.slice(piece.start, piece.end), author, marks: piece.marks });
+    }
   };
 
   let fromToken = 0;
@@ -673,12 +787,10 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
       const deleterInCopy = isRecreated && inserters.length === 0 ? deleterOfCopy(context, to, toTokens.starts[toToken]!, toTokens.starts[keptTo]!) : null;
       const changer = deleterInCopy ?? [...inserters, ...deleters].find((person) => person !== undefined) ?? null;
       const isReplaced = isRecreated && (inserters.length > 0 || deleterInCopy !== null);
-      deleters.forEach((person, index) =>
-        push("delete", tokenText(from.text, fromTokens, fromToken + index), person === undefined || isReplaced ? changer : person),
-      );
-      inserters.forEach((person, index) => push("insert", tokenText(to.text, toTokens, toToken + index), person === undefined ? changer : person));
+      deleters.forEach((person, index) => push("delete", from, fromTokens, fromToken + index, person === undefined || isReplaced ? changer : person));
+      inserters.forEach((person, index) => push("insert", to, toTokens, toToken + index, person === undefined ? changer : person));
     }
-    if (keptTo < toTokens.count) push("equal", tokenText(to.text, toTokens, keptTo), null);
+    if (keptTo < toTokens.count) push("equal", to, toTokens, keptTo, null);
     fromToken = keptFrom + 1;
     toToken = keptTo + 1;
   }
@@ -746,10 +858,6 @@ function tokenize(text: string): Tokens {
 
 function countWords(text: string): number {
   return text.match(WORDS)?.length ?? 0;
-}
-
-function tokenText(text: string, tokens: Tokens, t: number): string {
-  return text.slice(tokens.starts[t], tokens.starts[t + 1]);
 }
 
 /**
@@ -869,6 +977,22 @@ function toComparedBlocks(blocks: BlockParts[]): ComparedBlock[] {
   return compared;
 }
 
+/** The inserted and deleted runs of a block, whatever their formatting: a change is one run
+ * of one person's insertion (or deletion), even where a word in it is bold. */
+function changedRuns(parts: Part[]): { type: "insert" | "delete"; text: string; author: Person | null }[] {
+  const runs: { type: "insert" | "delete"; text: string; author: Person | null }[] = [];
+  let previous: Part | undefined;
+  for (const part of parts) {
+    const last = runs[runs.length - 1];
+    if (part.type !== "equal") {
+      if (last && previous?.type === part.type && samePerson(last.author, part.author)) last.text += part.text;
+      else runs.push({ type: part.type, text: part.text, author: part.author });
+    }
+    previous = part;
+  }
+  return runs;
+}
+
 function summarise(
   compared: ComparedSection[],
   fromDetails: SectionDetail[],
@@ -904,8 +1028,7 @@ function summarise(
     let wordsAdded = 0;
     let wordsRemoved = 0;
     for (const parts of [section.titleParts, ...section.blocks.map((block) => block.parts)]) {
-      for (const part of parts) {
-        if (part.type === "equal") continue;
+      for (const part of changedRuns(parts)) {
         changes.push({ sectionId: section.id, type: part.type, text: part.text, author: part.author });
         const key = part.author?.id ?? null;
         let entry = byPerson.get(key);
