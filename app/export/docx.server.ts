@@ -39,7 +39,7 @@ import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { COMMENT_MARK } from "../editor/comment-mark";
 import { safeLinkHref } from "../editor/extensions";
 import type { Person, ThreadView } from "../models/comment.server";
-import type { SectionDetail } from "../models/version.server";
+import type { SectionDetail } from "../versions/version.server";
 import { formatDeadline } from "../utils/deadline";
 import type { PlanSource } from "./plan-source.server";
 

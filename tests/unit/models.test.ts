@@ -17,7 +17,7 @@ import {
   loadUpdatesByIds,
   mergeManyUpdates,
 } from "../../app/models/plan-document.server";
-import { saveVersion } from "../../app/models/version.server";
+import { saveVersion } from "../../app/versions/version.server";
 import { withLockIfFree } from "../../db/locks";
 import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser, setMemberRole } from "../../app/models/plan.server";
 import { closeRound, openRound } from "../../app/models/consultation.server";

@@ -4,8 +4,8 @@
 import type { TFunction } from "i18next";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { cellLabel } from "../../editor/compare-labels";
-import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "../../editor/compare-types";
+import { cellLabel } from "../../versions/labels";
+import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "../../versions/types";
 import { isSafeLinkUrl } from "../../editor/extensions";
 import { userColor } from "../../utils/colors";
 import { personName, personWithOrganisation } from "./people";

@@ -1,6 +1,6 @@
 // The history pages' calls to the versions API (docs/versions.md): JSON with the session
 // cookie. A refusal comes back with the server's own message, shown where it happened.
-import type { Comparison, Version, VersionDetail } from "../../editor/compare-types";
+import type { Comparison, Version, VersionDetail } from "../../versions/types";
 import { requestJson, type ApiResult } from "../../utils/json-api";
 
 export type { ApiResult };

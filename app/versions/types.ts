@@ -1,6 +1,7 @@
 // The shapes of docs/versions.md, shared by the compare engine (compare.server.ts), the JSON
-// API and the history pages. Types only, so the browser bundle can import them.
-import type { ActionColumn } from "./action-matrix";
+// API and the history pages. Types only and browser-safe: the history components import
+// these, never a *.server.ts file.
+import type { ActionColumn } from "../editor/action-matrix";
 
 /** Who wrote, deleted or saved something: name and organisation, never the email address
  * (every member reads versions and compares). */

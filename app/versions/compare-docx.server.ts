@@ -15,11 +15,11 @@ import {
   type IRunOptions,
   type ParagraphChild,
 } from "docx";
-import { cellLabel } from "../editor/compare-labels";
-import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "../editor/compare-types";
+import { cellLabel } from "./labels";
+import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "./types";
 import { safeLinkHref } from "../editor/extensions";
 import { formatDeadline } from "../utils/deadline";
-import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "./docx.server";
+import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "../export/docx.server";
 
 export interface CompareDocxOptions extends DocxLanguage {
   planTitle: string;
