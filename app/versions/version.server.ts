@@ -41,7 +41,7 @@ export function contentHash(doc: Y.Doc, details: SectionDetail[]): string {
 /** Stores a copy of the plan's state as a version (a named one or a checkpoint), one write at
  * a time per plan across instances; with `skipIfUnchanged`, nothing when the latest version
  * has the same content. The version's id, or null if skipped. */
-export async function saveVersion(input: {
+export async function storeVersion(input: {
   planId: string;
   kind: "named" | "checkpoint";
   name: string;

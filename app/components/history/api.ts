@@ -29,7 +29,7 @@ export function fetchComparison(
   return request("GET", `/api/plans/${encodeURIComponent(planId)}/compare?${query}`, undefined, signal);
 }
 
-export function saveVersion(planId: string, name: string, note: string): Promise<ApiResult<{ id: number }>> {
+export function requestNamedVersion(planId: string, name: string, note: string): Promise<ApiResult<{ id: number }>> {
   return request("POST", versionsUrl(planId), note ? { name, note } : { name });
 }
 
