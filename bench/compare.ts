@@ -3,7 +3,9 @@
 // `npm run bench -- --only=compare`, or on its own `npx tsx bench/compare.ts [--quick]`.
 import { pathToFileURL } from "node:url";
 import * as Y from "yjs";
-import { comparePlans, createAttribution, type DeletionRecord, type Person } from "../app/editor/compare.server";
+import { createAttribution, type DeletionRecord } from "../app/versions/attribution.server";
+import { comparePlans } from "../app/versions/compare.server";
+import type { Person } from "../app/versions/types";
 import { planUpdateFromJSON, PLAN_FRAGMENT } from "../app/editor/document.server";
 import { planContent } from "./fixtures";
 import type { Row } from "./scenarios";

@@ -122,7 +122,7 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "maxUpdatesPerSecondUnder100msP99", smallerIsBetter: false },
   },
   compare: {
-    what: "Gotong only, in one process, no server: two versions of a 100-page plan (40 sections of 60 paragraphs, about 30,000 words) a day of editing apart: 5,000 keystroke runs by 10 people scattered over every paragraph, paragraphs added and removed, one section moved, one added, one removed ([bench/compare.ts](../bench/compare.ts)). The time to open both stored states as Y.Docs, then `comparePlans` (app/editor/compare.server.ts: sections, words, who changed what): its first run in a fresh process, then median and p95 of 20 runs after 3 warm-up runs. The goal in issue 12 is under 300 ms.",
+    what: "Gotong only, in one process, no server: two versions of a 100-page plan (40 sections of 60 paragraphs, about 30,000 words) a day of editing apart: 5,000 keystroke runs by 10 people scattered over every paragraph, paragraphs added and removed, one section moved, one added, one removed ([bench/compare.ts](../bench/compare.ts)). The time to open both stored states as Y.Docs, then `comparePlans` (app/versions/compare.server.ts and its parts: sections, words, who changed what): its first run in a fresh process, then median and p95 of 20 runs after 3 warm-up runs. The goal in issue 12 is under 300 ms.",
     columns: [
       ["paragraphs", "paragraphs"],
       ["words", "words"],

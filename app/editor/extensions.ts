@@ -12,6 +12,17 @@ export function isSafeLinkUrl(url: string): boolean {
   return /^(https?:\/\/|mailto:)/i.test(url.trim());
 }
 
+/** A link's address as the exports and the compare views may keep it: http(s) or mailto only,
+ * and a well-formed URL (normalised); null for anything else. */
+export function safeLinkHref(href: unknown): string | null {
+  if (typeof href !== "string" || !isSafeLinkUrl(href)) return null;
+  try {
+    return new URL(href.trim()).href;
+  } catch {
+    return null;
+  }
+}
+
 export function planExtensions(options: { actionColumnLabels?: ActionMatrixOptions["columnLabels"] } = {}): AnyExtension[] {
   return [
     StarterKit.configure({

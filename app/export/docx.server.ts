@@ -37,9 +37,9 @@ import type { TFunction } from "i18next";
 import type { Mark, Node as PMNode } from "@tiptap/pm/model";
 import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { COMMENT_MARK } from "../editor/comment-mark";
-import { isSafeLinkUrl } from "../editor/extensions";
+import { safeLinkHref } from "../editor/extensions";
 import type { Person, ThreadView } from "../models/comment.server";
-import type { SectionDetail } from "../models/version.server";
+import type { SectionDetail } from "../versions/version.server";
 import { formatDeadline } from "../utils/deadline";
 import type { PlanSource } from "./plan-source.server";
 
@@ -397,7 +397,7 @@ class PlanWriter {
         return anchor ? [anchor] : [];
       });
       children.push(...commentStarts(threads.filter((anchor) => anchor.first === childPos).flatMap((anchor) => anchor.ids)));
-      const href = linkTarget(child.marks.find((mark) => mark.type.name === "link")?.attrs.href);
+      const href = safeLinkHref(child.marks.find((mark) => mark.type.name === "link")?.attrs.href);
       const text = new TextRun({ ...run, ...runFormatting(child.marks), text: child.text, ...(href ? { style: "Hyperlink" } : {}) });
       children.push(href ? new ExternalHyperlink({ link: href, children: [text] }) : text);
       children.push(...commentEnds(threads.filter((anchor) => anchor.last === childPos).map((anchor) => anchor.ids)));
@@ -467,16 +467,6 @@ function runFormatting(marks: readonly Mark[]): IRunOptions {
     ...(names.has("underline") ? { underline: {} } : {}),
     ...(names.has("code") ? { font: "Consolas" } : {}),
   };
-}
-
-/** A link's address as Word may keep it: http(s) or mailto only, and a well-formed URL. */
-function linkTarget(href: unknown): string | null {
-  if (typeof href !== "string" || !isSafeLinkUrl(href)) return null;
-  try {
-    return new URL(href.trim()).href;
-  } catch {
-    return null;
-  }
 }
 
 function threadIdsOf(marks: readonly Mark[]): string[] {

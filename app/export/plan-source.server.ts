@@ -5,10 +5,9 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
 import { loadPlanDoc } from "../models/plan-document.server";
-import { currentSectionDetails, getVersion, versionDoc, type SectionDetail } from "../models/version.server";
+import { currentSectionDetails, getVersion, type SectionDetail, versionDoc, versionIdFrom } from "../versions/version.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
-import { versionIdFrom } from "../utils/version-api.server";
 
 export interface PlanSource {
   planId: string;

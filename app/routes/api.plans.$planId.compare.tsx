@@ -1,7 +1,7 @@
 // GET ?from=<versionId>&to=<versionId or "current">: the redline between two versions, or a
 // version and the current text, with who inserted and who deleted each run (docs/versions.md).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadComparison } from "../export/comparison.server";
+import { loadComparison } from "../versions/comparison.server";
 import { jsonError, requireApiPlan } from "../utils/api.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

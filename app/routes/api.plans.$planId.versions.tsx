@@ -1,7 +1,7 @@
 // GET: the plan's versions, newest first; POST: save a named version (editors and owners).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { listVersions, MAX_VERSION_NAME, MAX_VERSION_NOTE } from "../models/version.server";
+import { listVersions, MAX_VERSION_NAME, MAX_VERSION_NOTE } from "../versions/version.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,9 +1,8 @@
 // POST: restore a version, or one section of it ({ sectionId }), as a forward change.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { getVersion } from "../models/version.server";
+import { getVersion, versionIdFrom } from "../versions/version.server";
 import { jsonError, requireApiPlan } from "../utils/api.server";
-import { versionIdFrom } from "../utils/version-api.server";
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "POST");

@@ -3,9 +3,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { toBase64 } from "lib0/buffer";
 import { readSections } from "../editor/document.server";
-import { getVersion, versionDoc } from "../models/version.server";
+import { getVersion, versionDoc, versionIdFrom } from "../versions/version.server";
 import { jsonError, requireApiPlan } from "../utils/api.server";
-import { versionIdFrom } from "../utils/version-api.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { plan, t } = await requireApiPlan(request, params.planId, "plan.view");

@@ -1,9 +1,9 @@
 // GET ?from=<versionId>&to=<versionId or "current">: the redline between two versions as a
-// Word document with tracked changes, each under its author's name (app/export/compare-docx.server.ts).
+// Word document with tracked changes, each under its author's name (app/versions/compare-docx.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { compareDocx } from "../export/compare-docx.server";
-import { runBounded } from "../export/comparison-cache.server";
-import { loadComparison } from "../export/comparison.server";
+import { compareDocx } from "../versions/compare-docx.server";
+import { runBounded } from "../versions/comparison-cache.server";
+import { loadComparison } from "../versions/comparison.server";
 import { DOCX_CONTENT_TYPE } from "../export/docx.server";
 import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";

@@ -93,6 +93,59 @@ it("comparing the version with the current text shows the editor's insertion and
   expect(await editor.locator('.redline-section[data-section-id="s-regulation"] .sbs-to del').count()).toBe(0);
 });
 
+it("the compare page keeps bold text inside insertions and deletions, and an ordered list's numbers", async () => {
+  await editor.goto(`${server.url}${PLAN_PATH}`);
+  // A numbered list after the first paragraph, its second item typed in bold.
+  await section(editor, "s-concept").locator("p").first().selectText();
+  await editor.keyboard.press("ArrowRight");
+  await editor.keyboard.press("Enter");
+  await editor.keyboard.type("1. Map the cooperatives");
+  await editor.keyboard.press("Enter");
+  await editor.keyboard.press("Control+b");
+  await editor.keyboard.type("Train the lenders");
+  await editor.keyboard.press("Control+b");
+  await section(editor, "s-concept").locator("ol li strong", { hasText: "Train the lenders" }).waitFor();
+  // The seeded bold title of Recommendation No. 193, deleted.
+  await section(editor, "s-r193").locator("strong").first().selectText();
+  await selectionRead(editor);
+  await editor.keyboard.press("Backspace");
+  await expect.poll(() => section(editor, "s-r193").locator("strong").count()).toBe(0);
+  await editor.locator('[data-status="saved"]').waitFor();
+
+  await editor.getByRole("link", { name: "History", exact: true }).click();
+  await versionRow(editor, "Before review").getByRole("link", { name: "Compare with current" }).click();
+  const concept = editor.locator('.redline-section[data-section-id="s-concept"]');
+  await concept.locator("ins strong").first().waitFor();
+  expect((await concept.locator("ins strong").allTextContents()).join("")).toBe("Train the lenders");
+  expect((await concept.locator("ins").allTextContents()).join("")).toContain("Map the cooperatives");
+  expect(await concept.locator(".redline-list-number").allTextContents()).toEqual(["1.", "2."]);
+  const numbered = concept.locator(".redline-text.is-ordered", { hasText: "Train the lenders" });
+  expect(await numbered.innerText()).toMatch(/^2\.\s*Train the lenders/);
+  const deletedBold = editor.locator('.redline-section[data-section-id="s-r193"] del strong');
+  expect((await deletedBold.allTextContents()).join("")).toContain("Promotion of Cooperatives Recommendation");
+  // Side by side: the same, each on its side.
+  await editor.getByRole("button", { name: "Side by side" }).click();
+  expect((await concept.locator(".sbs-to ins strong").allTextContents()).join("")).toBe("Train the lenders");
+  expect(await concept.locator(".sbs-to .redline-list-number").allTextContents()).toEqual(["1.", "2."]);
+  expect((await editor.locator('.redline-section[data-section-id="s-r193"] .sbs-from del strong').allTextContents()).join("")).toContain("Promotion of");
+
+  if (SHOTS) {
+    for (const locale of ["en", "id"]) {
+      if (locale === "id") expect((await editor.request.post(`${server.url}/settings`, { form: { locale }, maxRedirects: 0 })).status()).toBe(302);
+      for (const width of [390, 1280]) {
+        await editor.setViewportSize({ width, height: 900 });
+        await editor.reload();
+        await concept.locator("ins strong").first().waitFor();
+        await shot(editor, `versions-compare-formatting-${locale}-${width}`);
+      }
+    }
+    await editor.request.post(`${server.url}/settings`, { form: { locale: "en" }, maxRedirects: 0 });
+    await editor.setViewportSize({ width: 1440, height: 900 });
+    await editor.reload();
+    await concept.locator("ins strong").first().waitFor();
+  }
+});
+
 it("a version opens read only, in an editor of its own", async () => {
   await editor.getByRole("link", { name: "Version history" }).click();
   await versionRow(editor, "Before review").getByRole("link", { name: "Open" }).click();

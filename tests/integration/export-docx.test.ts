@@ -304,6 +304,40 @@ describe("the comparison as a Word document", () => {
     expect(insertions[0]!.attributes["w:author"]).toBe("Tendy Gunawan (ILO)");
   });
 
+  it("keeps bold and italics on inserted, deleted and unchanged runs", async () => {
+    const from = await saveVersion("owner", "Before the bold words");
+    const editor = demo.client("editor");
+    await whenSynced(editor);
+    const schema = pmDocOf(editor.doc).type.schema;
+    editLikeEditor(editor.doc, (tr) => tr.insert(findText(editor.doc, "guided by").from, schema.text("firmly ", [schema.marks.bold!.create()])));
+    editLikeEditor(editor.doc, (tr) => {
+      const { from: at, to } = findText(editor.doc, "Cooperatives Recommendation");
+      tr.delete(at, to);
+      tr.insert(at, schema.text("Co-op Recommendation", [schema.marks.bold!.create(), schema.marks.italic!.create()]));
+    });
+    await whenSaved(editor);
+    await waitFor(() => editor.text().includes("Co-op Recommendation"), "the replacement");
+
+    const { body } = await exportDocx(`/plans/${DEMO.planId}/compare.docx?from=${from}&to=current`);
+    const isBold = (run: XmlElement) => elements(child(run, "w:rPr") ?? { name: "", attributes: {}, children: [] }, "w:b").length === 1;
+    const isItalic = (run: XmlElement) => elements(child(run, "w:rPr") ?? { name: "", attributes: {}, children: [] }, "w:i").length === 1;
+    const inserted = elements(body, "w:ins").flatMap((ins) => elements(ins, "w:r"));
+    expect(inserted.filter((run) => textOf(run).includes("firmly")).every(isBold)).toBe(true);
+    const paragraph = elements(body, "w:p").find((p) => textOf(p).includes("Promotion of "))!;
+    expect(elements(paragraph, "w:ins").map((ins) => textOf(ins)).join("")).toContain("Co-op");
+    // The new words, and the kept word made italic, read bold and italic.
+    const replacement = elements(paragraph, "w:r").filter((run) => textOf(run).trim() !== "" && "Co-op Recommendation".includes(textOf(run)));
+    expect(replacement.map((run) => textOf(run)).join("")).toBe("Co-op Recommendation");
+    expect(replacement.every((run) => isBold(run) && isItalic(run))).toBe(true);
+    const deleted = elements(body, "w:del").flatMap((del) => elements(del, "w:r")).filter((run) => textOf(run, "w:delText").includes("Cooperatives"));
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(deleted.every((run) => isBold(run) && !isItalic(run))).toBe(true);
+    // Text that did not change keeps its bold too, outside any tracked change.
+    const unchanged = elements(body, "w:r").find((run) => textOf(run).startsWith("Promotion of "))!;
+    expect(isBold(unchanged)).toBe(true);
+    expect(isBold(elements(body, "w:r").find((run) => textOf(run).startsWith(". The Recommendation"))!)).toBe(false);
+  });
+
   it("names a changed action-matrix cell in the reader's language", async () => {
     const from = await editorTypesSinceVersion("150 participants", "from", "at least ");
     const setLanguage = (locale: string) =>

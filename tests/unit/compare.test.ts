@@ -6,7 +6,9 @@ import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import type { Transform } from "@tiptap/pm/transform";
 import * as Y from "yjs";
 import { actionMatrixJSON } from "../../app/editor/action-matrix";
-import { comparePlans, createAttribution, type DeletionRecord, type Person, type SectionDetail } from "../../app/editor/compare.server";
+import { createAttribution, type DeletionRecord } from "../../app/versions/attribution.server";
+import { comparePlans } from "../../app/versions/compare.server";
+import type { Person, SectionDetail } from "../../app/versions/types";
 import { planSchema, planUpdateFromJSON, readSections } from "../../app/editor/document.server";
 import { prepareRestore } from "../../app/editor/restore";
 import { sectionJSON } from "../../app/editor/templates";
@@ -445,6 +447,73 @@ describe("comparing two versions", () => {
     });
     const intro = compare(before, version()).sections.find((section) => section.id === "s-intro")!;
     expect(intro.blocks.map((block) => block.style)).toEqual([undefined, undefined, { kind: "heading", level: 3 }, { kind: "listItem", ordered: false }]);
+  });
+
+  it("keeps the formatting of inserted, deleted and unchanged words on the parts, and counts words as before", () => {
+    const { compare, version, edit, docs } = team();
+    const schema = planSchema();
+    const mark = (tr: Transform, text: string, name: string, attrs?: Record<string, unknown>) => {
+      const { from, to } = findText(docs.alice, text);
+      tr.addMark(from, to, schema.marks[name]!.create(attrs));
+    };
+    edit("alice", (tr) => {
+      mark(tr, "public banks", "bold");
+      mark(tr, "Village", "italic");
+    });
+    const before = version();
+    edit("alice", (tr) => tr.insert(findText(docs.alice, "patient").from, schema.text("strong ", [schema.marks.bold!.create()])));
+    edit("bob", (tr) => replaceText(tr, docs.bob, "public banks ", ""));
+    // A change of formatting only: not a tracked change, but the newer text reads linked.
+    edit("alice", (tr) => mark(tr, "grow", "link", { href: "https://example.org/grow" }));
+    edit("alice", (tr) => mark(tr, "local", "link", { href: "javascript:alert(1)" }));
+    const comparison = compare(before, version());
+    const [capital, funds] = comparison.sections.find((section) => section.id === "s-intro")!.blocks;
+    expect(capital!.parts).toEqual([
+      { type: "equal", text: "Cooperatives need ", author: null },
+      { type: "insert", text: "strong ", author: alice, marks: { bold: true } },
+      { type: "equal", text: "patient capital from ", author: null },
+      { type: "delete", text: "public banks", author: bob, marks: { bold: true } },
+      { type: "delete", text: " ", author: bob },
+      { type: "equal", text: "to ", author: null },
+      { type: "equal", text: "grow", author: null, marks: { link: "https://example.org/grow" } },
+      { type: "equal", text: ".", author: null },
+    ]);
+    // An unsafe link address is dropped; the text stays.
+    expect(funds!.parts).toEqual([
+      { type: "equal", text: "Village", author: null, marks: { italic: true } },
+      { type: "equal", text: " funds suport local enterprises.", author: null },
+    ]);
+    // Changes and counts are per run of one person's change, whatever its formatting.
+    expect(comparison.changes).toEqual([
+      { sectionId: "s-intro", type: "insert", text: "strong ", author: alice },
+      { sectionId: "s-intro", type: "delete", text: "public banks ", author: bob },
+    ]);
+    expect(comparison.summary).toMatchObject({ wordsAdded: 1, wordsRemoved: 2 });
+  });
+
+  it("numbers the items of an ordered list from its start, once per item", () => {
+    const { compare, version, edit } = team();
+    const before = version();
+    edit("alice", (tr) => {
+      const intro = sectionRange(tr, "s-intro");
+      tr.insert(
+        intro.to - 1,
+        planSchema().nodeFromJSON({
+          type: "orderedList",
+          attrs: { start: 3 },
+          content: [
+            { type: "listItem", content: [paragraph("Map the cooperatives")] },
+            { type: "listItem", content: [paragraph("Train the lenders"), paragraph("in every province")] },
+          ],
+        }),
+      );
+    });
+    const intro = compare(before, version()).sections.find((section) => section.id === "s-intro")!;
+    expect(intro.blocks.slice(2).map((block) => [block.style, block.parts.map((part) => part.text).join("")])).toEqual([
+      [{ kind: "listItem", ordered: true, number: 3 }, "Map the cooperatives"],
+      [{ kind: "listItem", ordered: true, number: 4 }, "Train the lenders"],
+      [{ kind: "listItem", ordered: true }, "in every province"],
+    ]);
   });
 
   it("reports status and detail changes from the section details", () => {

@@ -17,7 +17,7 @@ import {
   loadUpdatesByIds,
   mergeManyUpdates,
 } from "../../app/models/plan-document.server";
-import { saveVersion } from "../../app/models/version.server";
+import { storeVersion } from "../../app/versions/version.server";
 import { withLockIfFree } from "../../db/locks";
 import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser, setMemberRole } from "../../app/models/plan.server";
 import { closeRound, openRound } from "../../app/models/consultation.server";
@@ -393,7 +393,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const { planId } = await createTestPlan();
       const state = Y.encodeStateAsUpdate(new Y.Doc());
       const checkpoint = (contentHash: string) =>
-        saveVersion({ planId, kind: "checkpoint", name: "", note: "", state, details: [], contentHash, authors: [], createdBy: null, skipIfUnchanged: true });
+        storeVersion({ planId, kind: "checkpoint", name: "", note: "", state, details: [], contentHash, authors: [], createdBy: null, skipIfUnchanged: true });
       // Several connections open first, so the three transactions really overlap on PostgreSQL.
       await Promise.all(Array.from({ length: 5 }, () => sql`select ${isPostgres(getDb()) ? sql`pg_sleep(0.05)` : sql`1`}`.execute(getDb())));
       const saved = await Promise.all([checkpoint("same"), checkpoint("same"), checkpoint("same")]);

@@ -2,7 +2,7 @@
 import type { TFunction } from "i18next";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { Comparison } from "../../editor/compare-types";
+import type { Comparison } from "../../versions/types";
 import { SECTION_STATUSES, type SectionStatus } from "../../models/roles";
 import { STATUS_LABEL_KEYS } from "../Outline";
 import { formatCalendarDate } from "../RelativeTime";

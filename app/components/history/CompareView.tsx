@@ -3,7 +3,7 @@
 import { useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Comparison, Person } from "../../editor/compare-types";
+import type { Comparison, Person } from "../../versions/types";
 import { fetchComparison, fetchVersions } from "./api";
 import { CompareSummary } from "./CompareSummary";
 import { personWithOrganisation, versionOption } from "./people";

@@ -2,9 +2,11 @@
 // deletions struck through in red, each with its author) or side by side (the older text
 // with its deletions on the left, the newer with its insertions on the right).
 import type { TFunction } from "i18next";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { cellLabel } from "../../editor/compare-labels";
-import type { ComparedBlock, ComparedSection, Comparison, Part, Person } from "../../editor/compare-types";
+import { cellLabel } from "../../versions/labels";
+import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "../../versions/types";
+import { isSafeLinkUrl } from "../../editor/extensions";
 import { userColor } from "../../utils/colors";
 import { personName, personWithOrganisation } from "./people";
 
@@ -146,8 +148,11 @@ function Block({
   const shown = parts.filter((part) => (column === "from" ? part.type !== "insert" : column === "to" ? part.type !== "delete" : true));
   // Headings and list items read as such, as in the plan (they were all plain lines).
   const styleClass = !style ? "" : style.kind === "heading" ? ` is-heading is-h${style.level}` : style.ordered ? " is-list-item is-ordered" : " is-list-item";
+  // An ordered list's number is text of its own, so it reads (and copies) as in the plan.
+  const number = style?.kind === "listItem" && style.number !== undefined ? <span className="redline-list-number">{style.number}.</span> : null;
   const text = (
-    <p className={`redline-text${styleClass}`}>
+    <p className={`redline-text${styleClass}${number ? " is-numbered" : ""}`}>
+      {number}
       {shown.map((part, index) => (
         <PartView key={index} part={part} next={shown[index + 1]} column={column} filter={filter} />
       ))}
@@ -168,12 +173,12 @@ function sameAuthor(a: Person | null, b: Person | null): boolean {
 
 function PartView({ part, next, column, filter }: { part: Part; next: Part | undefined; column: Column; filter: AuthorFilter }) {
   const { t } = useTranslation();
-  if (part.type === "equal") return <>{part.text}</>;
+  if (part.type === "equal") return <Formatted marks={part.marks}>{part.text}</Formatted>;
   const isOthers = !matchesFilter(part.author, filter);
   if (isOthers && filter.others === "hide") {
     // Inline, someone else's changes read as if accepted: their insertions as text, their
     // deletions gone. Side by side, each column already holds only its own text.
-    return column === "inline" && part.type === "delete" ? null : <>{part.text}</>;
+    return column === "inline" && part.type === "delete" ? null : <Formatted marks={part.marks}>{part.text}</Formatted>;
   }
   // One label for a run of changes by the same person (a replaced word is a deletion and an insertion).
   const isLastOfRun = !(next && next.type !== "equal" && sameAuthor(next.author, part.author));
@@ -185,7 +190,7 @@ function PartView({ part, next, column, filter }: { part: Part; next: Part | und
         title={changeTitle(part, t)}
         data-author-id={part.author?.id ?? ""}
       >
-        {part.text}
+        <Formatted marks={part.marks}>{part.text}</Formatted>
       </Tag>
       {isLastOfRun ? (
         <span
@@ -197,6 +202,26 @@ function PartView({ part, next, column, filter }: { part: Part; next: Part | und
       ) : null}
     </>
   );
+}
+
+/** Text with its bold, italics and the rest, as in the plan; a link only to a safe address
+ * (the server keeps no other, and the page checks again). */
+function Formatted({ marks, children }: { marks: PartMarks | undefined; children: string }) {
+  if (!marks) return <>{children}</>;
+  let content: ReactNode = children;
+  if (marks.code) content = <code>{content}</code>;
+  if (marks.strike) content = <s>{content}</s>;
+  if (marks.underline) content = <u>{content}</u>;
+  if (marks.italic) content = <em>{content}</em>;
+  if (marks.bold) content = <strong>{content}</strong>;
+  if (marks.link && isSafeLinkUrl(marks.link)) {
+    content = (
+      <a href={marks.link} target="_blank" rel="noopener noreferrer nofollow">
+        {content}
+      </a>
+    );
+  }
+  return <>{content}</>;
 }
 
 function changeTitle(part: Part, t: TFunction): string {

@@ -3,7 +3,7 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { saveVersion } from "./api";
+import { requestNamedVersion } from "./api";
 
 type Outcome = { saved: string } | { error: string } | null;
 
@@ -48,7 +48,7 @@ export function SaveVersionButton({ planId }: { planId: string }) {
       return;
     }
     setIsBusy(true);
-    const result = await saveVersion(planId, trimmed, note.trim());
+    const result = await requestNamedVersion(planId, trimmed, note.trim());
     setIsBusy(false);
     if (result.ok) {
       setOutcome({ saved: trimmed });

@@ -3,7 +3,7 @@
 import { Link, useNavigate } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Version } from "../../editor/compare-types";
+import type { Version } from "../../versions/types";
 import { fetchVersions } from "./api";
 import { VersionMeta, versionTitle } from "./people";
 import { RestoreDialog } from "./RestoreDialog";

@@ -5,7 +5,7 @@ import { Link } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ACTION_COLUMNS, type ActionColumn } from "../../editor/action-matrix";
-import type { VersionDetail } from "../../editor/compare-types";
+import type { VersionDetail } from "../../versions/types";
 import { planExtensions } from "../../editor/extensions";
 import { STATUS_LABEL_KEYS } from "../Outline";
 import { formatCalendarDate } from "../RelativeTime";

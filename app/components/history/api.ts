@@ -1,6 +1,6 @@
 // The history pages' calls to the versions API (docs/versions.md): JSON with the session
 // cookie. A refusal comes back with the server's own message, shown where it happened.
-import type { Comparison, Version, VersionDetail } from "../../editor/compare-types";
+import type { Comparison, Version, VersionDetail } from "../../versions/types";
 import { requestJson, type ApiResult } from "../../utils/json-api";
 
 export type { ApiResult };
@@ -29,7 +29,7 @@ export function fetchComparison(
   return request("GET", `/api/plans/${encodeURIComponent(planId)}/compare?${query}`, undefined, signal);
 }
 
-export function saveVersion(planId: string, name: string, note: string): Promise<ApiResult<{ id: number }>> {
+export function requestNamedVersion(planId: string, name: string, note: string): Promise<ApiResult<{ id: number }>> {
   return request("POST", versionsUrl(planId), note ? { name, note } : { name });
 }
 

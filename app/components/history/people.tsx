@@ -1,7 +1,7 @@
 // How versions and their people read on the history pages: a version's title, who and when.
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { Person, Version } from "../../editor/compare-types";
+import type { Person, Version } from "../../versions/types";
 import { formatDeadline } from "../../utils/deadline";
 import { RelativeTime } from "../RelativeTime";
 

@@ -4,10 +4,11 @@
 import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import * as Y from "yjs";
-import { comparePlans, createAttribution, type Comparison, type Person } from "../editor/compare.server";
+import { createAttribution } from "./attribution.server";
+import { comparePlans } from "./compare.server";
 import { applyStoredUpdates, loadClientBindings, loadDeletions, loadPlanUpdates } from "../models/plan-document.server";
-import { currentSectionDetails, getVersion, listPlanAuthors, versionDoc, type SectionDetail } from "../models/version.server";
-import { versionIdFrom } from "../utils/version-api.server";
+import type { Comparison, Person } from "./types";
+import { currentSectionDetails, getVersion, listPlanAuthors, versionDoc, versionIdFrom, type SectionDetail } from "./version.server";
 import { cachedComparison, lastStoredUpdateId } from "./comparison-cache.server";
 
 export type ComparisonResult =

@@ -1,6 +1,7 @@
 // The shapes of docs/versions.md, shared by the compare engine (compare.server.ts), the JSON
-// API and the history pages. Types only, so the browser bundle can import them.
-import type { ActionColumn } from "./action-matrix";
+// API and the history pages. Types only and browser-safe: the history components import
+// these, never a *.server.ts file.
+import type { ActionColumn } from "../editor/action-matrix";
 
 /** Who wrote, deleted or saved something: name and organisation, never the email address
  * (every member reads versions and compares). */
@@ -44,11 +45,24 @@ export interface VersionDetail extends Version {
   state: string;
 }
 
-/** A run of text: unchanged, or inserted or deleted by `author` (null: unknown or the server). */
+/** A run of text: unchanged, or inserted or deleted by `author` (null: unknown or the server),
+ * with its formatting on its side (the older for a deletion); `marks` is absent for plain text. */
 export interface Part {
   type: "equal" | "insert" | "delete";
   text: string;
   author: Person | null;
+  marks?: PartMarks;
+}
+
+/** The inline formatting a compare view and the Word redline keep: these marks only, and a
+ * link's address only if it is a safe one (http, https, mailto), already normalised. */
+export interface PartMarks {
+  link?: string;
+  bold?: true;
+  italic?: true;
+  underline?: true;
+  strike?: true;
+  code?: true;
 }
 
 /** One paragraph (or other text block) of a section, or one changed cell of an action matrix. */
@@ -64,7 +78,9 @@ export interface ComparedBlock {
   parts: Part[];
 }
 
-export type BlockStyle = { kind: "heading"; level: number } | { kind: "listItem"; ordered: boolean };
+/** A list item of an ordered list has its `number` (from the list's `start`) on its first
+ * paragraph; further paragraphs of the item have none. */
+export type BlockStyle = { kind: "heading"; level: number } | { kind: "listItem"; ordered: boolean; number?: number };
 
 /**
  * One section of the redline. Its title is not among the blocks: a new title shows as

@@ -1,11 +1,25 @@
 // The redline between two versions as a Word document with tracked changes: each inserted run
 // a Word insertion and each deleted run a Word deletion under the name of the person who made
 // it, so a reviewer reads (and accepts or rejects) the changes in Word.
-import { DeletedTextRun, Document, HeadingLevel, InsertedTextRun, Packer, Paragraph, TextRun, type IParagraphRunOptions, type IRunOptions, type ParagraphChild } from "docx";
-import { cellLabel } from "../editor/compare-labels";
-import type { ComparedBlock, ComparedSection, Comparison, Part, Person } from "../editor/compare-types";
+import {
+  DeletedTextRun,
+  Document,
+  ExternalHyperlink,
+  HeadingLevel,
+  InsertedTextRun,
+  Packer,
+  Paragraph,
+  TextRun,
+  type IParagraphOptions,
+  type IParagraphRunOptions,
+  type IRunOptions,
+  type ParagraphChild,
+} from "docx";
+import { cellLabel } from "./labels";
+import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "./types";
+import { safeLinkHref } from "../editor/extensions";
 import { formatDeadline } from "../utils/deadline";
-import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "./docx.server";
+import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "../export/docx.server";
 
 export interface CompareDocxOptions extends DocxLanguage {
   planTitle: string;
@@ -109,21 +123,49 @@ class RedlineWriter {
     const [first] = block.parts;
     const isWhole = block.kind === "text" && first && first.type !== "equal" && block.parts.every((part) => part.type === first.type);
     const run = isWhole ? { [first.type === "insert" ? "insertion" : "deletion"]: this.revision(first.author) } : undefined;
-    return new Paragraph({ ...(block.kind === "matrixCell" ? { style: "TableText", indent: { left: 567 } } : {}), run, children: [...label, ...runs] });
+    // A list item's bullet or number is written as text (as the compare page shows it), tracked
+    // with its paragraph when the whole item is new or gone.
+    const marker = block.style?.kind === "listItem" ? this.runs({ type: isWhole ? first.type : "equal", text: `${block.style.number !== undefined ? `${block.style.number}.` : "•"}\t`, author: first?.author ?? null }) : [];
+    return new Paragraph({ ...this.blockLayout(block), run, children: [...label, ...marker, ...runs] });
   }
 
-  /** A part as runs: a line break inside it (a hard break) becomes a break in the run. */
+  /** How a block reads: a heading as a subheading (Heading 1 is for section titles, as in the
+   * plan's Word export), a list item indented with its marker hanging, a cell as table text. */
+  private blockLayout(block: ComparedBlock): Partial<IParagraphOptions> {
+    if (block.kind === "matrixCell") return { style: "TableText", indent: { left: 567 } };
+    if (block.style?.kind === "heading") return { heading: block.style.level === 4 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2 };
+    if (block.style?.kind === "listItem") return { indent: { left: 720, hanging: 360 }, tabStops: [{ type: "left", position: 720 }] };
+    return {};
+  }
+
+  /** A part as runs with its formatting: a line break inside it (a hard break) becomes a break
+   * in the run, a link a hyperlink around its runs. */
   private runs(part: Part): ParagraphChild[] {
-    return part.text.split("\n").flatMap((line, index): ParagraphChild[] => {
+    const href = part.marks?.link ? safeLinkHref(part.marks.link) : null;
+    const formatting: IRunOptions = { ...runFormatting(part.marks), ...(href ? { style: "Hyperlink" } : {}) };
+    const runs = part.text.split("\n").flatMap((line, index): ParagraphChild[] => {
       if (!line && index === 0) return [];
-      const text: IRunOptions = { text: line, ...(index > 0 ? { break: 1 } : {}) };
+      const text: IRunOptions = { ...formatting, text: line, ...(index > 0 ? { break: 1 } : {}) };
       if (part.type === "equal") return [new TextRun(text)];
       const revision = this.revision(part.author);
       return [part.type === "insert" ? new InsertedTextRun({ ...text, ...revision }) : new DeletedTextRun({ ...text, ...revision })];
     });
+    return href && runs.length > 0 ? [new ExternalHyperlink({ link: href, children: runs })] : runs;
   }
 
   private revision(author: Person | null): Revision {
     return { id: ++this.revisions, author: author ? personName(author) : this.options.t("versions.unknownPerson"), date: this.date };
   }
+}
+
+/** A part's marks as Word run properties (as the plan's Word export writes them). */
+function runFormatting(marks: PartMarks | undefined): IRunOptions {
+  if (!marks) return {};
+  return {
+    ...(marks.bold ? { bold: true } : {}),
+    ...(marks.italic ? { italics: true } : {}),
+    ...(marks.strike ? { strike: true } : {}),
+    ...(marks.underline ? { underline: {} } : {}),
+    ...(marks.code ? { font: "Consolas" } : {}),
+  };
 }

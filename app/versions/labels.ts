@@ -1,7 +1,7 @@
 // How the compare page and the Word redline name a changed action-matrix cell, in the
 // reader's language.
 import type { TFunction } from "i18next";
-import type { ComparedBlock } from "./compare-types";
+import type { ComparedBlock } from "./types";
 
 /** "Row 2 · Target", or "Table 2, row 1 · Target" where a section has several matrices. */
 export function cellLabel(cell: NonNullable<ComparedBlock["cell"]>, t: TFunction): string {

@@ -1,0 +1,161 @@
+// Saved versions of a plan: named ones and automatic checkpoints (docs/versions.md). Each
+// keeps the full encoded Yjs state, so nothing that happens to the update log later (compaction,
+// restarts) can change what a version shows.
+import crypto from "node:crypto";
+import * as Y from "yjs";
+import { getDb } from "../../db";
+import { lockForTransaction } from "../../db/locks";
+import type { Person, SectionDetail, Version } from "./types";
+import { listSections } from "../models/section.server";
+import { PLAN_FRAGMENT } from "../editor/plan-fragment";
+import { readableDoc } from "../editor/document.server";
+
+export type { SectionDetail };
+
+
+export const MAX_VERSION_NAME = 200;
+export const MAX_VERSION_NOTE = 2000;
+
+/** The section details as a version keeps them. */
+export async function currentSectionDetails(planId: string): Promise<SectionDetail[]> {
+  return (await listSections(planId)).map((section) => ({
+    id: section.id,
+    title: section.title,
+    status: section.status,
+    lead: section.leadOrganisationName,
+    assignee: section.assigneeName,
+    dueDate: section.dueDate,
+  }));
+}
+
+/** What makes two versions equal: the document (text, marks, structure) and the details. */
+export function contentHash(doc: Y.Doc, details: SectionDetail[]): string {
+  return crypto
+    .createHash("sha256")
+    .update(doc.getXmlFragment(PLAN_FRAGMENT).toString())
+    .update("\u0000")
+    .update(JSON.stringify(details))
+    .digest("hex");
+}
+
+/** Stores a copy of the plan's state as a version (a named one or a checkpoint), one write at
+ * a time per plan across instances; with `skipIfUnchanged`, nothing when the latest version
+ * has the same content. The version's id, or null if skipped. */
+export async function storeVersion(input: {
+  planId: string;
+  kind: "named" | "checkpoint";
+  name: string;
+  note: string;
+  state: Uint8Array;
+  details: SectionDetail[];
+  contentHash: string;
+  authors: number[];
+  createdBy: number | null;
+  /** Keep nothing (null) when the plan's latest version has the same content hash. */
+  skipIfUnchanged?: boolean;
+}): Promise<number | null> {
+  return getDb()
+    .transaction()
+    .execute(async (trx) => {
+      // Instances sharing the plan write its versions one at a time: a checkpoint due on two
+      // of them at once is kept once.
+      await lockForTransaction(trx, "version", input.planId);
+      if (input.skipIfUnchanged) {
+        const latest = await trx
+          .selectFrom("plan_versions")
+          .select("content_hash")
+          .where("plan_id", "=", input.planId)
+          .orderBy("id", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        if (latest?.content_hash === input.contentHash) return null;
+      }
+      const { id } = await trx
+        .insertInto("plan_versions")
+        .values({
+          plan_id: input.planId,
+          kind: input.kind,
+          name: input.name,
+          note: input.note,
+          state: input.state,
+          details: JSON.stringify(input.details),
+          content_hash: input.contentHash,
+          authors: JSON.stringify(input.authors),
+          created_by: input.createdBy,
+          created_at: Date.now(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return id;
+    });
+}
+
+async function people(ids: number[]): Promise<Map<number, Person>> {
+  if (ids.length === 0) return new Map();
+  const rows = await getDb()
+    .selectFrom("users")
+    .innerJoin("organisations", "organisations.id", "users.organisation_id")
+    // No email: versions and compares are read by every member, and addresses are for owners
+    // (docs/security.md, item 8).
+    .select(["users.id as id", "users.name as name", "organisations.short_name as organisation"])
+    .where("users.id", "in", ids)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Everyone who ever wrote in or deleted from the plan (members or not any more), by id. */
+export async function listPlanAuthors(planId: string): Promise<Map<number, Person>> {
+  const db = getDb();
+  const [writers, deleters] = await Promise.all([
+    db.selectFrom("plan_clients").select("user_id").distinct().where("plan_id", "=", planId).execute(),
+    db.selectFrom("plan_deletions").select("user_id").distinct().where("plan_id", "=", planId).execute(),
+  ]);
+  return people([...new Set([...writers, ...deleters].map((row) => row.user_id))]);
+}
+
+/** The plan's versions, newest first (or just `onlyVersionId`). */
+export async function listVersions(planId: string, onlyVersionId?: number): Promise<Version[]> {
+  let query = getDb()
+    .selectFrom("plan_versions")
+    .select(["id", "kind", "name", "note", "authors", "created_by", "created_at"])
+    .where("plan_id", "=", planId)
+    .orderBy("id", "desc");
+  if (onlyVersionId !== undefined) query = query.where("id", "=", onlyVersionId);
+  const rows = await query.execute();
+  const authorIds = rows.map((row) => JSON.parse(row.authors) as number[]);
+  const byId = await people([...new Set([...rows.flatMap((row) => (row.created_by === null ? [] : [row.created_by])), ...authorIds.flat()])]);
+  return rows.map((row, i) => ({
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    note: row.note,
+    createdAt: Number(row.created_at),
+    createdBy: row.created_by === null ? null : (byId.get(row.created_by) ?? null),
+    authors: authorIds[i]!.flatMap((id) => byId.get(id) ?? []),
+  }));
+}
+
+/** One version with its state and details, or undefined if the plan has no such version. */
+export async function getVersion(planId: string, versionId: number) {
+  const row = await getDb()
+    .selectFrom("plan_versions")
+    .selectAll()
+    .where("plan_id", "=", planId)
+    .where("id", "=", versionId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const [summary] = await listVersions(planId, versionId);
+  return { ...summary!, state: new Uint8Array(row.state), details: JSON.parse(row.details) as SectionDetail[] };
+}
+
+/** A version id from the address: a positive integer written plainly, else null. */
+export function versionIdFrom(value: string | undefined): number | null {
+  if (!value || !/^[1-9]\d{0,15}$/.test(value)) return null;
+  const id = Number(value);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+/** The version's document in a Y.Doc of its own. */
+export function versionDoc(state: Uint8Array): Y.Doc {
+  return readableDoc([state]);
+}
