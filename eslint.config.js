@@ -29,6 +29,9 @@ export default tseslint.config(
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "error",
       ...jsxA11y.flatConfigs.recommended.rules,
+      // Focus moves only into a field the person just asked for (a reply, an edit) or the
+      // sign-in page's first field, which is the page's one purpose.
+      "jsx-a11y/no-autofocus": "off",
     },
   },
   {
@@ -39,6 +42,11 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.server", "**/*.server.ts", "**/server/**", "../../server/*"], message: "Browser code never imports server code; move what it needs into a browser-safe module." }] }],
     },
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
     files: ["tests/**/*.ts", "bench/**/*.ts", "scripts/**/*.{ts,mjs}", "db/**/*.ts"],

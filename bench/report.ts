@@ -266,7 +266,7 @@ Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, ${m.os}, Node ${m.node}.
       : ""
   }
 Servers, each its own process on loopback, started fresh for every measurement:
-Gotong (built server, SQLite with synchronous=FULL, a signed-in editor's session, \"Saved\" after commit);
+Gotong (built server, SQLite with synchronous=FULL, a signed-in editor's session, "Saved" after commit);
 Hocuspocus ${m.packages["@hocuspocus/server"]} on Node ${m.node} with @hocuspocus/extension-sqlite at its defaults;
 the y-websocket ${m.packages["y-websocket (peer)"]} reference server (bin/utils), in memory.
 The load generator runs in worker threads of the harness process; "load CPU %" is that process's CPU (200% is both cores).

@@ -97,6 +97,8 @@ export function FindBar({ editor, request, canReplace, onClose }: { editor: Edit
           : t("find.position", { current: found.current + 1, count: found.count });
 
   return (
+    // Escape from any field or button of the bar closes it.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
     <div className="find-bar" role="search" aria-label={t("find.label")} onKeyDown={onKeyDown}>
       <div className="find-row">
         <label className="visually-hidden" htmlFor={`${id}-find`}>

@@ -94,7 +94,7 @@ export function MenuButton({ label, icon, items, className }: { label: string; i
         {icon}
       </button>
       {isOpen ? (
-        <div ref={menu} id={menuId} role="menu" aria-label={label} className="menu" onKeyDown={onMenuKeyDown}>
+        <div ref={menu} id={menuId} role="menu" aria-label={label} className="menu" tabIndex={-1} onKeyDown={onMenuKeyDown}>
           {items.map((item) => (
             <button
               key={item.label}

@@ -202,6 +202,8 @@ function OutlinePanel({ label, onClose, children }: { label: string; onClose: ()
     onClose();
   };
   return (
+    // Escape from the panel's fields closes it (delegated); the panel itself takes focus.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
     <div
       ref={panel}
       className="outline-panel"

@@ -124,6 +124,8 @@ export function Panel({
     element.current?.querySelector<HTMLElement>(".panel-close")?.focus();
   }, [isOpen, panels.shouldFocus]);
   return (
+    // Escape and Tab from whatever has focus inside the open panel (delegated).
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
     <aside
       id={panelId(name)}
       ref={element}

@@ -1,7 +1,7 @@
 // The editors' formatting toolbar: one Tab stop, arrow keys, Home and End inside (the WAI-ARIA
 // toolbar pattern, with a roving tabindex), icon buttons named for screen readers.
 import { useEditorState, type Editor } from "@tiptap/react";
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { addActionRow, insertActionMatrix, isInActionMatrix, moveActionRow, removeActionRow } from "../editor/action-matrix";
 import { isSafeLinkUrl } from "../editor/extensions";
@@ -167,19 +167,22 @@ function toolButton(
   );
 }
 
+const keyOf = (button: HTMLElement) => button.getAttribute("aria-label") ?? button.textContent ?? "";
+const toolbarItems = (toolbar: HTMLElement | null) => [...(toolbar?.querySelectorAll<HTMLButtonElement>(ITEM_SELECTOR) ?? [])];
+
 /** Exactly one enabled button is in the Tab order: the last one used, else the first. */
 function useRovingToolbar() {
   const ref = useRef<HTMLDivElement>(null);
   const lastUsed = useRef<string | null>(null);
-  const keyOf = (button: HTMLElement) => button.getAttribute("aria-label") ?? button.textContent ?? "";
-  const items = () => [...(ref.current?.querySelectorAll<HTMLButtonElement>(ITEM_SELECTOR) ?? [])];
+  const items = () => toolbarItems(ref.current);
 
-  const sync = () => {
-    const all = items();
+  // Reads only refs: the same function for the toolbar's life.
+  const sync = useCallback(() => {
+    const all = toolbarItems(ref.current);
     const enabled = all.filter((button) => !button.disabled);
     const active = enabled.find((button) => keyOf(button) === lastUsed.current) ?? enabled[0];
     for (const button of all) button.tabIndex = button === active ? 0 : -1;
-  };
+  }, []);
 
   useEffect(() => {
     sync();
@@ -187,7 +190,7 @@ function useRovingToolbar() {
     const observer = new MutationObserver(sync);
     if (ref.current) observer.observe(ref.current, { subtree: true, childList: true, attributes: true, attributeFilter: ["disabled"] });
     return () => observer.disconnect();
-  }, []);
+  }, [sync]);
 
   const onFocus = (event: { target: EventTarget }) => {
     const target = event.target as HTMLElement;

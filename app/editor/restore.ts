@@ -64,13 +64,6 @@ function withSection(current: PMNode, oldSection: PMNode, old: PMNode): PMNode {
   return current.copy(Fragment.fromArray(children));
 }
 
-function stripMarks(node: PMNode, markName: string): PMNode {
-  if (node.isText) return node.mark(node.marks.filter((mark) => mark.type.name !== markName));
-  const children: PMNode[] = [];
-  node.forEach((child) => children.push(stripMarks(child, markName)));
-  return node.copy(Fragment.fromArray(children));
-}
-
 /**
  * A version knows nothing of comments made after it. Within each section, a block equal to a
  * live block but for comment marks (wherever either now stands) is the live block, comments

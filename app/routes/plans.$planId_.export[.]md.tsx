@@ -5,7 +5,7 @@ import { attachmentHeaders, exportFileName, requirePlanSource } from "../export/
 import { i18next } from "../i18n/i18next.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { plan, source } = await requirePlanSource({ request, params, context });
+  const { source } = await requirePlanSource({ request, params, context });
   const [t, language] = await Promise.all([i18next.getFixedT(request), i18next.getLocale(request)]);
   const isVersion = source.isVersion;
   const markdown = planMarkdown(source, { t, language, isVersion });

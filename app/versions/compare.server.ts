@@ -4,7 +4,7 @@
 // the older was deleted. That is exact and costs nothing where nothing changed. A text diff
 // (Myers) is used only where ids cannot relate: blocks the editor recreated (a moved section
 // or row) are paired with the old ones by their text.
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { movedSections } from "./alignment.server";
 import type { Attribution } from "./attribution.server";
 import { CompareContext } from "./block-diff.server";

@@ -2,7 +2,7 @@
 // keeps the full encoded Yjs state, so nothing that happens to the update log later (compaction,
 // restarts) can change what a version shows.
 import crypto from "node:crypto";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { getDb } from "../../db";
 import { lockForTransaction } from "../../db/locks";
 import type { Person, SectionDetail, Version } from "./types";

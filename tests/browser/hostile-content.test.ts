@@ -77,8 +77,8 @@ it("a hostile client writing a javascript: link and markup straight into Yjs run
     text.insert(0, payload("yjs-text"));
     // A heading whose text is markup: it becomes the section's title in the outline.
     const section = hostile.doc.getXmlFragment("default").get(3) as Y.XmlElement;
-    (section.get(0) as Y.XmlElement).get(0) instanceof Y.XmlText &&
-      ((section.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, `<img src=x onerror="window.__pwned='title'">`);
+    const title = (section.get(0) as Y.XmlElement).get(0);
+    if (title instanceof Y.XmlText) title.insert(0, `<img src=x onerror="window.__pwned='title'">`);
   });
   await whenSaved(hostile);
   hostile.destroy();

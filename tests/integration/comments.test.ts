@@ -1,6 +1,6 @@
 // Comments through the real server and real y-websocket clients: the server adds the
 // commenter's mark and nothing else, anchors follow their words, threads live in SQLite.
-import * as decoding from "lib0/decoding";
+import type * as decoding from "lib0/decoding";
 import { describe, expect, it } from "vitest";
 import { MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
 import { commentAnchorsIn } from "../../app/editor/comment-anchors";

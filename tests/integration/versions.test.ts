@@ -1,5 +1,6 @@
 // Versions through the real server: named versions and checkpoints keep exactly what they were
 // saved with; restore is a forward change that keeps comments; authorship is the server's.
+import type { Node as PMNode } from "@tiptap/pm/model";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
@@ -222,7 +223,7 @@ describe("compare", () => {
     editLikeEditor(editor.doc, (tr) => typeText(tr, findText(editor.doc, "150 participants").from, "at least "));
     // A moved section: "3. Regulatory aspects" up above "2. Alignment".
     editLikeEditor(editor.doc, (tr) => {
-      let regulation: { node: import("@tiptap/pm/model").Node; pos: number } | undefined;
+      let regulation: { node: PMNode; pos: number } | undefined;
       let alignmentPos = -1;
       tr.doc.forEach((node, pos) => {
         if (node.attrs.id === "s-regulation") regulation = { node, pos };

@@ -219,7 +219,7 @@ describe("the cost of compares", () => {
     }
   }
 
-  let versionIds: number[] = [];
+  const versionIds: number[] = [];
   let editor: TestClient;
   beforeAll(async () => {
     // A large plan: four versions of a few hundred kilobytes of text, each a little different.

@@ -347,7 +347,7 @@ describe("comparing two versions", () => {
   });
 
   it("reads as the older text without its insertions and as the newer without its deletions, after many edits", () => {
-    const { compare, version, edit, docs } = team();
+    const { compare, version, edit } = team();
     const before = version();
     let seed = 7;
     const random = (n: number) => {

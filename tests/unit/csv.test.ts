@@ -23,12 +23,22 @@ function parseCsv(csv: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      }
       else if (char === '"') quoted = false;
       else field += char;
     } else if (char === '"') quoted = true;
-    else if (char === ",") rows.at(-1)!.push(field), (field = "");
-    else if (char === "\r" && text[i + 1] === "\n") rows.at(-1)!.push(field), (field = ""), rows.push([]), i++;
+    else if (char === ",") {
+      rows.at(-1)!.push(field);
+      field = "";
+    } else if (char === "\r" && text[i + 1] === "\n") {
+      rows.at(-1)!.push(field);
+      field = "";
+      rows.push([]);
+      i++;
+    }
     else field += char;
   }
   rows.pop();

@@ -24,7 +24,7 @@ import { closeRound, openRound } from "../../app/models/consultation.server";
 import {
   acceptInvitations,
   declineInvitations,
-  InvitationRuleError,
+  type InvitationRuleError,
   inviteOrganisationsToRound,
   inviteToPlan,
   listPendingInvitations,

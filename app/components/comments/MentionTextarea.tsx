@@ -118,6 +118,8 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
       {isOpen ? (
         <ul className="mention-list" role="listbox" id={listId} aria-label={t("comments.mentionSuggestions")}>
           {suggestions.map((member, index) => (
+            // Keys stay in the textarea (aria-activedescendant); the pointer picks here.
+            // eslint-disable-next-line jsx-a11y/click-events-have-key-events
             <li
               key={member.id}
               id={`${listId}-${index}`}

@@ -61,6 +61,8 @@ export function SaveVersionButton({ planId }: { planId: string }) {
   };
 
   return (
+    // Escape from the form or its button closes it (keys delegated from what has focus inside).
+    // eslint-disable-next-line jsx-a11y/no-static-element-interactions
     <span
       className="save-version"
       ref={wrapper}

@@ -25,6 +25,7 @@ export function useApi<T>(key: string, load: (signal: AbortSignal) => Promise<Ap
     );
     return () => controller.abort();
     // `load` is a new function on every render; `key` says when it asks for something else.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return [loaded, reload];
