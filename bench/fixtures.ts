@@ -5,7 +5,7 @@ import path from "node:path";
 import type { JSONContent } from "@tiptap/core";
 import sqlite3 from "sqlite3";
 import * as Y from "yjs";
-import { closeDb, getDb, migrateToLatest } from "../db";
+import { closeDb, getDb, migrateToLatest, useDatabase } from "../db";
 import { seedDemo } from "../db/seed";
 import { planUpdateFromJSON, sectionOutline, PLAN_FRAGMENT } from "../app/editor/document.server";
 import { appendUpdates, compactPlan, type StoredUpdate } from "../app/models/plan-document.server";
@@ -99,9 +99,10 @@ export interface GotongPlanFixture {
 }
 
 /** Gotong's database with the demo accounts and these plans, the editor a member of each. */
-export async function prepareGotongDatabase(dir: string, plans: GotongPlanFixture[]): Promise<void> {
-  process.env.DATABASE_PATH = path.join(dir, "gotong.db");
+/** In `dir` as an SQLite file, or at `location` (a PostgreSQL URL). */
+export async function prepareGotongDatabase(dir: string, plans: GotongPlanFixture[], location?: string): Promise<void> {
   await closeDb();
+  useDatabase(location ?? path.join(dir, "gotong.db"));
   try {
     await migrateToLatest();
     await seedDemo();

@@ -96,14 +96,10 @@ class Postgres {
 
 /** Gotong's schema, demo accounts and these plans in a PostgreSQL database (bench/fixtures.ts). */
 async function prepareGotongOnPostgres(databaseUrl: string, plans: { id: string; content: JSONContent }[]): Promise<void> {
-  const before = process.env.DATABASE_URL;
   const dir = tempDir();
-  process.env.DATABASE_URL = databaseUrl; // db/index.ts opens DATABASE_URL before DATABASE_PATH
   try {
-    await prepareGotongDatabase(dir, plans);
+    await prepareGotongDatabase(dir, plans, databaseUrl);
   } finally {
-    if (before === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = before;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

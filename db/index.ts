@@ -23,17 +23,17 @@ const PRAGMAS = [
   "pragma busy_timeout = 5000",
 ];
 
-const holder = globalThis as unknown as { __gotongDb?: DB; __gotongDbPath?: string };
+const holder = globalThis as unknown as { __gotongDb?: DB; __gotongDbPath?: string; __gotongDbLocation?: string };
 
 // Times, ids and Yjs client ids are bigint columns that always fit in a JavaScript number;
 // pg would otherwise return them (and count(*)) as strings. BYTEA already arrives as a Buffer.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-/** DATABASE_URL when it names PostgreSQL, else the SQLite file's absolute path. */
-export function defaultDatabasePath(): string {
-  const url = process.env.DATABASE_URL;
-  if (url && isPostgresUrl(url)) return url;
-  return path.resolve(process.env.DATABASE_PATH ?? "data/gotong.db");
+/** Chooses the database getDb() opens: whoever starts the process says which (the server
+ * from server/config.ts, the CLI, a test's temporary database); nothing here reads the
+ * environment. Choosing another closes nothing: call closeDb() first. */
+export function useDatabase(location: string): void {
+  holder.__gotongDbLocation = location;
 }
 
 /** Opens a postgres:// URL on PostgreSQL, anything else as an SQLite file. */
@@ -52,7 +52,9 @@ export { describeDatabase, isPostgres, isPostgresUrl } from "./dialect";
 /** The process's database, opened on first use. */
 export function getDb(): DB {
   if (!holder.__gotongDb) {
-    holder.__gotongDbPath = defaultDatabasePath();
+    const location = holder.__gotongDbLocation;
+    if (!location) throw new Error("No database chosen: call useDatabase() first (server/config.ts reads DATABASE_URL and DATABASE_PATH)");
+    holder.__gotongDbPath = location;
     holder.__gotongDb = openDatabase(holder.__gotongDbPath);
   }
   return holder.__gotongDb;

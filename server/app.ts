@@ -81,7 +81,7 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
     "*",
     createRequestHandler({
       build,
-      mode: process.env.NODE_ENV,
+      mode: config.mode,
       getLoadContext: (req, res) => ({
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         cspNonce: res.locals.cspNonce as string,

@@ -2,17 +2,19 @@
 // collaboration socket on one port, and on SIGTERM/SIGINT stop, flush and close cleanly.
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { closeDb, describeDatabase, getDb, migrateToLatest } from "../db";
+import { closeDb, describeDatabase, getDb, migrateToLatest, useDatabase } from "../db";
 import { withLock } from "../db/locks";
 import { seedDemo } from "../db/seed";
 import { errorFields, log } from "../app/utils/log.server";
+import { configureRuntime } from "../app/utils/runtime.server";
 import { createApp } from "./app";
 import { CollabHub } from "./collab/hub";
 import { loadConfig } from "./config";
 
 async function main() {
   const config = loadConfig();
-  process.env.SESSION_SECRET = config.sessionSecret;
+  useDatabase(config.databasePath);
+  configureRuntime({ sessionSecret: config.sessionSecret });
 
   // Instances starting together on one PostgreSQL migrate and seed one after the other.
   await withLock(getDb(), "startup", "migrate-and-seed", async () => {

@@ -3,7 +3,6 @@
 // origin is scheme, host and port: http://gotong.example is not https://gotong.example.
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { trustProxyFromEnv } from "./config";
 
 /** The origin the request was made to: the scheme from the socket's TLS (or, only behind a
  * trusted proxy, X-Forwarded-Proto), the host and port from Host (or X-Forwarded-Host). */
@@ -21,7 +20,8 @@ export function requestOrigin(request: IncomingMessage, trustProxy: string | und
 export function isAllowedOrigin(
   request: IncomingMessage,
   allowedOrigins: string[],
-  trustProxy: string | undefined = trustProxyFromEnv(),
+  /** server/config.ts's trustProxy. */
+  trustProxy: string | undefined,
 ): boolean {
   const origin = request.headers.origin;
   // Non-browser clients send no Origin; they carry no victim's cookies either.

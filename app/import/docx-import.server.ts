@@ -15,6 +15,7 @@ import en from "../i18n/locales/en";
 import id from "../i18n/locales/id";
 import type { ImportRefusal } from "../models/views";
 import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
+import { singleton } from "../utils/singleton.server";
 
 export type { ImportRefusal };
 
@@ -89,10 +90,9 @@ export async function receiveUpload(request: Request): Promise<Upload> {
   return { ...upload, title };
 }
 
-/** The plan a Word file holds. Throws DocxImportError when the file is refused. */
-/** Imports run one at a time: converting holds the event loop (about a second at most
- * within these limits), and two at once would hold it twice as long for everyone else. */
-let isImporting = false;
+/** Imports run one at a time in the process: converting holds the event loop (about a second
+ * at most within these limits), and two at once would hold it twice as long for everyone else. */
+const importGuard = singleton("docxImport", () => ({ isImporting: false }));
 
 /** Words the importer's language gives a plan that has none of its own. */
 export interface ImportLabels {
@@ -102,13 +102,14 @@ export interface ImportLabels {
   untitledPlan: string;
 }
 
+/** The plan a Word file holds. Throws DocxImportError when the file is refused. */
 export async function importDocx(bytes: Buffer, fileName: string, labels: ImportLabels): Promise<ImportedPlan> {
-  if (isImporting) throw new DocxImportError("busy");
-  isImporting = true;
+  if (importGuard.isImporting) throw new DocxImportError("busy");
+  importGuard.isImporting = true;
   try {
     return await convertDocx(bytes, fileName, labels);
   } finally {
-    isImporting = false;
+    importGuard.isImporting = false;
   }
 }
 

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { createCookie, redirect, type Cookie } from "@remix-run/node";
 import { getDb } from "../../db";
 import { errorFields, log } from "../utils/log.server";
+import { runtimeSettings } from "../utils/runtime.server";
 import { getUserById, type UserSummary } from "./user.server";
 
 const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -12,8 +13,7 @@ export const SESSION_COOKIE_NAME = "gotong_session";
 
 let cookie: Cookie | undefined;
 function sessionCookie(): Cookie {
-  const secret = process.env.SESSION_SECRET;
-  if (!secret) throw new Error("SESSION_SECRET is not set");
+  const secret = runtimeSettings().sessionSecret;
   cookie ??= createCookie(SESSION_COOKIE_NAME, {
     httpOnly: true,
     sameSite: "lax",

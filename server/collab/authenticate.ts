@@ -13,12 +13,12 @@ export type UpgradeDecision =
 
 const COLLAB_PATH = /^\/collab\/([^/?#]+)$/;
 
-export async function authenticateUpgrade(request: IncomingMessage, allowedOrigins: string[]): Promise<UpgradeDecision> {
+export async function authenticateUpgrade(request: IncomingMessage, allowedOrigins: string[], trustProxy: string | undefined): Promise<UpgradeDecision> {
   const url = new URL(request.url ?? "/", "http://localhost");
   const match = COLLAB_PATH.exec(url.pathname);
   const planId = match ? decodeURIComponent(match[1]!) : undefined;
   if (!planId || !isPlanId(planId)) return { ok: false, status: 404, reason: "No such collaboration endpoint" };
-  if (!isAllowedOrigin(request, allowedOrigins)) {
+  if (!isAllowedOrigin(request, allowedOrigins, trustProxy)) {
     return { ok: false, status: 403, reason: "Origin not allowed" };
   }
   const session = await getUserFromCookieHeader(request.headers.cookie);

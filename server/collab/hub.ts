@@ -120,7 +120,7 @@ export class CollabHub {
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, onError: (error: Error) => void): Promise<void> {
     if (this.isShuttingDown) return refuseUpgrade(socket, 503, "Server is restarting");
-    const decision = await authenticateUpgrade(request, this.config.allowedOrigins);
+    const decision = await authenticateUpgrade(request, this.config.allowedOrigins, this.config.trustProxy);
     if (!decision.ok) {
       this.metrics.refusedUpgrades += 1;
       log.info("websocket upgrade refused", { status: decision.status, reason: decision.reason, path: request.url });

@@ -1,9 +1,9 @@
 // A temporary database per test file, migrated, for tests of the models: an SQLite file, or
-// a throwaway PostgreSQL (tests/helpers/postgres.ts) reached through DATABASE_URL.
+// a throwaway PostgreSQL (tests/helpers/postgres.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { closeDb, getDb, migrateToLatest } from "../../db";
+import { closeDb, getDb, migrateToLatest, useDatabase } from "../../db";
 import { addMember, createPlan } from "../../app/models/plan.server";
 import { createOrganisation, createUser, type UserSummary } from "../../app/models/user.server";
 import type { Role } from "../../app/models/roles";
@@ -12,7 +12,7 @@ import { startPostgres } from "./postgres";
 export async function useTemporaryDatabase(kind: "sqlite" | "postgres" = "sqlite"): Promise<{ cleanup(): Promise<void> }> {
   if (kind === "postgres") {
     const postgres = await startPostgres();
-    process.env.DATABASE_URL = postgres.url;
+    useDatabase(postgres.url);
     try {
       await migrateToLatest(getDb());
     } catch (error) {
@@ -23,14 +23,12 @@ export async function useTemporaryDatabase(kind: "sqlite" | "postgres" = "sqlite
     return {
       cleanup: async () => {
         await closeDb();
-        delete process.env.DATABASE_URL;
         await postgres.stop();
       },
     };
   }
-  delete process.env.DATABASE_URL;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-models-"));
-  process.env.DATABASE_PATH = path.join(dir, "test.db");
+  useDatabase(path.join(dir, "test.db"));
   await migrateToLatest(getDb());
   return {
     cleanup: async () => {
