@@ -37,7 +37,17 @@ export default tseslint.config(
   {
     // What the browser bundle is made of never imports server code, not even for types:
     // shared rules and view types live in browser-safe modules.
-    files: ["app/components/**/*.{ts,tsx}", "app/collab/**/*.ts", "app/editor/**/*.ts", "app/i18n/**/*.ts", "app/utils/**/*.ts"],
+    files: [
+      "app/components/**/*.{ts,tsx}",
+      "app/collab/**/*.ts",
+      "app/editor/**/*.ts",
+      "app/i18n/**/*.ts",
+      "app/utils/**/*.ts",
+      "app/versions/*.ts",
+      "app/models/views.ts",
+      "app/models/roles.ts",
+      "app/models/comment-rules.ts",
+    ],
     ignores: ["**/*.server.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.server", "**/*.server.ts", "**/server/**", "../../server/*"], message: "Browser code never imports server code; move what it needs into a browser-safe module." }] }],
