@@ -62,7 +62,8 @@ describe("per account and per plan", () => {
     first.close();
     await whenClosed(first);
     // The server counts the socket as gone once its close has been processed.
-    await new Promise((r) => setTimeout(r, 100));
+    const connections = async () => ((await (await fetch(`${limited.url}/healthz`)).json()) as { collab: { connections: number } }).collab.connections;
+    await expect.poll(connections).toBe(2);
     const third = await openRawSocket(limited.wsUrl, DEMO.planId, { cookie: editorCookie });
     for (const socket of [second, third, owner]) socket.close();
   });

@@ -42,10 +42,13 @@ async function versions(): Promise<{ id: number; kind: string; name: string; aut
   return (await api("viewer", "GET", "/versions")).json.versions as never;
 }
 
-async function closeAll(): Promise<void> {
+/** Closes every client and waits for the plan to unload and be compacted (it has enough updates). */
+async function closeAllAndCompact(): Promise<void> {
+  const compactedBefore = demo.server.logs.filter((line) => line.msg === "plan compacted" && line.plan === DEMO.planId).length;
   demo.closeClients();
-  // The plan unloads (and may be compacted) once its last socket is gone.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await expect
+    .poll(() => demo.server.logs.filter((line) => line.msg === "plan compacted" && line.plan === DEMO.planId).length, { timeout: 10_000 })
+    .toBeGreaterThan(compactedBefore);
 }
 
 describe("a named version", () => {
@@ -73,7 +76,7 @@ describe("a named version", () => {
       redirect: "manual",
     });
     expect(status.status).toBe(200);
-    await closeAll();
+    await closeAllAndCompact();
     // Sessions live in the database: the same cookies sign in after the restart.
     await demo.server.restart();
 
