@@ -4,52 +4,46 @@
 // the open comment threads as Word comments on their passages. Everything is written through
 // the docx library, never as hand-made XML.
 import {
-  AlignmentType,
-  BorderStyle,
   CommentRangeEnd,
   CommentRangeStart,
   CommentReference,
   Document,
   ExternalHyperlink,
-  Footer,
   HeadingLevel,
-  LevelFormat,
-  LineRuleType,
   Packer,
-  PageNumber,
-  PageOrientation,
   Paragraph,
-  ShadingType,
   Table,
-  TableCell,
+  type TableCell,
   TableRow,
   TextRun,
-  WidthType,
   type ICommentOptions,
-  type ILevelsOptions,
   type IParagraphOptions,
-  type IPropertiesOptions,
   type IRunOptions,
-  type ISectionOptions,
   type ParagraphChild,
 } from "docx";
-import type { TFunction } from "i18next";
 import type { Mark, Node as PMNode } from "@tiptap/pm/model";
-import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { COMMENT_MARK } from "../editor/comment-mark";
 import { safeLinkHref } from "../editor/extensions";
-import type { Person, ThreadView } from "../models/comment.server";
+import type { ThreadView } from "../models/comment.server";
 import type { SectionDetail } from "../versions/version.server";
 import { formatDeadline } from "../utils/deadline";
+import {
+  BULLETS,
+  NUMBERS,
+  numberedLevels,
+  actionMatrixHeader,
+  documentProperties,
+  documentSection,
+  fullWidthTable,
+  personName,
+  sectionDetailsLine,
+  tableCell,
+  titlePage,
+  type DocxLanguage,
+} from "./docx-layout.server";
 import type { PlanSource } from "./plan-source.server";
 
-export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/** The words a document is written with, in the reader's language. */
-export interface DocxLanguage {
-  t: TFunction;
-  locale: string;
-}
+export { DOCX_CONTENT_TYPE } from "./docx-layout.server";
 
 export interface PlanDocxOptions extends DocxLanguage {
   /** The line under the title: the version's name, "Automatic checkpoint" or "Current text". */
@@ -61,142 +55,6 @@ export interface PlanDocxOptions extends DocxLanguage {
 /** The plan as a .docx file. */
 export async function planDocx(source: PlanSource, options: PlanDocxOptions): Promise<ArrayBuffer> {
   return Packer.pack(new PlanWriter(source, options).document(), "arraybuffer");
-}
-
-// ---------------------------------------------------------------------------------------------
-// What both Word files share: page, styles, title page, lists.
-
-const BULLETS = "bullets";
-const NUMBERS = "numbers";
-
-/** A4 with 2.5 cm margins: the page of Indonesian government documents. */
-const A4 = { width: 11906, height: 16838 };
-const MARGIN = 1418;
-
-const GREY = "595959";
-
-/**
- * A run of pages: A4 portrait, or landscape for a wide action matrix. The first one starts with
- * the title page, which has no page number.
- */
-export function documentSection(children: ISectionOptions["children"], { isFirst = true, isLandscape = false } = {}): ISectionOptions {
-  return {
-    properties: {
-      titlePage: isFirst,
-      page: {
-        size: { ...A4, orientation: isLandscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT },
-        margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-      },
-    },
-    footers: {
-      default: new Footer({
-        children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], color: GREY, size: 18 })] })],
-      }),
-    },
-    children,
-  };
-}
-
-export function documentProperties(input: { title: string; description: string }): Omit<IPropertiesOptions, "sections"> {
-  return {
-    title: input.title,
-    description: input.description,
-    creator: "Gotong",
-    styles: {
-      default: {
-        document: { run: { font: "Calibri", size: 22 }, paragraph: { spacing: { after: 120, line: 276, lineRule: LineRuleType.AUTO } } },
-        title: { run: { font: "Calibri", size: 52, bold: true, color: "1F3864" }, paragraph: { spacing: { before: 3600, after: 240 } } },
-        heading1: { run: { font: "Calibri", size: 32, bold: true, color: "1F3864" }, paragraph: { spacing: { before: 360, after: 60 }, keepNext: true, keepLines: true } },
-        heading2: { run: { font: "Calibri", size: 26, bold: true, color: "1F3864" }, paragraph: { spacing: { before: 240, after: 60 }, keepNext: true, keepLines: true } },
-        heading3: { run: { font: "Calibri", size: 23, bold: true, color: "1F3864" }, paragraph: { spacing: { before: 200, after: 60 }, keepNext: true, keepLines: true } },
-      },
-      paragraphStyles: [
-        { id: "Subtitle", name: "Subtitle", basedOn: "Normal", next: "Normal", run: { size: 30, color: GREY }, paragraph: { spacing: { after: 120 } } },
-        { id: "SectionDetails", name: "Section details", basedOn: "Normal", next: "Normal", run: { size: 18, color: GREY }, paragraph: { spacing: { after: 200 }, keepNext: true } },
-        {
-          id: "BlockQuote",
-          name: "Block quote",
-          basedOn: "Normal",
-          run: { italics: true, color: "404040" },
-          paragraph: { indent: { left: 567 }, border: { left: { style: BorderStyle.SINGLE, size: 12, color: "BFBFBF", space: 8 } } },
-        },
-        { id: "TableText", name: "Table text", basedOn: "Normal", run: { size: 18 }, paragraph: { spacing: { after: 40, line: 240, lineRule: LineRuleType.AUTO } } },
-      ],
-    },
-    numbering: {
-      config: [
-        { reference: BULLETS, levels: listLevels((level) => ({ format: LevelFormat.BULLET, text: ["•", "◦", "▪"][level % 3]! })) },
-        { reference: NUMBERS, levels: numberedLevels(1) },
-      ],
-    },
-  };
-}
-
-function numberedLevels(start: number): ILevelsOptions[] {
-  const formats = [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN];
-  return listLevels((level) => ({ format: formats[level % 3]!, text: `%${level + 1}.` }), start);
-}
-
-function listLevels(shape: (level: number) => Pick<ILevelsOptions, "format" | "text">, start = 1): ILevelsOptions[] {
-  return Array.from({ length: 9 }, (_, level) => ({
-    level,
-    ...shape(level),
-    start: level === 0 ? start : 1,
-    alignment: AlignmentType.START,
-    style: { paragraph: { indent: { left: 720 * (level + 1), hanging: 360 } } },
-  }));
-}
-
-/** The title and the lines under it (which version, its date), at the top of the first page. */
-export function titlePage(title: string, lines: string[]): Paragraph[] {
-  return [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(title)] }),
-    ...lines.map((line) => new Paragraph({ style: "Subtitle", children: [new TextRun(line)] })),
-  ];
-}
-
-/** "Tendy Gunawan (ILO)": how a person is named as a comment's or a change's author. */
-export function personName(person: Pick<Person, "name" | "organisation">): string {
-  return person.organisation ? `${person.name} (${person.organisation})` : person.name;
-}
-
-export function statusLabel(status: string, t: TFunction): string {
-  return ({ draft: t("section.statusDraft"), in_review: t("section.statusInReview"), approved: t("section.statusApproved") } as Record<string, string>)[status] ?? status;
-}
-
-/** The small line under a section's heading: who leads it, and its status. */
-export function sectionDetailsLine(detail: SectionDetail | undefined, { t }: DocxLanguage): Paragraph | null {
-  if (!detail) return null;
-  const text = t("exports.sectionDetails", { lead: detail.lead ?? t("section.noLead"), status: statusLabel(detail.status, t) });
-  return new Paragraph({ style: "SectionDetails", children: [new TextRun(text)] });
-}
-
-/** A table cell with room around its text; a header cell shaded. */
-export function tableCell(children: (Paragraph | Table)[], options: { header?: boolean; columnSpan?: number; rowSpan?: number } = {}): TableCell {
-  // A cell must end with a paragraph (Word refuses a cell that ends with a table).
-  const content = children[children.length - 1] instanceof Paragraph ? children : [...children, new Paragraph({ style: "TableText" })];
-  return new TableCell({
-    children: content,
-    columnSpan: options.columnSpan,
-    rowSpan: options.rowSpan,
-    margins: { top: 40, bottom: 40, left: 80, right: 80 },
-    ...(options.header ? { shading: { type: ShadingType.CLEAR, fill: "DCE3EE", color: "auto" } } : {}),
-  });
-}
-
-/** The column labels, as a header row Word repeats at the top of every page the matrix runs over. */
-export function actionMatrixHeader({ t }: DocxLanguage): TableRow {
-  return new TableRow({
-    tableHeader: true,
-    cantSplit: true,
-    children: ACTION_COLUMNS.map((column) =>
-      tableCell([new Paragraph({ style: "TableText", children: [new TextRun({ text: t(`actions.columns.${column}`), bold: true })] })], { header: true }),
-    ),
-  });
-}
-
-export function fullWidthTable(rows: TableRow[]): Table {
-  return new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -356,7 +214,9 @@ class PlanWriter {
         cell.forEach((child, offset) =>
           blocks.push(...this.block(child, rowPos + 1 + cellOffset + 1 + offset, isHeader ? { ...context, run: { bold: true } } : context)),
         );
-        cells.push(tableCell(blocks, { header: isHeader, columnSpan: Number(cell.attrs.colspan ?? 1), rowSpan: Number(cell.attrs.rowspan ?? 1) }));
+        cells.push(
+          tableCell(blocks, { header: isHeader, columnSpan: Number(cell.attrs.colspan ?? 1), rowSpan: Number(cell.attrs.rowspan ?? 1) }),
+        );
       });
       // A first row of header cells repeats at the top of every page the table runs over.
       // Only set when true: docx writes tableHeader false as <w:tblHeader w:val="off"/>, which

@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { compareDocx } from "../versions/compare-docx.server";
 import { runBounded } from "../versions/comparison-cache.server";
 import { loadComparison } from "../versions/comparison.server";
-import { DOCX_CONTENT_TYPE } from "../export/docx.server";
+import { DOCX_CONTENT_TYPE } from "../export/docx-layout.server";
 import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";
 import { requirePlanPermission } from "../models/permissions.server";

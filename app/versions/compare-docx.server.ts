@@ -19,7 +19,7 @@ import { cellLabel } from "./labels";
 import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "./types";
 import { safeLinkHref } from "../editor/extensions";
 import { formatDeadline } from "../utils/deadline";
-import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "../export/docx.server";
+import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "../export/docx-layout.server";
 
 export interface CompareDocxOptions extends DocxLanguage {
   planTitle: string;
