@@ -11,7 +11,6 @@ import { prepareCommentMark, type AnchorPlace, type AnchorRequest, type Prepared
 import { planSchema, sectionOutline } from "../../app/editor/document.server";
 import { prepareRestore, type PreparedRestore } from "../../app/editor/restore";
 import { contentHash, currentSectionDetails, saveVersion, versionDoc } from "../../app/models/version.server";
-import { compactPlan, countUncompactedUpdates, type StoredUpdate } from "../../app/models/plan-document.server";
 import { getMemberRole, listPlansForUser } from "../../app/models/plan.server";
 import { isSessionActive } from "../../app/models/session.server";
 import { CLOSE_FORBIDDEN, CLOSE_RESTARTING, CLOSE_SESSION_ENDED } from "../../app/collab/protocol";
@@ -33,6 +32,8 @@ import {
   type RelayedUpdate,
   type RelayMessage,
 } from "./relay";
+import { sqlUpdateLog } from "./storage/sql-update-log";
+import type { StoredUpdate } from "./storage/update-log";
 import { UpdateStore } from "./update-store";
 
 /** Comment marks one account may ask for per second (a burst of twice that). */
@@ -53,7 +54,7 @@ interface OpenPlan {
 }
 
 export class CollabHub {
-  readonly store = new UpdateStore();
+  readonly store = new UpdateStore(sqlUpdateLog);
   readonly metrics = newCollabMetrics();
   private readonly plans = new Map<string, OpenPlan>();
   /** Sockets per account, open or upgrading, for COLLAB_MAX_CONNECTIONS_PER_USER (reserveSocket). */
@@ -250,8 +251,8 @@ export class CollabHub {
     try {
       // Counted first without a write transaction; counted again under the lock (another
       // instance may have compacted meanwhile).
-      if ((await countUncompactedUpdates(plan.planId)) >= COMPACT_AFTER_UPDATES) {
-        const { mergedRows, skipped } = await compactPlan(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
+      if ((await sqlUpdateLog.countUncompacted(plan.planId)) >= COMPACT_AFTER_UPDATES) {
+        const { mergedRows, skipped } = await sqlUpdateLog.compact(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
         if (mergedRows > 0) log.info("plan compacted", { plan: plan.planId, mergedRows });
         if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
       }

@@ -11,15 +11,8 @@ import * as Y from "yjs";
 import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
 import { PLAN_FRAGMENT, planSchema, sectionOutline } from "../../app/editor/document.server";
 import { repairDocument } from "../../app/editor/schema-check";
-import {
-  applyStoredUpdates,
-  isPlanContentChecked,
-  listUpdateIdsAfter,
-  loadClientBindings,
-  loadPlanLog,
-  loadUpdatesByIds,
-  markPlanContentChecked,
-} from "../../app/models/plan-document.server";
+import { applyStoredUpdates, loadClientBindings, loadPlanLog } from "../../app/models/plan-document.server";
+import { isPlanContentChecked, listUpdateIdsAfter, loadUpdatesByIds, markPlanContentChecked } from "./storage/sql-update-log";
 import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
