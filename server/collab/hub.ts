@@ -22,16 +22,9 @@ import { LivePlan } from "./live-plan";
 import { encodePlanChanged, encodeThreadsChanged } from "./messages";
 import { newCollabMetrics } from "./metrics";
 import { MessageRateLimit } from "./rate-limit";
-import {
-  MAX_RELAYED_UPDATE_BYTES,
-  NoRelay,
-  PRESENCE_RENEW_MS,
-  RedisRelay,
-  type OnlineUser,
-  type PlanRelay,
-  type RelayedUpdate,
-  type RelayMessage,
-} from "./relay";
+import { PRESENCE_RENEW_MS, NoRelay, type OnlineUser, type PlanRelay } from "./cluster/plan-relay";
+import { RedisRelay } from "./cluster/redis-relay";
+import { MAX_RELAYED_UPDATE_BYTES, type RelayedUpdate, type RelayMessage } from "./cluster/relay-codec";
 import { sqlUpdateLog } from "./storage/sql-update-log";
 import type { StoredUpdate } from "./storage/update-log";
 import { UpdateStore } from "./update-store";

@@ -17,7 +17,7 @@ import { syncSectionIndex } from "../../app/models/section.server";
 import { errorFields, log } from "../../app/utils/log.server";
 import { encodeAwarenessMessage, encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
 import type { CollabConnection } from "./connection";
-import type { RelayedUpdate } from "./relay";
+import type { RelayedUpdate } from "./cluster/relay-codec";
 import { filterAwarenessUpdate } from "./awareness-stamp";
 import { schemaRefusal } from "./schema-guard";
 import type { UpdateStore } from "./update-store";

@@ -17,7 +17,7 @@ import { LivePlan } from "../../server/collab/live-plan";
 import type { CollabMetrics } from "../../server/collab/metrics";
 import { newCollabMetrics } from "../../server/collab/metrics";
 import { UpdateStore } from "../../server/collab/update-store";
-import type { RelayedUpdate } from "../../server/collab/relay";
+import type { RelayedUpdate } from "../../server/collab/cluster/relay-codec";
 import type { WebSocket } from "ws";
 import { createTestPlan, createTestUser, useTemporaryDatabase } from "../helpers/database";
 
