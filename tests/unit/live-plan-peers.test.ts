@@ -53,15 +53,15 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   describe("an instance with the plan open", () => {
     it("reads back a lost message even when another instance compacts the plan between its two reads", async () => {
       const { planId, owner } = await createTestPlan();
-      const here = await LivePlan.load(planId, new UpdateStore(sqlUpdateLog));
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       here.document();
       const rows = await storedElsewhere(planId, owner.id, ["alpha ", "beta ", "gamma "]);
       // The message with "beta " was lost.
-      here.applyStoredElsewhere([rows[0]!], [[4242, owner.id]]);
-      here.applyStoredElsewhere([rows[2]!], []);
+      here.healing.receive([rows[0]!], [[4242, owner.id]]);
+      here.healing.receive([rows[2]!], []);
       // Healing lists the ids, compaction merges the lost row into the last, healing reads.
-      await Promise.all([here.heal(), compactPlan(planId)]);
-      await here.heal();
+      await Promise.all([here.healing.heal(), compactPlan(planId)]);
+      await here.healing.heal();
       expect(here.document().getText("t").toString()).toBe("alpha beta gamma ");
       expect(here.document().store.pendingStructs).toBeNull();
       expect(await storedText(planId)).toBe("alpha beta gamma ");
@@ -70,11 +70,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
 
     it("reads an update published without its bytes (too large for Redis) from the database", async () => {
       const { planId, owner } = await createTestPlan();
-      const here = await LivePlan.load(planId, new UpdateStore(sqlUpdateLog));
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       here.document();
       const [row] = await storedElsewhere(planId, owner.id, ["a long pasted report "]);
-      here.applyStoredElsewhere([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
-      await here.heal();
+      here.healing.receive([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
+      await here.healing.heal();
       expect(here.document().getText("t").toString()).toBe("a long pasted report ");
       here.destroy();
     });
@@ -83,10 +83,10 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const { planId, owner } = await createTestPlan();
       const written: unknown[] = [];
       const store = new UpdateStore({ append: async (updates) => (written.push(...updates), []) });
-      const here = await LivePlan.load(planId, store);
+      const here = await LivePlan.load({ planId, store, log: sqlUpdateLog });
       const socket = fakeConnection(here, owner);
       const rows = await storedElsewhere(planId, owner.id, ["relayed "]);
-      here.applyStoredElsewhere(rows, [[4242, owner.id]]);
+      here.healing.receive(rows, [[4242, owner.id]]);
       await store.whenStored();
       expect(socket.sent).toHaveLength(1);
       expect(written).toEqual([]);
@@ -98,7 +98,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("the session's own later edits are not acknowledged: its socket is closed with 4409 so the page says so", async () => {
       const { planId, owner: first } = await createTestPlan();
       const second = await createTestUser();
-      const here = await LivePlan.load(planId, new UpdateStore(sqlUpdateLog));
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       // The second person's tab (Yjs client 777) typed on the dead instance, which relayed it to
       // the first person's tab and died before committing it.
       const tab = new Y.Doc();
@@ -131,7 +131,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("an echoed removal claims nobody's id: its own tab can still show its presence", async () => {
       const { planId, owner } = await createTestPlan();
       const other = await createTestUser();
-      const here = await LivePlan.load(planId, new UpdateStore(sqlUpdateLog));
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       const echoing = fakeConnection(here, other);
       // Stock clients send back the awareness changes they receive, removals included.
       echoing.say(removal(4321, 3));
@@ -151,8 +151,8 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const { planId, owner: victim } = await createTestPlan();
       const attacker = await createTestUser();
       let a!: LivePlan;
-      const b: LivePlan = await LivePlan.load(planId, new UpdateStore(sqlUpdateLog), undefined, undefined, { shareAwareness: (u) => a.applyRelayedAwareness(u) });
-      a = await LivePlan.load(planId, new UpdateStore(sqlUpdateLog), undefined, undefined, { shareAwareness: (u) => b.applyRelayedAwareness(u) });
+      const b: LivePlan = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog, shareAwareness: (u) => a.presence.applyRelayed(u) });
+      a = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog, shareAwareness: (u) => b.presence.applyRelayed(u) });
       const victimOnB = fakeConnection(b, victim);
       const attackerOnA = fakeConnection(a, attacker);
       const id = 5555;
@@ -202,7 +202,7 @@ function fakeConnection(plan: LivePlan, user: UserSummary) {
     close: (code: number) => (result.closedWith = code),
   } as unknown as WebSocket;
   const metrics: CollabMetrics = newCollabMetrics();
-  const connection = new CollabConnection(socket, plan, user, "session", "owner", new UpdateStore(sqlUpdateLog), metrics, 1000);
+  const connection = new CollabConnection({ socket, plan, user, sessionId: "session", role: "owner", store: new UpdateStore(sqlUpdateLog), metrics, maxMessagesPerSecond: 1000 });
   plan.connections.add(connection);
   const handle = connection as unknown as { handleAwareness(update: Uint8Array): void; receive(data: Buffer, isBinary: boolean): void };
   return {
