@@ -30,8 +30,8 @@ export class UpdateStore {
   /** Called after each commit with the batch and each update's row id (0: no update). */
   onStored: ((updates: StoredUpdate[], rowIds: number[]) => void) | undefined;
 
-  /** `log.append` writes each batch (storage/sql-update-log.ts in the server). */
-  constructor(private readonly log: Pick<UpdateLog, "append">) {}
+  /** `updateLog.append` writes each batch (storage/sql-update-log.ts in the server). */
+  constructor(private readonly updateLog: Pick<UpdateLog, "append">) {}
 
   /** Queues an update; it is written with the others of this tick. */
   enqueue(update: StoredUpdate): void {
@@ -67,7 +67,7 @@ export class UpdateStore {
     let rowIds: number[] = [];
     for (;;) {
       try {
-        rowIds = await this.log.append(batch.updates);
+        rowIds = await this.updateLog.append(batch.updates);
         break;
       } catch (error) {
         this.failures += 1;
