@@ -85,19 +85,7 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
       getLoadContext: (req, res) => ({
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
         cspNonce: res.locals.cspNonce as string,
-        collab: {
-          onlineUsers: (planId: string) => hub.onlineUsers(planId),
-          notifyPlanChanged: (planId: string) => hub.notifyPlanChanged(planId),
-          refreshMember: (planId: string, userId: number) => hub.refreshMember(planId, userId),
-          endSession: (sessionId: string, userId: number) => hub.endSession(sessionId, userId),
-          documentState: (planId: string) => hub.documentState(planId),
-          notifyThreadsChanged: (planId: string) => hub.notifyThreadsChanged(planId),
-          markComment: (...args: Parameters<CollabHub["markComment"]>) => hub.markComment(...args),
-          commentAnchors: (planId: string) => hub.commentAnchors(planId),
-          sectionIds: (planId: string) => hub.sectionIds(planId),
-          saveNamedVersion: (...args: Parameters<CollabHub["saveNamedVersion"]>) => hub.saveNamedVersion(...args),
-          restoreVersion: (...args: Parameters<CollabHub["restoreVersion"]>) => hub.restoreVersion(...args),
-        },
+        collab: hub.services,
       }),
     }),
   );

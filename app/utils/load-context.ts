@@ -8,50 +8,53 @@ export interface PresenceSummary {
   color: string;
 }
 
+/** What loaders and actions may ask of the collaboration server. */
+export interface CollabServices {
+  onlineUsers(planId: string): Promise<PresenceSummary[]>;
+  /** Every open page of the plan reloads its details. */
+  notifyPlanChanged(planId: string): void;
+  /** The live document's state when the plan is open in this process, else null. */
+  documentState(planId: string): Promise<Uint8Array | null>;
+  /** Every open page of the plan fetches its comment threads again. */
+  notifyThreadsChanged(planId: string): void;
+  /** Adds a comment mark for a person (docs/comments.md); `check` may throw to refuse. */
+  markComment(
+    planId: string,
+    userId: number,
+    anchor: AnchorRequest,
+    threadId: string,
+    check: (sectionId: string) => Promise<void>,
+  ): Promise<PreparedAnchor>;
+  /** Where each comment thread's passage is now. */
+  commentAnchors(planId: string): Promise<Map<string, AnchorPlace>>;
+  /** Saves a named version of the plan as it is now; its id, or null when asked too often. */
+  saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number | null>;
+  /** Restores a version (or one section of it) as a forward change by `userId`. */
+  restoreVersion(
+    planId: string,
+    userId: number,
+    version: { state: Uint8Array; name: string },
+    sectionId?: string,
+  ): Promise<PreparedRestore | { ok: false; reason: "tooLarge" | "rateLimited" }>;
+  /** The ids of the plan's sections now. */
+  sectionIds(planId: string): Promise<Set<string>>;
+  /** Applies a changed role or membership to the user's open sockets at once. */
+  refreshMember(planId: string, userId: number): Promise<void>;
+  /** Closes the open sockets of a session that signed out, on every instance. */
+  endSession(sessionId: string, userId: number): Promise<void>;
+}
+
 declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The caller's network address, for sign-in throttling. */
     clientAddress: string;
     /** A fresh nonce for this response's inline scripts (Content-Security-Policy). */
     cspNonce: string;
-    collab: {
-      onlineUsers(planId: string): Promise<PresenceSummary[]>;
-      /** Every open page of the plan reloads its details. */
-      notifyPlanChanged(planId: string): void;
-      /** The live document's state when the plan is open in this process, else null. */
-      documentState(planId: string): Promise<Uint8Array | null>;
-      /** Every open page of the plan fetches its comment threads again. */
-      notifyThreadsChanged(planId: string): void;
-      /** Adds a comment mark for a person (docs/comments.md); `check` may throw to refuse. */
-      markComment(
-        planId: string,
-        userId: number,
-        anchor: AnchorRequest,
-        threadId: string,
-        check: (sectionId: string) => Promise<void>,
-      ): Promise<PreparedAnchor>;
-      /** Where each comment thread's passage is now. */
-      commentAnchors(planId: string): Promise<Map<string, AnchorPlace>>;
-      /** Saves a named version of the plan as it is now; its id, or null when asked too often. */
-      saveNamedVersion(planId: string, userId: number, name: string, note: string): Promise<number | null>;
-      /** Restores a version (or one section of it) as a forward change by `userId`. */
-      restoreVersion(
-        planId: string,
-        userId: number,
-        version: { state: Uint8Array; name: string },
-        sectionId?: string,
-      ): Promise<PreparedRestore | { ok: false; reason: "tooLarge" | "rateLimited" }>;
-      /** The ids of the plan's sections now. */
-      sectionIds(planId: string): Promise<Set<string>>;
-      /** Applies a changed role or membership to the user's open sockets at once. */
-      refreshMember(planId: string, userId: number): Promise<void>;
-      /** Closes the open sockets of a session that signed out, on every instance. */
-      endSession(sessionId: string, userId: number): Promise<void>;
-    };
+    /** The collaboration server's services (server/collab/services.ts). */
+    collab: CollabServices;
   }
   interface Future {
     v3_singleFetch: true;
   }
 }
 
-export {};

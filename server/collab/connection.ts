@@ -21,6 +21,7 @@ import { userColor } from "../../app/utils/colors";
 import { errorFields, log } from "../../app/utils/log.server";
 import { stampAwarenessUpdate, type PresenceRules, type PresenceUser } from "./awareness-stamp";
 import type { LivePlan } from "./live-plan";
+import type { PlanSocket } from "./plan-socket";
 import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./messages";
 import type { CollabMetrics } from "./metrics";
 import { MessageRateLimit, TokenBucket } from "./rate-limit";
@@ -48,7 +49,20 @@ const NO_COST_LIMITS: SocketCostLimits = {
   maxPresenceBytesPerSecond: 0,
 };
 
-export class CollabConnection {
+export interface ConnectionOptions {
+  socket: WebSocket;
+  plan: LivePlan;
+  user: UserSummary;
+  sessionId: string;
+  role: Role;
+  /** Answers save requests once what it holds is stored. */
+  store: UpdateStore;
+  metrics: CollabMetrics;
+  maxMessagesPerSecond: number;
+  limits?: SocketCostLimits;
+}
+
+export class CollabConnection implements PlanSocket {
   /** The awareness ids this socket speaks for now. */
   readonly awarenessClientIds = new Set<number>();
   /** Every awareness id it has spoken for: its budget (a tab uses one for its life). */
@@ -64,24 +78,32 @@ export class CollabConnection {
   private readonly syncRequestLimit: TokenBucket;
   private hasBeenToldReadOnly = false;
 
-  constructor(
-    readonly socket: WebSocket,
-    readonly plan: LivePlan,
-    readonly user: UserSummary,
-    readonly sessionId: string,
-    public role: Role,
-    private readonly store: UpdateStore,
-    private readonly metrics: CollabMetrics,
-    maxMessagesPerSecond: number,
-    private readonly limits: SocketCostLimits = NO_COST_LIMITS,
-  ) {
+  readonly socket: WebSocket;
+  readonly plan: LivePlan;
+  readonly user: UserSummary;
+  readonly sessionId: string;
+  role: Role;
+  private readonly store: UpdateStore;
+  private readonly metrics: CollabMetrics;
+  private readonly limits: SocketCostLimits;
+
+  constructor(options: ConnectionOptions) {
+    const { maxMessagesPerSecond, limits = NO_COST_LIMITS } = options;
+    this.socket = options.socket;
+    this.plan = options.plan;
+    this.user = options.user;
+    this.sessionId = options.sessionId;
+    this.role = options.role;
+    this.store = options.store;
+    this.metrics = options.metrics;
+    this.limits = limits;
     this.rateLimit = new MessageRateLimit(maxMessagesPerSecond);
     // Whatever the rate, one frame of the largest size allowed always fits a full bucket.
     this.byteLimit = new TokenBucket(limits.maxBytesPerSecond, Math.max(limits.maxBytesPerSecond * 2, limits.maxFrameBytes));
     this.syncRequestLimit = new TokenBucket(limits.maxSyncRequestsPerMinute / 60, limits.maxSyncRequestsPerMinute);
     this.presenceByteLimit = new TokenBucket(limits.maxPresenceBytesPerSecond, limits.maxPresenceBytesPerSecond * 2);
     this.presenceRules = {
-      isOwnedByOther: (clientId) => this.plan.isAwarenessIdOwnedByOther(this, clientId),
+      isOwnedByOther: (clientId) => this.plan.presence.isOwnedByOther(this, clientId),
       isShown: (clientId) => this.awarenessClientIds.has(clientId) || this.plan.awareness.getStates().has(clientId),
       mayClaim: (clientId) => {
         if (this.claimedAwarenessIds.has(clientId)) return true;
@@ -91,7 +113,7 @@ export class CollabConnection {
       },
       maxStateBytes: limits.maxPresenceStateBytes,
     };
-    this.presenceUser = { id: user.id, name: user.name, organisation: user.organisationName, color: userColor(user.id) };
+    this.presenceUser = { id: this.user.id, name: this.user.name, organisation: this.user.organisationName, color: userColor(this.user.id) };
   }
 
   get isReadOnly(): boolean {

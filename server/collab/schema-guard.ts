@@ -12,9 +12,13 @@ import { PLAN_FRAGMENT, planSchema } from "../../app/editor/document.server";
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 
+/** Any Yjs shared type (their event type parameter is invariant, so no narrower type fits all). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type YType = Y.AbstractType<any>;
+
 /** Where a struct lands: a type already in the document, the root of a name, or a type the
  * same update creates (its Item). */
-type Container = { stored: Y.AbstractType<any> } | { root: string } | { created: Y.Item };
+type Container = { stored: YType } | { root: string } | { created: Y.Item };
 /** "gc": Yjs will turn it into a deleted placeholder (its neighbour or parent is gone);
  * "missing": it builds on something the server does not have, so Yjs will hold it back. */
 type Placement = { container: Container; parentSub: string | null } | "gc" | "missing";
@@ -236,14 +240,14 @@ class UpdateCheck {
     return nodeType ? { kind: "element", nodeType, depth: parent.depth + 1 } : { kind: "foreign" };
   }
 
-  private storedPlace(type: Y.AbstractType<any>): Place {
+  private storedPlace(type: YType): Place {
     const known = this.places.get(type);
     if (known) return known as Place;
     let place: Place;
     if (type instanceof Y.XmlElement) {
       const nodeType = this.schema.nodes[type.nodeName];
       let depth = 0;
-      for (let ancestor: Y.AbstractType<any> | null = type; ancestor instanceof Y.XmlElement; ancestor = ancestor.parent) depth += 1;
+      for (let ancestor: YType | null = type; ancestor instanceof Y.XmlElement; ancestor = ancestor.parent) depth += 1;
       place = nodeType ? { kind: "element", nodeType, depth } : { kind: "foreign" };
     } else if (type instanceof Y.XmlText) {
       const parent = type.parent;

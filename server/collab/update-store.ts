@@ -1,8 +1,8 @@
 // Group commit: every update accepted in one tick goes to SQLite in one transaction, and
 // the writers of that batch hear back only after the commit. A failed write (disk full,
 // database locked) is retried, never acknowledged, and reported on /healthz.
-import { appendUpdates, type StoredUpdate } from "../../app/models/plan-document.server";
 import { errorFields, log } from "../../app/utils/log.server";
+import type { StoredUpdate, UpdateLog } from "./storage/update-log";
 
 interface Batch {
   updates: StoredUpdate[];
@@ -30,7 +30,8 @@ export class UpdateStore {
   /** Called after each commit with the batch and each update's row id (0: no update). */
   onStored: ((updates: StoredUpdate[], rowIds: number[]) => void) | undefined;
 
-  constructor(private readonly write: (updates: StoredUpdate[]) => Promise<number[] | void> = appendUpdates) {}
+  /** `updateLog.append` writes each batch (storage/sql-update-log.ts in the server). */
+  constructor(private readonly updateLog: Pick<UpdateLog, "append">) {}
 
   /** Queues an update; it is written with the others of this tick. */
   enqueue(update: StoredUpdate): void {
@@ -66,7 +67,7 @@ export class UpdateStore {
     let rowIds: number[] = [];
     for (;;) {
       try {
-        rowIds = (await this.write(batch.updates)) ?? [];
+        rowIds = await this.updateLog.append(batch.updates);
         break;
       } catch (error) {
         this.failures += 1;

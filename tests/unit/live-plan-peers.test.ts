@@ -6,7 +6,9 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendUpdates, applyStoredUpdates, compactPlan, loadPlanUpdates } from "../../app/models/plan-document.server";
+import { applyStoredUpdates, loadPlanUpdates } from "../../app/models/plan-document.server";
+import { compactPlan } from "../../server/collab/storage/compaction";
+import { appendUpdates, sqlUpdateLog } from "../../server/collab/storage/sql-update-log";
 import type { UserSummary } from "../../app/models/user.server";
 import { MESSAGE_SYNC } from "../../app/collab/protocol";
 import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
@@ -15,7 +17,7 @@ import { LivePlan } from "../../server/collab/live-plan";
 import type { CollabMetrics } from "../../server/collab/metrics";
 import { newCollabMetrics } from "../../server/collab/metrics";
 import { UpdateStore } from "../../server/collab/update-store";
-import type { RelayedUpdate } from "../../server/collab/relay";
+import type { RelayedUpdate } from "../../server/collab/cluster/relay-codec";
 import type { WebSocket } from "ws";
 import { createTestPlan, createTestUser, useTemporaryDatabase } from "../helpers/database";
 
@@ -51,15 +53,15 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
   describe("an instance with the plan open", () => {
     it("reads back a lost message even when another instance compacts the plan between its two reads", async () => {
       const { planId, owner } = await createTestPlan();
-      const here = await LivePlan.load(planId, new UpdateStore());
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       here.document();
       const rows = await storedElsewhere(planId, owner.id, ["alpha ", "beta ", "gamma "]);
       // The message with "beta " was lost.
-      here.applyStoredElsewhere([rows[0]!], [[4242, owner.id]]);
-      here.applyStoredElsewhere([rows[2]!], []);
+      here.healing.receive([rows[0]!], [[4242, owner.id]]);
+      here.healing.receive([rows[2]!], []);
       // Healing lists the ids, compaction merges the lost row into the last, healing reads.
-      await Promise.all([here.heal(), compactPlan(planId)]);
-      await here.heal();
+      await Promise.all([here.healing.heal(), compactPlan(planId)]);
+      await here.healing.heal();
       expect(here.document().getText("t").toString()).toBe("alpha beta gamma ");
       expect(here.document().store.pendingStructs).toBeNull();
       expect(await storedText(planId)).toBe("alpha beta gamma ");
@@ -68,11 +70,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
 
     it("reads an update published without its bytes (too large for Redis) from the database", async () => {
       const { planId, owner } = await createTestPlan();
-      const here = await LivePlan.load(planId, new UpdateStore());
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       here.document();
       const [row] = await storedElsewhere(planId, owner.id, ["a long pasted report "]);
-      here.applyStoredElsewhere([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
-      await here.heal();
+      here.healing.receive([{ ...row!, update: new Uint8Array(0) }], [[4242, owner.id]]);
+      await here.healing.heal();
       expect(here.document().getText("t").toString()).toBe("a long pasted report ");
       here.destroy();
     });
@@ -80,11 +82,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("relays what another instance stored to its sockets without storing it again", async () => {
       const { planId, owner } = await createTestPlan();
       const written: unknown[] = [];
-      const store = new UpdateStore(async (updates) => void written.push(...updates));
-      const here = await LivePlan.load(planId, store);
+      const store = new UpdateStore({ append: async (updates) => (written.push(...updates), []) });
+      const here = await LivePlan.load({ planId, store, log: sqlUpdateLog });
       const socket = fakeConnection(here, owner);
       const rows = await storedElsewhere(planId, owner.id, ["relayed "]);
-      here.applyStoredElsewhere(rows, [[4242, owner.id]]);
+      here.healing.receive(rows, [[4242, owner.id]]);
       await store.whenStored();
       expect(socket.sent).toHaveLength(1);
       expect(written).toEqual([]);
@@ -96,7 +98,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("the session's own later edits are not acknowledged: its socket is closed with 4409 so the page says so", async () => {
       const { planId, owner: first } = await createTestPlan();
       const second = await createTestUser();
-      const here = await LivePlan.load(planId, new UpdateStore());
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       // The second person's tab (Yjs client 777) typed on the dead instance, which relayed it to
       // the first person's tab and died before committing it.
       const tab = new Y.Doc();
@@ -129,7 +131,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("an echoed removal claims nobody's id: its own tab can still show its presence", async () => {
       const { planId, owner } = await createTestPlan();
       const other = await createTestUser();
-      const here = await LivePlan.load(planId, new UpdateStore());
+      const here = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog });
       const echoing = fakeConnection(here, other);
       // Stock clients send back the awareness changes they receive, removals included.
       echoing.say(removal(4321, 3));
@@ -148,9 +150,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("never lets a relayed state replace the presence of an id a socket here speaks for", async () => {
       const { planId, owner: victim } = await createTestPlan();
       const attacker = await createTestUser();
+      // Each plan relays to the other: `a` is assigned once `b`, which refers to it, exists.
+      // eslint-disable-next-line prefer-const
       let a!: LivePlan;
-      const b: LivePlan = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => a.applyRelayedAwareness(u) });
-      a = await LivePlan.load(planId, new UpdateStore(), undefined, undefined, { shareAwareness: (u) => b.applyRelayedAwareness(u) });
+      const b: LivePlan = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog, shareAwareness: (u) => a.presence.applyRelayed(u) });
+      a = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog, shareAwareness: (u) => b.presence.applyRelayed(u) });
       const victimOnB = fakeConnection(b, victim);
       const attackerOnA = fakeConnection(a, attacker);
       const id = 5555;
@@ -200,7 +204,7 @@ function fakeConnection(plan: LivePlan, user: UserSummary) {
     close: (code: number) => (result.closedWith = code),
   } as unknown as WebSocket;
   const metrics: CollabMetrics = newCollabMetrics();
-  const connection = new CollabConnection(socket, plan, user, "session", "owner", new UpdateStore(), metrics, 1000);
+  const connection = new CollabConnection({ socket, plan, user, sessionId: "session", role: "owner", store: new UpdateStore(sqlUpdateLog), metrics, maxMessagesPerSecond: 1000 });
   plan.connections.add(connection);
   const handle = connection as unknown as { handleAwareness(update: Uint8Array): void; receive(data: Buffer, isBinary: boolean): void };
   return {

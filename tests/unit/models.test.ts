@@ -5,18 +5,9 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, isPostgres } from "../../db";
 import { planText, planUpdateFromJSON, PLAN_FRAGMENT } from "../../app/editor/document.server";
-import {
-  appendUpdates,
-  applyStoredUpdates,
-  compactPlan,
-  countUncompactedUpdates,
-  listUpdateIdsAfter,
-  loadClientBindings,
-  loadPlanLog,
-  loadPlanUpdates,
-  loadUpdatesByIds,
-  mergeManyUpdates,
-} from "../../app/models/plan-document.server";
+import { applyStoredUpdates, loadClientBindings, loadPlanLog, loadPlanUpdates } from "../../app/models/plan-document.server";
+import { compactPlan, countUncompactedUpdates, mergeManyUpdates } from "../../server/collab/storage/compaction";
+import { appendUpdates, listUpdateIdsAfter, loadUpdatesByIds } from "../../server/collab/storage/sql-update-log";
 import { storeVersion } from "../../app/versions/version.server";
 import { withLockIfFree } from "../../db/locks";
 import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser, setMemberRole } from "../../app/models/plan.server";

@@ -1,8 +1,8 @@
-// The messages instances send each other on a plan's Redis channel (server/collab/relay.ts).
+// The messages instances send each other on a plan's Redis channel (server/collab/cluster/relay-codec.ts).
 import { describe, expect, it } from "vitest";
 import { redactedUrl } from "../../app/utils/log.server";
 import { describeDatabase } from "../../db/dialect";
-import { decodeRelayMessage, encodeRelayMessage, type RelayMessage } from "../../server/collab/relay";
+import { decodeRelayMessage, encodeRelayMessage, type RelayMessage } from "../../server/collab/cluster/relay-codec";
 
 describe("relay messages", () => {
   const messages: RelayMessage[] = [

@@ -1,7 +1,7 @@
 // A failed database write (disk full, database locked) is retried, never acknowledged while
 // it fails, and shows on /healthz through lastWriteError.
 import { expect, it, vi } from "vitest";
-import type { StoredUpdate } from "../../app/models/plan-document.server";
+import type { StoredUpdate } from "../../server/collab/storage/update-log";
 import { UpdateStore } from "../../server/collab/update-store";
 
 const update = (n: number): StoredUpdate => ({ planId: "p", userId: 1, update: Uint8Array.of(n), createdAt: n, newClientIds: [] });
@@ -11,12 +11,15 @@ it("retries a failing write and acknowledges only after it succeeds", async () =
   try {
     const written: number[][] = [];
     let failuresLeft = 2;
-    const store = new UpdateStore(async (updates) => {
-      if (failuresLeft > 0) {
-        failuresLeft -= 1;
-        throw new Error("SQLITE_FULL: database or disk is full");
-      }
-      written.push(updates.map((u) => u.createdAt));
+    const store = new UpdateStore({
+      append: async (updates) => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          throw new Error("SQLITE_FULL: database or disk is full");
+        }
+        written.push(updates.map((u) => u.createdAt));
+        return [];
+      },
     });
     store.enqueue(update(1));
     store.enqueue(update(2));

@@ -1,0 +1,122 @@
+// The update log in the app's database (SQLite or PostgreSQL): the UpdateLog the server runs
+// with. Reading a plan back goes through app/models/plan-document.server.ts, which the web
+// app reads with too; writing, healing's reads and compaction are here.
+import { getDb } from "../../../db";
+import { loadClientBindings, loadPlanLog, toBytes } from "../../../app/models/plan-document.server";
+import { compactPlan, countUncompactedUpdates } from "./compaction";
+import type { StoredRow, StoredUpdate, UpdateLog } from "./update-log";
+
+/** Rows written or ids read by one statement: SQLite allows 32,766 bound values a statement. */
+const ROWS_PER_STATEMENT = 1000;
+
+/** Whether the plan's stored content has been checked against the schema as a whole
+ * (migration 0006): every update stored since is checked on arrival. */
+export async function isPlanContentChecked(planId: string): Promise<boolean> {
+  const row = await getDb().selectFrom("plans").select("content_checked_at").where("id", "=", planId).executeTakeFirst();
+  return row?.content_checked_at !== null && row?.content_checked_at !== undefined;
+}
+
+export async function markPlanContentChecked(planId: string): Promise<void> {
+  await getDb().updateTable("plans").set({ content_checked_at: Date.now() }).where("id", "=", planId).execute();
+}
+
+/** The ids of the plan's rows after `afterId`, and how many updates each folds in. */
+export async function listUpdateIdsAfter(planId: string, afterId: number): Promise<{ id: number; mergedCount: number }[]> {
+  const rows = await getDb()
+    .selectFrom("plan_updates")
+    .select(["id", "merged_count"])
+    .where("plan_id", "=", planId)
+    .where("id", ">", afterId)
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => ({ id: row.id, mergedCount: row.merged_count }));
+}
+
+/** The plan's rows with these ids, oldest first (missing ids are left out). */
+export async function loadUpdatesByIds(planId: string, ids: number[]): Promise<StoredRow[]> {
+  const found: StoredRow[] = [];
+  for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
+    const rows = await getDb()
+      .selectFrom("plan_updates")
+      .select(["id", "user_id", "update"])
+      .where("plan_id", "=", planId)
+      .where("id", "in", ids.slice(start, start + ROWS_PER_STATEMENT))
+      .orderBy("id")
+      .execute();
+    found.push(...rows.map((row) => ({ rowId: row.id, userId: row.user_id, update: toBytes(row.update) })));
+  }
+  return found.sort((a, b) => a.rowId - b.rowId);
+}
+
+/**
+ * Stores a batch of updates in one transaction: one commit (one fsync) for all of them.
+ * Returns each update's row id, in the order given (0 for records without an update).
+ */
+export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> {
+  if (updates.length === 0) return [];
+  return getDb()
+    .transaction()
+    .execute(async (trx) => {
+      // Writing the plans' rows first locks them (on PostgreSQL; SQLite's one writer does
+      // already) until commit, so compactPlan never passes an update id still uncommitted.
+      // In id order, so two batches never wait on each other.
+      const lastEdit = new Map<string, number>();
+      for (const u of updates) lastEdit.set(u.planId, Math.max(lastEdit.get(u.planId) ?? 0, u.createdAt));
+      for (const [planId, at] of [...lastEdit].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
+      }
+      const rows = updates.flatMap((u) => (u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : []));
+      const rowIds: number[] = [];
+      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+        const inserted = await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_STATEMENT)).returning("id").execute();
+        // Ids are handed out in the order of the values; RETURNING need not list them so.
+        rowIds.push(...inserted.map((row) => row.id).sort((a, b) => a - b));
+      }
+      const bindings = updates.flatMap((u) =>
+        u.userId === null
+          ? []
+          : u.newClientIds.map((clientId) => ({
+              plan_id: u.planId,
+              client_id: clientId,
+              user_id: u.userId!,
+              first_seen_at: u.createdAt,
+            })),
+      );
+      for (let start = 0; start < bindings.length; start += ROWS_PER_STATEMENT) {
+        await trx
+          .insertInto("plan_clients")
+          .values(bindings.slice(start, start + ROWS_PER_STATEMENT))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      const deletions = updates.flatMap((u) =>
+        u.userId === null
+          ? []
+          : (u.deletions ?? []).map(([clientId, clock, length]) => ({
+              plan_id: u.planId,
+              client_id: clientId,
+              clock,
+              length,
+              user_id: u.userId!,
+            })),
+      );
+      for (let start = 0; start < deletions.length; start += ROWS_PER_STATEMENT) {
+        await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_STATEMENT)).execute();
+      }
+      let next = 0;
+      return updates.map((u) => (u.update ? rowIds[next++]! : 0));
+    });
+}
+
+
+export const sqlUpdateLog: UpdateLog = {
+  append: appendUpdates,
+  readPlan: loadPlanLog,
+  readClientBindings: loadClientBindings,
+  listRowIdsAfter: listUpdateIdsAfter,
+  readRows: loadUpdatesByIds,
+  countUncompacted: (planId) => countUncompactedUpdates(planId),
+  compact: compactPlan,
+  isContentChecked: isPlanContentChecked,
+  markContentChecked: markPlanContentChecked,
+};
