@@ -50,7 +50,17 @@ export default tseslint.config(
     ],
     ignores: ["**/*.server.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.server", "**/*.server.ts", "**/server/**", "../../server/*"], message: "Browser code never imports server code; move what it needs into a browser-safe module." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/*.server", "**/*.server.ts", "**/server/**", "../../server/*"],
+              message: "Browser code never imports server code; move what it needs into a browser-safe module.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -92,7 +92,8 @@ function dayOfEdits(edits: number): Day {
   });
   let words = 0;
   for (const section of fragment.toArray() as Y.XmlElement[]) {
-    for (const block of section.toArray() as Y.XmlElement[]) words += ((block.get(0) as Y.XmlText | undefined)?.toString().match(/\S+/g) ?? []).length;
+    for (const block of section.toArray() as Y.XmlElement[])
+      words += ((block.get(0) as Y.XmlText | undefined)?.toString().match(/\S+/g) ?? []).length;
   }
   return { from, to: Y.encodeStateAsUpdate(doc), clients, deletions, words };
 }

@@ -104,7 +104,12 @@ async function prepareGotongOnPostgres(databaseUrl: string, plans: { id: string;
   }
 }
 
-async function startCluster(kind: ServerKind, instances: number, postgres: Postgres, plan: { id: string; content: JSONContent }): Promise<Cluster> {
+async function startCluster(
+  kind: ServerKind,
+  instances: number,
+  postgres: Postgres,
+  plan: { id: string; content: JSONContent },
+): Promise<Cluster> {
   const started: RunningServer[] = [];
   let redis: TestRedis | undefined;
   let databaseUrl: string | undefined;
@@ -222,7 +227,10 @@ function clusterMeter(cluster: Cluster) {
   const redisStart = cluster.redisPid ? cpuSeconds(cluster.redisPid) : 0;
   const loadStart = process.cpuUsage();
   const machineStart = machineJiffies();
-  const cores = fs.readFileSync("/proc/stat", "utf8").split("\n").filter((line) => /^cpu\d/.test(line)).length;
+  const cores = fs
+    .readFileSync("/proc/stat", "utf8")
+    .split("\n")
+    .filter((line) => /^cpu\d/.test(line)).length;
   return () => {
     const seconds = (performance.now() - startedAt) / 1000;
     const percent = (cpu: number) => round((cpu / seconds) * 100, 0);
@@ -252,7 +260,8 @@ function serverTrouble(cluster: Cluster): number {
   return count;
 }
 
-const alive = (server: RunningServer) => fs.existsSync(`/proc/${server.pid}/stat`) && !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${server.pid}/stat`, "utf8"));
+const alive = (server: RunningServer) =>
+  fs.existsSync(`/proc/${server.pid}/stat`) && !/^\S+ \(.*\) Z/.test(fs.readFileSync(`/proc/${server.pid}/stat`, "utf8"));
 
 // The load --------------------------------------------------------------------------------
 
@@ -296,7 +305,8 @@ async function fanOutOnce(settings: Settings, postgres: Postgres, kind: ServerKi
     // Client i is on instance i mod 2 (so in load thread i mod 2). Spread: typers are the
     // first ten, five on each instance. Typers on A: the first ten clients of instance A.
     const specs = Array.from({ length: FAN_OUT_USERS }, (_, i) => {
-      const typer = layout === "typers-on-a" ? (i % 2 === 0 && i / 2 < FAN_OUT_TYPERS ? i / 2 : undefined) : i < FAN_OUT_TYPERS ? i : undefined;
+      const typer =
+        layout === "typers-on-a" ? (i % 2 === 0 && i / 2 < FAN_OUT_TYPERS ? i / 2 : undefined) : i < FAN_OUT_TYPERS ? i : undefined;
       const extra = typer === undefined ? {} : { typer: { index: typer, section: typer, rate: 5, awareness: true } };
       return spec(cluster, i, "fan-out", extra);
     });
@@ -340,7 +350,12 @@ async function fanOutOnce(settings: Settings, postgres: Postgres, kind: ServerKi
       layout: LAYOUT_NAMES[layout],
       instances,
       users: instances === 1 ? String(FAN_OUT_USERS) : `${perInstance} + ${perInstance}`,
-      typers: layout === "typers-on-a" ? `${FAN_OUT_TYPERS} on A` : instances === 1 ? String(FAN_OUT_TYPERS) : `${FAN_OUT_TYPERS / 2} + ${FAN_OUT_TYPERS / 2}`,
+      typers:
+        layout === "typers-on-a"
+          ? `${FAN_OUT_TYPERS} on A`
+          : instances === 1
+            ? String(FAN_OUT_TYPERS)
+            : `${FAN_OUT_TYPERS / 2} + ${FAN_OUT_TYPERS / 2}`,
       p50Ms: round(everyone.p50),
       p99Ms: round(everyone.p99),
       maxMs: round(everyone.max),
@@ -501,7 +516,7 @@ async function writesOnce(settings: Settings, postgres: Postgres, kind: ServerKi
     const sent = (await pool.collect()).updatesSent;
     // An overloaded step leaves a backlog in the sockets: wait until storage stops growing.
     let stored = (await storedUpdates(cluster)) - storedBefore;
-    for (let quiet = 0; kind === "gotong" && stored < sent && quiet < 10; ) {
+    for (let quiet = 0; kind === "gotong" && stored < sent && quiet < 10;) {
       await sleep(500);
       const now = (await storedUpdates(cluster)) - storedBefore;
       quiet = now === stored ? quiet + 1 : 0;

@@ -4,7 +4,15 @@ import fs from "node:fs";
 import path from "node:path";
 
 const dir = "build/profiles";
-const file = process.argv[2] || path.join(dir, fs.readdirSync(dir).sort((a, b) => fs.statSync(path.join(dir, a)).mtimeMs - fs.statSync(path.join(dir, b)).mtimeMs).at(-1));
+const file =
+  process.argv[2] ||
+  path.join(
+    dir,
+    fs
+      .readdirSync(dir)
+      .sort((a, b) => fs.statSync(path.join(dir, a)).mtimeMs - fs.statSync(path.join(dir, b)).mtimeMs)
+      .at(-1),
+  );
 const rows = Number(process.argv[3] ?? 25);
 const profile = JSON.parse(fs.readFileSync(file, "utf8"));
 const timeBySample = new Map();

@@ -89,7 +89,7 @@ const LAYOUTS: Record<string, Layout> = {
     groupBy: "_first",
   },
   "doc-heap": {
-    what: "The same 100-page plan: the heap its Y.Doc takes (measured with full garbage collections in a fresh Node), against its encoded state. A Gotong plan that nobody is changing holds only the encoded state: it is not built when people open it (they are sent the stored state), and it gives the Y.Doc back after COLLAB_HIBERNATE_AFTER_MS (60 s) without a change; the \"Y.Docs in memory when idle\" column above shows it. RSS, above, keeps the high-water mark of the heap and so does not fall when the Y.Doc goes.",
+    what: 'The same 100-page plan: the heap its Y.Doc takes (measured with full garbage collections in a fresh Node), against its encoded state. A Gotong plan that nobody is changing holds only the encoded state: it is not built when people open it (they are sent the stored state), and it gives the Y.Doc back after COLLAB_HIBERNATE_AFTER_MS (60 s) without a change; the "Y.Docs in memory when idle" column above shows it. RSS, above, keeps the high-water mark of the heap and so does not fall when the Y.Doc goes.',
     columns: [
       ["encodedMb", "encoded state MB"],
       ["docHeapMb", "Y.Doc heap MB"],
@@ -111,7 +111,7 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "allSyncedMs", smallerIsBetter: true },
   },
   writes: {
-    what: "40 writers raise their rate step by step while 5 observers measure; the figure is the highest total rate of updates a second the server took with p99 latency at or under 100 ms. Every user receives every update, so at the top steps the load generator (its CPU is in the steps) can be the limit rather than the server. Gotong stores every one in SQLite before its \"Saved\"; Hocuspocus stores the whole document on its debounce (2 s after a change, at most every 10 s); y-websocket stores nothing.",
+    what: '40 writers raise their rate step by step while 5 observers measure; the figure is the highest total rate of updates a second the server took with p99 latency at or under 100 ms. Every user receives every update, so at the top steps the load generator (its CPU is in the steps) can be the limit rather than the server. Gotong stores every one in SQLite before its "Saved"; Hocuspocus stores the whole document on its debounce (2 s after a change, at most every 10 s); y-websocket stores nothing.',
     columns: [
       ["maxUpdatesPerSecondUnder100msP99", "updates/s with p99 ≤ 100 ms"],
       ["updatesSent", "updates sent"],
@@ -153,7 +153,7 @@ const LAYOUTS: Record<string, Layout> = {
     ],
   },
   "instances-fan-out": {
-    what: "One plan, 100 users, 10 of them typing 5 single characters a second with a cursor update after each (as in 1), on one instance or spread over two that share their storage and one Redis ([bench/instances.ts](../bench/instances.ts), setups in [bench/README.md](../bench/README.md#several-instances)). Gotong: `build/server.js` on one PostgreSQL (fsync on, a fresh database per run), the two instances with `REDIS_URL` (an instance publishes what it stored on the plan's Redis channel after its commit; the other applies it and sends it on), the one instance without Redis; every user sends the cookie of one sign-in on the first instance. Hocuspocus: one instance as in 1, or two with @hocuspocus/extension-redis at its defaults on one Redis and the SQLite extension on one shared file. \"Typers on both\": users alternate between the instances, 5 typers on each. \"Typers on A\": all 10 on the first instance, so every receipt on the second crossed Redis (\"same instance\": the readers beside the typers; \"other instance\": the 50 on the second). Both servers pack what crosses Redis into fewer messages than were typed, so \"delivered %\" (messages) falls below 100 with nothing lost; two of the 100 users are probes that time every keystroke (\"every keystroke\", \"keystrokes delivered\"). CPU: the server processes summed, PostgreSQL (postmaster and backends), Redis, and the whole machine, other work included (100% is one core).",
+    what: 'One plan, 100 users, 10 of them typing 5 single characters a second with a cursor update after each (as in 1), on one instance or spread over two that share their storage and one Redis ([bench/instances.ts](../bench/instances.ts), setups in [bench/README.md](../bench/README.md#several-instances)). Gotong: `build/server.js` on one PostgreSQL (fsync on, a fresh database per run), the two instances with `REDIS_URL` (an instance publishes what it stored on the plan\'s Redis channel after its commit; the other applies it and sends it on), the one instance without Redis; every user sends the cookie of one sign-in on the first instance. Hocuspocus: one instance as in 1, or two with @hocuspocus/extension-redis at its defaults on one Redis and the SQLite extension on one shared file. "Typers on both": users alternate between the instances, 5 typers on each. "Typers on A": all 10 on the first instance, so every receipt on the second crossed Redis ("same instance": the readers beside the typers; "other instance": the 50 on the second). Both servers pack what crosses Redis into fewer messages than were typed, so "delivered %" (messages) falls below 100 with nothing lost; two of the 100 users are probes that time every keystroke ("every keystroke", "keystrokes delivered"). CPU: the server processes summed, PostgreSQL (postmaster and backends), Redis, and the whole machine, other work included (100% is one core).',
     columns: [
       ["layout", "layout"],
       ["users", "users"],
@@ -231,7 +231,8 @@ function cell(value: unknown): string {
 export function scenarioMarkdown(result: ScenarioResult): string {
   const layout = LAYOUTS[result.name]!;
   const headers = ["server", ...layout.columns.map(([, label]) => label)];
-  if (layout.ratio) headers.push(`Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? ", < 1: Gotong faster" : ", > 1: Gotong more"})`);
+  if (layout.ratio)
+    headers.push(`Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? ", < 1: Gotong faster" : ", > 1: Gotong more"})`);
   const lines = [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`];
   for (const row of result.rows) {
     const cells = [SERVER_NAMES[row.server as ServerKind] ?? String(row.server), ...layout.columns.map(([key]) => cell(row[key]))];

@@ -19,9 +19,16 @@ import { coldOpen, docHeap, fanOut, joinStorm, manyPlans, sustainedWrites, type 
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 // --servers= and --users= narrow a run for profiling; like --only, they leave the docs alone.
-const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(",");
+const option = (name: string) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(",");
 const servers = (option("servers") ?? ["gotong", "hocuspocus", "ywebsocket"]) as ServerKind[];
 const fanOutUsers = option("users")?.map(Number) ?? (quick ? [100] : [10, 50, 100, 250]);
 
@@ -38,7 +45,10 @@ function serviceVersions(): Record<string, string> {
       // Not installed: the several-instance scenarios are skipped.
     }
   };
-  read("PostgreSQL", () => /\d+\.\d+/.exec(execFileSync(path.join(findPostgresBin(), "postgres"), ["--version"], { encoding: "utf8" }))?.[0]);
+  read(
+    "PostgreSQL",
+    () => /\d+\.\d+/.exec(execFileSync(path.join(findPostgresBin(), "postgres"), ["--version"], { encoding: "utf8" }))?.[0],
+  );
   read("Redis", () => /v=(\S+)/.exec(execFileSync(findRedisServer(), ["--version"], { encoding: "utf8" }))?.[1]);
   return versions;
 }
@@ -59,9 +69,19 @@ function machine() {
       }
     })(),
     packages: Object.fromEntries(
-      ["yjs", "y-protocols", "ws", "sqlite3", "kysely", "pg", "ioredis", "@hocuspocus/server", "@hocuspocus/extension-sqlite", "@hocuspocus/extension-redis", "y-websocket-v2"].map(
-        (name) => [name === "y-websocket-v2" ? "y-websocket (peer)" : name, packageVersion(name)],
-      ),
+      [
+        "yjs",
+        "y-protocols",
+        "ws",
+        "sqlite3",
+        "kysely",
+        "pg",
+        "ioredis",
+        "@hocuspocus/server",
+        "@hocuspocus/extension-sqlite",
+        "@hocuspocus/extension-redis",
+        "y-websocket-v2",
+      ].map((name) => [name === "y-websocket-v2" ? "y-websocket (peer)" : name, packageVersion(name)]),
     ),
     // The several-instance scenarios' PostgreSQL and Redis, when the machine has them.
     services: serviceVersions(),
@@ -105,7 +125,14 @@ async function main() {
   } finally {
     await pool.terminate();
   }
-  const report = { quick, command: `npm run bench${quick ? " -- --quick" : ""}`, startedAt: new Date(startedAt).toISOString(), seconds: Math.round((Date.now() - startedAt) / 1000), machine: machine(), results };
+  const report = {
+    quick,
+    command: `npm run bench${quick ? " -- --quick" : ""}`,
+    startedAt: new Date(startedAt).toISOString(),
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+    machine: machine(),
+    results,
+  };
   if (only || option("servers") || option("users")) {
     // The tables as the full run would write them, to paste into docs/benchmarks.md by hand.
     for (const result of results) console.log(`\n${scenarioMarkdown(result)}`);

@@ -146,7 +146,13 @@ export async function manyPlans(settings: Settings): Promise<Row[]> {
   for (const kind of settings.servers) {
     const result = await withServer(
       kind,
-      (dir) => (kind === "gotong" ? prepareGotongDatabase(dir, ids.map((id) => ({ id, content }))) : Promise.resolve()),
+      (dir) =>
+        kind === "gotong"
+          ? prepareGotongDatabase(
+              dir,
+              ids.map((id) => ({ id, content })),
+            )
+          : Promise.resolve(),
       async (server) => {
         await sleep(500);
         const idleRss = rssBytes(server.pid);
@@ -375,7 +381,7 @@ export async function sustainedWrites(settings: Settings): Promise<Row[]> {
         const sent = (await settings.pool.collect()).updatesSent;
         // An overloaded step leaves a backlog in the sockets: wait until storage stops growing.
         let stored = (await storedUpdates(server)) - healthBefore;
-        for (let quiet = 0; server.kind === "gotong" && stored < sent && quiet < 10; ) {
+        for (let quiet = 0; server.kind === "gotong" && stored < sent && quiet < 10;) {
           await sleep(500);
           const now = (await storedUpdates(server)) - healthBefore;
           quiet = now === stored ? quiet + 1 : 0;
@@ -398,4 +404,3 @@ export async function sustainedWrites(settings: Settings): Promise<Row[]> {
 async function storedUpdates(server: RunningServer): Promise<number> {
   return (await gotongStats(server))?.storedUpdates ?? 0;
 }
-

@@ -9,8 +9,7 @@ import type { ClientSpec } from "./load/sim-client";
 import { rssBytes, startBenchServer, tempDir } from "./servers";
 import { sleep, summarise } from "./stats";
 
-const arg = (name: string, fallback: number) =>
-  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const minutes = arg("minutes", 30);
 const writers = arg("writers", 50);
 const SAMPLE_MS = Math.min(30_000, (minutes * 60_000) / 6);

@@ -14,7 +14,7 @@ const WORDS = ["koperasi", "social", "enterprise", "solidarity", "village", "fin
 
 /** A deterministic sequence: the same edits on every run. */
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 function textNodes(doc: Y.Doc): Y.XmlText[] {
   const found: Y.XmlText[] = [];
@@ -50,7 +50,8 @@ function session(gc: boolean) {
       text.delete(at, 1 + Math.floor(random() * 8));
     }
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(author, Y.encodeStateVector(doc)));
-    for (const other of authors) if (other !== author && random() < 0.02) Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
+    for (const other of authors)
+      if (other !== author && random() < 0.02) Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
     if (edit % Math.floor(EDITS / VERSIONS) === 0) {
       if (gc) fullStates.push(Y.encodeStateAsUpdate(doc));
       else snapshots.push(Y.encodeSnapshot(Y.snapshot(doc)));
@@ -85,6 +86,8 @@ console.log(`demo plan, ${EDITS} edits by ${AUTHORS} authors, ${VERSIONS} versio
 console.log(`| | full state per version (Gotong) | snapshots over gc:false |`);
 console.log(`|---|---|---|`);
 console.log(`| live document, encoded | ${kb(liveGc)} | ${kb(liveNoGc)} |`);
-console.log(`| ${VERSIONS} versions | ${kb(fullTotal)} (${kb(fullTotal / VERSIONS)} each) | ${kb(snapshotTotal)} (${kb(snapshotTotal / VERSIONS)} each) |`);
+console.log(
+  `| ${VERSIONS} versions | ${kb(fullTotal)} (${kb(fullTotal / VERSIONS)} each) | ${kb(snapshotTotal)} (${kb(snapshotTotal / VERSIONS)} each) |`,
+);
 console.log(`| total stored | ${kb(liveGc + fullTotal)} | ${kb(liveNoGc + snapshotTotal)} |`);
 console.log(`| open the newest version, median ms | ${openFull.toFixed(1)} | ${openSnapshot.toFixed(1)} |`);

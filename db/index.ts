@@ -41,7 +41,9 @@ export function openDatabase(location: string): DB {
   if (isPostgresUrl(location)) {
     // A pool with no free connection for 30 s fails the query (writes are retried) rather than
     // waiting for ever.
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location, connectionTimeoutMillis: 30_000 }) }) });
+    return new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location, connectionTimeoutMillis: 30_000 }) }),
+    });
   }
   if (location !== ":memory:") fs.mkdirSync(path.dirname(location), { recursive: true });
   return new Kysely<Database>({ dialect: new Sqlite3Dialect({ filename: location, onOpen: PRAGMAS }) });

@@ -29,7 +29,9 @@ export async function withLockIfFree<T>(
 ): Promise<{ value: T } | false> {
   if (!isPostgres(db)) return { value: await work(db) };
   return db.connection().execute(async (connection) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${LOCK_CLASS[name]}::int, hashtext(${key})) as locked`.execute(connection);
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_lock(${LOCK_CLASS[name]}::int, hashtext(${key})) as locked`.execute(connection);
     if (rows[0]?.locked !== true) return false;
     try {
       return { value: await work(connection) };

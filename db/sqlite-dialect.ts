@@ -49,9 +49,7 @@ class Sqlite3Driver implements Driver {
 
   async init(): Promise<void> {
     this.database = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const database = new sqlite3.Database(this.config.filename, (error) =>
-        error ? reject(error) : resolve(database),
-      );
+      const database = new sqlite3.Database(this.config.filename, (error) => (error ? reject(error) : resolve(database)));
     });
     this.connection = new Sqlite3Connection(this.database);
     for (const statement of this.config.onOpen ?? []) {
@@ -93,9 +91,7 @@ class Sqlite3Driver implements Driver {
     this.database = undefined;
     if (!database) return;
     await this.queue;
-    await new Promise<void>((resolve, reject) =>
-      database.close((error) => (error ? reject(error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => database.close((error) => (error ? reject(error) : resolve())));
   }
 }
 
@@ -113,9 +109,7 @@ class Sqlite3Connection implements DatabaseConnection {
       ("returning" in compiledQuery.query && compiledQuery.query.returning !== undefined);
     if (returnsRows) {
       return new Promise((resolve, reject) =>
-        this.database.all(sql, parameters as unknown[], (error, rows) =>
-          error ? reject(error) : resolve({ rows: rows as R[] }),
-        ),
+        this.database.all(sql, parameters as unknown[], (error, rows) => (error ? reject(error) : resolve({ rows: rows as R[] }))),
       );
     }
     return new Promise((resolve, reject) =>

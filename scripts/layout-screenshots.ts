@@ -12,10 +12,19 @@ const PLAN = `/plans/${DEMO.planId}`;
 const server = await startServer();
 const browser = await launchBrowser();
 try {
-  const setup = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.owner, `${PLAN}/rounds`);
+  const setup = await signedInPage(
+    await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+    server.url,
+    DEMO.owner,
+    `${PLAN}/rounds`,
+  );
   const roundPath = await openRoundFromPage(setup, "Partner review, November");
   const versionId = await setup.evaluate(async (plan) => {
-    const response = await fetch(`/api${plan}/versions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "Before review" }) });
+    const response = await fetch(`/api${plan}/versions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Before review" }),
+    });
     return String(((await response.json()) as { id: string }).id);
   }, PLAN);
   await setup.context().close();

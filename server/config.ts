@@ -98,10 +98,14 @@ function redisUrl(env: Environment, database: string): string | undefined {
   const url = env.REDIS_URL;
   if (!url) return undefined;
   if (!isPostgresUrl(database)) {
-    throw new Error("REDIS_URL is set but storage is SQLite: several instances need PostgreSQL (set DATABASE_URL=postgres://…), or unset REDIS_URL to run one instance");
+    throw new Error(
+      "REDIS_URL is set but storage is SQLite: several instances need PostgreSQL (set DATABASE_URL=postgres://…), or unset REDIS_URL to run one instance",
+    );
   }
   if (!env.SESSION_SECRET) {
-    throw new Error("REDIS_URL is set but SESSION_SECRET is not: give every instance the same SESSION_SECRET so a session signed on one is valid on the others");
+    throw new Error(
+      "REDIS_URL is set but SESSION_SECRET is not: give every instance the same SESSION_SECRET so a session signed on one is valid on the others",
+    );
   }
   if (!/^rediss?:\/\//i.test(url)) throw new Error("REDIS_URL must start with redis:// or rediss://");
   return url;
@@ -122,7 +126,10 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
     /** Create the demo plan and accounts when the database has no accounts at all. */
     seedDemoWhenEmpty: env.SEED_DEMO !== "false",
     /** Extra origins allowed to open the websocket and post forms (the page's own always is). */
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
     /** Set: behind a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed. */
     trustProxy: env.TRUST_PROXY,
     /** Set: this instance shares open plans with others through Redis. */

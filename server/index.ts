@@ -21,7 +21,10 @@ async function main() {
     const applied = await migrateToLatest();
     if (applied.length) log.info("migrations applied", { migrations: applied });
     if (config.seedDemoWhenEmpty) {
-      const accounts = await getDb().selectFrom("users").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+      const accounts = await getDb()
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .executeTakeFirstOrThrow();
       if (Number(accounts.count) === 0 && (await seedDemo())) log.info("demo plan and accounts created (see README)");
     }
   });
@@ -34,7 +37,12 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  log.info("listening", { url: `http://localhost:${port}`, port, database: describeDatabase(config.databasePath), ...(config.redisUrl ? { instance: hub.clusterStatus().instanceId } : {}) });
+  log.info("listening", {
+    url: `http://localhost:${port}`,
+    port,
+    database: describeDatabase(config.databasePath),
+    ...(config.redisUrl ? { instance: hub.clusterStatus().instanceId } : {}),
+  });
 
   let isStopping = false;
   const stop = async (signal: string) => {

@@ -14,7 +14,17 @@ export interface FindRequest {
   withReplace: boolean;
 }
 
-export function FindBar({ editor, request, canReplace, onClose }: { editor: Editor; request: FindRequest; canReplace: boolean; onClose(): void }) {
+export function FindBar({
+  editor,
+  request,
+  canReplace,
+  onClose,
+}: {
+  editor: Editor;
+  request: FindRequest;
+  canReplace: boolean;
+  onClose(): void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const findInput = useRef<HTMLInputElement>(null);
@@ -120,10 +130,24 @@ export function FindBar({ editor, request, canReplace, onClose }: { editor: Edit
         <span className="find-status muted" role="status" aria-live="polite">
           {status}
         </span>
-        <button type="button" className="tool" aria-label={t("find.previous")} title={t("find.previous")} disabled={found.count === 0} onClick={() => moveToMatch(editor, -1)}>
+        <button
+          type="button"
+          className="tool"
+          aria-label={t("find.previous")}
+          title={t("find.previous")}
+          disabled={found.count === 0}
+          onClick={() => moveToMatch(editor, -1)}
+        >
           <ToolIcon name="moveUp" />
         </button>
-        <button type="button" className="tool" aria-label={t("find.next")} title={t("find.next")} disabled={found.count === 0} onClick={() => moveToMatch(editor, 1)}>
+        <button
+          type="button"
+          className="tool"
+          aria-label={t("find.next")}
+          title={t("find.next")}
+          disabled={found.count === 0}
+          onClick={() => moveToMatch(editor, 1)}
+        >
           <ToolIcon name="moveDown" />
         </button>
         <label className="find-option">

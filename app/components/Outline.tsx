@@ -65,7 +65,12 @@ export function Outline(props: OutlineProps) {
     const element = editor.view.dom.querySelector(`section[data-section-id="${CSS.escape(id)}"]`);
     element?.scrollIntoView({ behavior: "smooth", block: "start" });
     const entry = readOutline(editor).find((e) => e.id === id);
-    if (entry) editor.chain().setTextSelection(entry.pos + 2).focus(undefined, { scrollIntoView: false }).run();
+    if (entry)
+      editor
+        .chain()
+        .setTextSelection(entry.pos + 2)
+        .focus(undefined, { scrollIntoView: false })
+        .run();
   };
 
   return (
@@ -115,7 +120,9 @@ export function Outline(props: OutlineProps) {
                 ) : null}
                 <span className="muted">{details?.leadOrganisationName ?? t("section.noLead")}</span>
                 {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
-                {details?.dueDate ? <span className="muted">· {t("section.due", { date: formatCalendarDate(details.dueDate, i18n.language) })}</span> : null}
+                {details?.dueDate ? (
+                  <span className="muted">· {t("section.due", { date: formatCalendarDate(details.dueDate, i18n.language) })}</span>
+                ) : null}
               </div>
               {panel?.sectionId === entry.id && panel.kind === "guidance" && details?.guidance ? (
                 <OutlinePanel label={t("outline.showGuidance", { title })} onClose={closePanel}>
@@ -243,7 +250,12 @@ function DetailsForm({ planId, role, organisations, members, section }: OutlineP
   const error = fetcher.data && !fetcher.data.ok && fetcher.data.error ? fetcher.data.error : null;
   return (
     <div className="section-details">
-      <fetcher.Form method="post" action={`/plans/${planId}/sections/${section.id}`} className="stack compact" key={JSON.stringify(section)}>
+      <fetcher.Form
+        method="post"
+        action={`/plans/${planId}/sections/${section.id}`}
+        className="stack compact"
+        key={JSON.stringify(section)}
+      >
         <label>
           {t("section.status")}
           <select name="status" defaultValue={section.status}>

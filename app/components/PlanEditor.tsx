@@ -63,7 +63,12 @@ export function PlanEditor({
       shouldRerenderOnTransaction: false,
       editorProps: {
         // The skip link lands here (app/root.tsx).
-        attributes: { class: "plan-editor", "aria-label": t("app.planText", { title: planTitle }), "data-skip-target": "", spellcheck: "true" },
+        attributes: {
+          class: "plan-editor",
+          "aria-label": t("app.planText", { title: planTitle }),
+          "data-skip-target": "",
+          spellcheck: "true",
+        },
       },
     },
     [doc, provider],
@@ -131,7 +136,9 @@ export function PlanEditor({
         details={details}
         statusBar={statusBar}
         commands={commands}
-        findBar={findRequest ? <FindBar editor={editor} request={findRequest} canReplace={canEdit} onClose={() => setFindRequest(null)} /> : null}
+        findBar={
+          findRequest ? <FindBar editor={editor} request={findRequest} canReplace={canEdit} onClose={() => setFindRequest(null)} /> : null
+        }
       />
       <ShortcutsDialog ref={shortcuts} />
       <WordCountDialog ref={wordCount} editor={editor} />

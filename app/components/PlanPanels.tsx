@@ -88,7 +88,8 @@ export function PanelButton({ panels, name, children }: { panels: PlanPanels; na
   );
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable="true"], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [contenteditable="true"], [tabindex]:not([tabindex="-1"])';
 
 /** An open panel covers the page: Tab and Shift+Tab go round inside it, as in a dialog. */
 function keepFocusWithin(panel: HTMLElement, event: React.KeyboardEvent): void {

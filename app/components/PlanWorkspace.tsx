@@ -126,7 +126,10 @@ export function PlanWorkspace({
 const SERVER_SNAPSHOT: SaveState = { status: "connecting" };
 
 /** What the page says when the server ends the connection for good, by close code. */
-const CLOSE_MESSAGES: Record<number, "status.closedSession" | "status.closedForbidden" | "status.closedPlanTooLarge" | "status.closedClientIdTaken"> = {
+const CLOSE_MESSAGES: Record<
+  number,
+  "status.closedSession" | "status.closedForbidden" | "status.closedPlanTooLarge" | "status.closedClientIdTaken"
+> = {
   [CLOSE_SESSION_ENDED]: "status.closedSession",
   [CLOSE_FORBIDDEN]: "status.closedForbidden",
   [CLOSE_PLAN_TOO_LARGE]: "status.closedPlanTooLarge",
@@ -140,10 +143,7 @@ function ConnectionStatus({ tracker }: { tracker: SaveTracker }) {
     () => tracker.state,
     () => SERVER_SNAPSHOT,
   );
-  const label =
-    state.status === "closed"
-      ? t(CLOSE_MESSAGES[state.closeCode ?? 0] ?? "status.closedOther")
-      : t(`status.${state.status}`);
+  const label = state.status === "closed" ? t(CLOSE_MESSAGES[state.closeCode ?? 0] ?? "status.closedOther") : t(`status.${state.status}`);
   return (
     <p className={`connection-status status-${state.status}`} data-status={state.status} role="status" aria-live="polite">
       {label}
@@ -182,7 +182,9 @@ function Presence({ provider, self }: { provider: WebsocketProvider; self: Works
           key={person.id}
           name={person.name}
           color={person.color}
-          label={person.id === self.id ? `${person.name} (${t("plan.you")})` : [person.name, person.organisation].filter(Boolean).join(", ")}
+          label={
+            person.id === self.id ? `${person.name} (${t("plan.you")})` : [person.name, person.organisation].filter(Boolean).join(", ")
+          }
         />
       ))}
       <span className="muted">{t("plan.peopleHere", { count: people.length })}</span>

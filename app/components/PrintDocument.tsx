@@ -102,7 +102,8 @@ function renderNode(node: JSONContent, key: number, columnLabels: string[]): Rea
 /** A table; its leading rows of header cells repeat on every printed page. */
 function Table({ table, columnLabels }: { table: JSONContent; columnLabels: string[] }) {
   const rows = table.content ?? [];
-  const isHeaderRow = (row: JSONContent) => (row.content ?? []).length > 0 && (row.content ?? []).every((cell) => cell.type === "tableHeader");
+  const isHeaderRow = (row: JSONContent) =>
+    (row.content ?? []).length > 0 && (row.content ?? []).every((cell) => cell.type === "tableHeader");
   const headerCount = rows.findIndex((row) => !isHeaderRow(row));
   const split = headerCount === -1 ? rows.length : headerCount;
   const renderRow = (row: JSONContent, index: number) => (

@@ -32,7 +32,14 @@ export type IconName = keyof typeof PATHS;
 export function ToolIcon({ name }: { name: IconName }) {
   return (
     <svg className="tool-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-      <path d={PATHS[name]} fill="none" stroke="currentColor" strokeWidth={name === "bold" ? 2 : name === "more" || name === "keyboard" ? 2 : 1.4} strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d={PATHS[name]}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={name === "bold" ? 2 : name === "more" || name === "keyboard" ? 2 : 1.4}
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -63,7 +63,14 @@ export function Toolbar({ editor, planId, commands }: { editor: Editor; planId: 
 
   const tool = toolButton;
   return (
-    <div className="toolbar" role="toolbar" aria-label={t("toolbar.label")} ref={toolbar.ref} onKeyDown={toolbar.onKeyDown} onFocus={toolbar.onFocus}>
+    <div
+      className="toolbar"
+      role="toolbar"
+      aria-label={t("toolbar.label")}
+      ref={toolbar.ref}
+      onKeyDown={toolbar.onKeyDown}
+      onFocus={toolbar.onFocus}
+    >
       {tool("newSection", t("toolbar.newSection"), newSection, { text: t("toolbar.newSection"), className: "tool-new-section" })}
       <span className="tool-separator" />
       {tool("paragraph", t("toolbar.paragraph"), () => editor.chain().focus().setParagraph().run(), { shortcut: "Mod-Alt-0" })}
@@ -73,7 +80,10 @@ export function Toolbar({ editor, planId, commands }: { editor: Editor; planId: 
       })}
       <span className="tool-separator" />
       {tool("bold", t("toolbar.bold"), () => editor.chain().focus().toggleBold().run(), { isPressed: state.isBold, shortcut: "Mod-B" })}
-      {tool("italic", t("toolbar.italic"), () => editor.chain().focus().toggleItalic().run(), { isPressed: state.isItalic, shortcut: "Mod-I" })}
+      {tool("italic", t("toolbar.italic"), () => editor.chain().focus().toggleItalic().run(), {
+        isPressed: state.isItalic,
+        shortcut: "Mod-I",
+      })}
       {tool("link", t("toolbar.link"), setLink, { isPressed: state.isLink })}
       <span className="tool-separator" />
       {tool("bulletList", t("toolbar.bulletList"), () => editor.chain().focus().toggleBulletList().run(), {
@@ -102,7 +112,9 @@ export function Toolbar({ editor, planId, commands }: { editor: Editor; planId: 
         </>
       ) : (
         <>
-          {tool("table", t("toolbar.insertTable"), () => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run())}
+          {tool("table", t("toolbar.insertTable"), () =>
+            editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+          )}
           {tool("actionMatrix", t("toolbar.insertActionMatrix"), () => insertActionMatrix(editor))}
         </>
       )}
@@ -122,7 +134,14 @@ export function ReadingToolbar({ canComment, commands }: { canComment: boolean; 
   const { t } = useTranslation();
   const toolbar = useRovingToolbar();
   return (
-    <div className="toolbar reading-toolbar" role="toolbar" aria-label={t("toolbar.readingLabel")} ref={toolbar.ref} onKeyDown={toolbar.onKeyDown} onFocus={toolbar.onFocus}>
+    <div
+      className="toolbar reading-toolbar"
+      role="toolbar"
+      aria-label={t("toolbar.readingLabel")}
+      ref={toolbar.ref}
+      onKeyDown={toolbar.onKeyDown}
+      onFocus={toolbar.onFocus}
+    >
       {canComment ? <CommentButton className="tool comment-tool" /> : null}
       <FindAndCountTools commands={commands} canReplace={false} />
       {canComment ? <span className="muted comment-bar-hint">{t("comments.barHint")}</span> : null}

@@ -40,8 +40,14 @@ export const WordCountDialog = forwardRef<WordCountDialogHandle, { editor: Edito
             <thead>
               <tr>
                 <td />
-                <th scope="col" className="number">{t("wordCount.plan")}</th>
-                {counts.selection ? <th scope="col" className="number">{t("wordCount.selection")}</th> : null}
+                <th scope="col" className="number">
+                  {t("wordCount.plan")}
+                </th>
+                {counts.selection ? (
+                  <th scope="col" className="number">
+                    {t("wordCount.selection")}
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -59,7 +65,9 @@ export const WordCountDialog = forwardRef<WordCountDialogHandle, { editor: Edito
             <thead>
               <tr>
                 <th scope="col">{t("wordCount.section")}</th>
-                <th scope="col" className="number">{t("wordCount.words")}</th>
+                <th scope="col" className="number">
+                  {t("wordCount.words")}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -95,7 +95,9 @@ export function actionMatrixJSON(rows: string[][] = [[]]) {
 }
 
 /** The row (and its matrix) around the selection, if any. */
-function rowAtSelection(editor: Editor): { rowPos: number; row: ProseMirrorNode; matrixPos: number; matrix: ProseMirrorNode; index: number } | null {
+function rowAtSelection(
+  editor: Editor,
+): { rowPos: number; row: ProseMirrorNode; matrixPos: number; matrix: ProseMirrorNode; index: number } | null {
   const $from = editor.state.selection.$from;
   for (let depth = $from.depth; depth > 1; depth--) {
     if ($from.node(depth).type.name === "actionRow") {

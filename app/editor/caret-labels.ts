@@ -8,10 +8,7 @@ const NAMED = "is-named";
 const timers = new WeakMap<HTMLElement, number>();
 
 /** The caret for CollaborationCaret's `render`: the name is shown as it appears. */
-export function caretElement(user: {
-  name?: unknown;
-  color?: unknown;
-}): HTMLElement {
+export function caretElement(user: { name?: unknown; color?: unknown }): HTMLElement {
   const name = typeof user.name === "string" ? user.name : "";
   const color = typeof user.color === "string" ? user.color : "transparent";
   const caret = document.createElement("span");
@@ -29,32 +26,16 @@ export function caretElement(user: {
 }
 
 /** Shows the name again on every caret of someone whose caret moved; returns the unsubscribe. */
-export function showNamesOnMove(
-  provider: WebsocketProvider,
-  root: HTMLElement
-): () => void {
+export function showNamesOnMove(provider: WebsocketProvider, root: HTMLElement): () => void {
   const { awareness } = provider;
   const onChange = ({ updated }: { updated: number[] }) => {
     for (const clientId of updated) {
       if (clientId === awareness.clientID) continue;
-      const user = (
-        awareness.getStates().get(clientId) as
-          | { user?: { name?: unknown; color?: unknown } }
-          | undefined
-      )?.user;
-      if (
-        !user ||
-        typeof user.name !== "string" ||
-        typeof user.color !== "string"
-      )
-        continue;
+      const user = (awareness.getStates().get(clientId) as { user?: { name?: unknown; color?: unknown } } | undefined)?.user;
+      if (!user || typeof user.name !== "string" || typeof user.color !== "string") continue;
       const key = caretKey(user.name, user.color);
-      for (const caret of root.querySelectorAll<HTMLElement>(
-        ".collaboration-carets__caret"
-      )) {
-        const label = caret.querySelector<HTMLElement>(
-          ".collaboration-carets__label"
-        );
+      for (const caret of root.querySelectorAll<HTMLElement>(".collaboration-carets__caret")) {
+        const label = caret.querySelector<HTMLElement>(".collaboration-carets__label");
         if (caret.dataset.caretUser === key && label) showName(label);
       }
     }
@@ -72,6 +53,6 @@ function showName(label: HTMLElement): void {
   window.clearTimeout(timers.get(label));
   timers.set(
     label,
-    window.setTimeout(() => label.classList.remove(NAMED), NAMED_FOR_MS)
+    window.setTimeout(() => label.classList.remove(NAMED), NAMED_FOR_MS),
   );
 }

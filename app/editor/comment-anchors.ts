@@ -41,9 +41,7 @@ export function selectionAnchor(state: EditorState): AnchorRequest | null {
 
 export type AnchorRefusal = "unresolvable" | "empty" | "quoteMismatch" | "crossesSections" | "tooLong" | "rateLimited" | "tooLarge";
 
-export type PreparedAnchor =
-  | { ok: true; update: Uint8Array; sectionId: string; quote: string }
-  | { ok: false; reason: AnchorRefusal };
+export type PreparedAnchor = { ok: true; update: Uint8Array; sectionId: string; quote: string } | { ok: false; reason: AnchorRefusal };
 
 /**
  * The Yjs update that adds thread `threadId`'s comment mark to the passage, computed on a

@@ -81,7 +81,14 @@ export function sectionOutline(doc: Y.Doc): { id: string; title: string }[] {
       heading instanceof Y.XmlElement
         ? heading
             .toArray()
-            .map((child) => (child instanceof Y.XmlText ? child.toDelta().map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : "")).join("") : ""))
+            .map((child) =>
+              child instanceof Y.XmlText
+                ? child
+                    .toDelta()
+                    .map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : ""))
+                    .join("")
+                : "",
+            )
             .join("")
         : "";
     outline.push({ id, title });

@@ -72,7 +72,9 @@ function decorate(doc: PMNode, matches: FindMatch[], current: number): Decoratio
   if (matches.length === 0) return DecorationSet.empty;
   return DecorationSet.create(
     doc,
-    matches.map((match, index) => Decoration.inline(match.from, match.to, { class: index === current ? "find-match is-current" : "find-match" })),
+    matches.map((match, index) =>
+      Decoration.inline(match.from, match.to, { class: index === current ? "find-match is-current" : "find-match" }),
+    ),
   );
 }
 
@@ -92,7 +94,8 @@ function nextState(tr: Transaction, previous: FindState, newState: EditorState):
   const isNewSearch = meta?.query !== undefined || meta?.caseSensitive !== undefined;
   const matches = isNewSearch || tr.docChanged ? findMatches(newState.doc, query, caseSensitive) : previous.matches;
   let current: number;
-  if (meta?.current !== undefined) current = matches.length === 0 ? -1 : ((meta.current % matches.length) + matches.length) % matches.length;
+  if (meta?.current !== undefined)
+    current = matches.length === 0 ? -1 : ((meta.current % matches.length) + matches.length) % matches.length;
   else if (isNewSearch) current = matchFrom(matches, newState.selection.from);
   else {
     // The text changed: stay at the match that was current, or the next one after it.

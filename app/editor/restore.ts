@@ -151,7 +151,7 @@ function carryCommentMarks(old: PMNode, live: PMNode): PMNode {
   let offset = 0;
   old.forEach((child) => {
     const text = child.text!;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const at = offset + i;
       const liveAt = at < prefix ? at : at >= oldText.length - suffix ? liveText.length - (oldText.length - at) : -1;
       const comments = liveAt >= 0 ? commentMarksAt(live, liveAt) : [];

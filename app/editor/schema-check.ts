@@ -64,7 +64,15 @@ export type SchemaRepair =
  */
 export function findSchemaViolations(fragment: Y.XmlFragment, schema: Schema): SchemaRepair[] {
   const repairs: SchemaRepair[] = [];
-  type Visit = { type: Y.XmlFragment; nodeType: NodeType; depth: number; parent: Visit | null; index: number; kept: number; isRemoved?: boolean };
+  type Visit = {
+    type: Y.XmlFragment;
+    nodeType: NodeType;
+    depth: number;
+    parent: Visit | null;
+    index: number;
+    kept: number;
+    isRemoved?: boolean;
+  };
   const visits = new Map<Y.XmlFragment, Visit>();
   const emptied: Visit[] = [];
   const pending: Visit[] = [{ type: fragment, nodeType: schema.topNodeType, depth: 0, parent: null, index: 0, kept: 0 }];
@@ -92,7 +100,8 @@ export function findSchemaViolations(fragment: Y.XmlFragment, schema: Schema): S
           const length = typeof op.insert === "string" ? op.insert.length : 1;
           if (typeof op.insert !== "string") repairs.push({ kind: "removeEmbed", text: child, index: offset });
           for (const [key, value] of Object.entries(op.attributes ?? {})) {
-            if (!formatAllowed(schema, parentType, key, value)) repairs.push({ kind: "removeFormat", text: child, index: offset, length, key });
+            if (!formatAllowed(schema, parentType, key, value))
+              repairs.push({ kind: "removeFormat", text: child, index: offset, length, key });
           }
           offset += length;
         }
@@ -120,7 +129,11 @@ export function findSchemaViolations(fragment: Y.XmlFragment, schema: Schema): S
     return false;
   };
   const containerOf = (repair: SchemaRepair): Y.XmlFragment | null =>
-    repair.kind === "removeChild" ? repair.parent : repair.kind === "removeAttribute" && repair.element instanceof Y.XmlElement ? repair.element : ((repair.kind === "removeAttribute" ? repair.element : repair.text).parent as Y.XmlFragment | null);
+    repair.kind === "removeChild"
+      ? repair.parent
+      : repair.kind === "removeAttribute" && repair.element instanceof Y.XmlElement
+        ? repair.element
+        : ((repair.kind === "removeAttribute" ? repair.element : repair.text).parent as Y.XmlFragment | null);
   return sortedForRemoval(repairs.filter((repair) => !isInsideRemoved(containerOf(repair))));
 }
 

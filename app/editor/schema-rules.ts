@@ -34,7 +34,9 @@ const MAX_COLUMNS = 64;
 const cellAttributes: Record<string, ValueRule> = {
   colspan: integer(1, MAX_COLUMNS),
   rowspan: integer(1, 1000),
-  colwidth: nullOr((value) => Array.isArray(value) && value.length <= MAX_COLUMNS && value.every((width) => width === null || integer(0, 10_000)(width))),
+  colwidth: nullOr(
+    (value) => Array.isArray(value) && value.length <= MAX_COLUMNS && value.every((width) => width === null || integer(0, 10_000)(width)),
+  ),
   align: nullOr(oneOf("left", "center", "right", "justify")),
 };
 
@@ -98,7 +100,12 @@ export function isAllowedMarkValue(markName: string, value: unknown): boolean {
  * a new extension must say what its attributes may hold (checked by a unit test). */
 export function rulesMismatch(schema: Schema): string[] {
   const problems: string[] = [];
-  const compare = (kind: string, specs: Record<string, { spec: { attrs?: object } }>, rules: Record<string, Record<string, ValueRule>>, skip: string[]) => {
+  const compare = (
+    kind: string,
+    specs: Record<string, { spec: { attrs?: object } }>,
+    rules: Record<string, Record<string, ValueRule>>,
+    skip: string[],
+  ) => {
     for (const [name, type] of Object.entries(specs)) {
       if (skip.includes(name)) continue;
       const rule = rules[name];
@@ -107,7 +114,8 @@ export function rulesMismatch(schema: Schema): string[] {
         continue;
       }
       const attributes = Object.keys(type.spec.attrs ?? {}).sort();
-      if (attributes.join() !== Object.keys(rule).sort().join()) problems.push(`${kind} ${name}: attributes ${attributes.join()} vs rules ${Object.keys(rule).sort().join()}`);
+      if (attributes.join() !== Object.keys(rule).sort().join())
+        problems.push(`${kind} ${name}: attributes ${attributes.join()} vs rules ${Object.keys(rule).sort().join()}`);
     }
     for (const name of Object.keys(rules)) if (!(name in specs)) problems.push(`${kind} ${name} is not in the schema`);
   };

@@ -32,10 +32,7 @@ export function addSection(editor: Editor, afterId: string | null, title: string
     .insertContentAt(insertAt, {
       type: "section",
       attrs: { id },
-      content: [
-        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: title }] },
-        { type: "paragraph" },
-      ],
+      content: [{ type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: title }] }, { type: "paragraph" }],
     })
     .setTextSelection(insertAt + 2 + title.length)
     .scrollIntoView()
@@ -54,8 +51,7 @@ export function moveSection(editor: Editor, id: string, direction: -1 | 1): bool
   const from = outline[index]!.pos;
   const tr = editor.state.tr.delete(from, from + node.nodeSize);
   const neighbour = outline[target]!;
-  const insertAt =
-    direction === -1 ? neighbour.pos : tr.mapping.map(neighbour.pos + doc.child(target).nodeSize);
+  const insertAt = direction === -1 ? neighbour.pos : tr.mapping.map(neighbour.pos + doc.child(target).nodeSize);
   tr.insert(insertAt, node);
   editor.view.dispatch(tr.scrollIntoView());
   return true;
@@ -80,5 +76,9 @@ export function selectSectionTitle(editor: Editor, id: string): boolean {
   const start = entry.pos + 2;
   // Focus now: Tiptap's focus() waits a frame, and the first keys typed would be lost.
   editor.view.focus();
-  return editor.chain().setTextSelection({ from: start, to: start + heading.content.size }).scrollIntoView().run();
+  return editor
+    .chain()
+    .setTextSelection({ from: start, to: start + heading.content.size })
+    .scrollIntoView()
+    .run();
 }

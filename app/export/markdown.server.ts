@@ -65,8 +65,7 @@ function block(node: PMNode, columnLabels: string[]): string {
   switch (node.type.name) {
     case "paragraph":
       return inline(node, BLOCK);
-    case "heading":
-    {
+    case "heading": {
       const text = inline(node, HEADING);
       return text ? `${"#".repeat(Math.max(2, node.attrs.level as number))} ${text}` : "";
     }
@@ -115,7 +114,15 @@ function list(node: PMNode, marker: (index: number) => string, columnLabels: str
     });
     const body = parts.join("");
     const indent = " ".repeat(prefix.length);
-    items.push((prefix + body.split("\n").map((line, i) => (i === 0 || line === "" ? line : indent + line)).join("\n")).trimEnd());
+    items.push(
+      (
+        prefix +
+        body
+          .split("\n")
+          .map((line, i) => (i === 0 || line === "" ? line : indent + line))
+          .join("\n")
+      ).trimEnd(),
+    );
   });
   return items.join("\n");
 }
@@ -145,7 +152,10 @@ function actionMatrix(node: PMNode, columnLabels: string[]): string {
     row.forEach((cell) => cells.push(cellText(cell)));
     body.push(cells);
   });
-  return gfmTable(columnLabels.map((label) => plainText(label, CELL)), body);
+  return gfmTable(
+    columnLabels.map((label) => plainText(label, CELL)),
+    body,
+  );
 }
 
 function gfmTable(header: string[], body: string[][]): string {

@@ -38,7 +38,15 @@ export async function loadPlanSource(
     const doc = versionDoc(version.state);
     try {
       const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
-      return { planId: plan.id, title: plan.title, isVersion: true, versionName: version.name || null, date: version.createdAt, doc: root, details: version.details };
+      return {
+        planId: plan.id,
+        title: plan.title,
+        isVersion: true,
+        versionName: version.name || null,
+        date: version.createdAt,
+        doc: root,
+        details: version.details,
+      };
     } finally {
       doc.destroy();
     }

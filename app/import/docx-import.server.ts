@@ -158,7 +158,8 @@ async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels
     throw new DocxImportError("damaged", { cause: error });
   }
   const documentTitle = clean(titlePage.title ?? "");
-  const title = documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || labels.untitledPlan;
+  const title =
+    documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || labels.untitledPlan;
   return {
     title: title.slice(0, PLAN_TITLE_MAX_LENGTH),
     subtitle: titlePage.subtitle?.slice(0, SUBTITLE_MAX) ?? null,
@@ -214,7 +215,9 @@ function intoSections(blocks: JSONContent[], introTitle: string): JSONContent[] 
 }
 
 /** Header rows an action matrix is exported with, in either language, normalised. */
-const ACTION_MATRIX_HEADERS = [en, id].map((messages) => ACTION_COLUMNS.map((column) => normalised(messages.actions.columns[column])).join("|"));
+const ACTION_MATRIX_HEADERS = [en, id].map((messages) =>
+  ACTION_COLUMNS.map((column) => normalised(messages.actions.columns[column])).join("|"),
+);
 
 /**
  * A table that is an action matrix written out (its header row the matrix's columns, every
@@ -224,18 +227,27 @@ const ACTION_MATRIX_HEADERS = [en, id].map((messages) => ACTION_COLUMNS.map((col
 function asActionMatrix(block: JSONContent): JSONContent | null {
   if (block.type !== "table") return null;
   const [header, ...rows] = block.content ?? [];
-  if (!header || rows.length === 0 || !ACTION_MATRIX_HEADERS.includes((header.content ?? []).map((cell) => normalised(textOf(cell))).join("|"))) {
+  if (
+    !header ||
+    rows.length === 0 ||
+    !ACTION_MATRIX_HEADERS.includes((header.content ?? []).map((cell) => normalised(textOf(cell))).join("|"))
+  ) {
     return null;
   }
   const isPlainRow = (row: JSONContent) =>
     row.content?.length === ACTION_COLUMNS.length &&
-    row.content.every((cell) => cell.attrs?.colspan === 1 && cell.attrs?.rowspan === 1 && (cell.content ?? []).every((child) => child.type === "paragraph"));
+    row.content.every(
+      (cell) => cell.attrs?.colspan === 1 && cell.attrs?.rowspan === 1 && (cell.content ?? []).every((child) => child.type === "paragraph"),
+    );
   if (!rows.every(isPlainRow)) return null;
   return {
     type: "actionMatrix",
     content: rows.map((row) => ({
       type: "actionRow",
-      content: (row.content ?? []).map((cell) => ({ type: "actionCell", content: cell.content?.length ? cell.content : [{ type: "paragraph" }] })),
+      content: (row.content ?? []).map((cell) => ({
+        type: "actionCell",
+        content: cell.content?.length ? cell.content : [{ type: "paragraph" }],
+      })),
     })),
   };
 }
@@ -285,9 +297,15 @@ function takeTitlePage(document: MammothElement): TitlePage {
   const paragraphs = (document.children ?? []).filter((child) => child.type === "paragraph");
   const titleParagraph = paragraphs.find((paragraph) => hasStyle(paragraph, "title"));
   const firstHeading = paragraphs.findIndex((paragraph) => headingLevel(paragraph) !== null);
-  const subtitles = paragraphs.slice(0, firstHeading < 0 ? paragraphs.length : firstHeading).filter((paragraph) => hasStyle(paragraph, "subtitle"));
+  const subtitles = paragraphs
+    .slice(0, firstHeading < 0 ? paragraphs.length : firstHeading)
+    .filter((paragraph) => hasStyle(paragraph, "subtitle"));
   const title = titleParagraph ? clean(mammothText(titleParagraph)) : null;
-  const subtitle = subtitles.map((paragraph) => clean(mammothText(paragraph))).filter(Boolean).join(" · ") || null;
+  const subtitle =
+    subtitles
+      .map((paragraph) => clean(mammothText(paragraph)))
+      .filter(Boolean)
+      .join(" · ") || null;
   for (const paragraph of [...(titleParagraph ? [titleParagraph] : []), ...subtitles]) paragraph.children = [];
   return { title, subtitle };
 }

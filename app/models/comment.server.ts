@@ -73,12 +73,7 @@ export async function listThreads(
   const threads = await threadQuery.execute();
   if (threads.length === 0) return [];
   const threadIds = threads.map((thread) => thread.id);
-  const comments = await db
-    .selectFrom("comments")
-    .selectAll()
-    .where("thread_id", "in", threadIds)
-    .orderBy("id")
-    .execute();
+  const comments = await db.selectFrom("comments").selectAll().where("thread_id", "in", threadIds).orderBy("id").execute();
   const mentions = comments.length
     ? await db
         .selectFrom("comment_mentions")
@@ -95,7 +90,13 @@ export async function listThreads(
     ...threads.flatMap((thread) => (thread.resolved_by === null ? [] : [thread.resolved_by])),
     ...comments.map((comment) => comment.user_id),
   ]);
-  const people = new Map((await peopleQuery().where("users.id", "in", [...personIds]).execute()).map((p) => [p.id, personAsSeenBy(viewer, p)]));
+  const people = new Map(
+    (
+      await peopleQuery()
+        .where("users.id", "in", [...personIds])
+        .execute()
+    ).map((p) => [p.id, personAsSeenBy(viewer, p)]),
+  );
   const person = (id: number): PersonView => people.get(id) ?? { id, name: "?", organisation: "" };
   // Mentions go out as handles ("@Name"), so a body written with "@<email>" shows no address.
   const members = comments.some((comment) => comment.body.includes("@")) ? await listPlanPeople(planId) : [];
@@ -193,7 +194,10 @@ export async function createThread(input: {
         .returning("id")
         .executeTakeFirstOrThrow();
       if (input.mentions.length) {
-        await trx.insertInto("comment_mentions").values(input.mentions.map((userId) => ({ comment_id: id, user_id: userId }))).execute();
+        await trx
+          .insertInto("comment_mentions")
+          .values(input.mentions.map((userId) => ({ comment_id: id, user_id: userId })))
+          .execute();
       }
     });
 }
@@ -208,7 +212,10 @@ export async function addComment(threadId: string, userId: number, body: string,
         .returning("id")
         .executeTakeFirstOrThrow();
       if (mentions.length) {
-        await trx.insertInto("comment_mentions").values(mentions.map((mentioned) => ({ comment_id: id, user_id: mentioned }))).execute();
+        await trx
+          .insertInto("comment_mentions")
+          .values(mentions.map((mentioned) => ({ comment_id: id, user_id: mentioned })))
+          .execute();
       }
       return id;
     });
@@ -231,7 +238,10 @@ export async function editComment(commentId: number, body: string, mentions: num
       await trx.updateTable("comments").set({ body, edited_at: Date.now() }).where("id", "=", commentId).execute();
       await trx.deleteFrom("comment_mentions").where("comment_id", "=", commentId).execute();
       if (mentions.length) {
-        await trx.insertInto("comment_mentions").values(mentions.map((userId) => ({ comment_id: commentId, user_id: userId }))).execute();
+        await trx
+          .insertInto("comment_mentions")
+          .values(mentions.map((userId) => ({ comment_id: commentId, user_id: userId })))
+          .execute();
       }
     });
 }
@@ -260,12 +270,19 @@ export async function deleteComment(threadId: string, commentId: number): Promis
 export async function setThreadStatus(threadId: string, status: "open" | "resolved", userId: number): Promise<void> {
   await getDb()
     .updateTable("comment_threads")
-    .set(status === "resolved" ? { status, resolved_by: userId, resolved_at: Date.now() } : { status, resolved_by: null, resolved_at: null })
+    .set(
+      status === "resolved" ? { status, resolved_by: userId, resolved_at: Date.now() } : { status, resolved_by: null, resolved_at: null },
+    )
     .where("id", "=", threadId)
     .execute();
 }
 
-export async function setDisposition(threadId: string, disposition: ThreadDisposition | null, response: string, userId: number): Promise<void> {
+export async function setDisposition(
+  threadId: string,
+  disposition: ThreadDisposition | null,
+  response: string,
+  userId: number,
+): Promise<void> {
   await getDb()
     .updateTable("comment_threads")
     .set({ disposition, response: response || null, disposition_by: userId, disposition_at: Date.now() })

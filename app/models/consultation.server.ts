@@ -33,11 +33,7 @@ export async function listRounds(planId: string, now = Date.now()): Promise<Roun
   const roundIds = rounds.map((round) => round.id);
   const [sections, organisations] = await Promise.all([
     db.selectFrom("consultation_round_sections").select(["round_id", "section_id"]).where("round_id", "in", roundIds).execute(),
-    db
-      .selectFrom("consultation_round_organisations")
-      .select(["round_id", "organisation_id"])
-      .where("round_id", "in", roundIds)
-      .execute(),
+    db.selectFrom("consultation_round_organisations").select(["round_id", "organisation_id"]).where("round_id", "in", roundIds).execute(),
   ]);
   return rounds.map((round) => {
     const summary = {
@@ -79,7 +75,14 @@ export async function openRound(input: {
       const now = Date.now();
       const { id } = await trx
         .insertInto("consultation_rounds")
-        .values({ plan_id: input.planId, name: input.name, deadline: input.deadline, closed_at: null, created_by: input.createdBy, created_at: now })
+        .values({
+          plan_id: input.planId,
+          name: input.name,
+          deadline: input.deadline,
+          closed_at: null,
+          created_by: input.createdBy,
+          created_at: now,
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       if (input.sectionIds.length) {
@@ -161,7 +164,9 @@ export async function responseMatrix(planId: string, roundId: number): Promise<R
     .innerJoin("users", "users.id", "comment_threads.created_by")
     .innerJoin("organisations", "organisations.id", "users.organisation_id")
     .leftJoin("plan_sections", (join) =>
-      join.onRef("plan_sections.plan_id", "=", "comment_threads.plan_id").onRef("plan_sections.section_id", "=", "comment_threads.section_id"),
+      join
+        .onRef("plan_sections.plan_id", "=", "comment_threads.plan_id")
+        .onRef("plan_sections.section_id", "=", "comment_threads.section_id"),
     )
     .select([
       "comment_threads.id as threadId",

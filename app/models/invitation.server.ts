@@ -135,7 +135,9 @@ export async function inviteOrganisationsToRound(
     .expression((eb) =>
       eb
         .selectFrom("users")
-        .leftJoin("plan_members", (join) => join.onRef("plan_members.user_id", "=", "users.id").on("plan_members.plan_id", "=", input.planId))
+        .leftJoin("plan_members", (join) =>
+          join.onRef("plan_members.user_id", "=", "users.id").on("plan_members.plan_id", "=", input.planId),
+        )
         .select([
           eb.cast<string>(eb.val(input.planId), "text").as("plan_id"),
           "users.id as user_id",

@@ -38,11 +38,7 @@ export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array
 }
 
 export async function loadClientBindings(planId: string): Promise<Map<number, number>> {
-  const rows = await getDb()
-    .selectFrom("plan_clients")
-    .select(["client_id", "user_id"])
-    .where("plan_id", "=", planId)
-    .execute();
+  const rows = await getDb().selectFrom("plan_clients").select(["client_id", "user_id"]).where("plan_id", "=", planId).execute();
   return new Map(rows.map((row) => [Number(row.client_id), row.user_id]));
 }
 

@@ -34,10 +34,7 @@ export function blankPlanContent(title: string): JSONContent {
       {
         type: "section",
         attrs: { id: newSectionId() },
-        content: [
-          { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: title }] },
-          { type: "paragraph" },
-        ],
+        content: [{ type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: title }] }, { type: "paragraph" }],
       },
     ],
   };
@@ -71,15 +68,9 @@ export async function createPlan(input: {
           content_checked_at: now,
         })
         .execute();
-      await trx
-        .insertInto("plan_members")
-        .values({ plan_id: planId, user_id: input.ownerId, role: "owner", added_at: now })
-        .execute();
+      await trx.insertInto("plan_members").values({ plan_id: planId, user_id: input.ownerId, role: "owner", added_at: now }).execute();
       // The first content is the server's own update: no client id is bound to a user.
-      await trx
-        .insertInto("plan_updates")
-        .values({ plan_id: planId, user_id: null, update: initialUpdate, created_at: now })
-        .execute();
+      await trx.insertInto("plan_updates").values({ plan_id: planId, user_id: null, update: initialUpdate, created_at: now }).execute();
     });
   const doc = new Y.Doc();
   Y.applyUpdate(doc, initialUpdate);

@@ -21,17 +21,16 @@ export async function syncSectionIndex(planId: string, outline: { id: string; ti
         await trx
           .insertInto("plan_sections")
           .values({ plan_id: planId, section_id: section.id, title: section.title, position, updated_at: now })
-          .onConflict((oc) =>
-            oc.columns(["plan_id", "section_id"]).doUpdateSet({ title: section.title, position, removed_at: null }),
-          )
+          .onConflict((oc) => oc.columns(["plan_id", "section_id"]).doUpdateSet({ title: section.title, position, removed_at: null }))
           .execute();
       }
-      let removed = trx
-        .updateTable("plan_sections")
-        .set({ removed_at: now })
-        .where("plan_id", "=", planId)
-        .where("removed_at", "is", null);
-      if (outline.length > 0) removed = removed.where("section_id", "not in", outline.map((s) => s.id));
+      let removed = trx.updateTable("plan_sections").set({ removed_at: now }).where("plan_id", "=", planId).where("removed_at", "is", null);
+      if (outline.length > 0)
+        removed = removed.where(
+          "section_id",
+          "not in",
+          outline.map((s) => s.id),
+        );
       await removed.execute();
     });
 }
@@ -116,7 +115,9 @@ export async function updateSectionDetails(
       }
       if (changes.leadOrganisationId !== undefined && changes.leadOrganisationId !== section.lead_organisation_id) {
         const name = async (id: number | null) =>
-          id === null ? null : ((await trx.selectFrom("organisations").select("short_name").where("id", "=", id).executeTakeFirst())?.short_name ?? null);
+          id === null
+            ? null
+            : ((await trx.selectFrom("organisations").select("short_name").where("id", "=", id).executeTakeFirst())?.short_name ?? null);
         const to = await name(changes.leadOrganisationId);
         if (changes.leadOrganisationId !== null && to === null) throw new SectionRuleError("noSuchOrganisation");
         update.lead_organisation_id = changes.leadOrganisationId;

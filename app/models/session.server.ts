@@ -56,22 +56,14 @@ export async function getUserFromCookieHeader(
 ): Promise<{ user: UserSummary; sessionId: string } | undefined> {
   const sessionId = await getSessionIdFromCookieHeader(cookieHeader);
   if (!sessionId) return undefined;
-  const session = await getDb()
-    .selectFrom("sessions")
-    .select(["user_id", "expires_at"])
-    .where("id", "=", sessionId)
-    .executeTakeFirst();
+  const session = await getDb().selectFrom("sessions").select(["user_id", "expires_at"]).where("id", "=", sessionId).executeTakeFirst();
   if (!session || session.expires_at <= Date.now()) return undefined;
   const user = await getUserById(session.user_id);
   return user ? { user, sessionId } : undefined;
 }
 
 export async function isSessionActive(sessionId: string): Promise<boolean> {
-  const row = await getDb()
-    .selectFrom("sessions")
-    .select("expires_at")
-    .where("id", "=", sessionId)
-    .executeTakeFirst();
+  const row = await getDb().selectFrom("sessions").select("expires_at").where("id", "=", sessionId).executeTakeFirst();
   return !!row && row.expires_at > Date.now();
 }
 

@@ -40,11 +40,7 @@ export async function createOrganisation(name: string, shortName: string): Promi
   const db = getDb();
   const existing = await db.selectFrom("organisations").select("id").where("name", "=", name).executeTakeFirst();
   if (existing) return existing.id;
-  const row = await db
-    .insertInto("organisations")
-    .values({ name, short_name: shortName })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto("organisations").values({ name, short_name: shortName }).returning("id").executeTakeFirstOrThrow();
   return row.id;
 }
 

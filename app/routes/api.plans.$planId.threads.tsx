@@ -9,7 +9,11 @@ import { checkBody, checkRound, threadView } from "../utils/comment-api.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, plan } = await requireApiPlan(request, params.planId, "plan.view");
   const viewer = { id: user.id, role: plan.role };
-  const [anchors, members, rounds] = await Promise.all([context.collab.commentAnchors(plan.id), listPlanPeople(plan.id), listRounds(plan.id)]);
+  const [anchors, members, rounds] = await Promise.all([
+    context.collab.commentAnchors(plan.id),
+    listPlanPeople(plan.id),
+    listRounds(plan.id),
+  ]);
   const threads = await listThreads(plan.id, viewer, anchors, sectionsClosedToPartners(rounds));
   return Response.json(
     {
@@ -23,10 +27,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const NewThread = z.union([
-  z.object({
-    body: z.unknown(),
-    anchor: z.object({ from: z.string().max(1000), to: z.string().max(1000), quote: z.string() }).strict(),
-  }).strict(),
+  z
+    .object({
+      body: z.unknown(),
+      anchor: z.object({ from: z.string().max(1000), to: z.string().max(1000), quote: z.string() }).strict(),
+    })
+    .strict(),
   z.object({ body: z.unknown(), sectionId: z.string().max(100) }).strict(),
 ]);
 

@@ -13,7 +13,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // An empty body restores the whole version; anything else must name a section properly.
   const raw = await request.text();
   const parsed = raw.trim() ? parseJson(raw) : {};
-  const input = z.object({ sectionId: z.string().max(100).optional() }).strict().safeParse(parsed);
+  const input = z
+    .object({ sectionId: z.string().max(100).optional() })
+    .strict()
+    .safeParse(parsed);
   if (!input.success) return jsonError(422, t("api.invalidBody", { detail: input.error.issues[0]?.message ?? "" }));
   const result = await context.collab.restoreVersion(plan.id, user.id, { state: version.state, name: version.name }, input.data.sectionId);
   if (!result.ok) {

@@ -33,7 +33,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     context.collab.notifyPlanChanged(answer.planId);
     return redirect(`/plans/${answer.planId}`);
   }
-  const declined = await declineInvitations(user.id, answer.intent === "decline" ? { planId: answer.planId } : { invitedBy: answer.inviterId });
-  log.info("plan invitations declined", { user: user.id, count: declined, ...(answer.intent === "decline" ? { plan: answer.planId } : { inviter: answer.inviterId }) });
+  const declined = await declineInvitations(
+    user.id,
+    answer.intent === "decline" ? { planId: answer.planId } : { invitedBy: answer.inviterId },
+  );
+  log.info("plan invitations declined", {
+    user: user.id,
+    count: declined,
+    ...(answer.intent === "decline" ? { plan: answer.planId } : { inviter: answer.inviterId }),
+  });
   return redirect("/plans");
 }

@@ -22,5 +22,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     [t("actions.sectionId"), t("actions.section"), ...ACTION_COLUMNS.map((column) => t(`actions.columns.${column}`))],
     ...rows.map((row) => [row.sectionId, row.sectionTitle, ...ACTION_COLUMNS.map((column) => row.cells[column])]),
   ]);
-  return new Response(csv, { headers: attachmentHeaders("text/csv; charset=utf-8", exportFileName(plan.title, t("exports.actionsFile"), "csv"), "actions.csv") });
+  return new Response(csv, {
+    headers: attachmentHeaders("text/csv; charset=utf-8", exportFileName(plan.title, t("exports.actionsFile"), "csv"), "actions.csv"),
+  });
 }

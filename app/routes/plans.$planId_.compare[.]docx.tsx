@@ -20,7 +20,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!result.ok && result.reason === "busy") throw busy(t("api.compareBusy"), result.retryAfterSeconds);
   if (!result.ok) {
     const message = result.reason === "needsTwo" ? t("api.compareNeedsTwo") : t("api.versionNotFound");
-    throw new Response(message, { status: result.reason === "needsTwo" ? 422 : 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw new Response(message, {
+      status: result.reason === "needsTwo" ? 422 : 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   // Writing the Word file of a large redline is costly too: it counts against the same bounds.
   const written = await runBounded(plan.id, () => compareDocx(result.comparison, { t, locale, planTitle: plan.title }));
@@ -32,5 +35,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 function busy(message: string, retryAfterSeconds: number): Response {
-  return new Response(message, { status: 429, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(retryAfterSeconds) } });
+  return new Response(message, {
+    status: 429,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(retryAfterSeconds) },
+  });
 }

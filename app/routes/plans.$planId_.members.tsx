@@ -164,13 +164,21 @@ export default function Members() {
             {invitations.map((invitation) => (
               <li key={invitation.id} className="open-invitation" data-invitation-id={invitation.id}>
                 <span>
-                  {invitation.name} <span className="muted">· {invitation.organisation} · {invitation.email}</span>{" "}
+                  {invitation.name}{" "}
+                  <span className="muted">
+                    · {invitation.organisation} · {invitation.email}
+                  </span>{" "}
                   <span className={`role-badge role-${invitation.role}`}>{t(`roles.${invitation.role}`)}</span>
                 </span>
                 <Form method="post">
                   <input type="hidden" name="intent" value="withdraw" />
                   <input type="hidden" name="invitationId" value={invitation.id} />
-                  <button type="submit" className="link-button" disabled={isBusy} aria-label={t("invitations.withdrawLabel", { name: invitation.name })}>
+                  <button
+                    type="submit"
+                    className="link-button"
+                    disabled={isBusy}
+                    aria-label={t("invitations.withdrawLabel", { name: invitation.name })}
+                  >
                     {t("invitations.withdraw")}
                   </button>
                 </Form>

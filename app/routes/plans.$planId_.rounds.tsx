@@ -59,7 +59,10 @@ const RoundAction = z.discriminatedUnion("intent", [
     name: z.string().trim().min(1, "rounds.nameRequired").max(NAME_MAX, "rounds.nameTooLong"),
     deadline: z
       .string()
-      .transform((value, ctx) => parseDeadline(value) ?? (ctx.addIssue({ code: "custom", message: "rounds.deadlineRequired", fatal: true }), z.NEVER))
+      .transform(
+        (value, ctx) =>
+          parseDeadline(value) ?? (ctx.addIssue({ code: "custom", message: "rounds.deadlineRequired", fatal: true }), z.NEVER),
+      )
       .refine((deadline) => deadline > Date.now(), "rounds.deadlinePast"),
     sectionIds: z.array(z.string()).min(1, "rounds.sectionsRequired"),
     organisationIds: z.array(z.coerce.number().int()).min(1, "rounds.organisationsRequired"),
@@ -202,7 +205,9 @@ export default function Rounds() {
                     {round.sectionTitles.map((title, index) => (
                       <li key={index}>{title}</li>
                     ))}
-                    {round.removedSections > 0 ? <li className="muted">{t("rounds.removedSections", { count: round.removedSections })}</li> : null}
+                    {round.removedSections > 0 ? (
+                      <li className="muted">{t("rounds.removedSections", { count: round.removedSections })}</li>
+                    ) : null}
                   </ul>
                 </td>
                 <td>
@@ -252,7 +257,11 @@ export default function Rounds() {
                 aria-describedby={errors?.name ? "round-name-error" : undefined}
               />
             </label>
-            {errors?.name ? <p className="field-error" id="round-name-error">{t(errors.name, { max: NAME_MAX })}</p> : null}
+            {errors?.name ? (
+              <p className="field-error" id="round-name-error">
+                {t(errors.name, { max: NAME_MAX })}
+              </p>
+            ) : null}
             <label>
               {t("rounds.deadline")}
               <span className="field-help">{t("rounds.deadlineHelp")}</span>
@@ -265,7 +274,11 @@ export default function Rounds() {
                 aria-describedby={errors?.deadline ? "round-deadline-error" : undefined}
               />
             </label>
-            {errors?.deadline ? <p className="field-error" id="round-deadline-error">{t(errors.deadline)}</p> : null}
+            {errors?.deadline ? (
+              <p className="field-error" id="round-deadline-error">
+                {t(errors.deadline)}
+              </p>
+            ) : null}
             <fieldset
               className="checkbox-group"
               aria-invalid={errors?.sectionIds ? true : undefined}
@@ -279,7 +292,11 @@ export default function Rounds() {
                 </label>
               ))}
             </fieldset>
-            {errors?.sectionIds ? <p className="field-error" id="round-sections-error">{t(errors.sectionIds)}</p> : null}
+            {errors?.sectionIds ? (
+              <p className="field-error" id="round-sections-error">
+                {t(errors.sectionIds)}
+              </p>
+            ) : null}
             <fieldset
               className="checkbox-group"
               aria-invalid={errors?.organisationIds ? true : undefined}
@@ -299,7 +316,11 @@ export default function Rounds() {
                 </label>
               ))}
             </fieldset>
-            {errors?.organisationIds ? <p className="field-error" id="round-organisations-error">{t(errors.organisationIds)}</p> : null}
+            {errors?.organisationIds ? (
+              <p className="field-error" id="round-organisations-error">
+                {t(errors.organisationIds)}
+              </p>
+            ) : null}
             <button type="submit" className="primary" disabled={isBusy}>
               {isOpening ? t("rounds.submitting") : t("rounds.submit")}
             </button>

@@ -14,7 +14,9 @@ import { can } from "../models/roles";
 import { tokenizeCommentBody, type CommentBodyToken } from "../utils/comment-body";
 import { formatDeadline } from "../utils/deadline";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.round.name} · ${data.plan.title} · Gotong` : "Gotong" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.round.name} · ${data.plan.title} · Gotong` : "Gotong" },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
@@ -106,7 +108,11 @@ export default function ResponseMatrix() {
                   <td>{row.organisation}</td>
                   <td>{row.author}</td>
                   <td className="matrix-comment">
-                    {row.isCommentDeleted ? <span className="muted">{t("rounds.commentDeleted")}</span> : <CommentBody tokens={row.comment} />}
+                    {row.isCommentDeleted ? (
+                      <span className="muted">{t("rounds.commentDeleted")}</span>
+                    ) : (
+                      <CommentBody tokens={row.comment} />
+                    )}
                     <div>
                       <Link to={`/plans/${plan.id}#thread-${row.threadId}`}>{t("rounds.openThread")}</Link>
                     </div>

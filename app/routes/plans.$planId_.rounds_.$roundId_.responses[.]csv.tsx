@@ -21,7 +21,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rows = await responseMatrix(planId, round.id);
   // Authors' email addresses are for the plan's owners, like everywhere else.
   const withEmail = can(plan.role, "plan.seeEmails");
-  const headers = ["section", "quote", "organisation", "author", ...(withEmail ? (["email"] as const) : []), "comment", "replies", "status", "disposition", "response"] as const;
+  const headers = [
+    "section",
+    "quote",
+    "organisation",
+    "author",
+    ...(withEmail ? (["email"] as const) : []),
+    "comment",
+    "replies",
+    "status",
+    "disposition",
+    "response",
+  ] as const;
   const csv = toCsv([
     headers.map((header) => t(`rounds.${header}`)),
     ...rows.map((row) => [
@@ -37,5 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       row.response ?? "",
     ]),
   ]);
-  return new Response(csv, { headers: attachmentHeaders("text/csv; charset=utf-8", exportFileName(round.name, t("exports.responsesFile"), "csv"), "responses.csv") });
+  return new Response(csv, {
+    headers: attachmentHeaders("text/csv; charset=utf-8", exportFileName(round.name, t("exports.responsesFile"), "csv"), "responses.csv"),
+  });
 }

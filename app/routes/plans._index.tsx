@@ -32,7 +32,11 @@ const NewPlanForm = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [plans, invitations, locale] = await Promise.all([listPlansForUser(user.id), listPendingInvitations(user.id), i18next.getLocale(request)]);
+  const [plans, invitations, locale] = await Promise.all([
+    listPlansForUser(user.id),
+    listPendingInvitations(user.id),
+    i18next.getLocale(request),
+  ]);
   const [progress, assigned] = await Promise.all([sectionProgress(plans.map((p) => p.id)), sectionsAssignedTo(user.id)]);
   const withPresence = await Promise.all(
     plans.map(async (plan) => ({
@@ -57,9 +61,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 function invitationsByPlan(invitations: PendingInvitation[], locale: string) {
   const fromInviter = new Map<number, number>();
   for (const invitation of invitations) fromInviter.set(invitation.inviter.id, (fromInviter.get(invitation.inviter.id) ?? 0) + 1);
-  const plans = new Map<string, { planId: string; planTitle: string; role: Role; reasons: { id: number; inviter: PendingInvitation["inviter"]; round: { name: string; deadline: string } | null }[] }>();
+  const plans = new Map<
+    string,
+    {
+      planId: string;
+      planTitle: string;
+      role: Role;
+      reasons: { id: number; inviter: PendingInvitation["inviter"]; round: { name: string; deadline: string } | null }[];
+    }
+  >();
   for (const invitation of invitations) {
-    const plan = plans.get(invitation.planId) ?? { planId: invitation.planId, planTitle: invitation.planTitle, role: invitation.role, reasons: [] };
+    const plan = plans.get(invitation.planId) ?? {
+      planId: invitation.planId,
+      planTitle: invitation.planTitle,
+      role: invitation.role,
+      reasons: [],
+    };
     if (!roleAtLeast(plan.role, invitation.role)) plan.role = invitation.role;
     plan.reasons.push({
       id: invitation.id,
@@ -114,7 +131,9 @@ export default function MyPlans() {
             {plan.description ? <p>{plan.description}</p> : null}
             <p className="muted plan-meta">
               <span className={`role-badge role-${plan.role}`}>{t(`roles.${plan.role}`)}</span>
-              <span>{t("plans.lastEdited")} <RelativeTime time={plan.lastEditedAt} now={now} /></span>
+              <span>
+                {t("plans.lastEdited")} <RelativeTime time={plan.lastEditedAt} now={now} />
+              </span>
             </p>
             <Progress progress={plan.progress} />
             <div className="online" aria-label={t("plans.onlineNow")}>
@@ -141,7 +160,9 @@ export default function MyPlans() {
             <li key={`${section.planId}-${section.sectionId}`}>
               <Link to={`/plans/${section.planId}`}>{section.title}</Link> <span className="muted">· {section.planTitle}</span>{" "}
               <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
-              {section.dueDate ? <span className="muted"> · {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span> : null}
+              {section.dueDate ? (
+                <span className="muted"> · {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -202,25 +223,39 @@ function Invitations({ invitations, limit }: { invitations: InvitationCard[]; li
                       ? t("invitations.fromRound", { round: reason.round.name, deadline: reason.round.deadline })
                       : t("invitations.fromMembersPage")}
                   </span>{" "}
-                  <span className="muted">{t("invitations.invitedBy", { name: reason.inviter.name, organisation: reason.inviter.organisation })}</span>
+                  <span className="muted">
+                    {t("invitations.invitedBy", { name: reason.inviter.name, organisation: reason.inviter.organisation })}
+                  </span>
                 </li>
               ))}
             </ul>
             <p className="plan-meta">
-              <span className={`role-badge role-${invitation.role}`}>{t("invitations.roleOffered", { role: t(`roles.${invitation.role}`) })}</span>
+              <span className={`role-badge role-${invitation.role}`}>
+                {t("invitations.roleOffered", { role: t(`roles.${invitation.role}`) })}
+              </span>
             </p>
             <div className="invitation-actions">
               <Form method="post" action="/invitations">
                 <input type="hidden" name="intent" value="accept" />
                 <input type="hidden" name="planId" value={invitation.planId} />
-                <button type="submit" className="primary" disabled={isBusy} aria-label={t("invitations.acceptLabel", { plan: invitation.planTitle })}>
+                <button
+                  type="submit"
+                  className="primary"
+                  disabled={isBusy}
+                  aria-label={t("invitations.acceptLabel", { plan: invitation.planTitle })}
+                >
                   {t("invitations.accept")}
                 </button>
               </Form>
               <Form method="post" action="/invitations">
                 <input type="hidden" name="intent" value="decline" />
                 <input type="hidden" name="planId" value={invitation.planId} />
-                <button type="submit" className="plain" disabled={isBusy} aria-label={t("invitations.declineLabel", { plan: invitation.planTitle })}>
+                <button
+                  type="submit"
+                  className="plain"
+                  disabled={isBusy}
+                  aria-label={t("invitations.declineLabel", { plan: invitation.planTitle })}
+                >
                   {t("invitations.decline")}
                 </button>
               </Form>

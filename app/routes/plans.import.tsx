@@ -35,7 +35,10 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     upload = await receiveUpload(request);
     const t = await i18next.getFixedT(request);
-    imported = await importDocx(upload.bytes, upload.fileName, { introduction: t("import.introduction"), untitledPlan: t("import.untitledPlan") });
+    imported = await importDocx(upload.bytes, upload.fileName, {
+      introduction: t("import.introduction"),
+      untitledPlan: t("import.untitledPlan"),
+    });
   } catch (error) {
     if (!(error instanceof DocxImportError)) throw error;
     log.warn("import refused", { user: user.id, reason: error.reason, ...(error.cause ? errorFields(error.cause) : {}) });

@@ -87,7 +87,12 @@ export function tokenizeCommentBody(body: string, members: readonly MentionableM
       const mention = mentionAt(body, index, forms);
       if (mention) {
         flushText();
-        tokens.push({ type: "mention", userId: mention.member.id, name: mention.member.name, text: body.slice(index, index + 1 + mention.text.length) });
+        tokens.push({
+          type: "mention",
+          userId: mention.member.id,
+          name: mention.member.name,
+          text: body.slice(index, index + 1 + mention.text.length),
+        });
         index += 1 + mention.text.length;
         continue;
       }

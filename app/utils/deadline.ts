@@ -8,7 +8,14 @@ const WIB_OFFSET_MS = 7 * 3600_000;
 export function parseDeadline(value: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const wallTime = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 30 February over into March (and 24:00 into the next day); a real date
   // and time survives the round trip.

@@ -57,4 +57,3 @@ declare module "@remix-run/node" {
     v3_singleFetch: true;
   }
 }
-

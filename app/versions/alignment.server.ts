@@ -139,10 +139,12 @@ export function keepSplitsAndJoins(blocks: BlockParts[]): void {
     while (cut > 0 && parts[cut - 1]!.type === last.type) tail = parts[--cut]!.text + tail;
     let next = i + 1;
     let joined = "";
-    while (joined.length < tail.length && blocks[next]?.whole === follower && blocks[next]!.block.kind === "text") joined += blocks[next++]!.block.text;
+    while (joined.length < tail.length && blocks[next]?.whole === follower && blocks[next]!.block.kind === "text")
+      joined += blocks[next++]!.block.text;
     if (next === i + 1 || joined !== tail) continue;
     const tailParts = parts.splice(cut);
-    if (last.type === "insert") for (const part of tailParts) pushPart(parts, { type: "equal", text: part.text, author: null, marks: part.marks });
+    if (last.type === "insert")
+      for (const part of tailParts) pushPart(parts, { type: "equal", text: part.text, author: null, marks: part.marks });
     for (let k = i + 1; k < next; k++) blocks[k]!.parts = last.type === "delete" ? equalParts(blocks[k]!.block) : [];
     i = next - 1;
   }

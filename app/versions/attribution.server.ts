@@ -21,7 +21,10 @@ export interface DeletionRecord {
  * the deleted id ranges with who deleted them, oldest first (an id deleted twice, by two
  * people at once, keeps its first deleter).
  */
-export function createAttribution(input: { clients: ReadonlyMap<number, Person | null>; deletions: Iterable<DeletionRecord> }): Attribution {
+export function createAttribution(input: {
+  clients: ReadonlyMap<number, Person | null>;
+  deletions: Iterable<DeletionRecord>;
+}): Attribution {
   interface Range {
     start: number;
     end: number;

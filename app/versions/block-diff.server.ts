@@ -283,10 +283,13 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
       }
       // A recreated block (a moved section) holds its own copy of the text: words deleted since
       // were deleted in the copy, where they still sit, by whoever did it, not by the mover.
-      const deleterInCopy = isRecreated && inserters.length === 0 ? deleterOfCopy(context, to, toTokens.starts[toToken]!, toTokens.starts[keptTo]!) : null;
+      const deleterInCopy =
+        isRecreated && inserters.length === 0 ? deleterOfCopy(context, to, toTokens.starts[toToken]!, toTokens.starts[keptTo]!) : null;
       const changer = deleterInCopy ?? [...inserters, ...deleters].find((person) => person !== undefined) ?? null;
       const isReplaced = isRecreated && (inserters.length > 0 || deleterInCopy !== null);
-      deleters.forEach((person, index) => push("delete", from, fromTokens, fromToken + index, person === undefined || isReplaced ? changer : person));
+      deleters.forEach((person, index) =>
+        push("delete", from, fromTokens, fromToken + index, person === undefined || isReplaced ? changer : person),
+      );
       inserters.forEach((person, index) => push("insert", to, toTokens, toToken + index, person === undefined ? changer : person));
     }
     if (keptTo < toTokens.count) push("equal", to, toTokens, keptTo, null);

@@ -53,9 +53,16 @@ class RedlineWriter {
     const { comparison, options } = this;
     const { t } = options;
     const side = (key: "exports.compareFrom" | "exports.compareTo", { id, name, createdAt }: Comparison["from"] | Comparison["to"]) =>
-      t(key, { name: id === "current" ? t("versions.current") : name || t("versions.checkpoint"), date: formatDeadline(createdAt, options.locale) });
+      t(key, {
+        name: id === "current" ? t("versions.current") : name || t("versions.checkpoint"),
+        date: formatDeadline(createdAt, options.locale),
+      });
     const children: Paragraph[] = [
-      ...titlePage(options.planTitle, [t("versions.compareTitle"), side("exports.compareFrom", comparison.from), side("exports.compareTo", comparison.to)]),
+      ...titlePage(options.planTitle, [
+        t("versions.compareTitle"),
+        side("exports.compareFrom", comparison.from),
+        side("exports.compareTo", comparison.to),
+      ]),
       ...this.summary(),
     ];
     comparison.sections.forEach((section, index) => children.push(...this.section(section, index === 0)));
@@ -74,13 +81,25 @@ class RedlineWriter {
     const paragraphs = [
       new Paragraph({ children: [new TextRun(t("exports.trackedChanges"))] }),
       new Paragraph({
-        children: [new TextRun(`${t("versions.wordsAdded", { count: summary.wordsAdded })} · ${t("versions.wordsRemoved", { count: summary.wordsRemoved })}`)],
+        children: [
+          new TextRun(
+            `${t("versions.wordsAdded", { count: summary.wordsAdded })} · ${t("versions.wordsRemoved", { count: summary.wordsRemoved })}`,
+          ),
+        ],
       }),
     ];
     if (summary.statusChanges.length) {
       paragraphs.push(new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(t("versions.statusChanges"))] }));
       for (const change of summary.statusChanges) {
-        paragraphs.push(new Paragraph({ children: [new TextRun(t("versions.change", { section: change.title, from: statusLabel(change.from, t), to: statusLabel(change.to, t) }))] }));
+        paragraphs.push(
+          new Paragraph({
+            children: [
+              new TextRun(
+                t("versions.change", { section: change.title, from: statusLabel(change.from, t), to: statusLabel(change.to, t) }),
+              ),
+            ],
+          }),
+        );
       }
     }
     if (summary.detailChanges.length) {
@@ -90,7 +109,16 @@ class RedlineWriter {
         const value = (text: string | null) => text ?? t("section.none");
         paragraphs.push(
           new Paragraph({
-            children: [new TextRun(t("versions.detailChange", { section: change.title, field: field[change.field], from: value(change.from), to: value(change.to) }))],
+            children: [
+              new TextRun(
+                t("versions.detailChange", {
+                  section: change.title,
+                  field: field[change.field],
+                  from: value(change.from),
+                  to: value(change.to),
+                }),
+              ),
+            ],
           }),
         );
       }
@@ -104,9 +132,14 @@ class RedlineWriter {
     const title: ParagraphChild[] = section.titleParts.flatMap((part) => this.runs(part));
     // A whole section added or removed: its heading's paragraph mark is tracked as well, as
     // the change of whoever wrote (or removed) its text.
-    const author = [...section.titleParts, ...section.blocks.flatMap((block) => block.parts)].find((part) => part.type !== "equal")?.author ?? null;
+    const author =
+      [...section.titleParts, ...section.blocks.flatMap((block) => block.parts)].find((part) => part.type !== "equal")?.author ?? null;
     const mark: IParagraphRunOptions =
-      section.state === "added" ? { insertion: this.revision(author) } : section.state === "removed" ? { deletion: this.revision(author) } : {};
+      section.state === "added"
+        ? { insertion: this.revision(author) }
+        : section.state === "removed"
+          ? { deletion: this.revision(author) }
+          : {};
     const paragraphs = [new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: isFirst, run: mark, children: title })];
     if (section.moved) paragraphs.push(new Paragraph({ style: "SectionDetails", children: [new TextRun(t("versions.stateMoved"))] }));
     for (const block of section.blocks) paragraphs.push(this.block(block));
@@ -125,7 +158,14 @@ class RedlineWriter {
     const run = isWhole ? { [first.type === "insert" ? "insertion" : "deletion"]: this.revision(first.author) } : undefined;
     // A list item's bullet or number is written as text (as the compare page shows it), tracked
     // with its paragraph when the whole item is new or gone.
-    const marker = block.style?.kind === "listItem" ? this.runs({ type: isWhole ? first.type : "equal", text: `${block.style.number !== undefined ? `${block.style.number}.` : "•"}\t`, author: first?.author ?? null }) : [];
+    const marker =
+      block.style?.kind === "listItem"
+        ? this.runs({
+            type: isWhole ? first.type : "equal",
+            text: `${block.style.number !== undefined ? `${block.style.number}.` : "•"}\t`,
+            author: first?.author ?? null,
+          })
+        : [];
     return new Paragraph({ ...this.blockLayout(block), run, children: [...label, ...marker, ...runs] });
   }
 

@@ -68,7 +68,9 @@ export function comparePlans(from: PlanSide, to: PlanSide, attribution: Attribut
             ? section.title
               ? [{ type: "equal", text: section.title, author: null }]
               : []
-            : context.compareBlocks(old.titleBlock ? [old.titleBlock] : [], section.titleBlock ? [section.titleBlock] : []).flatMap(({ parts }) => parts),
+            : context
+                .compareBlocks(old.titleBlock ? [old.titleBlock] : [], section.titleBlock ? [section.titleBlock] : [])
+                .flatMap(({ parts }) => parts),
         blocks,
       });
     }

@@ -24,7 +24,12 @@ interface CompareState {
   running: number;
 }
 
-const state = singleton<CompareState>("comparison-cache", () => ({ results: new Map(), inFlight: new Map(), runningByPlan: new Map(), running: 0 }));
+const state = singleton<CompareState>("comparison-cache", () => ({
+  results: new Map(),
+  inFlight: new Map(),
+  runningByPlan: new Map(),
+  running: 0,
+}));
 
 /**
  * Runs `work` for `planId` if fewer than the bounds are running, else answers how long to wait.

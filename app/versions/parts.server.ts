@@ -38,17 +38,33 @@ export function markedPieces(runs: MarkRun[], start: number, end: number): { sta
 export function pushPart(parts: Part[], part: Part): void {
   if (!part.text) return;
   const last = parts[parts.length - 1];
-  if (last && last.type === part.type && (part.type === "equal" || samePerson(last.author, part.author)) && sameMarks(last.marks, part.marks)) {
+  if (
+    last &&
+    last.type === part.type &&
+    (part.type === "equal" || samePerson(last.author, part.author)) &&
+    sameMarks(last.marks, part.marks)
+  ) {
     last.text += part.text;
   } else {
-    parts.push(part.marks ? { type: part.type, text: part.text, author: part.author, marks: part.marks } : { type: part.type, text: part.text, author: part.author });
+    parts.push(
+      part.marks
+        ? { type: part.type, text: part.text, author: part.author, marks: part.marks }
+        : { type: part.type, text: part.text, author: part.author },
+    );
   }
 }
 
 function sameMarks(a: PartMarks | undefined, b: PartMarks | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return a.link === b.link && a.bold === b.bold && a.italic === b.italic && a.underline === b.underline && a.strike === b.strike && a.code === b.code;
+  return (
+    a.link === b.link &&
+    a.bold === b.bold &&
+    a.italic === b.italic &&
+    a.underline === b.underline &&
+    a.strike === b.strike &&
+    a.code === b.code
+  );
 }
 
 export function samePerson(a: Person | null, b: Person | null): boolean {

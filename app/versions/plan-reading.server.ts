@@ -78,7 +78,11 @@ class TextCollector {
 
 let textblockNames: Set<string> | undefined;
 function isTextblock(nodeName: string): boolean {
-  textblockNames ??= new Set(Object.values(planSchema().nodes).filter((type) => type.isTextblock).map((type) => type.name));
+  textblockNames ??= new Set(
+    Object.values(planSchema().nodes)
+      .filter((type) => type.isTextblock)
+      .map((type) => type.name),
+  );
   return textblockNames.has(nodeName);
 }
 
@@ -115,7 +119,14 @@ export function readPlan(doc: Y.Doc): SectionRead[] {
     for (const child of body) collectBlocks(child.type, child.item, blocks, matrices);
     // Cells name their table only where the section has more than one.
     if (matrices.count < 2) for (const block of blocks) if (block.cell) block.cell.table = null;
-    sections.push({ key: occurrence === 0 ? id : `${id}\u0000${occurrence}`, id, elementKey: idKey(item), title: titleBlock?.text ?? "", titleBlock, blocks });
+    sections.push({
+      key: occurrence === 0 ? id : `${id}\u0000${occurrence}`,
+      id,
+      elementKey: idKey(item),
+      title: titleBlock?.text ?? "",
+      titleBlock,
+      blocks,
+    });
   }
   return sections;
 }
@@ -188,8 +199,10 @@ function collectInline(element: Y.XmlElement, collector: TextCollector): void {
           if (text.content.value === null) attributes.delete(text.content.key);
           else attributes.set(text.content.key, text.content.value);
           marks = partMarks(attributes);
-        } else if (!text.deleted && text.content instanceof Y.ContentString) collector.add(text.content.str, text.id.client, text.id.clock, marks);
-        else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted)) collector.addDeleted(text.id.client, text.id.clock);
+        } else if (!text.deleted && text.content instanceof Y.ContentString)
+          collector.add(text.content.str, text.id.client, text.id.clock, marks);
+        else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted))
+          collector.addDeleted(text.id.client, text.id.clock);
       }
     } else if (type instanceof Y.XmlElement && type.nodeName === "hardBreak") {
       collector.add("\n", item.id.client, item.id.clock);

@@ -10,7 +10,9 @@ export function toComparedBlocks(blocks: BlockParts[]): ComparedBlock[] {
   for (const { block, parts } of blocks) {
     if (parts.length === 0) continue;
     if (block.kind === "matrixCell" && parts.every((part) => part.type === "equal")) continue;
-    compared.push(block.style ? { kind: block.kind, cell: block.cell, style: block.style, parts } : { kind: block.kind, cell: block.cell, parts });
+    compared.push(
+      block.style ? { kind: block.kind, cell: block.cell, style: block.style, parts } : { kind: block.kind, cell: block.cell, parts },
+    );
   }
   return compared;
 }
@@ -87,7 +89,10 @@ export function summarise(
   }
   summary.byPerson = [...byPerson.values()]
     .filter((entry) => entry.wordsAdded + entry.wordsRemoved > 0)
-    .sort((a, b) => b.wordsAdded + b.wordsRemoved - (a.wordsAdded + a.wordsRemoved) || (a.person?.name ?? "").localeCompare(b.person?.name ?? ""));
+    .sort(
+      (a, b) =>
+        b.wordsAdded + b.wordsRemoved - (a.wordsAdded + a.wordsRemoved) || (a.person?.name ?? "").localeCompare(b.person?.name ?? ""),
+    );
 
   const fromById = new Map(fromDetails.map((detail) => [detail.id, detail]));
   for (const detail of toDetails) {
@@ -96,7 +101,8 @@ export function summarise(
     const title = titles.get(detail.id) ?? detail.title;
     if (old.status !== detail.status) summary.statusChanges.push({ sectionId: detail.id, title, from: old.status, to: detail.status });
     for (const field of ["lead", "assignee", "dueDate"] as const) {
-      if (old[field] !== detail[field]) summary.detailChanges.push({ sectionId: detail.id, title, field, from: old[field], to: detail[field] });
+      if (old[field] !== detail[field])
+        summary.detailChanges.push({ sectionId: detail.id, title, field, from: old[field], to: detail[field] });
     }
   }
   return { summary, changes, sections: compared };

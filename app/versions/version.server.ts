@@ -12,7 +12,6 @@ import { readableDoc } from "../editor/document.server";
 
 export type { SectionDetail };
 
-
 export const MAX_VERSION_NAME = 200;
 export const MAX_VERSION_NOTE = 2000;
 
@@ -123,7 +122,9 @@ export async function listVersions(planId: string, onlyVersionId?: number): Prom
   if (onlyVersionId !== undefined) query = query.where("id", "=", onlyVersionId);
   const rows = await query.execute();
   const authorIds = rows.map((row) => JSON.parse(row.authors) as number[]);
-  const byId = await people([...new Set([...rows.flatMap((row) => (row.created_by === null ? [] : [row.created_by])), ...authorIds.flat()])]);
+  const byId = await people([
+    ...new Set([...rows.flatMap((row) => (row.created_by === null ? [] : [row.created_by])), ...authorIds.flat()]),
+  ]);
   return rows.map((row, i) => ({
     id: row.id,
     name: row.name,

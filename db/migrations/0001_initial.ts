@@ -43,9 +43,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable("plan_members")
     .addColumn("plan_id", "text", (c) => c.notNull().references("plans.id").onDelete("cascade"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("role", "text", (c) =>
-      c.notNull().check(sql`role in ('owner', 'editor', 'commenter', 'viewer')`),
-    )
+    .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('owner', 'editor', 'commenter', 'viewer')`))
     .addColumn("added_at", "bigint", (c) => c.notNull())
     .addPrimaryKeyConstraint("plan_members_pk", ["plan_id", "user_id"])
     .execute();
@@ -60,11 +58,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("merged_count", "integer", (c) => c.notNull().defaultTo(1))
     .execute();
-  await db.schema
-    .createIndex("plan_updates_plan_id_id")
-    .on("plan_updates")
-    .columns(["plan_id", "id"])
-    .execute();
+  await db.schema.createIndex("plan_updates_plan_id_id").on("plan_updates").columns(["plan_id", "id"]).execute();
 
   await db.schema
     .createTable("plan_documents")
@@ -85,16 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of [
-    "plan_clients",
-    "plan_documents",
-    "plan_updates",
-    "plan_members",
-    "plans",
-    "sessions",
-    "users",
-    "organisations",
-  ]) {
+  for (const table of ["plan_clients", "plan_documents", "plan_updates", "plan_members", "plans", "sessions", "users", "organisations"]) {
     await db.schema.dropTable(table).execute();
   }
 }

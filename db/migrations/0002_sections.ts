@@ -13,7 +13,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("lead_organisation_id", "integer", (c) => c.references("organisations.id"))
     .addColumn("assignee_user_id", "integer", (c) => c.references("users.id"))
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("draft").check(sql`status in ('draft', 'in_review', 'approved')`),
+      c
+        .notNull()
+        .defaultTo("draft")
+        .check(sql`status in ('draft', 'in_review', 'approved')`),
     )
     .addColumn("due_date", "text")
     .addColumn("guidance", "text", (c) => c.notNull().defaultTo(""))

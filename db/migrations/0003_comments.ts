@@ -34,7 +34,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("section_id", "text", (c) => c.notNull())
     .addColumn("anchor", "text", (c) => c.notNull().check(sql`anchor in ('text', 'section')`))
     .addColumn("quote", "text", (c) => c.notNull().defaultTo(""))
-    .addColumn("status", "text", (c) => c.notNull().defaultTo("open").check(sql`status in ('open', 'resolved')`))
+    .addColumn("status", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("open")
+        .check(sql`status in ('open', 'resolved')`),
+    )
     .addColumn("round_id", "integer", (c) => c.references("consultation_rounds.id").onDelete("set null"))
     .addColumn("disposition", "text", (c) =>
       c.check(sql`disposition is null or disposition in ('accepted', 'partly_accepted', 'not_accepted', 'noted')`),

@@ -22,7 +22,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("invited_by", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     // Null for an invitation from the members page.
     .addColumn("round_id", "integer", (c) => c.references("consultation_rounds.id").onDelete("cascade"))
-    .addColumn("status", "text", (c) => c.notNull().defaultTo("pending").check(sql`status in ('pending', 'accepted', 'declined')`))
+    .addColumn("status", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`status in ('pending', 'accepted', 'declined')`),
+    )
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("answered_at", "bigint")
     .execute();

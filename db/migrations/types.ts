@@ -8,9 +8,7 @@ import { isPostgres } from "../dialect";
 
 /** For `.addColumn("id", "integer", autoIncrementId(db))`: a generated integer primary key. */
 export function autoIncrementId(db: Kysely<unknown>): (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return isPostgres(db)
-    ? (column) => column.primaryKey().generatedByDefaultAsIdentity()
-    : (column) => column.primaryKey().autoIncrement();
+  return isPostgres(db) ? (column) => column.primaryKey().generatedByDefaultAsIdentity() : (column) => column.primaryKey().autoIncrement();
 }
 
 /** Bytes (encoded Yjs updates and states). */

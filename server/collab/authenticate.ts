@@ -13,7 +13,11 @@ export type UpgradeDecision =
 
 const COLLAB_PATH = /^\/collab\/([^/?#]+)$/;
 
-export async function authenticateUpgrade(request: IncomingMessage, allowedOrigins: string[], trustProxy: string | undefined): Promise<UpgradeDecision> {
+export async function authenticateUpgrade(
+  request: IncomingMessage,
+  allowedOrigins: string[],
+  trustProxy: string | undefined,
+): Promise<UpgradeDecision> {
   const url = new URL(request.url ?? "/", "http://localhost");
   const match = COLLAB_PATH.exec(url.pathname);
   const planId = match ? decodeURIComponent(match[1]!) : undefined;

@@ -68,7 +68,8 @@ export class ClientUpdate {
       const owner = owners.get(clientId);
       return owner !== undefined && owner !== userId && end > Y.getState(doc.store, clientId);
     });
-    if (foreign.length > 0) update = Y.diffUpdate(update, Y.encodeStateVector(new Map(foreign.map(([clientId]) => [clientId, 2 ** 53 - 1]))));
+    if (foreign.length > 0)
+      update = Y.diffUpdate(update, Y.encodeStateVector(new Map(foreign.map(([clientId]) => [clientId, 2 ** 53 - 1]))));
     const foreignClientIds = foreign.map(([clientId]) => clientId);
     return new ClientUpdate(socket, update, to, foreignClientIds, schemaRefusal(doc, update));
   }

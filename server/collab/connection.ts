@@ -113,7 +113,12 @@ export class CollabConnection implements PlanSocket {
       },
       maxStateBytes: limits.maxPresenceStateBytes,
     };
-    this.presenceUser = { id: this.user.id, name: this.user.name, organisation: this.user.organisationName, color: userColor(this.user.id) };
+    this.presenceUser = {
+      id: this.user.id,
+      name: this.user.name,
+      organisation: this.user.organisationName,
+      color: userColor(this.user.id),
+    };
   }
 
   get isReadOnly(): boolean {
@@ -256,7 +261,8 @@ export class CollabConnection implements PlanSocket {
       }
     }
     // What it tried to say counts as much as what was relayed: a flood of refused ids ends too.
-    if (!this.presenceByteLimit.take(stamped.update.byteLength + stamped.refusedBytes)) return this.closeRateLimited("too much presence per second");
+    if (!this.presenceByteLimit.take(stamped.update.byteLength + stamped.refusedBytes))
+      return this.closeRateLimited("too much presence per second");
     if (stamped.clientIds.length === 0 && stamped.removedIds.length === 0) return;
     // Only a state claims an id for this socket; a removal gives its claim up.
     for (const clientId of stamped.clientIds) this.awarenessClientIds.add(clientId);

@@ -43,7 +43,12 @@ export class PlanHealing {
     const withheld = fresh.filter((u) => u.update.byteLength === 0);
     this.options.applyRows(withheld.length === 0 ? fresh : fresh.filter((u) => u.update.byteLength > 0));
     if (withheld.length > 0) {
-      void this.heal().catch((error) => log.error("reading a large update another instance stored failed; will retry", { plan: this.options.planId, ...errorFields(error) }));
+      void this.heal().catch((error) =>
+        log.error("reading a large update another instance stored failed; will retry", {
+          plan: this.options.planId,
+          ...errorFields(error),
+        }),
+      );
     }
   }
 
@@ -67,7 +72,9 @@ export class PlanHealing {
       this.healing = undefined;
       if (!this.isHealAgainWanted) return;
       this.isHealAgainWanted = false;
-      void this.heal().catch((error) => log.error("reading other instances' updates failed; will retry", { plan: this.options.planId, ...errorFields(error) }));
+      void this.heal().catch((error) =>
+        log.error("reading other instances' updates failed; will retry", { plan: this.options.planId, ...errorFields(error) }),
+      );
     });
     return this.healing;
   }

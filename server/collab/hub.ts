@@ -54,9 +54,20 @@ export class CollabHub {
         })
       : new NoRelay();
     this.versions = new PlanVersions(this.store);
-    this.plans = new PlanRegistry({ limits: config.collab, store: this.store, log: sqlUpdateLog, relay: this.relay, versions: this.versions });
+    this.plans = new PlanRegistry({
+      limits: config.collab,
+      store: this.store,
+      log: sqlUpdateLog,
+      relay: this.relay,
+      versions: this.versions,
+    });
     this.sessions = new SessionWatch(this.plans, config.collab.recheckIntervalMs);
-    this.peers = new PeerLink({ relay: this.relay, plans: this.plans, sessions: this.sessions, healIntervalMs: config.collab.healIntervalMs });
+    this.peers = new PeerLink({
+      relay: this.relay,
+      plans: this.plans,
+      sessions: this.sessions,
+      healIntervalMs: config.collab.healIntervalMs,
+    });
     // Others hear of an update once it is stored: what they hold is never lost with us.
     if (config.redisUrl) this.store.onStored = (updates, rowIds) => this.peers.publishStored(updates, rowIds);
     this.edge = new SocketEdge({
@@ -66,7 +77,13 @@ export class CollabHub {
       metrics: this.metrics,
       onJoinOrLeave: (plan) => this.peers.recordOnlineSoon(plan),
     });
-    this.services = createCollabServices({ plans: this.plans, versions: this.versions, sessions: this.sessions, peers: this.peers, store: this.store });
+    this.services = createCollabServices({
+      plans: this.plans,
+      versions: this.versions,
+      sessions: this.sessions,
+      peers: this.peers,
+      store: this.store,
+    });
   }
 
   /** For the HTTP server's 'upgrade' event. */

@@ -87,7 +87,11 @@ export class LivePlan {
     this.approximateBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
     this.presence = new PlanPresence(this.connections, options.shareAwareness ?? (() => undefined));
     this.checkpoints = new CheckpointTimer(checkpoints, () => checkpoints.due(this));
-    this.sections = new SectionIndex(planId, () => (this.storedUpdates ? undefined : this.doc), () => this.broadcast(encodePlanChanged()));
+    this.sections = new SectionIndex(
+      planId,
+      () => (this.storedUpdates ? undefined : this.doc),
+      () => this.broadcast(encodePlanChanged()),
+    );
     this.healing = new PlanHealing({
       planId,
       log: options.log,
@@ -147,7 +151,8 @@ export class LivePlan {
         // Once: what is stored after it was checked every update on arrival.
         this.needsRepairOnOpen = false;
         const repairs = repairDocument(this.doc, this.doc.getXmlFragment(PLAN_FRAGMENT), planSchema(), REPAIR_ORIGIN);
-        if (repairs > 0) log.warn("stored plan held content outside the schema; taken out as the server's edit", { plan: this.planId, repairs });
+        if (repairs > 0)
+          log.warn("stored plan held content outside the schema; taken out as the server's edit", { plan: this.planId, repairs });
       }
       this.sections.rememberOpened(this.doc);
       this.lastChangeAt = Date.now();
@@ -238,7 +243,10 @@ export class LivePlan {
    * of it is applied, stored or relayed. "tooLarge": the plan is at its size limit and the
    * update was not applied. "foreignClient", "ownClientIdTaken": see ClientUpdate.outcome.
    */
-  applyClientUpdate(update: Uint8Array, socket: PlanSocket): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
+  applyClientUpdate(
+    update: Uint8Array,
+    socket: PlanSocket,
+  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     const doc = this.document();
     const incoming = ClientUpdate.check(doc, update, socket, this.clientOwners);

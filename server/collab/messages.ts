@@ -4,7 +4,14 @@ import * as encoding from "lib0/encoding";
 import * as authProtocol from "y-protocols/auth";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_PLAN_CHANGED, MESSAGE_SAVED, MESSAGE_SYNC, MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
+import {
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_PLAN_CHANGED,
+  MESSAGE_SAVED,
+  MESSAGE_SYNC,
+  MESSAGE_THREADS_CHANGED,
+} from "../../app/collab/protocol";
 
 export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

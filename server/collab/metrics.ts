@@ -18,5 +18,16 @@ export interface CollabMetrics {
 }
 
 export function newCollabMetrics(): CollabMetrics {
-  return { connectionsOpened: 0, refusedUpgrades: 0, malformed: 0, rateLimited: 0, droppedReadOnlyUpdates: 0, outsideSchema: 0, foreignClientUpdates: 0, syncAnswersEncoded: 0, sendBacklogClosed: 0, presenceRefused: 0 };
+  return {
+    connectionsOpened: 0,
+    refusedUpgrades: 0,
+    malformed: 0,
+    rateLimited: 0,
+    droppedReadOnlyUpdates: 0,
+    outsideSchema: 0,
+    foreignClientUpdates: 0,
+    syncAnswersEncoded: 0,
+    sendBacklogClosed: 0,
+    presenceRefused: 0,
+  };
 }

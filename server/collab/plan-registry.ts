@@ -48,7 +48,11 @@ export class PlanRegistry {
         store: this.options.store,
         log: this.options.log,
         limits: { maxBytes: limits.maxPlanBytes, hibernateAfterMs: limits.hibernateAfterMs },
-        checkpoints: { quietMs: limits.versionQuietMs, maxIntervalMs: limits.versionMaxIntervalMs, due: (plan) => versions.saveCheckpoint(plan) },
+        checkpoints: {
+          quietMs: limits.versionQuietMs,
+          maxIntervalMs: limits.versionMaxIntervalMs,
+          due: (plan) => versions.saveCheckpoint(plan),
+        },
         shareAwareness: (update) => relay.publish(planId, { kind: "awareness", update }),
       });
       const opened: OpenPlan = { loaded, joining: 0 };
@@ -153,5 +157,7 @@ export class PlanRegistry {
 
 /** Reads what other instances stored that the plan missed; a failure is retried later. */
 export function healLogged(plan: LivePlan): Promise<void> {
-  return plan.healing.heal().catch((error) => log.error("reading other instances' updates failed; will retry", { plan: plan.planId, ...errorFields(error) }));
+  return plan.healing
+    .heal()
+    .catch((error) => log.error("reading other instances' updates failed; will retry", { plan: plan.planId, ...errorFields(error) }));
 }

@@ -57,6 +57,14 @@ export class PlanVersions {
     const state = Y.encodeStateAsUpdate(doc);
     const authors = plan.checkpoints.takeEditors();
     // A checkpoint equal to the latest version (this instance's or another's) is not kept.
-    return storeVersion({ planId: plan.planId, ...version, state, details, contentHash: hash, authors, skipIfUnchanged: version.kind === "checkpoint" });
+    return storeVersion({
+      planId: plan.planId,
+      ...version,
+      state,
+      details,
+      contentHash: hash,
+      authors,
+      skipIfUnchanged: version.kind === "checkpoint",
+    });
   }
 }

@@ -25,7 +25,11 @@ type Placement = { container: Container; parentSub: string | null } | "gc" | "mi
 
 /** What a type is, for the rules: the plan fragment, an element (its node type and depth), or a
  * text inside an element (that element's node type). */
-type Place = { kind: "fragment"; nodeType: NodeType; depth: 0 } | { kind: "element"; nodeType: NodeType; depth: number } | { kind: "text"; nodeType: NodeType | null } | { kind: "foreign" };
+type Place =
+  | { kind: "fragment"; nodeType: NodeType; depth: 0 }
+  | { kind: "element"; nodeType: NodeType; depth: number }
+  | { kind: "text"; nodeType: NodeType | null }
+  | { kind: "foreign" };
 
 /**
  * Why the update may not be applied, or null when every struct it adds fits the schema. Structs
@@ -82,7 +86,9 @@ class UpdateCheck {
       if (placement.parentSub !== null) return "sets an attribute on text";
       if (content instanceof Y.ContentString) return null;
       if (content instanceof Y.ContentFormat) {
-        return formatAllowed(this.schema, place.nodeType, content.key, content.value) ? null : `formats text with "${content.key.slice(0, 40)}"`;
+        return formatAllowed(this.schema, place.nodeType, content.key, content.value)
+          ? null
+          : `formats text with "${content.key.slice(0, 40)}"`;
       }
       return "puts something other than text into text";
     }
@@ -90,14 +96,18 @@ class UpdateCheck {
       if (place.kind !== "element") return "sets an attribute on the document";
       const value = content instanceof Y.ContentAny && content.arr.length === 1 ? content.arr[0] : undefined;
       const key = placement.parentSub;
-      return value !== undefined && isAllowedNodeAttribute(place.nodeType.name, key, value) ? null : `sets ${place.nodeType.name}.${key.slice(0, 40)} to a value the schema does not allow`;
+      return value !== undefined && isAllowedNodeAttribute(place.nodeType.name, key, value)
+        ? null
+        : `sets ${place.nodeType.name}.${key.slice(0, 40)} to a value the schema does not allow`;
     }
     if (content instanceof Y.ContentType) {
       const type = content.type;
       if (type.constructor === Y.XmlText) return textAllowed(this.schema, place.nodeType) ? null : `puts text into ${place.nodeType.name}`;
       if (type.constructor === Y.XmlElement) {
         const nodeName = (type as Y.XmlElement).nodeName;
-        return elementTypeAllowed(this.schema, place.nodeType, nodeName, place.depth + 1) ? null : `puts "${nodeName.slice(0, 40)}" into ${place.nodeType.name} (or deeper than a plan may)`;
+        return elementTypeAllowed(this.schema, place.nodeType, nodeName, place.depth + 1)
+          ? null
+          : `puts "${nodeName.slice(0, 40)}" into ${place.nodeType.name} (or deeper than a plan may)`;
       }
     }
     return `puts ${content.constructor.name} into ${place.nodeType.name}`;

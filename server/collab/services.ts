@@ -75,7 +75,8 @@ export function createCollabServices({ plans, versions, sessions, peers, store }
         const prepared = prepareCommentMark(plan.document(), planSchema(), anchor, threadId);
         if (!prepared.ok) return prepared;
         await check(prepared.sectionId);
-        if (plan.applyEditOnBehalf(prepared.update, userId, { isCommentMark: true }) === "tooLarge") return { ok: false, reason: "tooLarge" };
+        if (plan.applyEditOnBehalf(prepared.update, userId, { isCommentMark: true }) === "tooLarge")
+          return { ok: false, reason: "tooLarge" };
         await store.whenStored();
         return prepared;
       });

@@ -94,7 +94,10 @@ it("a partner's comment reaches the editor live, is answered, disposed of and re
 
   // The response matrix, as a page and as CSV.
   await editor.goto(`${server.url}${PLAN_PATH}/rounds`);
-  await editor.getByRole("link", { name: /Partner review, November/ }).first().click();
+  await editor
+    .getByRole("link", { name: /Partner review, November/ })
+    .first()
+    .click();
   await editor.waitForURL(/\/rounds\/\d+$/);
   const row = editor.locator(`[data-thread-id="${threadId}"]`);
   await expect.poll(() => row.innerText()).toContain("Accepted");

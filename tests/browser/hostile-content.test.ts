@@ -51,7 +51,9 @@ it("pasted HTML with scripts, handlers and javascript:/data: links runs nowhere"
     const data = new DataTransfer();
     data.setData("text/html", html);
     data.setData("text/plain", "pasted");
-    document.querySelector(".ProseMirror")!.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    document
+      .querySelector(".ProseMirror")!
+      .dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
   }, payload("paste"));
   await owner.locator(".ProseMirror", { hasText: "safe link" }).waitFor();
   await expectNothingRan(editor);
@@ -93,7 +95,10 @@ it("a hostile client writing a javascript: link and markup straight into Yjs run
 it("a plan title with markup is shown as text on the dashboard and the plan page", async () => {
   const created = await fetch(`${server.url}/plans?index`, {
     method: "POST",
-    body: new URLSearchParams({ title: `<script>window.__pwned='plan'</script><img src=x onerror="window.__pwned='plan-img'">`, description: "<b>bold?</b>" }),
+    body: new URLSearchParams({
+      title: `<script>window.__pwned='plan'</script><img src=x onerror="window.__pwned='plan-img'">`,
+      description: "<b>bold?</b>",
+    }),
     headers: { cookie: await signIn(server.url, DEMO.owner) },
     redirect: "manual",
   });

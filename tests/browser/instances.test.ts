@@ -46,7 +46,8 @@ async function typeAtEndOfFirstParagraph(page: Page, text: string): Promise<void
   await page.keyboard.type(text);
 }
 
-const hasText = (page: Page, text: string) => page.waitForFunction((t) => document.querySelector(".ProseMirror")?.textContent?.includes(t), text);
+const hasText = (page: Page, text: string) =>
+  page.waitForFunction((t) => document.querySelector(".ProseMirror")?.textContent?.includes(t), text);
 
 it("what one types on A appears on B with the typist's caret, and the other way round", async () => {
   await typeAtEndOfFirstParagraph(ownerOnA, " TypedOnInstanceA");

@@ -43,7 +43,9 @@ async function openRound(cookie: string, planId: string, name: string, sectionId
 
 /** How far right anything in the invitations section reaches, in CSS pixels. */
 function widestInvitationEdge(page: Page): Promise<number> {
-  return page.evaluate(() => Math.max(...[...document.querySelectorAll(".invitations, .invitations *")].map((element) => element.getBoundingClientRect().right)));
+  return page.evaluate(() =>
+    Math.max(...[...document.querySelectorAll(".invitations, .invitations *")].map((element) => element.getBoundingClientRect().right)),
+  );
 }
 
 async function shot(page: Page, name: string) {
@@ -94,7 +96,9 @@ it("an invited partner accepts from the dashboard with the keyboard and can then
   await shot(page, "dashboard-invitations-1280-en");
 
   // Keyboard only: Tab reaches Accept, Enter answers.
-  const accept = card.getByRole("button", { name: "Accept the invitation to “National Entrepreneurship Action Plan — Social and Solidarity Economy”" });
+  const accept = card.getByRole("button", {
+    name: "Accept the invitation to “National Entrepreneurship Action Plan — Social and Solidarity Economy”",
+  });
   await card.locator("h3").click();
   for (let presses = 0; presses < 10 && !(await accept.evaluate((button) => button === document.activeElement)); presses += 1) {
     await page.keyboard.press("Tab");

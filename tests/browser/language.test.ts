@@ -146,12 +146,17 @@ it("starts a new plan from a Word file on the dashboard, and says why a file tha
   page.setDefaultTimeout(15_000);
   const form = page.locator("section.import-plan");
   // Not a Word file: refused in place, nothing created.
-  await form.locator('input[type="file"]').setInputFiles({ name: "notes.docx", mimeType: "application/octet-stream", buffer: Buffer.from("plain text, not a zip") });
+  await form
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "notes.docx", mimeType: "application/octet-stream", buffer: Buffer.from("plain text, not a zip") });
   await form.getByRole("button", { name: "Import" }).click();
   await expect.poll(() => form.getByRole("alert").innerText()).toContain("This is not a Word (.docx) file");
   expect(page.url()).toBe(`${server.url}/plans`);
   // The demo plan's own Word export becomes a new plan.
-  const exported = await page.evaluate(async (path) => Array.from(new Uint8Array(await (await fetch(path)).arrayBuffer())), `${PLAN_PATH}/export.docx`);
+  const exported = await page.evaluate(
+    async (path) => Array.from(new Uint8Array(await (await fetch(path)).arrayBuffer())),
+    `${PLAN_PATH}/export.docx`,
+  );
   await form.locator('input[type="file"]').setInputFiles({
     name: "action plan.docx",
     mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -18,7 +18,12 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   // A consultation round and a named version, so their pages have something to show.
-  const owner = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.owner, `${PLAN_PATH}/rounds`);
+  const owner = await signedInPage(
+    await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+    server.url,
+    DEMO.owner,
+    `${PLAN_PATH}/rounds`,
+  );
   roundPath = await openRoundFromPage(owner, "Partner review, November");
   versionId = await owner.evaluate(async (planPath) => {
     const response = await fetch(`/api${planPath}/versions`, {

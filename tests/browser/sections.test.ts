@@ -59,10 +59,7 @@ it("moving a section down in one browser moves it in the other", async () => {
   const titles = (page: Page) => page.locator(".outline-title").allTextContents();
   const before = await titles(owner);
   await sectionAction(editor, before[0]!, "Move down");
-  await owner.waitForFunction(
-    (first) => document.querySelectorAll(".outline-title")[1]?.textContent === first,
-    before[0],
-  );
+  await owner.waitForFunction((first) => document.querySelectorAll(".outline-title")[1]?.textContent === first, before[0]);
   expect((await titles(owner)).slice(0, 2)).toEqual([before[1], before[0]]);
 });
 

@@ -127,11 +127,14 @@ it("the compare page keeps bold text inside insertions and deletions, and an ord
   await editor.getByRole("button", { name: "Side by side" }).click();
   expect((await concept.locator(".sbs-to ins strong").allTextContents()).join("")).toBe("Train the lenders");
   expect(await concept.locator(".sbs-to .redline-list-number").allTextContents()).toEqual(["1.", "2."]);
-  expect((await editor.locator('.redline-section[data-section-id="s-r193"] .sbs-from del strong').allTextContents()).join("")).toContain("Promotion of");
+  expect((await editor.locator('.redline-section[data-section-id="s-r193"] .sbs-from del strong').allTextContents()).join("")).toContain(
+    "Promotion of",
+  );
 
   if (SHOTS) {
     for (const locale of ["en", "id"]) {
-      if (locale === "id") expect((await editor.request.post(`${server.url}/settings`, { form: { locale }, maxRedirects: 0 })).status()).toBe(302);
+      if (locale === "id")
+        expect((await editor.request.post(`${server.url}/settings`, { form: { locale }, maxRedirects: 0 })).status()).toBe(302);
       for (const width of [390, 1280]) {
         await editor.setViewportSize({ width, height: 900 });
         await editor.reload();
@@ -154,7 +157,9 @@ it("a version opens read only, in an editor of its own", async () => {
   await text.waitFor();
   expect(await text.getAttribute("contenteditable")).toBe("false");
   expect(await text.innerText()).not.toContain(SENTENCE);
-  expect(await text.locator('section[data-section-id="s-regulation"] p').first().innerText()).toMatch(new RegExp(`^${DELETED_WORD}, the ILO`));
+  expect(await text.locator('section[data-section-id="s-regulation"] p').first().innerText()).toMatch(
+    new RegExp(`^${DELETED_WORD}, the ILO`),
+  );
   expect(await editor.locator(".version-header").innerText()).toContain("The text partners saw.");
   await shot(editor, "versions-4-version");
 });
@@ -180,17 +185,24 @@ it("restoring one section says what was restored and brings the reader to it", a
   await editor.getByRole("link", { name: "History", exact: true }).click();
   await versionRow(editor, "Before review").getByRole("link", { name: "Open" }).click();
   await editor.getByRole("button", { name: "Restore only “5. Lessons from the six-country SSE policy mapping”" }).click();
-  await editor.getByRole("dialog", { name: /Restore the section/ }).getByRole("button", { name: "Restore", exact: true }).click();
+  await editor
+    .getByRole("dialog", { name: /Restore the section/ })
+    .getByRole("button", { name: "Restore", exact: true })
+    .click();
   await editor.waitForURL(`${server.url}${PLAN_PATH}`);
 
-  const status = editor.getByRole("status").filter({ hasText: "Restored “5. Lessons from the six-country SSE policy mapping” from “Before review”." });
+  const status = editor
+    .getByRole("status")
+    .filter({ hasText: "Restored “5. Lessons from the six-country SSE policy mapping” from “Before review”." });
   await status.waitFor();
   await expect.poll(() => mapping.textContent()).not.toContain("A sentence to undo.");
   // The page is at the restored section, not at the top, and the caret is in it.
   await expect.poll(() => section(editor, "s-mapping").evaluate((element) => element.getBoundingClientRect().top)).toBeLessThan(900);
   expect(await editor.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   await expect
-    .poll(() => editor.evaluate(() => document.getSelection()?.anchorNode?.parentElement?.closest("section")?.getAttribute("data-section-id")))
+    .poll(() =>
+      editor.evaluate(() => document.getSelection()?.anchorNode?.parentElement?.closest("section")?.getAttribute("data-section-id")),
+    )
     .toBe("s-mapping");
   await shot(editor, "versions-7-section-restored");
 });

@@ -41,7 +41,11 @@ export function pageErrors(page: Page): string[] {
  * there), on the demo plan's first section for Bina Swadaya, closing a week (plus `extraMs`)
  * from now. Returns the round page's path.
  */
-export async function openRoundFromPage(page: Page, name: string, options: { sectionId?: string; organisation?: string; extraMs?: number } = {}): Promise<string> {
+export async function openRoundFromPage(
+  page: Page,
+  name: string,
+  options: { sectionId?: string; organisation?: string; extraMs?: number } = {},
+): Promise<string> {
   await page.getByLabel("Name").fill(name);
   const deadline = new Date(Date.now() + 7 * 24 * 3600_000 + (options.extraMs ?? 0)).toISOString().slice(0, 16);
   await page.locator('input[name="deadline"]').fill(deadline);

@@ -82,7 +82,9 @@ export function openRawSocket(wsUrl: string, planId: string, headers: Record<str
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${wsUrl}/${planId}`, { headers });
     socket.once("open", () => resolve(socket));
-    socket.once("unexpected-response", (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    socket.once("unexpected-response", (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+    );
     socket.once("error", reject);
   });
 }

@@ -38,7 +38,9 @@ export async function startPostgres({ durable = false } = {}): Promise<TestPostg
   const bin = findPostgresBin();
   const isRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
-    const [file, fileArgs] = isRoot ? ["runuser", ["-u", "postgres", "--", path.join(bin, command), ...args]] : [path.join(bin, command), args];
+    const [file, fileArgs] = isRoot
+      ? ["runuser", ["-u", "postgres", "--", path.join(bin, command), ...args]]
+      : [path.join(bin, command), args];
     execFileSync(file, fileArgs, { stdio: ["ignore", "pipe", "pipe"] });
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-pg-"));

@@ -45,7 +45,9 @@ export async function startServer(
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error("build/server.js is missing: run `npm run build` first");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-test-"));
   const postgres: TestPostgres | undefined =
-    !options.sqlite && !options.databasePath && !options.env?.DATABASE_URL && process.env.GOTONG_TEST_DATABASE === "postgres" ? await startPostgres() : undefined;
+    !options.sqlite && !options.databasePath && !options.env?.DATABASE_URL && process.env.GOTONG_TEST_DATABASE === "postgres"
+      ? await startPostgres()
+      : undefined;
   const databasePath = options.databasePath ?? postgres?.url ?? path.join(dir, "gotong.db");
   const logs: Record<string, unknown>[] = [];
   let child: ChildProcess | undefined;

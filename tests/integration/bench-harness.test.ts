@@ -42,7 +42,13 @@ describe("simulated users", () => {
     const server = await startServer();
     try {
       const cookie = await signIn(server.url, DEMO.editor);
-      const spec = (typer?: ClientSpec["typer"]): ClientSpec => ({ kind: "gotong", url: server.wsUrl, docName: DEMO.planId, cookie, typer });
+      const spec = (typer?: ClientSpec["typer"]): ClientSpec => ({
+        kind: "gotong",
+        url: server.wsUrl,
+        docName: DEMO.planId,
+        cookie,
+        typer,
+      });
       const report = await typeAndCollect([spec({ index: 0, section: 0, rate: 10, awareness: true }), spec(), spec()]);
       expect(report.updatesSent).toBeGreaterThan(5);
       expect(report.updatesReceived).toBe(report.updatesSent * 2);

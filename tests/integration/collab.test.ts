@@ -3,16 +3,7 @@ import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_MALFORMED, MESSAGE_AUTH, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
-import {
-  connectClient,
-  openRawSocket,
-  typeAt,
-  waitFor,
-  whenClosed,
-  whenSaved,
-  whenSynced,
-  type TestClient,
-} from "../helpers/clients";
+import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
 import { DEMO, signInEveryone, startServer, storedPlanText, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -185,7 +176,9 @@ describe("bad input", () => {
     const before = honest.text();
     const hostile = client("editor");
     await whenSynced(hostile);
-    const closed = new Promise<number>((resolve) => hostile.provider.once("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)));
+    const closed = new Promise<number>((resolve) =>
+      hostile.provider.once("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)),
+    );
     hostile.doc.transact(() => {
       const fragment = hostile.doc.getXmlFragment("default");
       fragment.insert(0, [new Y.XmlText("loose text at the top")]);
@@ -193,8 +186,13 @@ describe("bad input", () => {
     });
     expect(await closed).toBe(CLOSE_MALFORMED);
     const outside = () =>
-      honest.doc.getXmlFragment("default").toArray().some((n) => !(n instanceof Y.XmlElement) || n.nodeName !== "section") ||
-      (honest.doc.getXmlFragment("default").get(0) as Y.XmlElement).toArray().some((n) => n instanceof Y.XmlElement && n.nodeName === "script");
+      honest.doc
+        .getXmlFragment("default")
+        .toArray()
+        .some((n) => !(n instanceof Y.XmlElement) || n.nodeName !== "section") ||
+      (honest.doc.getXmlFragment("default").get(0) as Y.XmlElement)
+        .toArray()
+        .some((n) => n instanceof Y.XmlElement && n.nodeName === "script");
     await waitFor(() => !outside(), "the server to take the hostile structure out");
     expect(honest.text()).toBe(before);
     // The repair is stored like any edit: the plan on disk reads as before.

@@ -19,7 +19,14 @@ interface Thread {
   status: string;
   detached: boolean;
   canResolve: boolean;
-  comments: { id: number; body: string; deleted: boolean; mentions: number[]; canEdit: boolean; author: { name: string; email?: string; organisation: string } }[];
+  comments: {
+    id: number;
+    body: string;
+    deleted: boolean;
+    mentions: number[];
+    canEdit: boolean;
+    author: { name: string; email?: string; organisation: string };
+  }[];
 }
 
 async function api(role: DemoRole | null, method: string, path: string, body?: unknown) {
@@ -74,7 +81,12 @@ describe("the commenter path", () => {
     const db = openDatabase(demo.server.databasePath);
     try {
       const partnerId = (await db.selectFrom("users").select("id").where("email", "=", DEMO.commenter).executeTakeFirstOrThrow()).id;
-      const last = await db.selectFrom("plan_updates").select(["user_id"]).where("plan_id", "=", DEMO.planId).orderBy("id", "desc").executeTakeFirstOrThrow();
+      const last = await db
+        .selectFrom("plan_updates")
+        .select(["user_id"])
+        .where("plan_id", "=", DEMO.planId)
+        .orderBy("id", "desc")
+        .executeTakeFirstOrThrow();
       expect(last.user_id).toBe(partnerId);
       const bound = await db.selectFrom("plan_clients").select("client_id").where("user_id", "=", partnerId).execute();
       expect(bound.length).toBeGreaterThan(0);
@@ -113,10 +125,13 @@ describe("anchors through live editing", () => {
     const editor = demo.client("editor");
     await Promise.all([whenSynced(owner), whenSynced(editor)]);
     const passage = "principles of solidarity and cooperation";
-    const first = (await api("commenter", "POST", "/threads", { body: "Which principles?", anchor: anchorFor(owner.doc, passage) })).json as unknown as Thread;
-    const overlapping = (await api("editor", "POST", "/threads", { body: "Cite the source.", anchor: anchorFor(owner.doc, "solidarity and cooperation.") }))
+    const first = (await api("commenter", "POST", "/threads", { body: "Which principles?", anchor: anchorFor(owner.doc, passage) }))
       .json as unknown as Thread;
-    for (const c of [owner, editor]) await waitFor(() => commentAnchorsIn(c.doc).has(overlapping.id) && commentAnchorsIn(c.doc).has(first.id), "both marks");
+    const overlapping = (
+      await api("editor", "POST", "/threads", { body: "Cite the source.", anchor: anchorFor(owner.doc, "solidarity and cooperation.") })
+    ).json as unknown as Thread;
+    for (const c of [owner, editor])
+      await waitFor(() => commentAnchorsIn(c.doc).has(overlapping.id) && commentAnchorsIn(c.doc).has(first.id), "both marks");
 
     // Concurrently: the owner types before and inside; the editor after.
     editLikeEditor(owner.doc, (tr) => typeText(tr, findText(owner.doc, "solidarity").from, "mutual "));
@@ -132,7 +147,10 @@ describe("anchors through live editing", () => {
     const late = demo.client("viewer"); // a fresh copy from the server
     await whenSynced(late);
     for (const c of [owner, editor, late]) {
-      expect(commentAnchorsIn(c.doc).get(first.id)).toEqual({ sectionId: "s-concept", text: "principles of mutual solidarity and cooperation" });
+      expect(commentAnchorsIn(c.doc).get(first.id)).toEqual({
+        sectionId: "s-concept",
+        text: "principles of mutual solidarity and cooperation",
+      });
       // "mutual " was typed at the overlapping thread's start edge: not inclusive, so not in it.
       expect(commentAnchorsIn(c.doc).get(overlapping.id)?.text).toBe("solidarity and cooperation.");
     }
@@ -161,7 +179,9 @@ describe("threads", () => {
     const reply = await api("editor", "POST", `/threads/${id}/comments`, { body: "Agreed, @planner@bappenas.example can you add one?" });
     expect(reply.status).toBe(201);
     const replied = reply.json as unknown as Thread;
-    const ownerId = ((await api("owner", "GET", "/threads")).json.members as { id: number; email: string }[]).find((m) => m.email === DEMO.owner)!.id;
+    const ownerId = ((await api("owner", "GET", "/threads")).json.members as { id: number; email: string }[]).find(
+      (m) => m.email === DEMO.owner,
+    )!.id;
     expect(replied.comments[1]!.mentions).toEqual([ownerId]);
     // A mention written with an email address goes out as the member's name, to everyone.
     expect(replied.comments[1]!.body).toBe("Agreed, @Sri Wahyuni can you add one?");
@@ -172,7 +192,9 @@ describe("threads", () => {
     const first = replied.comments[0]!;
     expect((await api("editor", "PATCH", `/threads/${id}/comments/${first.id}`, { body: "changed" })).status).toBe(403);
     expect((await api("owner", "DELETE", `/threads/${id}/comments/${first.id}`)).status).toBe(403);
-    const edited = await api("commenter", "PATCH", `/threads/${id}/comments/${first.id}`, { body: "This section needs a timeline and a budget." });
+    const edited = await api("commenter", "PATCH", `/threads/${id}/comments/${first.id}`, {
+      body: "This section needs a timeline and a budget.",
+    });
     expect(edited.status).toBe(200);
     const deleted = await api("commenter", "DELETE", `/threads/${id}/comments/${first.id}`);
     expect(deleted.status).toBe(200);
@@ -183,7 +205,8 @@ describe("threads", () => {
     expect((await api("viewer", "POST", `/threads/${id}/resolve`)).status).toBe(403);
     expect((await api("commenter", "POST", `/threads/${id}/resolve`)).json).toMatchObject({ status: "resolved" });
     expect((await api("editor", "POST", `/threads/${id}/reopen`)).json).toMatchObject({ status: "open" });
-    const editorsThread = (await api("editor", "POST", "/threads", { body: "Internal note.", sectionId: "s-r193" })).json as unknown as Thread;
+    const editorsThread = (await api("editor", "POST", "/threads", { body: "Internal note.", sectionId: "s-r193" }))
+      .json as unknown as Thread;
     expect((await api("commenter", "POST", `/threads/${editorsThread.id}/resolve`)).status).toBe(403);
     expect(editorsThread.canResolve).toBe(true);
 

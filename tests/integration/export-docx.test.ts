@@ -55,7 +55,9 @@ function parseXml(xml: string): XmlElement {
       expect(parent.name).toBe(name);
       stack.pop();
     } else if (name) {
-      const attributes = Object.fromEntries([...(attributeText ?? "").matchAll(/([\w:]+)="([^"]*)"/g)].map(([, key, value]) => [key!, unescapeXml(value!)]));
+      const attributes = Object.fromEntries(
+        [...(attributeText ?? "").matchAll(/([\w:]+)="([^"]*)"/g)].map(([, key, value]) => [key!, unescapeXml(value!)]),
+      );
       const element: XmlElement = { name, attributes, children: [] };
       parent.children.push(element);
       if (!selfClosing) stack.push(element);
@@ -82,7 +84,9 @@ function child(node: XmlElement, name: string): XmlElement | undefined {
 /** What a reader sees: w:t text and w:br as a newline (w:delText, deleted text, is not shown). */
 function textOf(node: XmlElement, textElement = "w:t"): string {
   return node.children
-    .map((c) => (typeof c === "string" ? "" : c.name === textElement ? c.children.join("") : c.name === "w:br" ? "\n" : textOf(c, textElement)))
+    .map((c) =>
+      typeof c === "string" ? "" : c.name === textElement ? c.children.join("") : c.name === "w:br" ? "\n" : textOf(c, textElement),
+    )
     .join("");
 }
 
@@ -106,7 +110,13 @@ function readBack(body: XmlElement) {
   // An action matrix's header row is its column labels, not text of the plan.
   const labels = ACTION_COLUMNS.map((column) => ACTION_COLUMN_LABELS_EN[column]).join("|");
   const headerRows = new Set(
-    elements(body, "w:tr").filter((row) => elements(row, "w:tblHeader").length > 0 && elements(row, "w:tc").map((cell) => textOf(cell)).join("|") === labels),
+    elements(body, "w:tr").filter(
+      (row) =>
+        elements(row, "w:tblHeader").length > 0 &&
+        elements(row, "w:tc")
+          .map((cell) => textOf(cell))
+          .join("|") === labels,
+    ),
   );
   // A document that ends with a table gets the empty paragraph Word always ends a document with.
   const blocks = body.children.filter((c): c is XmlElement => typeof c !== "string" && c.name !== "w:sectPr");
@@ -135,7 +145,16 @@ function readBack(body: XmlElement) {
   const matrices = elements(body, "w:tbl")
     .map((table) => elements(table, "w:tr"))
     .filter(([header]) => header && headerRows.has(header))
-    .map(([, ...rows]) => rows.map((row) => elements(row, "w:tc").map((cell) => elements(cell, "w:p").map((p) => textOf(p)).join("\n").trim())));
+    .map(([, ...rows]) =>
+      rows.map((row) =>
+        elements(row, "w:tc").map((cell) =>
+          elements(cell, "w:p")
+            .map((p) => textOf(p))
+            .join("\n")
+            .trim(),
+        ),
+      ),
+    );
   return { titlePage, sections, matrices };
 }
 
@@ -159,8 +178,11 @@ describe("the plan as a Word document", () => {
     expect(docx.titlePage[1]).toBe("Current text");
     expect(docx.sections.map((section) => section.title)).toEqual(plan.sections.map((section) => section.title));
     // readSections gives each section's text blocks (its heading first) one per line.
-    expect(docx.sections.map((section) => [section.title, ...section.paragraphs].join("\n"))).toEqual(plan.sections.map((section) => section.text));
-    for (const section of docx.sections) expect(section.details).toEqual([expect.stringMatching(/^Lead institution: .+ · Status: (Draft|In review|Approved)$/)]);
+    expect(docx.sections.map((section) => [section.title, ...section.paragraphs].join("\n"))).toEqual(
+      plan.sections.map((section) => section.text),
+    );
+    for (const section of docx.sections)
+      expect(section.details).toEqual([expect.stringMatching(/^Lead institution: .+ · Status: (Draft|In review|Approved)$/)]);
 
     expect(plan.actionRows.length).toBeGreaterThan(0);
     expect(docx.matrices.flat()).toEqual(plan.actionRows.map((row) => ACTION_COLUMNS.map((column) => row.cells[column])));
@@ -208,7 +230,9 @@ describe("the plan as a Word document", () => {
     const threading = await zip.file("word/commentsExtended.xml")!.async("string");
     expect(threading).toContain("w15:paraIdParent");
     // The passage between the comment's range start and end.
-    const paragraph = elements(body, "w:p").find((p) => elements(p, "w:commentRangeStart").some((s) => s.attributes["w:id"] === question!.attributes["w:id"]))!;
+    const paragraph = elements(body, "w:p").find((p) =>
+      elements(p, "w:commentRangeStart").some((s) => s.attributes["w:id"] === question!.attributes["w:id"]),
+    )!;
     const inside: string[] = [];
     let isInside = false;
     for (const c of paragraph.children) {
@@ -309,7 +333,9 @@ describe("the comparison as a Word document", () => {
     const editor = demo.client("editor");
     await whenSynced(editor);
     const schema = pmDocOf(editor.doc).type.schema;
-    editLikeEditor(editor.doc, (tr) => tr.insert(findText(editor.doc, "guided by").from, schema.text("firmly ", [schema.marks.bold!.create()])));
+    editLikeEditor(editor.doc, (tr) =>
+      tr.insert(findText(editor.doc, "guided by").from, schema.text("firmly ", [schema.marks.bold!.create()])),
+    );
     editLikeEditor(editor.doc, (tr) => {
       const { from: at, to } = findText(editor.doc, "Cooperatives Recommendation");
       tr.delete(at, to);
@@ -324,12 +350,20 @@ describe("the comparison as a Word document", () => {
     const inserted = elements(body, "w:ins").flatMap((ins) => elements(ins, "w:r"));
     expect(inserted.filter((run) => textOf(run).includes("firmly")).every(isBold)).toBe(true);
     const paragraph = elements(body, "w:p").find((p) => textOf(p).includes("Promotion of "))!;
-    expect(elements(paragraph, "w:ins").map((ins) => textOf(ins)).join("")).toContain("Co-op");
+    expect(
+      elements(paragraph, "w:ins")
+        .map((ins) => textOf(ins))
+        .join(""),
+    ).toContain("Co-op");
     // The new words, and the kept word made italic, read bold and italic.
-    const replacement = elements(paragraph, "w:r").filter((run) => textOf(run).trim() !== "" && "Co-op Recommendation".includes(textOf(run)));
+    const replacement = elements(paragraph, "w:r").filter(
+      (run) => textOf(run).trim() !== "" && "Co-op Recommendation".includes(textOf(run)),
+    );
     expect(replacement.map((run) => textOf(run)).join("")).toBe("Co-op Recommendation");
     expect(replacement.every((run) => isBold(run) && isItalic(run))).toBe(true);
-    const deleted = elements(body, "w:del").flatMap((del) => elements(del, "w:r")).filter((run) => textOf(run, "w:delText").includes("Cooperatives"));
+    const deleted = elements(body, "w:del")
+      .flatMap((del) => elements(del, "w:r"))
+      .filter((run) => textOf(run, "w:delText").includes("Cooperatives"));
     expect(deleted.length).toBeGreaterThan(0);
     expect(deleted.every((run) => isBold(run) && !isItalic(run))).toBe(true);
     // Text that did not change keeps its bold too, outside any tracked change.
@@ -341,11 +375,18 @@ describe("the comparison as a Word document", () => {
   it("names a changed action-matrix cell in the reader's language", async () => {
     const from = await editorTypesSinceVersion("150 participants", "from", "at least ");
     const setLanguage = (locale: string) =>
-      fetch(`${demo.server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: demo.cookies.viewer }, redirect: "manual" });
+      fetch(`${demo.server.url}/settings`, {
+        method: "POST",
+        body: new URLSearchParams({ locale }),
+        headers: { cookie: demo.cookies.viewer },
+        redirect: "manual",
+      });
     expect((await setLanguage("id")).status).toBe(302);
     try {
       const { body } = await exportDocx(`/plans/${DEMO.planId}/compare.docx?from=${from}&to=current`);
-      const labelled = elements(body, "w:p").filter((paragraph) => elements(paragraph, "w:ins").some((ins) => textOf(ins).includes("at least")));
+      const labelled = elements(body, "w:p").filter((paragraph) =>
+        elements(paragraph, "w:ins").some((ins) => textOf(ins).includes("at least")),
+      );
       expect(labelled).toHaveLength(1);
       expect(textOf(labelled[0]!)).toMatch(/^Baris 1 · Target: /);
     } finally {

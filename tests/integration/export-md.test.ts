@@ -52,7 +52,9 @@ describe("the Markdown download", () => {
     const markdown = await (await get(`/plans/${DEMO.planId}/export.md`, "viewer", "id-ID,id;q=0.9")).text();
     expect(markdown).toContain("*Teks sekarang, ");
     expect(markdown).toContain("*Lembaga penanggung jawab: ");
-    expect(markdown).toContain("| Program | Kegiatan | Keluaran | Indikator | Nilai dasar | Target | Jadwal | Lembaga penanggung jawab | Lembaga pendukung |");
+    expect(markdown).toContain(
+      "| Program | Kegiatan | Keluaran | Indikator | Nilai dasar | Target | Jadwal | Lembaga penanggung jawab | Lembaga pendukung |",
+    );
   });
 
   it("exports a saved version as it was, under the version's name", async () => {
@@ -121,7 +123,7 @@ describe("the print view", () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).not.toContain('class="site-header"');
-    expect(html).toContain('<h2>1. The SSE concept and Indonesian practice</h2>');
+    expect(html).toContain("<h2>1. The SSE concept and Indonesian practice</h2>");
     expect(html).toMatch(/<table class="print-action-matrix"><thead><tr><th scope="col">Programme<\/th>/);
     expect(html).toContain("<strong>Promotion of Cooperatives Recommendation, 2002 (No. 193)</strong>");
     // Its stylesheet sets the A4 page, and keeps headings with their text and header rows on every page.

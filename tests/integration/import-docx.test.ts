@@ -31,7 +31,13 @@ const MB = 1024 * 1024;
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
 
-function postImport(bytes: Uint8Array, fileName: string, role: DemoRole | null = "editor", language?: string, title?: string): Promise<Response> {
+function postImport(
+  bytes: Uint8Array,
+  fileName: string,
+  role: DemoRole | null = "editor",
+  language?: string,
+  title?: string,
+): Promise<Response> {
   const form = new FormData();
   if (title !== undefined) form.append("title", title);
   form.append("file", new Blob([new Uint8Array(bytes)]), fileName);
@@ -58,7 +64,8 @@ async function storedPlan(planId: string): Promise<PMNode> {
     const snapshot = await db.selectFrom("plan_documents").select("state").where("plan_id", "=", planId).executeTakeFirst();
     const rows = await db.selectFrom("plan_updates").select("update").where("plan_id", "=", planId).orderBy("id").execute();
     const doc = new Y.Doc();
-    for (const update of [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)]) Y.applyUpdate(doc, new Uint8Array(update));
+    for (const update of [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)])
+      Y.applyUpdate(doc, new Uint8Array(update));
     return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
   } finally {
     await db.destroy();
@@ -114,8 +121,18 @@ describe("a new plan from a Word file", () => {
       new Paragraph({ text: "Draft for consultation", style: "Subtitle" }),
       paragraph(text("This draft comes from the ministry's working group.")),
       new Paragraph({ text: "1. Background", heading: HeadingLevel.HEADING_1 }),
-      paragraph(text("Cooperatives are "), text("the backbone", { bold: true }), text(" of the "), text("people's economy", { italics: true }), text(".")),
-      paragraph(text("See "), new ExternalHyperlink({ link: "https://www.ilo.org/sse", children: [text("the ILO's SSE page")] }), text(".")),
+      paragraph(
+        text("Cooperatives are "),
+        text("the backbone", { bold: true }),
+        text(" of the "),
+        text("people's economy", { italics: true }),
+        text("."),
+      ),
+      paragraph(
+        text("See "),
+        new ExternalHyperlink({ link: "https://www.ilo.org/sse", children: [text("the ILO's SSE page")] }),
+        text("."),
+      ),
       new Paragraph({ text: "Women's cooperatives", bullet: { level: 0 } }),
       new Paragraph({ text: "Village enterprises (BUMDes)", bullet: { level: 0 } }),
       new Paragraph({ text: "1.1 Legal basis", heading: HeadingLevel.HEADING_2 }),
@@ -138,15 +155,30 @@ describe("a new plan from a Word file", () => {
     expect(sectionTitles(doc)).toEqual(["Rencana Aksi Nasional Ekonomi Sosial", "1. Background", "2. Targets"]);
     const [intro, background, targets] = [doc.child(0), doc.child(1), doc.child(2)];
     expect(new Set([intro, background, targets].map((section) => section.attrs.id)).size).toBe(3);
-    expect(intro.textBetween(0, intro.content.size, "\n")).toBe("Rencana Aksi Nasional Ekonomi Sosial\nThis draft comes from the ministry's working group.");
+    expect(intro.textBetween(0, intro.content.size, "\n")).toBe(
+      "Rencana Aksi Nasional Ekonomi Sosial\nThis draft comes from the ministry's working group.",
+    );
 
     expect(background.child(1).textContent).toBe("Cooperatives are the backbone of the people's economy.");
-    expect(nodesOfType(background, "text").find((node) => node.text === "the backbone")!.marks.map((mark) => mark.type.name)).toEqual(["bold"]);
-    expect(nodesOfType(background, "text").find((node) => node.text === "people's economy")!.marks.map((mark) => mark.type.name)).toEqual(["italic"]);
-    const link = nodesOfType(background, "text").find((node) => node.text === "the ILO's SSE page")!.marks.find((mark) => mark.type.name === "link");
+    expect(
+      nodesOfType(background, "text")
+        .find((node) => node.text === "the backbone")!
+        .marks.map((mark) => mark.type.name),
+    ).toEqual(["bold"]);
+    expect(
+      nodesOfType(background, "text")
+        .find((node) => node.text === "people's economy")!
+        .marks.map((mark) => mark.type.name),
+    ).toEqual(["italic"]);
+    const link = nodesOfType(background, "text")
+      .find((node) => node.text === "the ILO's SSE page")!
+      .marks.find((mark) => mark.type.name === "link");
     expect(link?.attrs.href).toBe("https://www.ilo.org/sse");
     expect(nodesOfType(background, "bulletList")).toHaveLength(1);
-    expect(nodesOfType(background, "listItem").map((item) => item.textContent)).toEqual(["Women's cooperatives", "Village enterprises (BUMDes)"]);
+    expect(nodesOfType(background, "listItem").map((item) => item.textContent)).toEqual([
+      "Women's cooperatives",
+      "Village enterprises (BUMDes)",
+    ]);
     // Heading 2 under Heading 1 stays inside its section, one level down.
     const subheading = nodesOfType(background, "heading").slice(1);
     expect(subheading.map((heading) => [heading.attrs.level, heading.textContent])).toEqual([[3, "1.1 Legal basis"]]);
@@ -190,7 +222,9 @@ describe("a new plan from a Word file", () => {
   });
 
   it("makes the importer the plan's only member, as its owner", async () => {
-    const planId = await importedPlanId(await postImport(await docxFile([new Paragraph({ text: "Only mine", heading: HeadingLevel.HEADING_1 })]), "mine.docx", "viewer"));
+    const planId = await importedPlanId(
+      await postImport(await docxFile([new Paragraph({ text: "Only mine", heading: HeadingLevel.HEADING_1 })]), "mine.docx", "viewer"),
+    );
     expect((await fetch(`${demo.server.url}/plans/${planId}`, { headers: { cookie: demo.cookies.viewer } })).status).toBe(200);
     expect((await fetch(`${demo.server.url}/plans/${planId}`, { headers: { cookie: demo.cookies.owner } })).status).toBe(404);
     expect((await planRow(planId)).members.map((member) => member.role)).toEqual(["owner"]);
@@ -199,7 +233,12 @@ describe("a new plan from a Word file", () => {
   });
 
   it("titles a file without a Title from its first heading, and one without headings from its name", async () => {
-    const headed = await importedPlanId(await postImport(await docxFile([new Paragraph({ text: "Roadmap 2026", heading: HeadingLevel.HEADING_2 }), paragraph(text("Text."))]), "x.docx"));
+    const headed = await importedPlanId(
+      await postImport(
+        await docxFile([new Paragraph({ text: "Roadmap 2026", heading: HeadingLevel.HEADING_2 }), paragraph(text("Text."))]),
+        "x.docx",
+      ),
+    );
     expect((await planRow(headed)).title).toBe("Roadmap 2026");
     expect(sectionTitles(await storedPlan(headed))).toEqual(["Roadmap 2026"]);
 
@@ -209,7 +248,9 @@ describe("a new plan from a Word file", () => {
     expect(sectionTitles(doc)).toEqual(["Introduction"]);
     expect(doc.textContent).toContain("Just some notes.");
     // In the importer's language.
-    const indonesian = await importedPlanId(await postImport(await docxFile([paragraph(text("Catatan."))]), "Catatan.docx", "editor", "id-ID"));
+    const indonesian = await importedPlanId(
+      await postImport(await docxFile([paragraph(text("Catatan."))]), "Catatan.docx", "editor", "id-ID"),
+    );
     expect(sectionTitles(await storedPlan(indonesian))).toEqual(["Pendahuluan"]);
   });
 
@@ -259,7 +300,9 @@ describe("what the import refuses", () => {
 
   it("stops reading an upload that passes 10 MB without saying its length", async () => {
     const boundary = "----gotong-test-boundary";
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.docx"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.docx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -339,7 +382,11 @@ describe("nothing executable comes in", () => {
     const file = await docxFile([
       new Paragraph({ text: "<script>alert('title')</script>Plan", heading: HeadingLevel.TITLE }),
       new Paragraph({ text: "<img src=x onerror=alert(1)>", heading: HeadingLevel.HEADING_1 }),
-      paragraph(text("Click "), new ExternalHyperlink({ link: "javascript:alert(document.cookie)", children: [text("here")] }), text(" please.")),
+      paragraph(
+        text("Click "),
+        new ExternalHyperlink({ link: "javascript:alert(document.cookie)", children: [text("here")] }),
+        text(" please."),
+      ),
       paragraph(new ExternalHyperlink({ link: "data:text/html,<script>alert(1)</script>", children: [text("data link")] })),
       paragraph(text("<script>alert(1)</script>")),
     ]);
@@ -372,7 +419,10 @@ describe("round trip", () => {
     expect(rowsOf(imported, "actionRow")).toEqual(rowsOf(original, "actionRow"));
     expect(rowsOf(original, "actionRow").length).toBeGreaterThan(0);
     // Paragraph by paragraph, every section's text comes back.
-    const paragraphs = (doc: PMNode) => nodesOfType(doc, "paragraph").map((node) => node.textContent).filter(Boolean);
+    const paragraphs = (doc: PMNode) =>
+      nodesOfType(doc, "paragraph")
+        .map((node) => node.textContent)
+        .filter(Boolean);
     expect(paragraphs(imported)).toEqual(paragraphs(original));
     expect((await planRow(planId)).title).toBe(`${(await planRow(DEMO.planId)).title} (imported)`);
   });

@@ -62,7 +62,8 @@ describe("per account and per plan", () => {
     first.close();
     await whenClosed(first);
     // The server counts the socket as gone once its close has been processed.
-    const connections = async () => ((await (await fetch(`${limited.url}/healthz`)).json()) as { collab: { connections: number } }).collab.connections;
+    const connections = async () =>
+      ((await (await fetch(`${limited.url}/healthz`)).json()) as { collab: { connections: number } }).collab.connections;
     await expect.poll(connections).toBe(2);
     const third = await openRawSocket(limited.wsUrl, DEMO.planId, { cookie: editorCookie });
     for (const socket of [second, third, owner]) socket.close();
@@ -73,7 +74,9 @@ describe("per account and per plan", () => {
     await whenSynced(writer);
     typeAt(writer.doc, "A small edit. ", 1);
     await whenSaved(writer);
-    const closed = new Promise<number>((resolve) => writer.provider.once("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)));
+    const closed = new Promise<number>((resolve) =>
+      writer.provider.once("connection-close", (event: { code: number } | null) => resolve(event?.code ?? 0)),
+    );
     typeAt(writer.doc, "x".repeat(64 * 1024), 2);
     expect(await closed).toBe(CLOSE_PLAN_TOO_LARGE);
     writer.destroy();

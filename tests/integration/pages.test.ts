@@ -104,7 +104,7 @@ describe("signing in and out", () => {
     expect(cookie).toMatch(/^gotong_language=/);
     expect(await (await get("/login", cookie)).text()).toContain('<html lang="id"');
 
-    const refused = await post("/login", { intent: "language", locale: "de\"><script>alert(1)</script>" });
+    const refused = await post("/login", { intent: "language", locale: 'de"><script>alert(1)</script>' });
     expect(refused.headers.get("set-cookie")).toBeNull();
     expect(refused.status).toBeGreaterThanOrEqual(400);
     // Cookies written by hand: another language, markup, bytes that are not the cookie's format.

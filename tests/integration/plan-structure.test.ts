@@ -23,7 +23,10 @@ describe("the actions CSV", () => {
     const response = await get(`/plans/${DEMO.planId}/actions.csv`, "viewer");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
-    const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).toBe(
       "Section ID,Section,Programme,Activity,Output,Indicator,Baseline,Target,Timeline,Responsible institution,Supporting institutions",
     );
@@ -37,12 +40,20 @@ describe("the actions CSV", () => {
 
   it("has its headers and file name in the account's language", async () => {
     const setLanguage = (locale: string) =>
-      fetch(`${server.url}/settings`, { method: "POST", body: new URLSearchParams({ locale }), headers: { cookie: cookies.viewer! }, redirect: "manual" });
+      fetch(`${server.url}/settings`, {
+        method: "POST",
+        body: new URLSearchParams({ locale }),
+        headers: { cookie: cookies.viewer! },
+        redirect: "manual",
+      });
     expect((await setLanguage("id")).status).toBe(302);
     try {
       const response = await get(`/plans/${DEMO.planId}/actions.csv`, "viewer");
       expect(decodeURIComponent(response.headers.get("content-disposition") ?? "")).toContain(" - aksi.csv");
-      const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+      const lines = (await response.text())
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .split("\r\n");
       expect(lines[0]).toBe(
         "ID bagian,Bagian,Program,Kegiatan,Keluaran,Indikator,Nilai dasar,Target,Jadwal,Lembaga penanggung jawab,Lembaga pendukung",
       );

@@ -30,7 +30,9 @@ async function query<T>(read: (db: ReturnType<typeof openDatabase>) => Promise<T
 }
 
 async function organisationId(shortName: string): Promise<number> {
-  return query(async (db) => (await db.selectFrom("organisations").select("id").where("short_name", "=", shortName).executeTakeFirstOrThrow()).id);
+  return query(
+    async (db) => (await db.selectFrom("organisations").select("id").where("short_name", "=", shortName).executeTakeFirstOrThrow()).id,
+  );
 }
 
 async function roleOf(email: string): Promise<string | undefined> {
@@ -87,7 +89,14 @@ describe("opening a round", () => {
     const form = openForm("Not theirs", wibInput(24), [SECTIONS[0]!.id], [await organisationId("ILO")]);
     for (const role of ["editor", "commenter", "viewer"] as const) {
       expect((await postRounds(role, form)).status).toBe(403);
-      expect((await postRounds(role, [["intent", "close"], ["roundId", "1"]])).status).toBe(403);
+      expect(
+        (
+          await postRounds(role, [
+            ["intent", "close"],
+            ["roundId", "1"],
+          ])
+        ).status,
+      ).toBe(403);
     }
     expect((await postRounds("outsider", form)).status).toBe(404);
     expect(await query((db) => db.selectFrom("consultation_rounds").selectAll().execute())).toEqual([]);
@@ -116,7 +125,15 @@ describe("opening a round", () => {
     expect(await roleOf(DEMO.outsider)).toBeUndefined();
     expect(await roleOf(DEMO.editor)).toBe("editor");
     const invited = [await organisationId("British Council"), await organisationId("ILO")];
-    const response = await postRounds("owner", openForm(ROUND_NAME, wibInput(48), SECTIONS.map((s) => s.id), invited));
+    const response = await postRounds(
+      "owner",
+      openForm(
+        ROUND_NAME,
+        wibInput(48),
+        SECTIONS.map((s) => s.id),
+        invited,
+      ),
+    );
     expect(response.status).toBe(302);
     const location = response.headers.get("location") ?? "";
     expect(location).toMatch(new RegExp(`^/plans/${DEMO.planId}/rounds/\\d+$`));
@@ -149,7 +166,9 @@ describe("opening a round", () => {
     expect(await planPage.text()).toContain("Comment only");
     const owners = await (await get("owner", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
     expect(owners).toContain('data-invitation-status="accepted"');
-    expect(await (await get("owner", `/plans/${DEMO.planId}/rounds`)).text()).toContain("Invitations: 1 accepted, 0 declined, 0 awaiting an answer");
+    expect(await (await get("owner", `/plans/${DEMO.planId}/rounds`)).text()).toContain(
+      "Invitations: 1 accepted, 0 declined, 0 awaiting an answer",
+    );
     // Who was asked and how they answered is the owners' to see.
     expect(await (await get("editor", `/plans/${DEMO.planId}/rounds/${roundId}`)).text()).not.toContain("Who was invited");
     expect(await (await get("editor", `/plans/${DEMO.planId}/rounds`)).text()).not.toContain("Invitations:");
@@ -202,7 +221,10 @@ describe("the response matrix", () => {
   });
 
   it("shows a recorded disposition by its label", async () => {
-    const recorded = await api("editor", `/threads/${threadId}/disposition`, { disposition: "partly_accepted", response: "Merged into 2.3" });
+    const recorded = await api("editor", `/threads/${threadId}/disposition`, {
+      disposition: "partly_accepted",
+      response: "Merged into 2.3",
+    });
     expect(recorded.status).toBe(200);
     const page = await (await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
     expect(page).toContain("Partly accepted");
@@ -231,7 +253,14 @@ describe("the response matrix", () => {
       expect((await get("owner", path)).status, path).toBe(404);
     }
     expect((await get("outsider", `/plans/${DEMO.planId}/rounds/${roundId}/responses.csv`)).status).toBe(200); // a commenter now
-    expect((await postRounds("owner", [["intent", "close"], ["roundId", "9999"]])).status).toBe(404);
+    expect(
+      (
+        await postRounds("owner", [
+          ["intent", "close"],
+          ["roundId", "9999"],
+        ])
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -258,7 +287,10 @@ describe("the response matrix as CSV", () => {
 
 describe("closing a round", () => {
   it("is done by an owner; the round shows as closed and partners can no longer start threads there", async () => {
-    const closed = await postRounds("owner", [["intent", "close"], ["roundId", String(roundId)]]);
+    const closed = await postRounds("owner", [
+      ["intent", "close"],
+      ["roundId", String(roundId)],
+    ]);
     expect(closed.status).toBe(302);
     expect(closed.headers.get("location")).toBe(`/plans/${DEMO.planId}/rounds`);
     const list = await (await get("viewer", `/plans/${DEMO.planId}/rounds`)).text();
@@ -267,23 +299,29 @@ describe("closing a round", () => {
     const matrix = await (await get("viewer", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
     expect(matrix).toMatch(/>Closed<\/span> (<!-- -->)?on /);
     expect(matrix).not.toContain("Closed Closed");
-    expect(await (await get("commenter", `/plans/${DEMO.planId}`)).text()).toContain(`Comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” are closed.`);
+    expect(await (await get("commenter", `/plans/${DEMO.planId}`)).text()).toContain(
+      `Comments on “${SECTIONS[0]!.title}” and “${SECTIONS[1]!.title}” are closed.`,
+    );
     const refused = await api("commenter", "/threads", { body: "Too late", sectionId: SECTIONS[0]!.id });
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { error: string }).error).toBe(`The consultation round “${ROUND_NAME}” is closed: new comments on this section are no longer accepted.`);
+    expect(((await refused.json()) as { error: string }).error).toBe(
+      `The consultation round “${ROUND_NAME}” is closed: new comments on this section are no longer accepted.`,
+    );
     // Replies too, and the thread says so; the drafting team can still discuss there.
     expect((await api("commenter", `/threads/${threadId}/comments`, { body: "One more thing" })).status).toBe(403);
     const listed = async (who: "commenter" | "editor") =>
-      ((await (await get(who, `/api/plans/${DEMO.planId}/threads`)).json()) as { threads: { id: string; canReply: boolean }[] }).threads.find(
-        (t) => t.id === threadId,
-      );
+      (
+        (await (await get(who, `/api/plans/${DEMO.planId}/threads`)).json()) as { threads: { id: string; canReply: boolean }[] }
+      ).threads.find((t) => t.id === threadId);
     expect(await listed("commenter")).toMatchObject({ canReply: false });
     expect(await listed("editor")).toMatchObject({ canReply: true });
     expect((await api("editor", `/threads/${threadId}/comments`, { body: "Noted for the next draft." })).status).toBe(201);
     // What partners said in a closed round stays as the team answered it.
-    const first = ((await (await get("commenter", `/api/plans/${DEMO.planId}/threads`)).json()) as {
-      threads: { id: string; comments: { id: number; canEdit: boolean }[] }[];
-    }).threads.find((t) => t.id === threadId)!.comments[0]!;
+    const first = (
+      (await (await get("commenter", `/api/plans/${DEMO.planId}/threads`)).json()) as {
+        threads: { id: string; comments: { id: number; canEdit: boolean }[] }[];
+      }
+    ).threads.find((t) => t.id === threadId)!.comments[0]!;
     expect(first.canEdit).toBe(false);
     const edit = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads/${threadId}/comments/${first.id}`, {
       method: "PATCH",

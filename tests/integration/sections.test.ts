@@ -36,7 +36,12 @@ async function changeDetails(role: string, sectionId: string, form: Record<strin
 async function sectionRow(sectionId: string) {
   const db = openDatabase(server.databasePath);
   try {
-    return await db.selectFrom("plan_sections").selectAll().where("plan_id", "=", DEMO.planId).where("section_id", "=", sectionId).executeTakeFirst();
+    return await db
+      .selectFrom("plan_sections")
+      .selectAll()
+      .where("plan_id", "=", DEMO.planId)
+      .where("section_id", "=", sectionId)
+      .executeTakeFirst();
   } finally {
     await db.destroy();
   }

@@ -64,7 +64,12 @@ describe("a named version", () => {
     expect(before.name).toBe("Draft for ILO review");
     expect(before.text).toContain("Version one text.");
     expect(before.sections.map((s) => s.id)).toContain("s-r193");
-    expect(before.text).toContain(editor.text().split("\n").find((line) => line.length > 0)!);
+    expect(before.text).toContain(
+      editor
+        .text()
+        .split("\n")
+        .find((line) => line.length > 0)!,
+    );
 
     // Change the text (250 edits: enough for compaction when the plan unloads) and a status.
     for (let i = 0; i < 250; i++) typeAt(editor.doc, "x", 1);
@@ -82,7 +87,11 @@ describe("a named version", () => {
 
     const db = openDatabase(demo.server.databasePath);
     try {
-      const compacted = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", DEMO.planId).executeTakeFirst();
+      const compacted = await db
+        .selectFrom("plan_documents")
+        .select("through_update_id")
+        .where("plan_id", "=", DEMO.planId)
+        .executeTakeFirst();
       expect(compacted).toBeDefined();
     } finally {
       await db.destroy();
@@ -182,7 +191,10 @@ describe("authorship", () => {
     const db = openDatabase(demo.server.databasePath);
     try {
       const ids = Object.fromEntries(
-        (await db.selectFrom("users").select(["id", "email"]).where("email", "in", [DEMO.owner, DEMO.editor]).execute()).map((u) => [u.email, u.id]),
+        (await db.selectFrom("users").select(["id", "email"]).where("email", "in", [DEMO.owner, DEMO.editor]).execute()).map((u) => [
+          u.email,
+          u.id,
+        ]),
       );
       const binding = await db
         .selectFrom("plan_clients")

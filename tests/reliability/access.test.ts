@@ -178,13 +178,17 @@ async function apiCall(who: Who, method: string, path: string, json?: unknown, o
 
 describe("the comment and version API", () => {
   beforeAll(async () => {
-    const partners = (await (await apiCall("commenter", "POST", `${API}/threads`, { body: "Partner's thread.", sectionId: "s-r193" })).json()) as {
+    const partners = (await (
+      await apiCall("commenter", "POST", `${API}/threads`, { body: "Partner's thread.", sectionId: "s-r193" })
+    ).json()) as {
       id: string;
       comments: { id: number }[];
     };
     threadIds.partners = partners.id;
     partnersCommentId = partners.comments[0]!.id;
-    threadIds.owners = ((await (await apiCall("owner", "POST", `${API}/threads`, { body: "Owner's thread.", sectionId: "s-r193" })).json()) as { id: string }).id;
+    threadIds.owners = (
+      (await (await apiCall("owner", "POST", `${API}/threads`, { body: "Owner's thread.", sectionId: "s-r193" })).json()) as { id: string }
+    ).id;
     versionId = ((await (await apiCall("editor", "POST", `${API}/versions`, { name: "Access matrix" })).json()) as { id: number }).id;
   });
 
@@ -197,10 +201,13 @@ describe("the comment and version API", () => {
     });
   });
 
-  it.each(apiDoors.filter((d) => d.method !== "GET"))("$name is refused with a foreign Origin, even for an owner", async ({ method, path, json }) => {
-    const response = await apiCall("owner", method, path(), json, "https://evil.example");
-    expect(response.status).toBe(403);
-  });
+  it.each(apiDoors.filter((d) => d.method !== "GET"))(
+    "$name is refused with a foreign Origin, even for an owner",
+    async ({ method, path, json }) => {
+      const response = await apiCall("owner", method, path(), json, "https://evil.example");
+      expect(response.status).toBe(403);
+    },
+  );
 });
 
 describe("posts from another site", () => {
@@ -229,9 +236,11 @@ describe("the websocket", () => {
   });
 
   it("refuses an owner's session from a foreign Origin (cross-site websocket hijacking)", async () => {
-    await expect(openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.owner, origin: "https://evil.example" })).rejects.toMatchObject({
-      status: 403,
-    });
+    await expect(openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.owner, origin: "https://evil.example" })).rejects.toMatchObject(
+      {
+        status: 403,
+      },
+    );
   });
 
   it("refuses crafted paths before looking at membership, even for the plan's owner", async () => {

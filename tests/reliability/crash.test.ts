@@ -30,7 +30,7 @@ interface Writer {
 it(`keeps every Saved edit through ${KILLS} kills at random moments (seed ${SEED})`, async () => {
   console.log(`crash suite seed ${SEED} (CRASH_SEED=${SEED} replays it)`);
   let state = SEED;
-  const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   server = await startServer();
   const cookie = await signIn(server.url, DEMO.editor);
   const writers: Writer[] = Array.from({ length: WRITERS }, () => {
@@ -92,4 +92,3 @@ it(`keeps every Saved edit through ${KILLS} kills at random moments (seed ${SEED
     w.provider.destroy();
   }
 }, 600_000);
-

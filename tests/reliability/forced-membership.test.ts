@@ -58,7 +58,10 @@ async function memberEmails(planId: string): Promise<string[]> {
 
 /** The attacker's move: a new plan, and a round on it inviting every organisation there is. */
 async function attackersPlan(title: string, roundName: string): Promise<string> {
-  const created = await post(ATTACKER, "/plans?index", [["title", title], ["template", "blank"]]);
+  const created = await post(ATTACKER, "/plans?index", [
+    ["title", title],
+    ["template", "blank"],
+  ]);
   expect(created.status).toBe(302);
   const planId = (created.headers.get("location") ?? "").split("/").pop()!;
   const form = await (await get(ATTACKER, `/plans/${planId}/rounds`)).text();
@@ -113,7 +116,10 @@ describe("a round inviting every organisation", () => {
   });
 
   it("accepting makes the invited a commenter: the page, the threads API and the socket open", async () => {
-    const accepted = await post("commenter", "/invitations", [["intent", "accept"], ["planId", planId]]);
+    const accepted = await post("commenter", "/invitations", [
+      ["intent", "accept"],
+      ["planId", planId],
+    ]);
     expect(accepted.status).toBe(302);
     expect(accepted.headers.get("location")).toBe(`/plans/${planId}`);
     expect(await memberEmails(planId)).toEqual([DEMO.outsider, DEMO.commenter].sort());
@@ -130,18 +136,32 @@ describe("a round inviting every organisation", () => {
   });
 
   it("declining removes the invitation and the plan stays closed; the owner may invite again later", async () => {
-    const declined = await post("viewer", "/invitations", [["intent", "decline"], ["planId", planId]]);
+    const declined = await post("viewer", "/invitations", [
+      ["intent", "decline"],
+      ["planId", planId],
+    ]);
     expect(declined.status).toBe(302);
     const dashboard = await (await get("viewer", "/plans")).text();
     expect(dashboard).not.toContain(`data-invitation-plan="${planId}"`);
     expect((await get("viewer", `/plans/${planId}`)).status).toBe(404);
     expect(await socketOutcome("viewer", planId)).toBe(403);
     // Accepting a declined invitation does nothing.
-    expect((await post("viewer", "/invitations", [["intent", "accept"], ["planId", planId]])).status).toBe(404);
+    expect(
+      (
+        await post("viewer", "/invitations", [
+          ["intent", "accept"],
+          ["planId", planId],
+        ])
+      ).status,
+    ).toBe(404);
     expect(await memberEmails(planId)).not.toContain(DEMO.viewer);
 
     // The owner asks again, by hand, from the members page: a new invitation, still not a membership.
-    const again = await post(ATTACKER, `/plans/${planId}/members`, [["intent", "invite"], ["email", DEMO.viewer], ["role", "viewer"]]);
+    const again = await post(ATTACKER, `/plans/${planId}/members`, [
+      ["intent", "invite"],
+      ["email", DEMO.viewer],
+      ["role", "viewer"],
+    ]);
     expect(again.status).toBe(200);
     expect(await (await get("viewer", "/plans")).text()).toContain(`data-invitation-plan="${planId}"`);
     expect((await get("viewer", `/plans/${planId}`)).status).toBe(404);
@@ -152,7 +172,10 @@ describe("a round inviting every organisation", () => {
     const dashboard = await (await get("editor", "/plans")).text();
     expect(dashboard).toContain(`data-invitation-plan="${planId}"`);
     expect(dashboard).toContain(`data-invitation-plan="${second}"`);
-    const declined = await post("editor", "/invitations", [["intent", "declineFrom"], ["inviterId", String(await userId(DEMO.outsider))]]);
+    const declined = await post("editor", "/invitations", [
+      ["intent", "declineFrom"],
+      ["inviterId", String(await userId(DEMO.outsider))],
+    ]);
     expect(declined.status).toBe(302);
     const after = await (await get("editor", "/plans")).text();
     expect(after).not.toContain("data-invitation-plan=");

@@ -60,7 +60,8 @@ function paragraphs(doc: Y.Doc): Y.XmlText[] {
 function formattingKeys(doc: Y.Doc): Set<string> {
   const keys = new Set<string>();
   for (const text of paragraphs(doc)) {
-    for (const op of text.toDelta() as { attributes?: Record<string, unknown> }[]) for (const key of Object.keys(op.attributes ?? {})) keys.add(key);
+    for (const op of text.toDelta() as { attributes?: Record<string, unknown> }[])
+      for (const key of Object.keys(op.attributes ?? {})) keys.add(key);
   }
   return keys;
 }
@@ -87,7 +88,8 @@ async function storedDoc(): Promise<Y.Doc> {
     const snapshot = await db.selectFrom("plan_documents").select("state").where("plan_id", "=", DEMO.planId).executeTakeFirst();
     const rows = await db.selectFrom("plan_updates").select("update").where("plan_id", "=", DEMO.planId).orderBy("id").execute();
     const doc = new Y.Doc();
-    for (const update of [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)]) Y.applyUpdate(doc, new Uint8Array(update));
+    for (const update of [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)])
+      Y.applyUpdate(doc, new Uint8Array(update));
     return doc;
   } finally {
     await db.destroy();
@@ -120,8 +122,15 @@ async function storeForgedUpdate(change: (doc: Y.Doc) => void): Promise<string> 
   const editorId = await userId(DEMO.editor);
   const db = openDatabase(server.databasePath);
   try {
-    const { id } = await db.insertInto("plan_updates").values({ plan_id: DEMO.planId, user_id: editorId, update, created_at: Date.now() }).returning("id").executeTakeFirstOrThrow();
-    await db.insertInto("plan_clients").values({ plan_id: DEMO.planId, client_id: doc.clientID, user_id: editorId, first_seen_at: Date.now() }).execute();
+    const { id } = await db
+      .insertInto("plan_updates")
+      .values({ plan_id: DEMO.planId, user_id: editorId, update, created_at: Date.now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("plan_clients")
+      .values({ plan_id: DEMO.planId, client_id: doc.clientID, user_id: editorId, first_seen_at: Date.now() })
+      .execute();
     const state = Y.encodeStateAsUpdate(doc);
     await db
       .insertInto("plan_documents")
@@ -141,7 +150,12 @@ async function deletionsBy(email: string): Promise<number> {
   const id = await userId(email);
   const db = openDatabase(server.databasePath);
   try {
-    const rows = await db.selectFrom("plan_deletions").select("length").where("plan_id", "=", DEMO.planId).where("user_id", "=", id).execute();
+    const rows = await db
+      .selectFrom("plan_deletions")
+      .select("length")
+      .where("plan_id", "=", DEMO.planId)
+      .where("user_id", "=", id)
+      .execute();
     return rows.reduce((sum, row) => sum + row.length, 0);
   } finally {
     await db.destroy();
@@ -168,7 +182,11 @@ async function expectEveryReaderAnswers(versionId: number): Promise<void> {
   ];
   for (const path of paths) expect({ path, status: (await get(path)).status }).toEqual({ path, status: 200 });
   const post = (path: string, body: unknown) =>
-    fetch(`${server.url}/api/plans/${DEMO.planId}${path}`, { method: "POST", headers: { cookie: cookies.owner, "content-type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${server.url}/api/plans/${DEMO.planId}${path}`, {
+      method: "POST",
+      headers: { cookie: cookies.owner, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
   const saved = await post("/versions", { name: `after repair ${versionId}` });
   expect(saved.status).toBe(201);
   const restored = await post(`/versions/${versionId}/restore`, { sectionId: "s-regulation" });
@@ -203,9 +221,15 @@ async function storeVersion(doc: Y.Doc): Promise<number> {
 
 describe("updates the schema cannot hold are refused whole", () => {
   it.each<[string, (doc: Y.Doc) => void]>([
-    ["a mark the schema does not know, over every paragraph", (doc) => doc.transact(() => paragraphs(doc).forEach((text) => text.format(0, 1, { someMark: {} })))],
+    [
+      "a mark the schema does not know, over every paragraph",
+      (doc) => doc.transact(() => paragraphs(doc).forEach((text) => text.format(0, 1, { someMark: {} }))),
+    ],
     ["blockquotes nested 3,000 deep", (doc) => insertNestedBlockquotes(doc, 3_000)],
-    ["a heading level that is markup", (doc) => ((doc.getXmlFragment(PLAN_FRAGMENT).get(1) as Y.XmlElement).get(0) as Y.XmlElement).setAttribute("level", "<img src=x>")],
+    [
+      "a heading level that is markup",
+      (doc) => ((doc.getXmlFragment(PLAN_FRAGMENT).get(1) as Y.XmlElement).get(0) as Y.XmlElement).setAttribute("level", "<img src=x>"),
+    ],
     ["a javascript: link", (doc) => paragraphs(doc)[2]!.format(0, 3, { link: { href: "javascript:alert(1)" } })],
   ])("%s: the socket is closed, nothing is stored or relayed", async (_name, change) => {
     const owner = client("owner");
@@ -268,7 +292,10 @@ describe("a plan stored with forged content before the check", () => {
     // What lay deeper than a plan may is gone, and the blockquotes it left empty with it.
     expect(deepestNesting(owner.doc)).toBeLessThan(10);
     expect(owner.text()).toContain(text.split("\n")[1]!.slice(0, 40));
-    await waitFor(() => server.logs.some((entry) => entry.msg === "stored plan held content outside the schema; taken out as the server's edit"), "the repair");
+    await waitFor(
+      () => server.logs.some((entry) => entry.msg === "stored plan held content outside the schema; taken out as the server's edit"),
+      "the repair",
+    );
     await expectEveryReaderAnswers(versionId);
     const stored = await storedDoc();
     expect(formattingKeys(stored).has("someMark")).toBe(false);
@@ -291,7 +318,12 @@ describe("in Chromium", () => {
     // Counted once the server has restarted: everything earlier tests did is stored by then.
     const ownerDeletionsBefore = await deletionsBy(DEMO.owner);
     const textBefore = planText(await storedDoc());
-    const page = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.owner, `/plans/${DEMO.planId}`);
+    const page = await signedInPage(
+      await browser.newContext({ viewport: { width: 1280, height: 900 } }),
+      server.url,
+      DEMO.owner,
+      `/plans/${DEMO.planId}`,
+    );
     await page.locator(".ProseMirror").waitFor();
     // The owner types: their browser sends what its binding made of the document.
     await page.locator(".ProseMirror section").nth(1).locator("> p").first().click();

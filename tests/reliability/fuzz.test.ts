@@ -124,8 +124,13 @@ it(`survives ${FRAMES} hostile frames while honest clients keep editing (seed ${
       // Hostile structure may sit in the tree for a moment before the server takes it out:
       // find the section by name rather than by position.
       const doc = honest[typed % 2]!.doc;
-      const sections = doc.getXmlFragment("default").toArray().filter((n) => n instanceof Y.XmlElement && n.nodeName === "section");
-      const paragraph = (sections[1 + (typed % 2)] as Y.XmlElement | undefined)?.toArray().find((n) => n instanceof Y.XmlElement && n.nodeName === "paragraph");
+      const sections = doc
+        .getXmlFragment("default")
+        .toArray()
+        .filter((n) => n instanceof Y.XmlElement && n.nodeName === "section");
+      const paragraph = (sections[1 + (typed % 2)] as Y.XmlElement | undefined)
+        ?.toArray()
+        .find((n) => n instanceof Y.XmlElement && n.nodeName === "paragraph");
       const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : undefined;
       if (text instanceof Y.XmlText) {
         text.insert(0, `<h${typed}>`);

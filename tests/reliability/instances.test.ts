@@ -150,15 +150,21 @@ async function waitUntil(
 }
 
 function synced(list: Client[], timeoutMs = 20_000): Promise<void> {
-  return waitUntil(() => list.every((c) => c.provider.synced), "every client synced", timeoutMs, () =>
-    list.map((c) => ({ connected: c.provider.wsconnected, synced: c.provider.synced })),
+  return waitUntil(
+    () => list.every((c) => c.provider.synced),
+    "every client synced",
+    timeoutMs,
+    () => list.map((c) => ({ connected: c.provider.wsconnected, synced: c.provider.synced })),
   );
 }
 
 /** Every client has heard from its server that all it typed is stored. */
 function saved(list: Client[], timeoutMs = 20_000): Promise<void> {
-  return waitUntil(() => list.every((c) => c.tracker.isEverythingStored), "every writer's Saved", timeoutMs, () =>
-    list.map((c) => ({ status: c.tracker.state.status, made: c.tracker.changesMade, saved: c.tracker.changesSaved })),
+  return waitUntil(
+    () => list.every((c) => c.tracker.isEverythingStored),
+    "every writer's Saved",
+    timeoutMs,
+    () => list.map((c) => ({ status: c.tracker.state.status, made: c.tracker.changesMade, saved: c.tracker.changesSaved })),
   );
 }
 
@@ -210,8 +216,7 @@ function startTyping(specs: { client: Client; section: number; prefix: string }[
   return {
     tokens: () => typists.flatMap((t) => t.typed.map((x) => x.token)),
     /** The tokens the server has told their client are stored, now. */
-    acknowledged: () =>
-      typists.flatMap((t) => t.typed.filter((x) => x.change <= t.client.tracker.changesSaved).map((x) => x.token)),
+    acknowledged: () => typists.flatMap((t) => t.typed.filter((x) => x.change <= t.client.tracker.changesSaved).map((x) => x.token)),
     stop: async () => {
       running = false;
       await Promise.all(loops);
@@ -237,10 +242,15 @@ async function redisState(server: TestServer): Promise<unknown> {
 }
 
 function waitForRedisState(server: TestServer, state: "connected" | "unavailable", timeoutMs = 20_000): Promise<void> {
-  return waitUntil(async () => (await redisState(server)) === state, `/healthz cluster.redis "${state}"`, timeoutMs, async () => ({
-    health: (await health(server)).body.cluster,
-    lastLogs: server.logs.slice(-5),
-  }));
+  return waitUntil(
+    async () => (await redisState(server)) === state,
+    `/healthz cluster.redis "${state}"`,
+    timeoutMs,
+    async () => ({
+      health: (await health(server)).body.cluster,
+      lastLogs: server.logs.slice(-5),
+    }),
+  );
 }
 
 function logged(server: TestServer, startsWith: string): number {
@@ -399,7 +409,10 @@ describe("two instances on one PostgreSQL and one Redis", () => {
     await synced([...writers, signingOut]);
     const connectedLogs = [logged(a, "redis connected"), logged(b, "redis connected")];
 
-    let typing = startTyping(writers.map((client, i) => ({ client, section: i, prefix: `r1-${i}` })), 11);
+    let typing = startTyping(
+      writers.map((client, i) => ({ client, section: i, prefix: `r1-${i}` })),
+      11,
+    );
     await pause(700);
     let redisRunning = true;
     try {
@@ -425,7 +438,10 @@ describe("two instances on one PostgreSQL and one Redis", () => {
       const noticesOnB = firstB.planChanged;
       await redis!.start();
       redisRunning = true;
-      typing = startTyping(writers.map((client, i) => ({ client, section: i + 1, prefix: `r2-${i}` })), 13);
+      typing = startTyping(
+        writers.map((client, i) => ({ client, section: i + 1, prefix: `r2-${i}` })),
+        13,
+      );
       await Promise.all([waitForRedisState(a, "connected"), waitForRedisState(b, "connected")]);
       await pause(1000);
       await typing.stop();
@@ -463,7 +479,12 @@ describe("two instances on one PostgreSQL and one Redis", () => {
       c = await startServer({ env: instanceEnv(lateRedis.url) });
       servers.push(c);
       const third = c;
-      await waitUntil(() => logged(third, "redis unavailable") > 0, 'a "redis unavailable" log line', 15_000, () => third.logs.slice(-5));
+      await waitUntil(
+        () => logged(third, "redis unavailable") > 0,
+        'a "redis unavailable" log line',
+        15_000,
+        () => third.logs.slice(-5),
+      );
       const healthC = await health(c);
       expect(healthC.status).toBe(200);
       expect(healthC.body.cluster?.redis).toBe("unavailable");
@@ -511,7 +532,10 @@ describe("two instances on one PostgreSQL and one Redis", () => {
       expect(proxy.openTo(a.port)).toBeGreaterThan(0);
       expect(proxy.openTo(b.port)).toBeGreaterThan(0);
 
-      typing = startTyping(writers.map((client, i) => ({ client, section: i % 6, prefix: `k${i}` })), 23);
+      typing = startTyping(
+        writers.map((client, i) => ({ client, section: i % 6, prefix: `k${i}` })),
+        23,
+      );
       await pause(1500);
       // Nobody reconnects until we have looked at the survivor (a balancer noticing late).
       await proxy.pause();
@@ -520,7 +544,10 @@ describe("two instances on one PostgreSQL and one Redis", () => {
       await a.kill();
 
       const stored = await storedPlanText(postgres!.url, DEMO.planId);
-      expect(acknowledged.filter((token) => !stored.includes(token)), "acknowledged but not stored").toEqual([]);
+      expect(
+        acknowledged.filter((token) => !stored.includes(token)),
+        "acknowledged but not stored",
+      ).toEqual([]);
       await waitUntil(
         () => acknowledged.every((token) => observer.text().includes(token)),
         "every acknowledged edit on the surviving instance",

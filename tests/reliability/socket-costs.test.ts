@@ -65,7 +65,9 @@ function openPeer(role: DemoRole, planId: string = DEMO.planId): Promise<RawPeer
     socket.on("close", (code, reason) => (peer.closed = { code, reason: reason.toString() }));
     socket.on("error", () => undefined);
     socket.once("open", () => resolve(peer));
-    socket.once("unexpected-response", (_request, response) => reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode })));
+    socket.once("unexpected-response", (_request, response) =>
+      reject(Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode })),
+    );
   });
 }
 
@@ -235,7 +237,11 @@ describe("sync answers on a plan of several MB (item 2)", () => {
     // answer is read before the next request, so only the budget can stop it.
     for (let clock = 1; clock <= 100 && !attacker.closed; clock++) {
       attacker.socket.send(syncStep1Frame(new Map([[big, clock]])));
-      await waitFor(() => attacker.frames.filter(isSyncStep2).length >= clock || attacker.closed !== undefined, "an answer or the close", 20_000);
+      await waitFor(
+        () => attacker.frames.filter(isSyncStep2).length >= clock || attacker.closed !== undefined,
+        "an answer or the close",
+        20_000,
+      );
     }
     await whenPeerClosed(attacker, "the greedy socket to close");
     expect(attacker.closed!.code).toBe(CLOSE_RATE_LIMITED);
@@ -268,7 +274,11 @@ describe("presence (item 3)", () => {
     const attacker = await openPeer("viewer");
     const attackerIds = new Set<number>();
     for (let message = 0; message < 150; message++) {
-      const entries = Array.from({ length: 8 }, () => ({ clientId: randomClientId(), clock: 1, state: { user: { name: "Mallory" }, pad: "p".repeat(3000) } }));
+      const entries = Array.from({ length: 8 }, () => ({
+        clientId: randomClientId(),
+        clock: 1,
+        state: { user: { name: "Mallory" }, pad: "p".repeat(3000) },
+      }));
       for (const entry of entries) attackerIds.add(entry.clientId);
       attacker.socket.send(awarenessFrame(entries));
     }

@@ -256,7 +256,9 @@ describe("the cost of compares", () => {
 
   it("refuses the Word redline past the bound too, with Retry-After", async () => {
     const answers = await Promise.all(
-      pairs().map(([from, to]) => fetch(`${demo.server.url}/plans/${DEMO.planId}/compare.docx?from=${from}&to=${to}`, { headers: { cookie: demo.cookies.viewer } })),
+      pairs().map(([from, to]) =>
+        fetch(`${demo.server.url}/plans/${DEMO.planId}/compare.docx?from=${from}&to=${to}`, { headers: { cookie: demo.cookies.viewer } }),
+      ),
     );
     const refused = answers.filter((response) => response.status === 429);
     expect(refused.length).toBeGreaterThan(0);
@@ -276,7 +278,8 @@ describe("the cost of compares", () => {
     const compare = async () => {
       for (;;) {
         const response = await api(`/compare?from=${versionIds[0]}&to=current`);
-        if (response.status === 200) return (await response.json()) as { to: { createdAt: number }; changes: { text?: string }[]; summary: unknown };
+        if (response.status === 200)
+          return (await response.json()) as { to: { createdAt: number }; changes: { text?: string }[]; summary: unknown };
         expect(response.status).toBe(429);
         await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get("retry-after")) * 100));
       }
@@ -288,7 +291,12 @@ describe("the cost of compares", () => {
     await whenSaved(editor);
     const afterEdit = await compare();
     expect(JSON.stringify(afterEdit.changes)).toContain("Freshly typed words.");
-    const status = await post(demo.server.url, `/plans/${DEMO.planId}/sections/s-concept`, { dueDate: "2031-01-31" }, { cookie: demo.cookies.owner });
+    const status = await post(
+      demo.server.url,
+      `/plans/${DEMO.planId}/sections/s-concept`,
+      { dueDate: "2031-01-31" },
+      { cookie: demo.cookies.owner },
+    );
     expect(status.status).toBe(200);
     const afterDetails = await compare();
     expect(JSON.stringify(afterDetails)).toContain("2031-01-31");
@@ -297,7 +305,12 @@ describe("the cost of compares", () => {
 
 describe("the Secure cookie flag", () => {
   it("is not set over plain http because of an X-Forwarded-Proto header without TRUST_PROXY", async () => {
-    const response = await post(demo.server.url, "/login", { email: DEMO.viewer, password: "gotong-demo" }, { "x-forwarded-proto": "https" });
+    const response = await post(
+      demo.server.url,
+      "/login",
+      { email: DEMO.viewer, password: "gotong-demo" },
+      { "x-forwarded-proto": "https" },
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get("set-cookie")).not.toMatch(/;\s*Secure/i);
   });
@@ -323,7 +336,9 @@ describe("the Origin check", () => {
 
   it("refuses a websocket whose Origin has this host but another scheme or port", async () => {
     for (const origin of foreignTwins()) {
-      await expect(openRawSocket(demo.server.wsUrl, DEMO.planId, { cookie: demo.cookies.viewer, origin }), origin).rejects.toMatchObject({ status: 403 });
+      await expect(openRawSocket(demo.server.wsUrl, DEMO.planId, { cookie: demo.cookies.viewer, origin }), origin).rejects.toMatchObject({
+        status: 403,
+      });
     }
     const own = await openRawSocket(demo.server.wsUrl, DEMO.planId, { cookie: demo.cookies.viewer, origin: demo.server.url });
     own.close();

@@ -36,7 +36,13 @@ describe("action matrices", () => {
     const doc = {
       type: "doc",
       content: [
-        sectionJSON("s-a", "A", [actionMatrixJSON([["P1", "A1", "", "", "", "", "", "ILO"], ["P2", "A2"], ["P3", "A3", "", "", "", "", "", "Bappenas"]])]),
+        sectionJSON("s-a", "A", [
+          actionMatrixJSON([
+            ["P1", "A1", "", "", "", "", "", "ILO"],
+            ["P2", "A2"],
+            ["P3", "A3", "", "", "", "", "", "Bappenas"],
+          ]),
+        ]),
         sectionJSON("s-b", "B", [actionMatrixJSON([["P4", "A4", "", "", "", "", "", "ILO"]])]),
       ],
     };

@@ -64,13 +64,19 @@ describe("comment anchors", () => {
     (doc.getXmlFragment("default").get(0) as Y.XmlElement).setAttribute("foo", "bar");
     expect(prepareCommentMark(doc, planSchema(), anchorFor(doc, "patient capital"), "t-1")).toEqual({ ok: false, reason: "unresolvable" });
     // Elsewhere the same request goes through.
-    expect(prepareCommentMark(doc, planSchema(), anchorFor(doc, "Public procurement"), "t-2")).toMatchObject({ ok: true, sectionId: "s-two" });
+    expect(prepareCommentMark(doc, planSchema(), anchorFor(doc, "Public procurement"), "t-2")).toMatchObject({
+      ok: true,
+      sectionId: "s-two",
+    });
   });
 
   it("refuses a quote that is not the text between the positions, and positions from elsewhere", () => {
     const doc = newDoc();
     const anchor = anchorFor(doc, "patient capital");
-    expect(prepareCommentMark(doc, planSchema(), { ...anchor, quote: "impatient capital" }, "t")).toEqual({ ok: false, reason: "quoteMismatch" });
+    expect(prepareCommentMark(doc, planSchema(), { ...anchor, quote: "impatient capital" }, "t")).toEqual({
+      ok: false,
+      reason: "quoteMismatch",
+    });
     const other = new Y.Doc();
     Y.applyUpdate(other, planUpdateFromJSON(content)); // same text, other items
     expect(prepareCommentMark(doc, planSchema(), anchorFor(other, "patient capital"), "t")).toEqual({ ok: false, reason: "unresolvable" });
@@ -98,8 +104,13 @@ describe("comment anchors", () => {
     sync(server, alice, bob);
 
     for (const doc of [server, alice, bob]) {
-      expect(commentAnchorsIn(doc).get("t-1")).toEqual({ sectionId: "s-one", text: "patient long-term capital and grants from public banks" });
-      expect(readSections(doc)[0]!.text).toBe("Financing\nCooperatives need very patient long-term capital and grants from \npublic banks to grow quickly.");
+      expect(commentAnchorsIn(doc).get("t-1")).toEqual({
+        sectionId: "s-one",
+        text: "patient long-term capital and grants from public banks",
+      });
+      expect(readSections(doc)[0]!.text).toBe(
+        "Financing\nCooperatives need very patient long-term capital and grants from \npublic banks to grow quickly.",
+      );
     }
 
     // Joining the paragraphs again (backspace at the start of the second) keeps it whole.
@@ -107,7 +118,9 @@ describe("comment anchors", () => {
     sync(server, alice, bob);
     for (const doc of [server, alice, bob]) {
       expect(commentAnchorsIn(doc).get("t-1")?.text).toBe("patient long-term capital and grants from public banks");
-      expect(readSections(doc)[0]!.text).toBe("Financing\nCooperatives need very patient long-term capital and grants from public banks to grow quickly.");
+      expect(readSections(doc)[0]!.text).toBe(
+        "Financing\nCooperatives need very patient long-term capital and grants from public banks to grow quickly.",
+      );
     }
   });
 
@@ -163,7 +176,8 @@ describe("the editor's comment guard", () => {
   const threadsOn = (state: EditorState, text: string) => {
     let ids: string[] = [];
     state.doc.descendants((node) => {
-      if (node.isText && node.text === text) ids = node.marks.filter((m) => m.type.name === "comment").map((m) => m.attrs.threadId as string);
+      if (node.isText && node.text === text)
+        ids = node.marks.filter((m) => m.type.name === "comment").map((m) => m.attrs.threadId as string);
     });
     return ids;
   };

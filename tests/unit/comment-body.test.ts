@@ -101,7 +101,11 @@ describe("tokenizeCommentBody", () => {
       { id: 10, name: "Dewi", organisation: "ILO" },
     ];
     expect(Object.fromEntries(mentionHandles(namesakes))).toEqual({ 7: "Ani (ILO)", 8: "Ani #8", 9: "Ani #9", 10: "Dewi" });
-    expect(tokenizeCommentBody("@Ani (ILO) and @Ani #9", namesakes).filter((token) => token.type === "mention").map((token) => token.type === "mention" && token.userId)).toEqual([7, 9]);
+    expect(
+      tokenizeCommentBody("@Ani (ILO) and @Ani #9", namesakes)
+        .filter((token) => token.type === "mention")
+        .map((token) => token.type === "mention" && token.userId),
+    ).toEqual([7, 9]);
   });
 
   it("writes a mention made with an email as the member's handle", () => {

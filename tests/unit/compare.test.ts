@@ -63,7 +63,11 @@ function team() {
   };
   const version = () => Y.encodeStateAsUpdate(docs.alice);
   const compare = (from: Uint8Array, to: Uint8Array, details: { from?: SectionDetail[]; to?: SectionDetail[] } = {}) =>
-    comparePlans({ doc: open(from), details: details.from ?? [] }, { doc: open(to), details: details.to ?? [] }, createAttribution({ clients, deletions }));
+    comparePlans(
+      { doc: open(from), details: details.from ?? [] },
+      { doc: open(to), details: details.to ?? [] },
+      createAttribution({ clients, deletions }),
+    );
   return { docs, edit, version, compare };
 }
 
@@ -141,7 +145,10 @@ function editedPlan() {
     tr.delete(annex.from, annex.to);
   });
   edit("alice", (tr) =>
-    tr.insert(tr.doc.content.size, planSchema().nodeFromJSON(sectionJSON("s-monitoring", "Monitoring", [paragraph("Progress is reviewed yearly.")]))),
+    tr.insert(
+      tr.doc.content.size,
+      planSchema().nodeFromJSON(sectionJSON("s-monitoring", "Monitoring", [paragraph("Progress is reviewed yearly.")])),
+    ),
   );
   return { ...plan, before, after: plan.version() };
 }
@@ -224,7 +231,9 @@ describe("comparing two versions", () => {
         ],
       },
     ]);
-    expect(sections[4]!.blocks).toEqual([{ kind: "text", cell: null, parts: [{ type: "equal", text: "Public procurement should reserve a share.", author: null }] }]);
+    expect(sections[4]!.blocks).toEqual([
+      { kind: "text", cell: null, parts: [{ type: "equal", text: "Public procurement should reserve a share.", author: null }] },
+    ]);
   });
 
   it("shows an action matrix cell by cell: only the changed cell, labelled with its row and column", () => {
@@ -255,7 +264,9 @@ describe("comparing two versions", () => {
     const before = version();
     edit("bob", (tr) => replaceText(tr, docs.bob, "5 provinces", "8 provinces"));
     const actions = compare(before, version()).sections.find((section) => section.id === "s-actions")!;
-    expect(actions.blocks.filter((block) => block.kind === "matrixCell").map((block) => block.cell)).toEqual([{ table: 2, row: 1, column: "target" }]);
+    expect(actions.blocks.filter((block) => block.kind === "matrixCell").map((block) => block.cell)).toEqual([
+      { table: 2, row: 1, column: "target" },
+    ]);
   });
 
   it("gives a renamed section both titles, and who changed which words of it", () => {
@@ -380,7 +391,12 @@ describe("comparing two versions", () => {
         .map((section) => ({
           id: section.id,
           blocks: section.blocks
-            .map((block) => block.parts.filter((part) => part.type !== skip).map((part) => part.text).join(""))
+            .map((block) =>
+              block.parts
+                .filter((part) => part.type !== skip)
+                .map((part) => part.text)
+                .join(""),
+            )
             .filter(Boolean),
         }));
     const withoutMatrix = (sections: { id: string; blocks: string[] }[]) => sections.filter((section) => section.id !== "s-actions");
@@ -433,10 +449,7 @@ describe("comparing two versions", () => {
     edit("alice", (tr) => {
       const intro = sectionRange(tr, "s-intro");
       const schema = planSchema();
-      tr.insert(
-        intro.to - 1,
-        schema.nodeFromJSON({ type: "heading", attrs: { level: 3 }, content: [{ type: "text", text: "Finance" }] }),
-      );
+      tr.insert(intro.to - 1, schema.nodeFromJSON({ type: "heading", attrs: { level: 3 }, content: [{ type: "text", text: "Finance" }] }));
       tr.insert(
         tr.mapping.map(intro.to) - 1,
         schema.nodeFromJSON({
@@ -446,7 +459,12 @@ describe("comparing two versions", () => {
       );
     });
     const intro = compare(before, version()).sections.find((section) => section.id === "s-intro")!;
-    expect(intro.blocks.map((block) => block.style)).toEqual([undefined, undefined, { kind: "heading", level: 3 }, { kind: "listItem", ordered: false }]);
+    expect(intro.blocks.map((block) => block.style)).toEqual([
+      undefined,
+      undefined,
+      { kind: "heading", level: 3 },
+      { kind: "listItem", ordered: false },
+    ]);
   });
 
   it("keeps the formatting of inserted, deleted and unchanged words on the parts, and counts words as before", () => {
@@ -519,7 +537,14 @@ describe("comparing two versions", () => {
   it("reports status and detail changes from the section details", () => {
     const { compare, version } = team();
     const state = version();
-    const detail: SectionDetail = { id: "s-intro", title: "Introduction", status: "draft", lead: "Bappenas", assignee: null, dueDate: null };
+    const detail: SectionDetail = {
+      id: "s-intro",
+      title: "Introduction",
+      status: "draft",
+      lead: "Bappenas",
+      assignee: null,
+      dueDate: null,
+    };
     const comparison = compare(state, state, {
       from: [detail],
       to: [{ ...detail, status: "in_review", assignee: "Alice", dueDate: "2026-03-31" }],

@@ -10,15 +10,34 @@ const base = { DATABASE_PATH: path.join(os.tmpdir(), "gotong-config-test", "goto
 describe("loadConfig", () => {
   it("gives the documented defaults and production mode unless NODE_ENV=development", () => {
     const config = loadConfig({ ...base });
-    expect(config).toMatchObject({ port: 3000, host: "0.0.0.0", mode: "production", trustProxy: undefined, redisUrl: undefined, seedDemoWhenEmpty: true });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "0.0.0.0",
+      mode: "production",
+      trustProxy: undefined,
+      redisUrl: undefined,
+      seedDemoWhenEmpty: true,
+    });
     expect(config.collab).toMatchObject({ maxConnectionsPerUser: 50, maxSyncRequestsPerMinute: 20, healIntervalMs: 3000 });
     expect(loadConfig({ ...base, NODE_ENV: "development" }).mode).toBe("development");
     expect(loadConfig({ ...base, NODE_ENV: "test" }).mode).toBe("production");
   });
 
   it("reads numbers, lists and trimmed text", () => {
-    const config = loadConfig({ ...base, PORT: "8080", ALLOWED_ORIGINS: " https://a.example , https://b.example ", TRUST_PROXY: " 1 ", COLLAB_MAX_CONNECTIONS_PER_USER: "7", SEED_DEMO: "false" });
-    expect(config).toMatchObject({ port: 8080, allowedOrigins: ["https://a.example", "https://b.example"], trustProxy: "1", seedDemoWhenEmpty: false });
+    const config = loadConfig({
+      ...base,
+      PORT: "8080",
+      ALLOWED_ORIGINS: " https://a.example , https://b.example ",
+      TRUST_PROXY: " 1 ",
+      COLLAB_MAX_CONNECTIONS_PER_USER: "7",
+      SEED_DEMO: "false",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      allowedOrigins: ["https://a.example", "https://b.example"],
+      trustProxy: "1",
+      seedDemoWhenEmpty: false,
+    });
     expect(config.collab.maxConnectionsPerUser).toBe(7);
   });
 

@@ -26,8 +26,7 @@ function parseCsv(csv: string): string[][] {
       if (char === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (char === '"') quoted = false;
+      } else if (char === '"') quoted = false;
       else field += char;
     } else if (char === '"') quoted = true;
     else if (char === ",") {
@@ -38,8 +37,7 @@ function parseCsv(csv: string): string[][] {
       field = "";
       rows.push([]);
       i++;
-    }
-    else field += char;
+    } else field += char;
   }
   rows.pop();
   return rows;

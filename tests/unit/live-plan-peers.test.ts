@@ -153,8 +153,18 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       // Each plan relays to the other: `a` is assigned once `b`, which refers to it, exists.
       // eslint-disable-next-line prefer-const
       let a!: LivePlan;
-      const b: LivePlan = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog, shareAwareness: (u) => a.presence.applyRelayed(u) });
-      a = await LivePlan.load({ planId, store: new UpdateStore(sqlUpdateLog), log: sqlUpdateLog, shareAwareness: (u) => b.presence.applyRelayed(u) });
+      const b: LivePlan = await LivePlan.load({
+        planId,
+        store: new UpdateStore(sqlUpdateLog),
+        log: sqlUpdateLog,
+        shareAwareness: (u) => a.presence.applyRelayed(u),
+      });
+      a = await LivePlan.load({
+        planId,
+        store: new UpdateStore(sqlUpdateLog),
+        log: sqlUpdateLog,
+        shareAwareness: (u) => b.presence.applyRelayed(u),
+      });
       const victimOnB = fakeConnection(b, victim);
       const attackerOnA = fakeConnection(a, attacker);
       const id = 5555;
@@ -204,7 +214,16 @@ function fakeConnection(plan: LivePlan, user: UserSummary) {
     close: (code: number) => (result.closedWith = code),
   } as unknown as WebSocket;
   const metrics: CollabMetrics = newCollabMetrics();
-  const connection = new CollabConnection({ socket, plan, user, sessionId: "session", role: "owner", store: new UpdateStore(sqlUpdateLog), metrics, maxMessagesPerSecond: 1000 });
+  const connection = new CollabConnection({
+    socket,
+    plan,
+    user,
+    sessionId: "session",
+    role: "owner",
+    store: new UpdateStore(sqlUpdateLog),
+    metrics,
+    maxMessagesPerSecond: 1000,
+  });
   plan.connections.add(connection);
   const handle = connection as unknown as { handleAwareness(update: Uint8Array): void; receive(data: Buffer, isBinary: boolean): void };
   return {

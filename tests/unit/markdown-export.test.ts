@@ -29,20 +29,23 @@ function body(...blocks: JSONContent[]): string {
 
 describe("Markdown export", () => {
   it("escapes what would otherwise be emphasis, code, links, HTML or a table", () => {
-    expect(body(paragraph(text("*a* _b_ `c` [d](https://e.example) <b>f</b> g|h ~~i~~ &amp; \\"))))
-      .toBe("\\*a\\* \\_b\\_ \\`c\\` \\[d\\](https://e.example) \\<b\\>f\\</b\\> g\\|h \\~\\~i\\~\\~ \\&amp; \\\\");
+    expect(body(paragraph(text("*a* _b_ `c` [d](https://e.example) <b>f</b> g|h ~~i~~ &amp; \\")))).toBe(
+      "\\*a\\* \\_b\\_ \\`c\\` \\[d\\](https://e.example) \\<b\\>f\\</b\\> g\\|h \\~\\~i\\~\\~ \\&amp; \\\\",
+    );
   });
 
   it("escapes what would start a heading, quote, list or rule at the start of a line", () => {
-    expect(body(paragraph(text("# no")), paragraph(text("> no")), paragraph(text("- no")), paragraph(text("1. no")), paragraph(text("2) no"))))
-      .toBe("\\# no\n\n\\> no\n\n\\- no\n\n1\\. no\n\n2\\) no");
+    expect(
+      body(paragraph(text("# no")), paragraph(text("> no")), paragraph(text("- no")), paragraph(text("1. no")), paragraph(text("2) no"))),
+    ).toBe("\\# no\n\n\\> no\n\n\\- no\n\n1\\. no\n\n2\\) no");
     expect(body(paragraph(text("first"), { type: "hardBreak" }, text("---")))).toBe("first\\\n\\---");
   });
 
   it("writes marks and safe links, and drops a link to anything but http(s) or mailto", () => {
     const link = (href: string) => [{ type: "link", attrs: { href } }];
-    expect(body(paragraph(text("bold ", [{ type: "bold" }]), text("plain "), text("site", link("https://example.org/a (b)")))))
-      .toBe("**bold** plain [site](https://example.org/a%20%28b%29)");
+    expect(body(paragraph(text("bold ", [{ type: "bold" }]), text("plain "), text("site", link("https://example.org/a (b)"))))).toBe(
+      "**bold** plain [site](https://example.org/a%20%28b%29)",
+    );
     // The editor refuses such a link; one that got into a stored document anyway is plain text here.
     expect(body(paragraph(text("x", link("javascript:alert(1)"))))).toBe("x");
   });
@@ -53,7 +56,13 @@ describe("Markdown export", () => {
       type: "table",
       content: [
         { type: "tableRow", content: [cell("tableHeader", paragraph(text("a|b"))), cell("tableHeader", paragraph(text("c")))] },
-        { type: "tableRow", content: [cell("tableCell", paragraph(text("one\ntwo")), paragraph(text("three"))), cell("tableCell", paragraph(text("x|y", [{ type: "code" }])))] },
+        {
+          type: "tableRow",
+          content: [
+            cell("tableCell", paragraph(text("one\ntwo")), paragraph(text("three"))),
+            cell("tableCell", paragraph(text("x|y", [{ type: "code" }]))),
+          ],
+        },
       ],
     };
     expect(body(table)).toBe("| a\\|b | c |\n| --- | --- |\n| one<br>two<br>three | `x\\|y` |");
@@ -63,7 +72,11 @@ describe("Markdown export", () => {
     const item = (...content: JSONContent[]): JSONContent => ({ type: "listItem", content });
     expect(
       body(
-        { type: "orderedList", attrs: { start: 3 }, content: [item(paragraph(text("three")), { type: "bulletList", content: [item(paragraph(text("inner")))] })] },
+        {
+          type: "orderedList",
+          attrs: { start: 3 },
+          content: [item(paragraph(text("three")), { type: "bulletList", content: [item(paragraph(text("inner")))] })],
+        },
         { type: "blockquote", content: [paragraph(text("said")), paragraph(text("twice"))] },
       ),
     ).toBe("3. three\n   - inner\n\n> said\n>\n> twice");

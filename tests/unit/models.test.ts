@@ -10,7 +10,14 @@ import { compactPlan, countUncompactedUpdates, mergeManyUpdates } from "../../se
 import { appendUpdates, listUpdateIdsAfter, loadUpdatesByIds } from "../../server/collab/storage/sql-update-log";
 import { storeVersion } from "../../app/versions/version.server";
 import { withLockIfFree } from "../../db/locks";
-import { addMember, blankPlanContent, getMemberRole, getPlanForMember, listPlansForUser, setMemberRole } from "../../app/models/plan.server";
+import {
+  addMember,
+  blankPlanContent,
+  getMemberRole,
+  getPlanForMember,
+  listPlansForUser,
+  setMemberRole,
+} from "../../app/models/plan.server";
 import { closeRound, openRound } from "../../app/models/consultation.server";
 import {
   acceptInvitations,
@@ -58,7 +65,10 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
           getDb()
             .transaction()
             .execute(async (trx) => {
-              await trx.insertInto("organisations").values({ name: `Concurrent ${i}`, short_name: `C${i}` }).execute();
+              await trx
+                .insertInto("organisations")
+                .values({ name: `Concurrent ${i}`, short_name: `C${i}` })
+                .execute();
             }),
         ),
       );
@@ -70,7 +80,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it.skipIf(kind === "postgres")("reports inserted ids and affected rows", async () => {
       const result = await getDb().insertInto("organisations").values({ name: "Counted", short_name: "CT" }).executeTakeFirst();
       expect(Number(result.insertId)).toBeGreaterThan(0);
-      const updated = await getDb().updateTable("organisations").set({ short_name: "CT2" }).where("name", "=", "Counted").executeTakeFirst();
+      const updated = await getDb()
+        .updateTable("organisations")
+        .set({ short_name: "CT2" })
+        .where("name", "=", "Counted")
+        .executeTakeFirst();
       expect(Number(updated.numUpdatedRows)).toBe(1);
     });
   });
@@ -109,7 +123,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("an expired session is not active", async () => {
       const user = await createTestUser();
       const sessionId = await createSession(user.id);
-      await getDb().updateTable("sessions").set({ expires_at: Date.now() - 1 }).where("id", "=", sessionId).execute();
+      await getDb()
+        .updateTable("sessions")
+        .set({ expires_at: Date.now() - 1 })
+        .where("id", "=", sessionId)
+        .execute();
       expect(await isSessionActive(sessionId)).toBe(false);
     });
 
@@ -162,19 +180,33 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const organisationId = await createOrganisation(`Invited ${kind} ${Math.random()}`, "Invited");
       const people = [];
       for (let i = 0; i < count; i += 1) {
-        people.push(await createUser({ email: `invited-${kind}-${i}-${Math.random()}@example.org`, name: `Invited ${i}`, organisationId, password: "long enough secret" }));
+        people.push(
+          await createUser({
+            email: `invited-${kind}-${i}-${Math.random()}@example.org`,
+            name: `Invited ${i}`,
+            organisationId,
+            password: "long enough secret",
+          }),
+        );
       }
       return { organisationId, people };
     }
 
     async function roundFor(planId: string, organisationId: number, createdBy: number) {
-      return openRound({ planId, name: "Round", deadline: Date.now() + 86_400_000, sectionIds: [], organisationIds: [organisationId], createdBy });
+      return openRound({
+        planId,
+        name: "Round",
+        deadline: Date.now() + 86_400_000,
+        sectionIds: [],
+        organisationIds: [organisationId],
+        createdBy,
+      });
     }
 
     it("a round invites the organisation's people who cannot comment yet and makes nobody a member", async () => {
       const { planId, owner } = await createTestPlan();
       const { organisationId, people } = await organisationWith(3);
-      const [stranger, viewer, editor] = people as [typeof people[0], typeof people[0], typeof people[0]];
+      const [stranger, viewer, editor] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]];
       await addMember(planId, viewer.id, "viewer");
       await addMember(planId, editor.id, "editor");
       const { roundId, invitedCount } = await roundFor(planId, organisationId, owner.id);
@@ -186,14 +218,17 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect(invitation).toMatchObject({ planId, role: "commenter", inviter: { id: owner.id }, round: { id: roundId, name: "Round" } });
       expect(await listPendingInvitations(editor.id)).toEqual([]);
       expect((await listRoundInvitations(roundId)).map((row) => [row.userId, row.status]).sort()).toEqual(
-        [[stranger.id, "pending"], [viewer.id, "pending"]].sort(),
+        [
+          [stranger.id, "pending"],
+          [viewer.id, "pending"],
+        ].sort(),
       );
     });
 
     it("accepting gives the role offered, never less than one already held; declining stays declined for that round", async () => {
       const { planId, owner } = await createTestPlan();
       const { organisationId, people } = await organisationWith(2);
-      const [stranger, viewer] = people as [typeof people[0], typeof people[0]];
+      const [stranger, viewer] = people as [(typeof people)[0], (typeof people)[0]];
       await addMember(planId, viewer.id, "viewer");
       const { roundId } = await roundFor(planId, organisationId, owner.id);
       expect(await acceptInvitations(viewer.id, planId)).toBe("commenter");
@@ -202,7 +237,11 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect(await acceptInvitations(stranger.id, planId)).toBeNull();
       expect(await getMemberRole(planId, stranger.id)).toBeUndefined();
       // The same round asking again changes nothing.
-      expect(await getDb().transaction().execute((trx) => inviteOrganisationsToRound(trx, { planId, roundId, organisationIds: [organisationId], invitedBy: owner.id }))).toBe(0);
+      expect(
+        await getDb()
+          .transaction()
+          .execute((trx) => inviteOrganisationsToRound(trx, { planId, roundId, organisationIds: [organisationId], invitedBy: owner.id })),
+      ).toBe(0);
       expect(await listPendingInvitations(stranger.id)).toEqual([]);
       // The owner may ask again, by hand.
       await inviteToPlan({ planId, invitedBy: owner.id, email: stranger.email, role: "editor" });
@@ -233,10 +272,20 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect(mayOffer(undefined, "viewer")).toBe(false);
       const { planId, owner, members } = await createTestPlan(["editor"]);
       const invited = await createTestUser();
-      const reason = (promise: Promise<unknown>) => promise.then(() => null, (error: InvitationRuleError) => error.reason);
-      expect(await reason(inviteToPlan({ planId, invitedBy: members.editor!.id, email: invited.email, role: "viewer" }))).toBe("roleTooHigh");
-      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: members.editor!.email, role: "viewer" }))).toBe("alreadyMember");
-      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: "nobody@example.org", role: "viewer" }))).toBe("noSuchAccount");
+      const reason = (promise: Promise<unknown>) =>
+        promise.then(
+          () => null,
+          (error: InvitationRuleError) => error.reason,
+        );
+      expect(await reason(inviteToPlan({ planId, invitedBy: members.editor!.id, email: invited.email, role: "viewer" }))).toBe(
+        "roleTooHigh",
+      );
+      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: members.editor!.email, role: "viewer" }))).toBe(
+        "alreadyMember",
+      );
+      expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: "nobody@example.org", role: "viewer" }))).toBe(
+        "noSuchAccount",
+      );
       await inviteToPlan({ planId, invitedBy: owner.id, email: invited.email, role: "viewer" });
       expect(await reason(inviteToPlan({ planId, invitedBy: owner.id, email: invited.email, role: "editor" }))).toBe("alreadyInvited");
     });
@@ -324,7 +373,8 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
       const updates: Uint8Array[] = [];
       doc.on("update", (update: Uint8Array) => updates.push(update));
-      for (const ch of "abc") ((doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlElement).insert(0, [new Y.XmlText(ch)]);
+      for (const ch of "abc")
+        ((doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlElement).insert(0, [new Y.XmlText(ch)]);
       const rowIds = await appendUpdates([
         { planId, userId: owner.id, update: updates[0]!, createdAt: Date.now(), newClientIds: [] },
         { planId, userId: owner.id, update: null, createdAt: Date.now(), newClientIds: [doc.clientID] },
@@ -341,7 +391,13 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
         { id: third, mergedCount: 1 },
       ]);
       const read = await loadUpdatesByIds(planId, [third, first]);
-      expect(read.map((row) => [row.rowId, row.userId, Buffer.from(row.update).equals(Buffer.from(row.rowId === first ? updates[0]! : updates[2]!))])).toEqual([
+      expect(
+        read.map((row) => [
+          row.rowId,
+          row.userId,
+          Buffer.from(row.update).equals(Buffer.from(row.rowId === first ? updates[0]! : updates[2]!)),
+        ]),
+      ).toEqual([
         [first, owner.id, true],
         [third, owner.id, true],
       ]);
@@ -357,7 +413,9 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const text = new Y.XmlText();
       doc.getXmlFragment(PLAN_FRAGMENT).insert(1, [text]);
       for (let i = 0; i < 300; i += 1) text.insert(text.length, `${i % 10}`);
-      await appendUpdates(updates.splice(0).map((update) => ({ planId, userId: owner.id, update, createdAt: Date.now(), newClientIds: [] })));
+      await appendUpdates(
+        updates.splice(0).map((update) => ({ planId, userId: owner.id, update, createdAt: Date.now(), newClientIds: [] })),
+      );
       text.insert(0, "late ");
       const late = updates.splice(0);
       await Promise.all([
@@ -384,9 +442,22 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       const { planId } = await createTestPlan();
       const state = Y.encodeStateAsUpdate(new Y.Doc());
       const checkpoint = (contentHash: string) =>
-        storeVersion({ planId, kind: "checkpoint", name: "", note: "", state, details: [], contentHash, authors: [], createdBy: null, skipIfUnchanged: true });
+        storeVersion({
+          planId,
+          kind: "checkpoint",
+          name: "",
+          note: "",
+          state,
+          details: [],
+          contentHash,
+          authors: [],
+          createdBy: null,
+          skipIfUnchanged: true,
+        });
       // Several connections open first, so the three transactions really overlap on PostgreSQL.
-      await Promise.all(Array.from({ length: 5 }, () => sql`select ${isPostgres(getDb()) ? sql`pg_sleep(0.05)` : sql`1`}`.execute(getDb())));
+      await Promise.all(
+        Array.from({ length: 5 }, () => sql`select ${isPostgres(getDb()) ? sql`pg_sleep(0.05)` : sql`1`}`.execute(getDb())),
+      );
       const saved = await Promise.all([checkpoint("same"), checkpoint("same"), checkpoint("same")]);
       expect(saved.filter((id) => id !== null)).toHaveLength(1);
       expect(await checkpoint("same")).toBeNull();

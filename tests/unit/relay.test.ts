@@ -27,9 +27,12 @@ describe("relay messages", () => {
     { kind: "sessionEnded", sessionHash: "q2Zr0Ez7l1lJ3hQkQf8k1w" },
   ];
 
-  it.each(messages.map((message) => [message.kind, message] as const))("a %s message reads back as sent, with its instance", (_kind, message) => {
-    expect(decodeRelayMessage(encodeRelayMessage("instance-a", message))).toEqual({ instanceId: "instance-a", message });
-  });
+  it.each(messages.map((message) => [message.kind, message] as const))(
+    "a %s message reads back as sent, with its instance",
+    (_kind, message) => {
+      expect(decodeRelayMessage(encodeRelayMessage("instance-a", message))).toEqual({ instanceId: "instance-a", message });
+    },
+  );
 
   it("refuses an unknown kind and a cut-off message", () => {
     const unknown = encodeRelayMessage("a", { kind: "planChanged" });
@@ -43,7 +46,9 @@ describe("relay messages", () => {
     expect(redactedUrl("redis://:hunter2@redis.internal:6379/0")).not.toContain("hunter2");
     expect(redactedUrl("redis://redis.internal:6379")).toBe("redis://redis.internal:6379");
     expect(redactedUrl("redis://redis.internal:6379/0?password=hunter2")).not.toContain("hunter2");
-    expect(describeDatabase("postgres://gotong:hunter2@db.internal/gotong?sslpassword=hunter2")).toBe("postgres://gotong:***@db.internal/gotong");
+    expect(describeDatabase("postgres://gotong:hunter2@db.internal/gotong?sslpassword=hunter2")).toBe(
+      "postgres://gotong:***@db.internal/gotong",
+    );
     expect(describeDatabase("/var/lib/gotong/gotong.db")).toBe("/var/lib/gotong/gotong.db");
   });
 });

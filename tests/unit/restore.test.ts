@@ -21,7 +21,11 @@ const content = {
         p(t("Changed later: the start is kept, the end changes.")),
       ],
     },
-    { type: "section", attrs: { id: "s-two" }, content: [{ type: "heading", attrs: { level: 2 }, content: [t("Two")] }, p(t("Second section."))] },
+    {
+      type: "section",
+      attrs: { id: "s-two" },
+      content: [{ type: "heading", attrs: { level: 2 }, content: [t("Two")] }, p(t("Second section."))],
+    },
   ],
 };
 
@@ -48,7 +52,9 @@ describe("restore", () => {
     mark(doc, "stays", "t-unchanged");
     mark(doc, "Line one", "t-hardbreak"); // a paragraph with a hard break
     mark(doc, "Changed later", "t-prefix");
-    editLikeEditor(doc, (tr) => tr.insert(findText(doc, "First paragraph").from - 1, planSchema().nodeFromJSON(p(t("Inserted paragraph.")))));
+    editLikeEditor(doc, (tr) =>
+      tr.insert(findText(doc, "First paragraph").from - 1, planSchema().nodeFromJSON(p(t("Inserted paragraph.")))),
+    );
     editLikeEditor(doc, (tr) => typeText(tr, findText(doc, "the end changes").to, " A lot"));
     editLikeEditor(doc, (tr) => typeText(tr, findText(doc, "Second section").from, "Edited "));
 

@@ -19,7 +19,14 @@ const everyKindOfBlock = {
       attrs: { id: "s-all" },
       content: [
         { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "All", marks: [{ type: "bold" }] }] },
-        { type: "paragraph", content: [{ type: "text", text: "a" }, { type: "hardBreak" }, { type: "text", text: "b", marks: [{ type: "link", attrs: { href: "https://x.org" } }] }] },
+        {
+          type: "paragraph",
+          content: [
+            { type: "text", text: "a" },
+            { type: "hardBreak" },
+            { type: "text", text: "b", marks: [{ type: "link", attrs: { href: "https://x.org" } }] },
+          ],
+        },
         { type: "bulletList", content: [{ type: "listItem", content: [{ type: "paragraph", content: [{ type: "text", text: "i" }] }] }] },
         { type: "orderedList", content: [{ type: "listItem", content: [{ type: "paragraph" }] }] },
         { type: "blockquote", content: [{ type: "paragraph", content: [{ type: "text", text: "q" }] }] },
@@ -28,7 +35,10 @@ const everyKindOfBlock = {
           type: "table",
           content: [
             { type: "tableRow", content: [{ type: "tableHeader", content: [{ type: "paragraph" }] }] },
-            { type: "tableRow", content: [{ type: "tableCell", content: [{ type: "paragraph", content: [{ type: "text", text: "c" }] }] }] },
+            {
+              type: "tableRow",
+              content: [{ type: "tableCell", content: [{ type: "paragraph", content: [{ type: "text", text: "c" }] }] }],
+            },
           ],
         },
       ],
@@ -76,8 +86,12 @@ describe("the update check", () => {
     const edits: ((fragment: Y.XmlFragment) => void)[] = [
       (fragment) => firstParagraphText(fragment).insert(3, "typed "),
       (fragment) => firstParagraphText(fragment).format(0, 4, { bold: {}, italic: {} }),
-      (fragment) => firstParagraphText(fragment).insert(0, "see ", { link: { href: "https://ilo.org", target: "_blank", rel: "noopener noreferrer nofollow", class: null, title: null } }),
-      (fragment) => firstParagraphText(fragment).format(1, 2, { "comment--AbCd12+/": { threadId: "t-0b8e3c1a-1234-4c3b-9a1e-1f2e3d4c5b6a" } }),
+      (fragment) =>
+        firstParagraphText(fragment).insert(0, "see ", {
+          link: { href: "https://ilo.org", target: "_blank", rel: "noopener noreferrer nofollow", class: null, title: null },
+        }),
+      (fragment) =>
+        firstParagraphText(fragment).format(1, 2, { "comment--AbCd12+/": { threadId: "t-0b8e3c1a-1234-4c3b-9a1e-1f2e3d4c5b6a" } }),
       (fragment) => firstParagraphText(fragment).delete(0, 5),
       (fragment) => {
         const section = new Y.XmlElement("section");
@@ -108,34 +122,52 @@ describe("the update check", () => {
     ["a mark the schema does not know", (fragment) => firstParagraphText(fragment).format(0, 1, { someMark: {} })],
     ["a mark written as a plain value", (fragment) => firstParagraphText(fragment).format(0, 1, { bold: true })],
     ["a javascript: link", (fragment) => firstParagraphText(fragment).format(0, 3, { link: { href: "javascript:alert(1)" } })],
-    ["a link attribute the mark does not have", (fragment) => firstParagraphText(fragment).format(0, 3, { link: { href: "https://x.org", onclick: "x" } })],
+    [
+      "a link attribute the mark does not have",
+      (fragment) => firstParagraphText(fragment).format(0, 3, { link: { href: "https://x.org", onclick: "x" } }),
+    ],
     ["text inserted with an unknown mark", (fragment) => firstParagraphText(fragment).insert(0, "x", { evil: {} })],
     ["an embed in text", (fragment) => firstParagraphText(fragment).insertEmbed(0, { image: "x" })],
     ["an unknown node", (fragment) => (fragment.get(1) as Y.XmlElement).insert(1, [new Y.XmlElement("script")])],
-    ["a block where it cannot go", (fragment) => ((fragment.get(1) as Y.XmlElement).get(0) as Y.XmlElement).insert(0, [new Y.XmlElement("table")])],
+    [
+      "a block where it cannot go",
+      (fragment) => ((fragment.get(1) as Y.XmlElement).get(0) as Y.XmlElement).insert(0, [new Y.XmlElement("table")]),
+    ],
     ["text at the top level", (fragment) => fragment.insert(0, [new Y.XmlText("loose")])],
-    ["a section inside a new paragraph", (fragment) => {
-      const section = new Y.XmlElement("section");
-      const paragraph = new Y.XmlElement("paragraph");
-      paragraph.insert(0, [new Y.XmlElement("section")]);
-      section.insert(0, [new Y.XmlElement("heading"), paragraph]);
-      fragment.insert(1, [section]);
-    }],
+    [
+      "a section inside a new paragraph",
+      (fragment) => {
+        const section = new Y.XmlElement("section");
+        const paragraph = new Y.XmlElement("paragraph");
+        paragraph.insert(0, [new Y.XmlElement("section")]);
+        section.insert(0, [new Y.XmlElement("heading"), paragraph]);
+        fragment.insert(1, [section]);
+      },
+    ],
     ["an attribute the node does not have", (fragment) => (fragment.get(1) as Y.XmlElement).setAttribute("onclick", "x")],
-    ["a heading level that is not a number", (fragment) => ((fragment.get(1) as Y.XmlElement).get(0) as Y.XmlElement).setAttribute("level", "<script>" as never)],
-    ["a table cell a billion columns wide", (fragment) => {
-      const cell = new Y.XmlElement("tableCell");
-      cell.setAttribute("colspan", 1e9 as never);
-      cell.insert(0, [new Y.XmlElement("paragraph")]);
-      const row = new Y.XmlElement("tableRow");
-      row.insert(0, [cell]);
-      const table = new Y.XmlElement("table");
-      table.insert(0, [row]);
-      (fragment.get(1) as Y.XmlElement).insert(1, [table]);
-    }],
+    [
+      "a heading level that is not a number",
+      (fragment) => ((fragment.get(1) as Y.XmlElement).get(0) as Y.XmlElement).setAttribute("level", "<script>" as never),
+    ],
+    [
+      "a table cell a billion columns wide",
+      (fragment) => {
+        const cell = new Y.XmlElement("tableCell");
+        cell.setAttribute("colspan", 1e9 as never);
+        cell.insert(0, [new Y.XmlElement("paragraph")]);
+        const row = new Y.XmlElement("tableRow");
+        row.insert(0, [cell]);
+        const table = new Y.XmlElement("table");
+        table.insert(0, [row]);
+        (fragment.get(1) as Y.XmlElement).insert(1, [table]);
+      },
+    ],
     ["a JSON value in the element list", (fragment) => (fragment.get(1) as Y.XmlElement).insert(1, [{ evil: 1 } as never])],
     ["another root type", (_fragment, doc) => doc.getMap("sneaky").set("a", 1)],
-    [`blockquotes nested ${MAX_NESTING_DEPTH + 1} deep`, (fragment) => insertNestedBlockquotes(fragment.get(1) as Y.XmlElement, 1, MAX_NESTING_DEPTH)],
+    [
+      `blockquotes nested ${MAX_NESTING_DEPTH + 1} deep`,
+      (fragment) => insertNestedBlockquotes(fragment.get(1) as Y.XmlElement, 1, MAX_NESTING_DEPTH),
+    ],
     ["blockquotes nested 3,000 deep", (fragment) => insertNestedBlockquotes(fragment.get(1) as Y.XmlElement, 1, 3_000)],
   ])("refuses %s", (_name, change) => {
     const doc = docFrom(demoPlanContent);
@@ -145,7 +177,12 @@ describe("the update check", () => {
   it("allows nesting up to the limit", () => {
     const doc = docFrom(demoPlanContent);
     // Section (1) > blockquote × (limit − 2) > paragraph at the limit.
-    expect(schemaRefusal(doc, updateFrom(doc, (fragment) => insertNestedBlockquotes(fragment.get(1) as Y.XmlElement, 1, MAX_NESTING_DEPTH - 2)))).toBeNull();
+    expect(
+      schemaRefusal(
+        doc,
+        updateFrom(doc, (fragment) => insertNestedBlockquotes(fragment.get(1) as Y.XmlElement, 1, MAX_NESTING_DEPTH - 2)),
+      ),
+    ).toBeNull();
   });
 
   it("checks a struct typed after another new struct, where it inherits its parent", () => {

@@ -20,6 +20,10 @@ it("the history components and the feature's browser-safe modules import no *.se
       .map((name) => `app/versions/${name}`),
   ];
   expect(browserFiles).toContain("app/versions/types.ts");
-  const serverImports = browserFiles.flatMap((file) => importsOf(file).filter((specifier) => /\.server(\.ts)?$/.test(specifier)).map((specifier) => `${file} → ${specifier}`));
+  const serverImports = browserFiles.flatMap((file) =>
+    importsOf(file)
+      .filter((specifier) => /\.server(\.ts)?$/.test(specifier))
+      .map((specifier) => `${file} → ${specifier}`),
+  );
   expect(serverImports).toEqual([]);
 });

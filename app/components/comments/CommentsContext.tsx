@@ -109,7 +109,11 @@ export function CommentsProvider({
     () => provider.synced,
     () => false,
   );
-  const [data, setData] = useState<{ threads: Thread[]; members: Person[]; rounds: RoundSummary[] }>({ threads: [], members: [], rounds: [] });
+  const [data, setData] = useState<{ threads: Thread[]; members: Person[]; rounds: RoundSummary[] }>({
+    threads: [],
+    members: [],
+    rounds: [],
+  });
   const [loadState, setLoadState] = useState<CommentsValue["loadState"]>("loading");
   const [ownVersion, setOwnVersion] = useState(0);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);

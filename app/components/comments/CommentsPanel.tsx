@@ -21,7 +21,20 @@ const STATUS_FILTERS: { value: StatusFilter; labelKey: "comments.statusOpen" | "
 export function CommentsPanel() {
   const { t } = useTranslation();
   const comments = useComments();
-  const { editor, rounds, userId, filters, setFilters, activeThreadId, activateThread, drafts, activeDraftKey, cardRequest, loadState, hasText } = comments;
+  const {
+    editor,
+    rounds,
+    userId,
+    filters,
+    setFilters,
+    activeThreadId,
+    activateThread,
+    drafts,
+    activeDraftKey,
+    cardRequest,
+    loadState,
+    hasText,
+  } = comments;
   const outline = useLiveOutline(editor);
   const now = useNow();
   const track = useRef<HTMLDivElement>(null);
@@ -39,7 +52,12 @@ export function CommentsPanel() {
     };
   }, [editor]);
   // As a string, so the plugin hears of the set only when it changes.
-  const openIds = JSON.stringify(comments.threads.filter((thread) => thread.status === "open").map((thread) => thread.id).sort());
+  const openIds = JSON.stringify(
+    comments.threads
+      .filter((thread) => thread.status === "open")
+      .map((thread) => thread.id)
+      .sort(),
+  );
   useEffect(() => {
     updateCommentHighlights(editor.view, { openIds: new Set(JSON.parse(openIds) as string[]), activeId: activeThreadId });
   }, [editor, openIds, activeThreadId]);
@@ -55,7 +73,13 @@ export function CommentsPanel() {
   const roundsById = new Map(rounds.map((round) => [round.id, round]));
   const cards: { key: string; order: number; createdAt: number; thread: Thread | null; draft: Draft | null }[] = threads
     .filter((thread) => thread.id === activeThreadId || matchesFilters(thread, filters, userId))
-    .map((thread) => ({ key: thread.id, order: placeOrder(threadPlace(thread, places)), createdAt: thread.createdAt, thread, draft: null }));
+    .map((thread) => ({
+      key: thread.id,
+      order: placeOrder(threadPlace(thread, places)),
+      createdAt: thread.createdAt,
+      thread,
+      draft: null,
+    }));
   for (const draft of drafts) {
     const order = draft.kind === "text" ? pendingPassage(editor.state, draft.key)?.from : places.sections.get(draft.sectionId);
     cards.push({ key: draft.key, order: order ?? Number.POSITIVE_INFINITY, createdAt: Number.POSITIVE_INFINITY, thread: null, draft });
@@ -65,7 +89,9 @@ export function CommentsPanel() {
   useCardLayout(track, editor, { threads, drafts, activeKey: activeDraftKey ?? activeThreadId }, cardRequest);
 
   const openCount = threads.filter((thread) => thread.status === "open").length;
-  const organisations = [...new Set(threads.flatMap((thread) => [thread.author.organisation, ...thread.comments.map((c) => c.author.organisation)]))]
+  const organisations = [
+    ...new Set(threads.flatMap((thread) => [thread.author.organisation, ...thread.comments.map((c) => c.author.organisation)])),
+  ]
     .filter(Boolean)
     .sort();
   return (
@@ -78,14 +104,22 @@ export function CommentsPanel() {
           </span>
         </h2>
         <div className="comments-filters">
-          <select aria-label={t("comments.filterStatus")} value={filters.status} onChange={(event) => setFilters({ status: event.target.value as StatusFilter })}>
+          <select
+            aria-label={t("comments.filterStatus")}
+            value={filters.status}
+            onChange={(event) => setFilters({ status: event.target.value as StatusFilter })}
+          >
             {STATUS_FILTERS.map(({ value, labelKey }) => (
               <option key={value} value={value}>
                 {t(labelKey)}
               </option>
             ))}
           </select>
-          <select aria-label={t("comments.filterSection")} value={filters.sectionId} onChange={(event) => setFilters({ sectionId: event.target.value })}>
+          <select
+            aria-label={t("comments.filterSection")}
+            value={filters.sectionId}
+            onChange={(event) => setFilters({ sectionId: event.target.value })}
+          >
             <option value="">{t("comments.allSections")}</option>
             {outline.map((entry) => (
               <option key={entry.id} value={entry.id}>
@@ -141,7 +175,8 @@ export function CommentsPanel() {
               key={key}
               draft={draft}
               isActive={draft.key === activeDraftKey}
-              sectionTitle={draft.kind === "section" ? (titles.get(draft.sectionId) ?? null) : null} />
+              sectionTitle={draft.kind === "section" ? (titles.get(draft.sectionId) ?? null) : null}
+            />
           ) : null,
         )}
       </div>

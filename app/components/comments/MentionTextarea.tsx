@@ -47,7 +47,8 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
     const typed = match?.[1]?.toLowerCase();
     // A finished mention (the whole handle or email typed or chosen) needs no suggestions.
     const isFinished =
-      typed !== undefined && members.some((member) => handles.get(member.id)?.toLowerCase() === typed || member.email?.toLowerCase() === typed);
+      typed !== undefined &&
+      members.some((member) => handles.get(member.id)?.toLowerCase() === typed || member.email?.toLowerCase() === typed);
     const next = match && !isFinished ? { start: caret - match[1]!.length - 1, text: match[1]! } : null;
     if (next?.text !== query?.text) setHighlighted(0);
     setQuery(next);
@@ -142,7 +143,12 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
 
 function matchingMembers(members: readonly Person[], typed: string): Person[] {
   const needle = typed.toLowerCase();
-  const starts = (text = "") => text.toLowerCase().startsWith(needle) || text.toLowerCase().split(/\s+/).some((word) => word.startsWith(needle));
+  const starts = (text = "") =>
+    text.toLowerCase().startsWith(needle) ||
+    text
+      .toLowerCase()
+      .split(/\s+/)
+      .some((word) => word.startsWith(needle));
   const fits = (text = "") => text.toLowerCase().includes(needle);
   return members
     .filter((member) => fits(member.name) || fits(member.email))

@@ -103,7 +103,12 @@ export function ThreadCard({
           )}
         </div>
         {thread.canResolve ? (
-          <button type="button" className="thread-action" disabled={isBusy} onClick={() => void changeStatus(isOpen ? "resolve" : "reopen")}>
+          <button
+            type="button"
+            className="thread-action"
+            disabled={isBusy}
+            onClick={() => void changeStatus(isOpen ? "resolve" : "reopen")}
+          >
             {isOpen ? t("comments.resolve") : t("comments.reopen")}
           </button>
         ) : null}

@@ -43,6 +43,11 @@ export function setThreadStatus(planId: string, threadId: string, change: "resol
   return request("POST", `${threadUrl(planId, threadId)}/${change}`);
 }
 
-export function recordDisposition(planId: string, threadId: string, disposition: Disposition, response: string): Promise<ApiResult<Thread>> {
+export function recordDisposition(
+  planId: string,
+  threadId: string,
+  disposition: Disposition,
+  response: string,
+): Promise<ApiResult<Thread>> {
   return request("POST", `${threadUrl(planId, threadId)}/disposition`, { disposition, response });
 }

@@ -52,7 +52,12 @@ export function useCardLayout(
     const desired = cards.map((card) => desiredTop(editor, card.dataset.cardKey ?? "", latest.current) - trackTop);
     const { activeKey } = latest.current;
     const heights = cards.map((card) => card.offsetHeight);
-    const tops = stackCards(desired, heights, cards.findIndex((card) => card.dataset.cardKey === activeKey), CARD_GAP);
+    const tops = stackCards(
+      desired,
+      heights,
+      cards.findIndex((card) => card.dataset.cardKey === activeKey),
+      CARD_GAP,
+    );
     cards.forEach((card, i) => {
       card.style.top = `${tops[i]}px`;
       finalTops.current.set(card.dataset.cardKey ?? "", trackTop + tops[i]!);

@@ -63,7 +63,8 @@ export function commentHighlights(options: { onClickThread: (threadId: string | 
         };
         // Typing moves the highlights along; anything that may add or remove a comment mark
         // (someone else's change, a paste, formatting) reads them from the document again.
-        if (!change && value.pending.size === 0 && isPlainTyping(tr)) return { ...next, decorations: value.decorations.map(tr.mapping, tr.doc) };
+        if (!change && value.pending.size === 0 && isPlainTyping(tr))
+          return { ...next, decorations: value.decorations.map(tr.mapping, tr.doc) };
         return { ...next, decorations: buildDecorations(tr.doc, next) };
       },
     },

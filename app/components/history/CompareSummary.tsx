@@ -106,7 +106,11 @@ export function CompareSummary({ comparison, onPickPerson }: { comparison: Compa
           rows={summary.byPerson.map((entry) => ({
             key: String(entry.person?.id ?? "unknown"),
             label: (
-              <button type="button" className="link-button" onClick={() => onPickPerson(entry.person ? String(entry.person.id) : "unknown")}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => onPickPerson(entry.person ? String(entry.person.id) : "unknown")}
+              >
                 {personWithOrganisation(entry.person, t)}
               </button>
             ),

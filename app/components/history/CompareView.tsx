@@ -110,7 +110,13 @@ function ComparisonResult({ planId, from, to }: { planId: string; from: number; 
       <div className="compare-controls">
         <div className="view-toggle" role="group" aria-label={t("versions.view")}>
           {(["inline", "sideBySide"] as const).map((option) => (
-            <button key={option} type="button" className={view === option ? "tool is-active" : "tool"} aria-pressed={view === option} onClick={() => setView(option)}>
+            <button
+              key={option}
+              type="button"
+              className={view === option ? "tool is-active" : "tool"}
+              aria-pressed={view === option}
+              onClick={() => setView(option)}
+            >
               {t(`versions.${option}`)}
             </button>
           ))}
@@ -157,7 +163,10 @@ function ComparisonResult({ planId, from, to }: { planId: string; from: number; 
 /** Everyone who inserted or deleted something, once each; null for changes by nobody known. */
 function changeAuthors(comparison: Comparison): (Person | null)[] {
   const byKey = new Map<string, Person | null>();
-  for (const author of [...comparison.summary.byPerson.map((entry) => entry.person), ...comparison.changes.map((change) => change.author)]) {
+  for (const author of [
+    ...comparison.summary.byPerson.map((entry) => entry.person),
+    ...comparison.changes.map((change) => change.author),
+  ]) {
     byKey.set(author ? String(author.id) : "unknown", author);
   }
   return [...byKey.values()].sort((a, b) => (a?.name ?? "\uffff").localeCompare(b?.name ?? "\uffff"));

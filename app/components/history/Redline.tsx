@@ -27,15 +27,7 @@ export function matchesFilter(author: Person | null, filter: AuthorFilter): bool
 
 type Column = "inline" | "from" | "to";
 
-export function Redline({
-  comparison,
-  view,
-  filter,
-}: {
-  comparison: Comparison;
-  view: "inline" | "sideBySide";
-  filter: AuthorFilter;
-}) {
+export function Redline({ comparison, view, filter }: { comparison: Comparison; view: "inline" | "sideBySide"; filter: AuthorFilter }) {
   const { t } = useTranslation();
   const wordsBySection = new Map(comparison.summary.bySection.map((entry) => [entry.sectionId, entry]));
   return (
@@ -48,7 +40,9 @@ export function Redline({
       ) : null}
       {comparison.sections.map((section) => {
         const words = wordsBySection.get(section.id);
-        const heading = <SectionHeading section={section} wordsAdded={words?.wordsAdded ?? 0} wordsRemoved={words?.wordsRemoved ?? 0} filter={filter} />;
+        const heading = (
+          <SectionHeading section={section} wordsAdded={words?.wordsAdded ?? 0} wordsRemoved={words?.wordsRemoved ?? 0} filter={filter} />
+        );
         if (section.state === "unchanged" && !section.moved) {
           return (
             <details key={section.id} className="redline-section is-unchanged" data-section-id={section.id}>
@@ -88,7 +82,9 @@ function SectionHeading({
       {/* A new title reads as its changes, each with who made it; others as plain text. */}
       <h3>
         {isRenamed
-          ? section.titleParts.map((part, index) => <PartView key={index} part={part} next={section.titleParts[index + 1]} column="inline" filter={filter} />)
+          ? section.titleParts.map((part, index) => (
+              <PartView key={index} part={part} next={section.titleParts[index + 1]} column="inline" filter={filter} />
+            ))
           : title || t("outline.untitled")}
       </h3>
       {section.state === "added" ? <span className="change-badge is-added">{t("versions.stateAdded")}</span> : null}
@@ -119,10 +115,22 @@ function SectionBody({ section, view, filter }: { section: ComparedSection; view
       {section.blocks.map((block, index) => (
         <div key={index} className="sbs-row">
           <div className="sbs-cell sbs-from">
-            {section.state === "added" ? (index === 0 ? absent : null) : <Block cell={block.cell} style={block.style} parts={block.parts} column="from" filter={filter} />}
+            {section.state === "added" ? (
+              index === 0 ? (
+                absent
+              ) : null
+            ) : (
+              <Block cell={block.cell} style={block.style} parts={block.parts} column="from" filter={filter} />
+            )}
           </div>
           <div className="sbs-cell sbs-to">
-            {section.state === "removed" ? (index === 0 ? absent : null) : <Block cell={block.cell} style={block.style} parts={block.parts} column="to" filter={filter} />}
+            {section.state === "removed" ? (
+              index === 0 ? (
+                absent
+              ) : null
+            ) : (
+              <Block cell={block.cell} style={block.style} parts={block.parts} column="to" filter={filter} />
+            )}
           </div>
         </div>
       ))}
@@ -147,9 +155,16 @@ function Block({
   const { t } = useTranslation();
   const shown = parts.filter((part) => (column === "from" ? part.type !== "insert" : column === "to" ? part.type !== "delete" : true));
   // Headings and list items read as such, as in the plan (they were all plain lines).
-  const styleClass = !style ? "" : style.kind === "heading" ? ` is-heading is-h${style.level}` : style.ordered ? " is-list-item is-ordered" : " is-list-item";
+  const styleClass = !style
+    ? ""
+    : style.kind === "heading"
+      ? ` is-heading is-h${style.level}`
+      : style.ordered
+        ? " is-list-item is-ordered"
+        : " is-list-item";
   // An ordered list's number is text of its own, so it reads (and copies) as in the plan.
-  const number = style?.kind === "listItem" && style.number !== undefined ? <span className="redline-list-number">{style.number}.</span> : null;
+  const number =
+    style?.kind === "listItem" && style.number !== undefined ? <span className="redline-list-number">{style.number}.</span> : null;
   const text = (
     <p className={`redline-text${styleClass}${number ? " is-numbered" : ""}`}>
       {number}
@@ -185,11 +200,7 @@ function PartView({ part, next, column, filter }: { part: Part; next: Part | und
   const Tag = part.type === "insert" ? "ins" : "del";
   return (
     <>
-      <Tag
-        className={isOthers ? "is-dimmed" : undefined}
-        title={changeTitle(part, t)}
-        data-author-id={part.author?.id ?? ""}
-      >
+      <Tag className={isOthers ? "is-dimmed" : undefined} title={changeTitle(part, t)} data-author-id={part.author?.id ?? ""}>
         <Formatted marks={part.marks}>{part.text}</Formatted>
       </Tag>
       {isLastOfRun ? (

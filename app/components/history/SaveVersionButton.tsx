@@ -70,12 +70,7 @@ export function SaveVersionButton({ planId }: { planId: string }) {
         if (event.key === "Escape" && isOpen) close();
       }}
     >
-      <button
-        type="button"
-        className={isOpen ? "tool is-active" : "tool"}
-        aria-expanded={isOpen}
-        onClick={isOpen ? close : open}
-      >
+      <button type="button" className={isOpen ? "tool is-active" : "tool"} aria-expanded={isOpen} onClick={isOpen ? close : open}>
         {t("versions.save")}
       </button>
       {outcome && "saved" in outcome && !isOpen ? (

@@ -79,7 +79,12 @@ export function VersionList({ planId, canRestore }: { planId: string; canRestore
         })}
       </ol>
       {restoring ? (
-        <RestoreDialog planId={planId} versionId={restoring.id} versionName={versionTitle(restoring, t)} onClose={() => setRestoring(null)} />
+        <RestoreDialog
+          planId={planId}
+          versionId={restoring.id}
+          versionName={versionTitle(restoring, t)}
+          onClose={() => setRestoring(null)}
+        />
       ) : null}
     </>
   );

@@ -47,7 +47,9 @@ function LoadedVersion({ planId, version, now, canRestore }: { planId: string; v
   const title = versionTitle(version, t);
 
   const showSection = (sectionId: string) =>
-    document.querySelector(`.version-document section[data-section-id="${CSS.escape(sectionId)}"]`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    document
+      .querySelector(`.version-document section[data-section-id="${CSS.escape(sectionId)}"]`)
+      ?.scrollIntoView({ behavior: "smooth", block: "start" });
 
   return (
     <div className="version-view" data-version-id={version.id}>
@@ -82,7 +84,9 @@ function LoadedVersion({ planId, version, now, canRestore }: { planId: string; v
                     <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
                     <span className="muted">{section.lead ?? t("section.noLead")}</span>
                     {section.assignee ? <span className="muted">· {section.assignee}</span> : null}
-                    {section.dueDate ? <span className="muted">· {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span> : null}
+                    {section.dueDate ? (
+                      <span className="muted">· {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span>
+                    ) : null}
                   </div>
                   {canRestore ? (
                     <button

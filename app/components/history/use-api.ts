@@ -19,7 +19,11 @@ export function useApi<T>(key: string, load: (signal: AbortSignal) => Promise<Ap
     load(controller.signal).then(
       (result) => {
         if (controller.signal.aborted) return;
-        setLoaded(result.ok ? { status: "ready", value: result.value, now: Date.now() } : { status: "failed", httpStatus: result.status, error: result.error });
+        setLoaded(
+          result.ok
+            ? { status: "ready", value: result.value, now: Date.now() }
+            : { status: "failed", httpStatus: result.status, error: result.error },
+        );
       },
       () => undefined, // aborted
     );

@@ -69,7 +69,8 @@ const en = {
     importedTitle: "{{title}} (imported)",
     untitledPlan: "Imported plan",
     title: "New plan from a Word file",
-    intro: "Start a plan from a Word file (.docx). Its top-level headings become sections; paragraphs, lists, links and tables come across. Images are left out.",
+    intro:
+      "Start a plan from a Word file (.docx). Its top-level headings become sections; paragraphs, lists, links and tables come across. Images are left out.",
     file: "Word file (.docx)",
     titleField: "Title (optional)",
     titleHint: "Leave it empty to use the title in the file.",
@@ -82,7 +83,8 @@ const en = {
     errors: {
       noFile: "Choose a Word (.docx) file to import.",
       tooLarge: "This file is larger than {{max}} MB. Save a smaller copy (without images, for example) and try again.",
-      notDocx: "This is not a Word (.docx) file. Older .doc files and PDFs cannot be imported: open the file in Word or LibreOffice and save it as .docx first.",
+      notDocx:
+        "This is not a Word (.docx) file. Older .doc files and PDFs cannot be imported: open the file in Word or LibreOffice and save it as .docx first.",
       unpacksTooLarge: "This file unpacks to more than {{max}} MB, or is packed suspiciously tightly, so it was not opened.",
       damaged: "This Word file is damaged and could not be read. Open it in Word or LibreOffice, save it again and retry.",
       tooMuchText: "This Word file holds more text than one plan can take. Split it into smaller files.",
@@ -111,8 +113,10 @@ const en = {
     closedSession: "The session has ended. Sign in again to keep editing.",
     closedForbidden: "You no longer have access to this plan.",
     closedOther: "The server closed the connection. Reload the page to reconnect.",
-    closedClientIdTaken: "Your latest edits could not be saved after the server restarted. Copy what you typed since it last said Saved, then reload the page and paste it back.",
-    closedPlanTooLarge: "This plan has reached its size limit, so your last change was not saved. Copy it elsewhere and ask an owner to split the plan.",
+    closedClientIdTaken:
+      "Your latest edits could not be saved after the server restarted. Copy what you typed since it last said Saved, then reload the page and paste it back.",
+    closedPlanTooLarge:
+      "This plan has reached its size limit, so your last change was not saved. Copy it elsewhere and ask an owner to split the plan.",
   },
   toolbar: {
     label: "Formatting",
@@ -363,7 +367,8 @@ const en = {
     restore: "Restore this version",
     restoreSection: "Restore only “{{title}}”",
     restoreTitle: "Restore “{{name}}”?",
-    restoreBody: "The plan's text and section details go back to how they were in this version, for everyone working on it. The versions in this history are kept.",
+    restoreBody:
+      "The plan's text and section details go back to how they were in this version, for everyone working on it. The versions in this history are kept.",
     restoreSectionTitle: "Restore the section “{{title}}”?",
     restoreSectionBody: "Only this section's text and details go back to how they were in “{{name}}”. The rest of the plan stays as it is.",
     confirmRestore: "Restore",
@@ -470,7 +475,8 @@ const en = {
     title: "Settings",
     link: "Settings",
     account: "Signed in as {{name}}, {{organisation}}, {{email}}",
-    languageHelp: "The language of Gotong's menus, buttons and messages for your account. New plans you start from a template get their section titles and guidance in this language.",
+    languageHelp:
+      "The language of Gotong's menus, buttons and messages for your account. New plans you start from a template get their section titles and guidance in this language.",
     save: "Save",
     switchTo: "Show Gotong in {{language}}",
   },
@@ -593,7 +599,8 @@ const en = {
     declineAllFrom_one: "Decline all {{count}} invitations from {{name}}",
     declineAllFrom_other: "Decline all {{count}} invitations from {{name}}",
     onlyNewest: "Only the newest {{count}} invitations are listed; declining some shows the rest.",
-    roundHelp: "Their members are invited to comment: the plan joins their plans only when they accept the invitation on their dashboard. People who can already comment are not asked.",
+    roundHelp:
+      "Their members are invited to comment: the plan joins their plans only when they accept the invitation on their dashboard. People who can already comment are not asked.",
     roundCounts: "Invitations: {{accepted}} accepted, {{declined}} declined, {{pending}} awaiting an answer",
     roundListTitle: "Who was invited",
     roundListEmpty: "Nobody was invited: everyone in these organisations could already comment.",

@@ -71,7 +71,8 @@ const id: Messages = {
     importedTitle: "{{title}} (hasil impor)",
     untitledPlan: "Rencana hasil impor",
     title: "Rencana baru dari berkas Word",
-    intro: "Mulai rencana dari berkas Word (.docx). Judul tingkat teratasnya menjadi bagian; paragraf, daftar, tautan, dan tabel ikut terbawa. Gambar tidak diikutkan.",
+    intro:
+      "Mulai rencana dari berkas Word (.docx). Judul tingkat teratasnya menjadi bagian; paragraf, daftar, tautan, dan tabel ikut terbawa. Gambar tidak diikutkan.",
     file: "Berkas Word (.docx)",
     titleField: "Judul (opsional)",
     titleHint: "Biarkan kosong untuk memakai judul dalam berkas.",
@@ -84,10 +85,13 @@ const id: Messages = {
     errors: {
       noFile: "Pilih berkas Word (.docx) yang akan diimpor.",
       tooLarge: "Berkas ini lebih besar dari {{max}} MB. Simpan salinan yang lebih kecil (misalnya tanpa gambar), lalu coba lagi.",
-      notDocx: "Ini bukan berkas Word (.docx). Berkas .doc lama dan PDF tidak dapat diimpor: buka berkas di Word atau LibreOffice, lalu simpan sebagai .docx terlebih dahulu.",
-      unpacksTooLarge: "Isi berkas ini lebih dari {{max}} MB setelah dibuka, atau dikemas terlalu padat sehingga mencurigakan, jadi berkas tidak dibuka.",
+      notDocx:
+        "Ini bukan berkas Word (.docx). Berkas .doc lama dan PDF tidak dapat diimpor: buka berkas di Word atau LibreOffice, lalu simpan sebagai .docx terlebih dahulu.",
+      unpacksTooLarge:
+        "Isi berkas ini lebih dari {{max}} MB setelah dibuka, atau dikemas terlalu padat sehingga mencurigakan, jadi berkas tidak dibuka.",
       damaged: "Berkas Word ini rusak dan tidak dapat dibaca. Buka di Word atau LibreOffice, simpan kembali, lalu coba lagi.",
-      tooMuchText: "Berkas Word ini berisi teks lebih banyak daripada yang dapat ditampung satu rencana. Pecah menjadi beberapa berkas yang lebih kecil.",
+      tooMuchText:
+        "Berkas Word ini berisi teks lebih banyak daripada yang dapat ditampung satu rencana. Pecah menjadi beberapa berkas yang lebih kecil.",
       busy: "Berkas Word lain sedang diimpor. Coba lagi beberapa detik lagi.",
     },
   },
@@ -113,8 +117,10 @@ const id: Messages = {
     closedSession: "Sesi telah berakhir. Masuk lagi untuk terus menyunting.",
     closedForbidden: "Anda tidak lagi memiliki akses ke rencana ini.",
     closedOther: "Server menutup koneksi. Muat ulang halaman untuk terhubung kembali.",
-    closedClientIdTaken: "Suntingan terakhir Anda tidak dapat disimpan setelah server dimulai ulang. Salin apa yang Anda ketik sejak status terakhir Tersimpan, lalu muat ulang halaman dan tempelkan kembali.",
-    closedPlanTooLarge: "Rencana ini telah mencapai batas ukurannya, sehingga perubahan terakhir Anda tidak tersimpan. Salin ke tempat lain dan minta pemilik untuk membagi rencana.",
+    closedClientIdTaken:
+      "Suntingan terakhir Anda tidak dapat disimpan setelah server dimulai ulang. Salin apa yang Anda ketik sejak status terakhir Tersimpan, lalu muat ulang halaman dan tempelkan kembali.",
+    closedPlanTooLarge:
+      "Rencana ini telah mencapai batas ukurannya, sehingga perubahan terakhir Anda tidak tersimpan. Salin ke tempat lain dan minta pemilik untuk membagi rencana.",
   },
   toolbar: {
     label: "Format",
@@ -227,7 +233,8 @@ const id: Messages = {
     saving: "Menyimpan…",
     guidance: "Panduan bagi penyusun",
     errorForbidden: "Peran Anda tidak dapat mengubah ini.",
-    errorStatusNotAllowed: "Peran Anda tidak dapat melakukan perubahan status itu. Hanya pemilik yang menyetujui bagian atau mengembalikan bagian yang disetujui ke draf.",
+    errorStatusNotAllowed:
+      "Peran Anda tidak dapat melakukan perubahan status itu. Hanya pemilik yang menyetujui bagian atau mengembalikan bagian yang disetujui ke draf.",
     errorNotFound: "Bagian ini sudah tidak ada.",
     errorAssigneeCannotEdit: "Penanggung jawab harus orang yang dapat menyunting rencana: penyunting atau pemilik.",
     errorNotAMember: "Penanggung jawab harus anggota rencana ini.",
@@ -352,7 +359,8 @@ const id: Messages = {
     loading: "Memuat versi…",
     loadFailed: "Versi tidak dapat dimuat.",
     retry: "Coba lagi",
-    empty: "Belum ada versi. Penyunting menyimpan versi bernama dari bilah alat, dan Gotong membuat titik simpan otomatis selama orang menyunting.",
+    empty:
+      "Belum ada versi. Penyunting menyimpan versi bernama dari bilah alat, dan Gotong membuat titik simpan otomatis selama orang menyunting.",
     checkpoint: "Titik simpan otomatis",
     savedBy: "Disimpan oleh {{name}}",
     editedBy: "Suntingan oleh {{names}}",
@@ -365,9 +373,11 @@ const id: Messages = {
     restore: "Pulihkan versi ini",
     restoreSection: "Pulihkan hanya “{{title}}”",
     restoreTitle: "Pulihkan “{{name}}”?",
-    restoreBody: "Teks rencana dan rincian bagiannya kembali seperti pada versi ini, bagi semua orang yang menggarapnya. Versi-versi dalam riwayat ini tetap disimpan.",
+    restoreBody:
+      "Teks rencana dan rincian bagiannya kembali seperti pada versi ini, bagi semua orang yang menggarapnya. Versi-versi dalam riwayat ini tetap disimpan.",
     restoreSectionTitle: "Pulihkan bagian “{{title}}”?",
-    restoreSectionBody: "Hanya teks dan rincian bagian ini yang kembali seperti pada “{{name}}”. Bagian lain dari rencana tetap seperti sekarang.",
+    restoreSectionBody:
+      "Hanya teks dan rincian bagian ini yang kembali seperti pada “{{name}}”. Bagian lain dari rencana tetap seperti sekarang.",
     confirmRestore: "Pulihkan",
     restoring: "Memulihkan…",
     restoredSection: "“{{title}}” dipulihkan dari “{{name}}”.",
@@ -447,7 +457,8 @@ const id: Messages = {
     sectionDetails: "Lembaga penanggung jawab: {{lead}} · Status: {{status}}",
     compareFrom: "Dari: {{name}}, {{date}}",
     compareTo: "Ke: {{name}}, {{date}}",
-    trackedChanges: "Penambahan dan penghapusan ditampilkan sebagai perubahan terlacak (track changes) Word, masing-masing atas nama orang yang membuatnya.",
+    trackedChanges:
+      "Penambahan dan penghapusan ditampilkan sebagai perubahan terlacak (track changes) Word, masing-masing atas nama orang yang membuatnya.",
   },
   errors: {
     notFoundTitle: "Tidak ditemukan",
@@ -455,7 +466,8 @@ const id: Messages = {
     forbiddenTitle: "Tidak diizinkan",
     forbiddenBody: "Peran Anda tidak mengizinkan tindakan ini.",
     genericTitle: "Terjadi kesalahan",
-    genericBody: "Server tidak dapat menyelesaikan permintaan ini. Tidak ada yang hilang dari yang sudah tersimpan; coba lagi sebentar lagi.",
+    genericBody:
+      "Server tidak dapat menyelesaikan permintaan ini. Tidak ada yang hilang dari yang sudah tersimpan; coba lagi sebentar lagi.",
     backToPlans: "Kembali ke rencana saya",
   },
   planExport: {
@@ -472,7 +484,8 @@ const id: Messages = {
     title: "Pengaturan",
     link: "Pengaturan",
     account: "Masuk sebagai {{name}}, {{organisation}}, {{email}}",
-    languageHelp: "Bahasa menu, tombol, dan pesan Gotong untuk akun Anda. Rencana baru yang Anda mulai dari templat mendapat judul bagian dan panduan dalam bahasa ini.",
+    languageHelp:
+      "Bahasa menu, tombol, dan pesan Gotong untuk akun Anda. Rencana baru yang Anda mulai dari templat mendapat judul bagian dan panduan dalam bahasa ini.",
     save: "Simpan",
     switchTo: "Tampilkan Gotong dalam {{language}}",
   },
@@ -595,7 +608,8 @@ const id: Messages = {
     declineAllFrom_one: "Tolak semua ({{count}}) undangan dari {{name}}",
     declineAllFrom_other: "Tolak semua ({{count}}) undangan dari {{name}}",
     onlyNewest: "Hanya {{count}} undangan terbaru yang ditampilkan; setelah sebagian ditolak, sisanya akan muncul.",
-    roundHelp: "Anggotanya diundang untuk memberi komentar: rencana ini baru masuk ke daftar rencana mereka setelah mereka menerima undangan di dasbor. Orang yang sudah dapat memberi komentar tidak diundang lagi.",
+    roundHelp:
+      "Anggotanya diundang untuk memberi komentar: rencana ini baru masuk ke daftar rencana mereka setelah mereka menerima undangan di dasbor. Orang yang sudah dapat memberi komentar tidak diundang lagi.",
     roundCounts: "Undangan: {{accepted}} diterima, {{declined}} ditolak, {{pending}} belum dijawab",
     roundListTitle: "Siapa saja yang diundang",
     roundListEmpty: "Tidak ada yang diundang: semua orang dari organisasi ini sudah dapat memberi komentar.",

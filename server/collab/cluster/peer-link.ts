@@ -90,7 +90,9 @@ export class PeerLink {
     if (!waiting && message.kind !== "member") return this.apply(planId, message);
     const done = (waiting ?? Promise.resolve())
       .then(() => (message.kind === "member" ? this.sessions.refreshMember(planId, message.userId) : this.apply(planId, message)))
-      .catch((error) => log.error("applying a message from another instance failed", { plan: planId, kind: message.kind, ...errorFields(error) }));
+      .catch((error) =>
+        log.error("applying a message from another instance failed", { plan: planId, kind: message.kind, ...errorFields(error) }),
+      );
     this.peerMessagesWaiting.set(planId, done);
     void done.then(() => {
       if (this.peerMessagesWaiting.get(planId) === done) this.peerMessagesWaiting.delete(planId);

@@ -56,4 +56,3 @@ export class NoRelay implements PlanRelay {
     return Promise.resolve();
   }
 }
-

@@ -110,7 +110,8 @@ export class RedisRelay implements PlanRelay {
   publish(planId: string, message: RelayMessage): void {
     if (this.publisher.status !== "ready") return;
     if (this.publisher.commandQueue.length > MAX_QUEUED_PUBLISHES) {
-      if (!this.isDroppingPublishes) log.warn("redis is not answering; messages to other instances dropped until it does (healing carries edits)");
+      if (!this.isDroppingPublishes)
+        log.warn("redis is not answering; messages to other instances dropped until it does (healing carries edits)");
       this.isDroppingPublishes = true;
       return;
     }
@@ -125,7 +126,11 @@ export class RedisRelay implements PlanRelay {
     const mine = `${instances}:${this.instanceId}`;
     const pipeline = this.publisher.multi();
     if (users.length === 0) pipeline.del(mine).srem(instances, this.instanceId);
-    else pipeline.set(mine, JSON.stringify(users), "EX", PRESENCE_TTL_SECONDS).sadd(instances, this.instanceId).expire(instances, PRESENCE_TTL_SECONDS * 2);
+    else
+      pipeline
+        .set(mine, JSON.stringify(users), "EX", PRESENCE_TTL_SECONDS)
+        .sadd(instances, this.instanceId)
+        .expire(instances, PRESENCE_TTL_SECONDS * 2);
     pipeline.exec().catch(() => undefined);
   }
 
@@ -187,10 +192,13 @@ function parseOnlineUsers(json: string): OnlineUser[] {
     if (!Array.isArray(users)) return [];
     return users.filter(
       (user): user is OnlineUser =>
-        typeof user === "object" && user !== null && typeof user.id === "number" && typeof user.name === "string" && typeof user.color === "string",
+        typeof user === "object" &&
+        user !== null &&
+        typeof user.id === "number" &&
+        typeof user.name === "string" &&
+        typeof user.color === "string",
     );
   } catch {
     return [];
   }
 }
-

@@ -8,11 +8,7 @@ import type { Database } from "../../../db/schema";
 import { toBytes } from "../../../app/models/plan-document.server";
 
 export async function countUncompactedUpdates(planId: string, db: Kysely<Database> = getDb()): Promise<number> {
-  const snapshot = await db
-    .selectFrom("plan_documents")
-    .select("through_update_id")
-    .where("plan_id", "=", planId)
-    .executeTakeFirst();
+  const snapshot = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
   const row = await db
     .selectFrom("plan_updates")
     .select((eb) => eb.fn.countAll<number>().as("count"))
@@ -52,9 +48,17 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
   const throughId = await db.transaction().execute(async (trx) => {
     // Waits for appendUpdates batches holding this plan's row: with concurrent writers, ids
     // can commit out of order, and through_update_id must not pass one still to come.
-    await trx.updateTable("plans").set((eb) => ({ last_edited_at: eb.ref("last_edited_at") })).where("id", "=", planId).execute();
+    await trx
+      .updateTable("plans")
+      .set((eb) => ({ last_edited_at: eb.ref("last_edited_at") }))
+      .where("id", "=", planId)
+      .execute();
     if (minUpdates > 0 && (await countUncompactedUpdates(planId, trx)) < minUpdates) return null;
-    const last = await trx.selectFrom("plan_updates").select((eb) => eb.fn.max("id").as("id")).where("plan_id", "=", planId).executeTakeFirst();
+    const last = await trx
+      .selectFrom("plan_updates")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .where("plan_id", "=", planId)
+      .executeTakeFirst();
     return last?.id ?? null;
   });
   if (throughId === null) return { mergedRows: 0 };
@@ -97,7 +101,12 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
         .where("id", "=", merge.last.id)
         .execute();
       // A run is consecutive among this plan's rows, so a range names exactly it.
-      await trx.deleteFrom("plan_updates").where("plan_id", "=", planId).where("id", ">=", merge.firstId).where("id", "<", merge.last.id).execute();
+      await trx
+        .deleteFrom("plan_updates")
+        .where("plan_id", "=", planId)
+        .where("id", ">=", merge.firstId)
+        .where("id", "<", merge.last.id)
+        .execute();
       mergedRows += merge.rows - 1;
     }
     return { mergedRows };
@@ -123,4 +132,3 @@ export function mergeManyUpdates(updates: Uint8Array[]): Uint8Array {
   }
   return updates[0]!;
 }
-

@@ -65,10 +65,16 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
       for (const [planId, at] of [...lastEdit].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
       }
-      const rows = updates.flatMap((u) => (u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : []));
+      const rows = updates.flatMap((u) =>
+        u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : [],
+      );
       const rowIds: number[] = [];
       for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-        const inserted = await trx.insertInto("plan_updates").values(rows.slice(start, start + ROWS_PER_STATEMENT)).returning("id").execute();
+        const inserted = await trx
+          .insertInto("plan_updates")
+          .values(rows.slice(start, start + ROWS_PER_STATEMENT))
+          .returning("id")
+          .execute();
         // Ids are handed out in the order of the values; RETURNING need not list them so.
         rowIds.push(...inserted.map((row) => row.id).sort((a, b) => a - b));
       }
@@ -101,13 +107,15 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
             })),
       );
       for (let start = 0; start < deletions.length; start += ROWS_PER_STATEMENT) {
-        await trx.insertInto("plan_deletions").values(deletions.slice(start, start + ROWS_PER_STATEMENT)).execute();
+        await trx
+          .insertInto("plan_deletions")
+          .values(deletions.slice(start, start + ROWS_PER_STATEMENT))
+          .execute();
       }
       let next = 0;
       return updates.map((u) => (u.update ? rowIds[next++]! : 0));
     });
 }
-
 
 export const sqlUpdateLog: UpdateLog = {
   append: appendUpdates,
