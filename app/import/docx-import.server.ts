@@ -2,7 +2,6 @@
 // anything is inflated, converts it with mammoth and parses the HTML with the editor's own
 // schema, then groups the blocks into sections. Nothing the file refers to is fetched or run.
 import zlib from "node:zlib";
-import { unstable_parseMultipartFormData } from "@remix-run/node";
 import type { JSONContent } from "@tiptap/core";
 import Document from "@tiptap/extension-document";
 import { generateJSON } from "@tiptap/html/server";
@@ -16,10 +15,10 @@ import id from "../i18n/locales/id";
 import type { ImportRefusal } from "../models/views";
 import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { singleton } from "../utils/singleton.server";
+import { DocxImportError } from "./upload.server";
 
 export type { ImportRefusal };
 
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const MAX_UNPACKED_BYTES = 20 * 1024 * 1024;
 /** Deflate rarely packs a Word file's XML more than 20-50 times; 200 is a bomb. Tiny entries
  * are left alone: they cannot grow into anything large. */
@@ -31,15 +30,6 @@ const MAX_ENTRIES = 5000;
 const MAX_HTML_CHARS = 1_000_000;
 const SUBTITLE_MAX = 300;
 
-export class DocxImportError extends Error {
-  constructor(
-    readonly reason: ImportRefusal,
-    options?: ErrorOptions,
-  ) {
-    super(reason, options);
-  }
-}
-
 export interface ImportedPlan {
   title: string;
   /** The title page's Subtitle lines, if any. */
@@ -49,45 +39,6 @@ export interface ImportedPlan {
   /** ProseMirror JSON in the plan schema: `section+`. */
   content: JSONContent;
   imagesDropped: number;
-}
-
-export interface Upload {
-  fileName: string;
-  bytes: Buffer;
-  /** The title the importer typed, if any (the form's optional `title` field). */
-  title?: string;
-}
-
-/**
- * The `file` field of a multipart request, read while counting: past MAX_UPLOAD_BYTES
- * (across all parts) reading stops and the upload is refused, so nothing larger is buffered.
- */
-export async function receiveUpload(request: Request): Promise<Upload> {
-  const declaredLength = Number(request.headers.get("Content-Length") ?? 0);
-  // Room for the multipart boundaries and the other fields around the file.
-  if (declaredLength > MAX_UPLOAD_BYTES + 64 * 1024) throw new DocxImportError("tooLarge");
-  let receivedBytes = 0;
-  let upload: Upload | undefined;
-  let title: string | undefined;
-  try {
-    await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of data) {
-        receivedBytes += chunk.byteLength;
-        if (receivedBytes > MAX_UPLOAD_BYTES) throw new DocxImportError("tooLarge");
-        if (name === "file" || name === "title") chunks.push(chunk);
-      }
-      if (name === "file" && typeof filename === "string" && !upload) upload = { fileName: filename, bytes: Buffer.concat(chunks) };
-      if (name === "title" && title === undefined) title = Buffer.concat(chunks).toString("utf8");
-      return undefined;
-    });
-  } catch (error) {
-    if (error instanceof DocxImportError) throw error;
-    // Not multipart at all, or a body cut short.
-    throw new DocxImportError("noFile");
-  }
-  if (!upload || upload.bytes.length === 0) throw new DocxImportError("noFile");
-  return { ...upload, title };
 }
 
 /** Imports run one at a time in the process: converting holds the event loop (about a second

@@ -8,7 +8,7 @@ import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
 import { fallbackLanguage, isLanguage } from "../i18n/config";
 import { i18next } from "../i18n/i18next.server";
-import { MAX_UPLOAD_BYTES } from "../import/docx-import.server";
+import { MAX_UPLOAD_BYTES } from "../import/upload.server";
 import { listPendingInvitations, MAX_LISTED_INVITATIONS, type PendingInvitation } from "../models/invitation.server";
 import { createPlan, listPlansForUser } from "../models/plan.server";
 import { roleAtLeast, type Role } from "../models/roles";

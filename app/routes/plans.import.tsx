@@ -4,15 +4,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ImportPlanFields } from "../components/ImportPlanFields";
-import {
-  DocxImportError,
-  importDocx,
-  MAX_UNPACKED_BYTES,
-  MAX_UPLOAD_BYTES,
-  receiveUpload,
-  type ImportedPlan,
-  type Upload,
-} from "../import/docx-import.server";
+import { importDocx, MAX_UNPACKED_BYTES, type ImportedPlan } from "../import/docx-import.server";
+import { DocxImportError, MAX_UPLOAD_BYTES, receiveUpload, type Upload } from "../import/upload.server";
 import { i18next } from "../i18n/i18next.server";
 import { createPlan } from "../models/plan.server";
 import { requireUser } from "../models/session.server";
