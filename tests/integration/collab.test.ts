@@ -196,12 +196,7 @@ describe("bad input", () => {
     await waitFor(() => !outside(), "the server to take the hostile structure out");
     expect(honest.text()).toBe(before);
     // The repair is stored like any edit: the plan on disk reads as before.
-    let stored = "";
-    for (let tries = 0; tries < 50 && stored !== before; tries += 1) {
-      stored = await storedPlanText(server.databasePath, DEMO.planId);
-      if (stored !== before) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(stored).toBe(before);
+    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId)).toBe(before);
     expect((await health()).collab.outsideSchema).toBeGreaterThan(0);
   });
 
@@ -230,7 +225,16 @@ describe("bad input", () => {
     encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc));
     raw.send(encoding.toUint8Array(encoder));
     await expect.poll(async () => (await health()).collab.pendingWrites).toBe(0);
-    await new Promise((r) => setTimeout(r, 100));
+    // The socket is ordered: once the answer to a sync step 1 sent now has arrived, a Saved the
+    // server had sent for the commit would have arrived before it.
+    const syncMessages = () => types.filter((type) => type === MESSAGE_SYNC).length;
+    const before = syncMessages();
+    const query = encoding.createEncoder();
+    encoding.writeVarUint(query, MESSAGE_SYNC);
+    encoding.writeVarUint(query, 0);
+    encoding.writeVarUint8Array(query, Y.encodeStateVector(doc));
+    raw.send(encoding.toUint8Array(query));
+    await waitFor(() => syncMessages() > before, "the answer to sync step 1");
     expect(types).not.toContain(MESSAGE_SAVED);
     expect(raw.readyState).toBe(raw.OPEN);
     raw.close();
