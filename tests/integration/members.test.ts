@@ -1,42 +1,35 @@
 // Members: only owners manage them, an added account becomes a member only when it accepts,
 // a plan keeps its last owner, and role changes reach open websockets at once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CLOSE_FORBIDDEN } from "../../app/collab/protocol";
 import { connectClient, typeAt, waitFor, whenSynced, type TestClient } from "../helpers/clients";
-import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-const cookies: Record<string, string> = {};
+const demo = useDemoServer();
 const clients: TestClient[] = [];
 const USER_IDS = { owner: 1, editor: 2, commenter: 3, viewer: 4, outsider: 5 };
 
-beforeAll(async () => {
-  server = await startServer();
-  Object.assign(cookies, await signInEveryone(server.url));
-});
-
-afterAll(async () => {
+afterAll(() => {
   for (const c of clients) c.destroy();
-  await server.stop();
-  server.cleanup();
 });
 
-function manage(role: string, form: Record<string, string>) {
-  return fetch(`${server.url}/plans/${DEMO.planId}/members`, {
+function manage(role: DemoRole, form: Record<string, string>) {
+  return fetch(`${demo.server.url}/plans/${DEMO.planId}/members`, {
     method: "POST",
     body: new URLSearchParams(form),
-    headers: { cookie: cookies[role]! },
+    headers: { cookie: demo.cookies[role]! },
     redirect: "manual",
   });
 }
 
 async function health(): Promise<{ collab: Record<string, number> }> {
-  return (await fetch(`${server.url}/healthz`)).json() as Promise<{ collab: Record<string, number> }>;
+  return (await fetch(`${demo.server.url}/healthz`)).json() as Promise<{ collab: Record<string, number> }>;
 }
 
 describe("managing members", () => {
   it("is refused to editors, commenters and viewers", async () => {
-    for (const role of ["editor", "commenter", "viewer"]) {
+    for (const role of ["editor", "commenter", "viewer"] as const) {
       const response = await manage(role, { intent: "invite", email: DEMO.outsider, role: "editor" });
       expect(response.status).toBe(403);
     }
@@ -48,27 +41,29 @@ describe("managing members", () => {
     expect(demote.status).toBe(422);
     expect(await demote.text()).toContain("A plan must keep at least one owner.");
     expect((await manage("owner", { intent: "remove", userId: String(USER_IDS.owner) })).status).toBe(422);
-    expect((await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).status).toBe(200);
+    expect((await fetch(`${demo.server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: demo.cookies.owner! } })).status).toBe(200);
   });
 
   it("lets an owner invite an existing account, which can open the plan once it accepts", async () => {
-    const openPlan = () => fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.outsider! } });
+    const openPlan = () => fetch(`${demo.server.url}/plans/${DEMO.planId}`, { headers: { cookie: demo.cookies.outsider! } });
     expect((await openPlan()).status).toBe(404);
     const invited = await manage("owner", { intent: "invite", email: DEMO.outsider, role: "commenter" });
     expect(invited.status).toBe(200);
     expect(await invited.text()).toContain(`Invitation sent to ${DEMO.outsider}.`);
     expect((await openPlan()).status).toBe(404);
-    const owners = await (await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).text();
+    const owners = await (
+      await fetch(`${demo.server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: demo.cookies.owner! } })
+    ).text();
     expect(owners).toContain("Invitations awaiting an answer");
     expect(owners).toContain("Alex Outsider");
     const again = await manage("owner", { intent: "invite", email: DEMO.outsider, role: "editor" });
     expect(again.status).toBe(422);
     expect(await again.text()).toContain("That account already has an invitation to this plan awaiting an answer.");
 
-    const accepted = await fetch(`${server.url}/invitations`, {
+    const accepted = await fetch(`${demo.server.url}/invitations`, {
       method: "POST",
       body: new URLSearchParams({ intent: "accept", planId: DEMO.planId }),
-      headers: { cookie: cookies.outsider! },
+      headers: { cookie: demo.cookies.outsider! },
       redirect: "manual",
     });
     expect(accepted.status).toBe(302);
@@ -83,20 +78,22 @@ describe("managing members", () => {
     // The outsider, removed, is invited again; the owner takes it back.
     expect((await manage("owner", { intent: "remove", userId: String(USER_IDS.outsider) })).status).toBe(200);
     expect((await manage("owner", { intent: "invite", email: DEMO.outsider, role: "viewer" })).status).toBe(200);
-    const owners = await (await fetch(`${server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: cookies.owner! } })).text();
+    const owners = await (
+      await fetch(`${demo.server.url}/plans/${DEMO.planId}/members`, { headers: { cookie: demo.cookies.owner! } })
+    ).text();
     const invitationId = /data-invitation-id="(\d+)"/.exec(owners)?.[1];
     expect(invitationId).toBeTruthy();
     expect((await manage("owner", { intent: "withdraw", invitationId: invitationId! })).status).toBe(200);
     expect((await manage("owner", { intent: "withdraw", invitationId: invitationId! })).status).toBe(404);
-    const dashboard = await (await fetch(`${server.url}/plans`, { headers: { cookie: cookies.outsider! } })).text();
+    const dashboard = await (await fetch(`${demo.server.url}/plans`, { headers: { cookie: demo.cookies.outsider! } })).text();
     expect(dashboard).not.toContain("data-invitation-plan=");
   });
 });
 
 describe("role changes on open websockets", () => {
   it("an editor demoted to viewer can no longer write, without reconnecting", async () => {
-    const editor = connectClient(server.wsUrl, DEMO.planId, cookies.editor!);
-    const owner = connectClient(server.wsUrl, DEMO.planId, cookies.owner!);
+    const editor = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.editor!);
+    const owner = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.owner!);
     clients.push(editor, owner);
     await Promise.all([whenSynced(editor), whenSynced(owner)]);
     typeAt(editor.doc, "before-demotion ");
@@ -112,7 +109,7 @@ describe("role changes on open websockets", () => {
 
     // Promoted again, a fresh page (the refused one holds an edit the server never took).
     expect((await manage("owner", { intent: "changeRole", userId: String(USER_IDS.editor), role: "editor" })).status).toBe(200);
-    const reloaded = connectClient(server.wsUrl, DEMO.planId, cookies.editor!);
+    const reloaded = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.editor!);
     clients.push(reloaded);
     await whenSynced(reloaded);
     typeAt(reloaded.doc, "after-promotion ");
@@ -120,7 +117,7 @@ describe("role changes on open websockets", () => {
   });
 
   it("a removed member's socket is closed", async () => {
-    const viewer = connectClient(server.wsUrl, DEMO.planId, cookies.viewer!);
+    const viewer = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.viewer!);
     clients.push(viewer);
     await whenSynced(viewer);
     let closeCode = 0;

@@ -1,22 +1,13 @@
 // The plan's structure through the real server: the CSV of all matrices, the SSE template,
 // and the dashboard's progress and assignments.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
+import { describe, expect, it } from "vitest";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-const cookies: Record<string, string> = {};
+const demo = useDemoServer();
 
-beforeAll(async () => {
-  server = await startServer();
-  Object.assign(cookies, await signInEveryone(server.url));
-});
-
-afterAll(async () => {
-  await server.stop();
-  server.cleanup();
-});
-
-const get = (path: string, role: string) => fetch(`${server.url}${path}`, { headers: { cookie: cookies[role]! }, redirect: "manual" });
+const get = (path: string, role: DemoRole) =>
+  fetch(`${demo.server.url}${path}`, { headers: { cookie: demo.cookies[role]! }, redirect: "manual" });
 
 describe("the actions CSV", () => {
   it("holds one row per action of the seeded plan, with its section", async () => {
@@ -40,10 +31,10 @@ describe("the actions CSV", () => {
 
   it("has its headers and file name in the account's language", async () => {
     const setLanguage = (locale: string) =>
-      fetch(`${server.url}/settings`, {
+      fetch(`${demo.server.url}/settings`, {
         method: "POST",
         body: new URLSearchParams({ locale }),
-        headers: { cookie: cookies.viewer! },
+        headers: { cookie: demo.cookies.viewer! },
         redirect: "manual",
       });
     expect((await setLanguage("id")).status).toBe(302);
@@ -64,16 +55,16 @@ describe("the actions CSV", () => {
 
   it("is a 404 for a non-member and sends a signed-out visitor to sign in", async () => {
     expect((await get(`/plans/${DEMO.planId}/actions.csv`, "outsider")).status).toBe(404);
-    expect((await fetch(`${server.url}/plans/${DEMO.planId}/actions.csv`, { redirect: "manual" })).status).toBe(302);
+    expect((await fetch(`${demo.server.url}/plans/${DEMO.planId}/actions.csv`, { redirect: "manual" })).status).toBe(302);
   });
 });
 
 describe("the SSE template", () => {
   it("starts a new plan with the brief's sections, each with guidance for drafters", async () => {
-    const created = await fetch(`${server.url}/plans?index`, {
+    const created = await fetch(`${demo.server.url}/plans?index`, {
       method: "POST",
       body: new URLSearchParams({ title: "Provincial SSE plan", description: "", template: "sse" }),
-      headers: { cookie: cookies.editor! },
+      headers: { cookie: demo.cookies.editor! },
       redirect: "manual",
     });
     expect(created.status).toBe(302);
@@ -99,16 +90,16 @@ describe("my plans dashboard", () => {
     const before = await (await get("/plans", "editor")).text();
     expect(before).toContain("0 of 6 sections approved");
     expect(before).toContain("No sections are assigned to you.");
-    const assign = await fetch(`${server.url}/plans/${DEMO.planId}/sections/s-mapping`, {
+    const assign = await fetch(`${demo.server.url}/plans/${DEMO.planId}/sections/s-mapping`, {
       method: "POST",
       body: new URLSearchParams({ assigneeUserId: "2", status: "in_review" }),
-      headers: { cookie: cookies.owner! },
+      headers: { cookie: demo.cookies.owner! },
     });
     expect(assign.status).toBe(200);
-    await fetch(`${server.url}/plans/${DEMO.planId}/sections/s-mapping`, {
+    await fetch(`${demo.server.url}/plans/${DEMO.planId}/sections/s-mapping`, {
       method: "POST",
       body: new URLSearchParams({ status: "approved" }),
-      headers: { cookie: cookies.owner! },
+      headers: { cookie: demo.cookies.owner! },
     });
     const after = await (await get("/plans", "editor")).text();
     expect(after).toContain("1 of 6 sections approved");

@@ -1,40 +1,33 @@
 // Sections: the status workflow and details rules on the server, concurrent additions,
 // the index kept in SQLite, and live notice of changed details.
 import * as Y from "yjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { MESSAGE_PLAN_CHANGED } from "../../app/collab/protocol";
 import { readSections, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import { openDatabase } from "../../db";
 import { connectClient, waitFor, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
-import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
 
-let server: TestServer;
-const cookies: Record<string, string> = {};
+const demo = useDemoServer();
 const clients: TestClient[] = [];
 
-beforeAll(async () => {
-  server = await startServer();
-  Object.assign(cookies, await signInEveryone(server.url));
-});
-
-afterAll(async () => {
+afterAll(() => {
   for (const c of clients) c.destroy();
-  await server.stop();
-  server.cleanup();
 });
 
-async function changeDetails(role: string, sectionId: string, form: Record<string, string>) {
-  const response = await fetch(`${server.url}/plans/${DEMO.planId}/sections/${sectionId}`, {
+async function changeDetails(role: DemoRole, sectionId: string, form: Record<string, string>) {
+  const response = await fetch(`${demo.server.url}/plans/${DEMO.planId}/sections/${sectionId}`, {
     method: "POST",
     body: new URLSearchParams(form),
-    headers: { cookie: cookies[role]! },
+    headers: { cookie: demo.cookies[role]! },
     redirect: "manual",
   });
   return { status: response.status, body: response.status < 300 || response.status >= 400 ? await response.text() : "" };
 }
 
 async function sectionRow(sectionId: string) {
-  const db = openDatabase(server.databasePath);
+  const db = openDatabase(demo.server.databasePath);
   try {
     return await db
       .selectFrom("plan_sections")
@@ -74,7 +67,7 @@ describe("the status workflow", () => {
   });
 
   it("records who changed what, from what to what, in the activity list", async () => {
-    const page = await (await fetch(`${server.url}/plans/${DEMO.planId}`, { headers: { cookie: cookies.viewer! } })).text();
+    const page = await (await fetch(`${demo.server.url}/plans/${DEMO.planId}`, { headers: { cookie: demo.cookies.viewer! } })).text();
     expect(page).toContain("Tendy Gunawan changed the status of “1. The SSE concept and Indonesian practice” from Draft to In review");
     expect(page).toContain("Sri Wahyuni changed the status of “1. The SSE concept and Indonesian practice” from In review to Approved");
   });
@@ -102,7 +95,7 @@ describe("section details", () => {
   });
 
   it("offers only editors and owners as assignees on the plan page", async () => {
-    const response = await fetch(`${server.url}/plans/${DEMO.planId}.data`, { headers: { cookie: cookies.editor! } });
+    const response = await fetch(`${demo.server.url}/plans/${DEMO.planId}.data`, { headers: { cookie: demo.cookies.editor! } });
     const payload = await response.text();
     expect(payload).toContain("Sri Wahyuni");
     expect(payload).not.toContain("Eri Trinurini"); // the commenter
@@ -110,7 +103,7 @@ describe("section details", () => {
   });
 
   it("tells every open page of the plan to reload its details", async () => {
-    const watcher = connectClient(server.wsUrl, DEMO.planId, cookies.viewer!);
+    const watcher = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.viewer!);
     clients.push(watcher);
     await whenSynced(watcher);
     let notices = 0;
@@ -134,8 +127,8 @@ function appendSection(doc: Y.Doc, id: string, title: string): void {
 
 describe("concurrent sections", () => {
   it("two editors adding a section at the same moment both keep theirs", async () => {
-    const a = connectClient(server.wsUrl, DEMO.planId, cookies.owner!);
-    const b = connectClient(server.wsUrl, DEMO.planId, cookies.editor!);
+    const a = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.owner!);
+    const b = connectClient(demo.server.wsUrl, DEMO.planId, demo.cookies.editor!);
     clients.push(a, b);
     await Promise.all([whenSynced(a), whenSynced(b)]);
     // Both offline, so neither sees the other's addition before making its own.
