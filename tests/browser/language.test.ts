@@ -126,8 +126,10 @@ it("opens the print view from the plan page, without the site's header, and its 
   await page.waitForSelector(".ProseMirror");
   await page.getByRole("link", { name: "Print", exact: true }).click();
   await page.waitForURL(`${server.url}${PLAN_PATH}/print`);
+  // The plan page has a "6. Action matrix" heading too: wait for what only the print view has.
+  await page.locator(".print-toolbar").waitFor();
   await page.getByRole("heading", { name: "6. Action matrix" }).waitFor();
-  expect(await page.locator(".site-header").count()).toBe(0);
+  await expect.poll(() => page.locator(".site-header").count()).toBe(0);
   await page.evaluate(() => {
     window.print = () => document.body.setAttribute("data-printed", "yes");
   });
