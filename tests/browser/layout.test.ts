@@ -117,6 +117,30 @@ async function phonePlan(email: string): Promise<{ context: BrowserContext; page
   return { context, page };
 }
 
+it("on a desktop window the tools are one row beside who is here, and the text starts higher", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
+  page.setDefaultTimeout(8000);
+  const heading = page.locator(".ProseMirror section h2").first();
+  await heading.waitFor({ state: "visible" });
+  const box = (selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate((element) => element.getBoundingClientRect().toJSON() as DOMRect);
+  const toolbar = await box('[role="toolbar"]');
+  const tool = await box('[role="toolbar"] button.tool:not(.tool-new-section)');
+  const status = await box(".workspace-status");
+  // One row: the bar is about one button high (it was two rows of words at this width).
+  expect(toolbar.height).toBeLessThan(tool.height * 1.8);
+  // Who is here and "Saved" sit in the same row as the tools, not on a row of their own above.
+  expect(status.top + status.height / 2).toBeGreaterThan(toolbar.top);
+  expect(status.top + status.height / 2).toBeLessThan(toolbar.bottom);
+  // The first section title under the round's banner, the tools and nothing else (336 px before).
+  expect((await box(".ProseMirror section h2")).top).toBeLessThan(320);
+  await context.close();
+});
+
 it("on a phone the plan's text starts within the first screen", async () => {
   const { context, page } = await phonePlan(DEMO.editor);
   // The first heading and a line or two under it are on the first screen, before any scrolling.
