@@ -13,7 +13,7 @@ import { newSectionId } from "../editor/section";
 import en from "../i18n/locales/en";
 import id from "../i18n/locales/id";
 import type { ImportRefusal } from "../models/views";
-import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
+import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { singleton } from "../utils/singleton.server";
 import { DocxImportError } from "./upload.server";
 
@@ -108,9 +108,9 @@ async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels
     // Nesting too deep to walk, say.
     throw new DocxImportError("damaged", { cause: error });
   }
-  const documentTitle = clean(titlePage.title ?? "");
+  const documentTitle = oneLine(titlePage.title ?? "");
   const title =
-    documentTitle || clean(textOf(blocks.find(isSectionHeading))) || clean(fileName.replace(/\.docx$/i, "")) || labels.untitledPlan;
+    documentTitle || oneLine(textOf(blocks.find(isSectionHeading))) || oneLine(fileName.replace(/\.docx$/i, "")) || labels.untitledPlan;
   return {
     title: title.slice(0, PLAN_TITLE_MAX_LENGTH),
     subtitle: titlePage.subtitle?.slice(0, SUBTITLE_MAX) ?? null,
@@ -204,7 +204,7 @@ function asActionMatrix(block: JSONContent): JSONContent | null {
 }
 
 function normalised(text: string): string {
-  return clean(text).toLowerCase();
+  return oneLine(text).toLowerCase();
 }
 
 function isSectionHeading(block: JSONContent): boolean {
@@ -219,10 +219,6 @@ function isEmptyParagraph(block: JSONContent): boolean {
 function textOf(node: JSONContent | undefined): string {
   if (!node) return "";
   return node.text ?? (node.content ?? []).map(textOf).join("");
-}
-
-function clean(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Mammoth's document tree, as far as we read it. */
@@ -251,10 +247,10 @@ function takeTitlePage(document: MammothElement): TitlePage {
   const subtitles = paragraphs
     .slice(0, firstHeading < 0 ? paragraphs.length : firstHeading)
     .filter((paragraph) => hasStyle(paragraph, "subtitle"));
-  const title = titleParagraph ? clean(mammothText(titleParagraph)) : null;
+  const title = titleParagraph ? oneLine(mammothText(titleParagraph)) : null;
   const subtitle =
     subtitles
-      .map((paragraph) => clean(mammothText(paragraph)))
+      .map((paragraph) => oneLine(mammothText(paragraph)))
       .filter(Boolean)
       .join(" · ") || null;
   for (const paragraph of [...(titleParagraph ? [titleParagraph] : []), ...subtitles]) paragraph.children = [];

@@ -16,7 +16,7 @@ import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { formatDeadline } from "../utils/deadline";
-import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
+import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { log } from "../utils/log.server";
 import type { action as importAction } from "./plans.import";
 
@@ -25,7 +25,7 @@ export const meta: MetaFunction = () => [{ title: "Gotong" }];
 const DESCRIPTION_MAX = 1000;
 
 const NewPlanForm = z.object({
-  title: z.string().trim().min(1, "plans.titleRequired").max(PLAN_TITLE_MAX_LENGTH, "plans.titleTooLong"),
+  title: z.string().transform(oneLine).pipe(z.string().min(1, "plans.titleRequired").max(PLAN_TITLE_MAX_LENGTH, "plans.titleTooLong")),
   description: z.string().trim().max(DESCRIPTION_MAX, "plans.descriptionTooLong").default(""),
   template: z.enum(TEMPLATE_IDS).default("blank"),
 });

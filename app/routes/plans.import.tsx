@@ -9,7 +9,7 @@ import { DocxImportError, MAX_UPLOAD_BYTES, receiveUpload, type Upload } from ".
 import { i18next } from "../i18n/i18next.server";
 import { createPlan } from "../models/plan.server";
 import { requireUser } from "../models/session.server";
-import { PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
+import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { errorFields, log } from "../utils/log.server";
 
 export const meta: MetaFunction = () => [{ title: "Gotong" }];
@@ -44,7 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const note = imported.imagesDropped > 0 ? ` ${t("import.imagesDropped", { count: imported.imagesDropped })}` : "";
   // The importer's own title wins; else the file's. A plan exported from Gotong and brought
   // back is a second plan of the same name: say so.
-  const chosenTitle = upload.title?.replace(/\s+/g, " ").trim().slice(0, PLAN_TITLE_MAX_LENGTH);
+  const chosenTitle = oneLine(upload.title ?? "").slice(0, PLAN_TITLE_MAX_LENGTH);
   const planId = await createPlan({
     title: chosenTitle || (imported.isGotongExport ? t("import.importedTitle", { title: imported.title }) : imported.title),
     // The title page's subtitle, then where the plan came from. Gotong's own subtitle is the

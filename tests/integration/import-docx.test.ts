@@ -213,6 +213,13 @@ describe("a new plan from a Word file", () => {
     const file = await docxFile([new Paragraph({ text: "The file's own heading", heading: HeadingLevel.HEADING_1 })]);
     const named = await importedPlanId(await postImport(file, "named.docx", "editor", undefined, "  RAN SSE\n  — working draft  "));
     expect((await planRow(named)).title).toBe("RAN SSE — working draft");
+    // Control characters (PostgreSQL refuses NUL) and markup: a title on one line, shown as text.
+    const hostile = await importedPlanId(
+      await postImport(file, "hostile.docx", "editor", undefined, "A\u0000B\u0007 <img src=x onerror=alert(1)>"),
+    );
+    expect((await planRow(hostile)).title).toBe("A B <img src=x onerror=alert(1)>");
+    const page = await (await fetch(`${demo.server.url}/plans/${hostile}`, { headers: { cookie: demo.cookies.editor } })).text();
+    expect(page).not.toContain("<img src=x");
     const long = await importedPlanId(await postImport(file, "long.docx", "editor", undefined, "x".repeat(5000)));
     expect((await planRow(long)).title).toBe("x".repeat(200));
     // An empty field leaves the file's title.

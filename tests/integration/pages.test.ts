@@ -151,6 +151,15 @@ describe("my plans", () => {
     expect(list).toContain("Owner");
   });
 
+  it("keeps a plan's title on one line: control characters (NUL, which PostgreSQL refuses) become a space", async () => {
+    const cookie = await signIn(server.url, DEMO.outsider);
+    const created = await post("/plans?index", { title: "Road\u0000map\n\t2027", description: "" }, cookie);
+    expect(created.status).toBe(302);
+    expect(await (await get(created.headers.get("location")!, cookie)).text()).toContain("Road map 2027");
+    // Nothing but control characters is no title.
+    expect((await post("/plans?index", { title: "\u0000\u0001", description: "" }, cookie)).status).toBe(400);
+  });
+
   it("refuses a plan without a title with a message beside the field", async () => {
     const response = await post("/plans?index", { title: "  ", description: "" }, await signIn(server.url, DEMO.owner));
     expect(response.status).toBe(400);
