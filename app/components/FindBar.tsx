@@ -130,26 +130,22 @@ export function FindBar({
         <span className="find-status muted" role="status" aria-live="polite">
           {status}
         </span>
-        <button
-          type="button"
-          className="tool"
-          aria-label={t("find.previous")}
-          title={t("find.previous")}
-          disabled={found.count === 0}
-          onClick={() => moveToMatch(editor, -1)}
-        >
-          <ToolIcon name="moveUp" />
-        </button>
-        <button
-          type="button"
-          className="tool"
-          aria-label={t("find.next")}
-          title={t("find.next")}
-          disabled={found.count === 0}
-          onClick={() => moveToMatch(editor, 1)}
-        >
-          <ToolIcon name="moveDown" />
-        </button>
+        {([-1, 1] as const).map((step) => {
+          const label = step === -1 ? t("find.previous") : t("find.next");
+          return (
+            <button
+              key={step}
+              type="button"
+              className="tool"
+              aria-label={label}
+              title={label}
+              disabled={found.count === 0}
+              onClick={() => moveToMatch(editor, step)}
+            >
+              <ToolIcon name={step === -1 ? "moveUp" : "moveDown"} />
+            </button>
+          );
+        })}
         <label className="find-option">
           <input type="checkbox" checked={caseSensitive} onChange={(event) => search(query, event.target.checked)} />
           {t("find.matchCase")}

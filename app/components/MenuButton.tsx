@@ -2,6 +2,7 @@
 // ArrowDown open it on the first item, ArrowUp on the last; arrows, Home and End move; Escape
 // closes it and focus returns to the button; Tab or a click elsewhere closes it.
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { itemForKey } from "./roving-focus";
 
 export interface MenuItem {
   label: string;
@@ -47,18 +48,7 @@ export function MenuButton({ label, icon, items, className }: { label: string; i
   };
 
   const onMenuKeyDown = (event: KeyboardEvent) => {
-    const all = menuItems();
-    const index = all.indexOf(document.activeElement as HTMLElement);
-    const next =
-      event.key === "ArrowDown"
-        ? all[(index + 1) % all.length]
-        : event.key === "ArrowUp"
-          ? all[(index - 1 + all.length) % all.length]
-          : event.key === "Home"
-            ? all[0]
-            : event.key === "End"
-              ? all[all.length - 1]
-              : null;
+    const next = itemForKey(menuItems(), document.activeElement as HTMLElement, event.key, "vertical");
     if (next) {
       event.preventDefault();
       next.focus();

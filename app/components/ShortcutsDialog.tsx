@@ -2,7 +2,7 @@
 // toolbar. A native modal dialog: Escape closes it and focus goes back where it was.
 import { forwardRef, useImperativeHandle } from "react";
 import { useTranslation } from "react-i18next";
-import { useModalDialog } from "./useModalDialog";
+import { ModalDialog, useModalDialog } from "./ModalDialog";
 
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -47,8 +47,7 @@ export const ShortcutsDialog = forwardRef<ShortcutsDialogHandle>(function Shortc
   const dialog = useModalDialog();
   useImperativeHandle(handle, () => ({ open: () => dialog.open() }));
   return (
-    <dialog ref={dialog.ref} className="shortcuts-dialog" aria-labelledby="shortcuts-title" onClose={dialog.onClose}>
-      <h2 id="shortcuts-title">{t("shortcuts.title")}</h2>
+    <ModalDialog dialog={dialog} title={t("shortcuts.title")} className="shortcuts-dialog">
       <table className="shortcuts-table">
         <thead>
           <tr>
@@ -67,11 +66,6 @@ export const ShortcutsDialog = forwardRef<ShortcutsDialogHandle>(function Shortc
           ))}
         </tbody>
       </table>
-      <form method="dialog" className="dialog-actions">
-        <button type="submit" className="primary">
-          {t("shortcuts.close")}
-        </button>
-      </form>
-    </dialog>
+    </ModalDialog>
   );
 });

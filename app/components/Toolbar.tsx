@@ -8,6 +8,7 @@ import { isSafeLinkUrl } from "../editor/extensions";
 import { addSection } from "../editor/section-commands";
 import { CommentButton } from "./comments/CommentButton";
 import { SaveVersionButton } from "./history/SaveVersionButton";
+import { itemForKey } from "./roving-focus";
 import { shortcutLabel } from "./ShortcutsDialog";
 import { ToolIcon, type IconName } from "./ToolIcon";
 
@@ -223,17 +224,7 @@ function useRovingToolbar() {
     // Keys typed in the Save version form are the form's.
     if (!target.matches(ITEM_SELECTOR)) return;
     const enabled = items().filter((button) => !button.disabled);
-    const index = enabled.indexOf(target as HTMLButtonElement);
-    const next =
-      event.key === "ArrowRight" || event.key === "ArrowDown"
-        ? enabled[(index + 1) % enabled.length]
-        : event.key === "ArrowLeft" || event.key === "ArrowUp"
-          ? enabled[(index - 1 + enabled.length) % enabled.length]
-          : event.key === "Home"
-            ? enabled[0]
-            : event.key === "End"
-              ? enabled[enabled.length - 1]
-              : null;
+    const next = itemForKey(enabled, target as HTMLButtonElement, event.key, "both");
     if (!next) return;
     event.preventDefault();
     next.focus();

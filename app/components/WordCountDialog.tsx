@@ -4,7 +4,7 @@ import type { Editor } from "@tiptap/react";
 import { forwardRef, useImperativeHandle, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { countText, planCounts, textBetween, type SectionCounts, type TextCounts } from "../editor/text-stats";
-import { useModalDialog } from "./useModalDialog";
+import { ModalDialog, useModalDialog } from "./ModalDialog";
 
 export interface WordCountDialogHandle {
   open: () => void;
@@ -32,8 +32,7 @@ export const WordCountDialog = forwardRef<WordCountDialogHandle, { editor: Edito
   }));
   const rows = ["words", "characters", "charactersWithoutSpaces"] as const;
   return (
-    <dialog ref={dialog.ref} className="shortcuts-dialog word-count-dialog" aria-labelledby="word-count-title" onClose={dialog.onClose}>
-      <h2 id="word-count-title">{t("wordCount.title")}</h2>
+    <ModalDialog dialog={dialog} title={t("wordCount.title")} className="word-count-dialog">
       {counts ? (
         <>
           <table className="shortcuts-table">
@@ -81,11 +80,6 @@ export const WordCountDialog = forwardRef<WordCountDialogHandle, { editor: Edito
           </table>
         </>
       ) : null}
-      <form method="dialog" className="dialog-actions">
-        <button type="submit" className="primary">
-          {t("shortcuts.close")}
-        </button>
-      </form>
-    </dialog>
+    </ModalDialog>
   );
 });

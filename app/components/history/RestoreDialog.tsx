@@ -50,7 +50,7 @@ export function RestoreDialog({
   return (
     <dialog
       ref={dialog}
-      className="restore-dialog"
+      className="modal-dialog restore-dialog"
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
