@@ -95,6 +95,8 @@ it("comparing the version with the current text shows the editor's insertion and
 
 it("the compare page keeps bold text inside insertions and deletions, and an ordered list's numbers", async () => {
   await editor.goto(`${server.url}${PLAN_PATH}`);
+  // Typed before the text has synced, the edit would land in content the sync then replaces.
+  await editor.locator('[data-status="connected"], [data-status="saved"]').waitFor();
   // A numbered list after the first paragraph, its second item typed in bold.
   await section(editor, "s-concept").locator("p").first().selectText();
   await editor.keyboard.press("ArrowRight");
