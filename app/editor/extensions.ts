@@ -6,6 +6,7 @@ import { TableKit } from "@tiptap/extension-table";
 import { CommentAnchorGuard, CommentMark } from "./comment-mark";
 import { ActionCell, ActionMatrix, ActionRow, type ActionMatrixOptions } from "./action-matrix";
 import { PlanDocument, Section, SectionIds } from "./section";
+import { SuggestionDeleteMark, SuggestionInsertMark } from "./suggestion-marks";
 
 /** Only these link targets are kept; javascript:, data: and the rest are refused. */
 export function isSafeLinkUrl(url: string): boolean {
@@ -49,5 +50,7 @@ export function planExtensions(options: { actionColumnLabels?: ActionMatrixOptio
     ActionCell,
     CommentMark,
     CommentAnchorGuard,
+    SuggestionInsertMark,
+    SuggestionDeleteMark,
   ];
 }

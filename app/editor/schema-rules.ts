@@ -5,6 +5,7 @@
 // every reader of a document relies on them (docs/security.md).
 import type { Schema } from "@tiptap/pm/model";
 import { isSafeLinkUrl } from "./extensions";
+import { SUGGESTION_ID_PATTERN } from "./suggestion-marks";
 
 /** Elements deep, counting the section as 1. The deepest real plans go about 10 (lists in
  * tables in sections); past this a document is an attack, and readers would overflow the stack. */
@@ -29,6 +30,11 @@ const oneOf =
   (value) =>
     allowed.includes(value);
 const identifier: ValueRule = (value) => typeof value === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(value);
+
+const suggestionAttributes: Record<string, ValueRule> = {
+  id: (value) => typeof value === "string" && SUGGESTION_ID_PATTERN.test(value),
+  authorId: integer(1, Number.MAX_SAFE_INTEGER),
+};
 
 const MAX_COLUMNS = 64;
 const cellAttributes: Record<string, ValueRule> = {
@@ -75,6 +81,13 @@ export const MARK_ATTRIBUTES: Record<string, Record<string, ValueRule>> = {
     title: nullOr(text(1000)),
   },
   comment: { threadId: identifier },
+  suggestionInsert: suggestionAttributes,
+  suggestionDelete: suggestionAttributes,
+};
+
+const REQUIRED_MARK_ATTRIBUTES: Record<string, string[]> = {
+  suggestionInsert: ["id", "authorId"],
+  suggestionDelete: ["id", "authorId"],
 };
 
 /** The mark a formatting key stands for: y-tiptap writes overlapping marks as `name--hash`. */
@@ -93,7 +106,10 @@ export function isAllowedMarkValue(markName: string, value: unknown): boolean {
   if (!rules) return false;
   if (value === null) return true;
   if (typeof value !== "object" || Array.isArray(value)) return false;
-  return Object.entries(value as Record<string, unknown>).every(([key, attribute]) => rules[key]?.(attribute) ?? false);
+  const attributes = value as Record<string, unknown>;
+  // A suggestion names its id and its author, always (the gate and every reader rely on both).
+  if (REQUIRED_MARK_ATTRIBUTES[markName]?.some((key) => !(key in attributes))) return false;
+  return Object.entries(attributes).every(([key, attribute]) => rules[key]?.(attribute) ?? false);
 }
 
 /** The rules above name every node and mark of `schema` and every attribute, nothing else:

@@ -15,6 +15,11 @@ export const PERMISSIONS = {
   /** Record a consultation disposition and response. */
   "comment.dispose": "editor",
   "plan.editText": "editor",
+  /** Propose changes to the text as suggestions (tracked changes, docs/suggestions.md): every
+   * commenter's typing is a suggestion, which the server checks in each update. */
+  "plan.suggest": "commenter",
+  /** Accept or reject anyone's suggestion. */
+  "suggestion.resolve": "editor",
   "plan.manage": "owner",
   /** See members' email addresses (everyone else sees names and organisations). */
   "plan.seeEmails": "owner",
