@@ -57,7 +57,7 @@ export class ClientUpdate {
     /** Why it is refused whole, or null: it adds what the plan schema does not hold, or it
      * changes more than its sender's own suggestions (a sender who may only suggest, or anyone
      * writing a suggestion under another's name). */
-    readonly refusal: { kind: "outsideSchema" | "notASuggestion"; reason: string } | null,
+    readonly refusal: { kind: "outsideSchema" | "notASuggestion" | "rateLimited"; reason: string } | null,
   ) {}
 
   /**
@@ -84,9 +84,11 @@ export class ClientUpdate {
       : (gate.foreignSuggestion(update, userId) ?? (mayOnlySuggest ? gate.refusalForSuggester(update, userId) : null));
     const refusal = outsideSchema
       ? { kind: "outsideSchema" as const, reason: outsideSchema }
-      : notASuggestion
-        ? { kind: "notASuggestion" as const, reason: notASuggestion }
-        : null;
+      : notASuggestion === "rateLimited"
+        ? { kind: "rateLimited" as const, reason: "its refused updates cost too many copies of the plan" }
+        : notASuggestion
+          ? { kind: "notASuggestion" as const, reason: notASuggestion }
+          : null;
     return new ClientUpdate(socket, update, to, foreignClientIds, refusal);
   }
 

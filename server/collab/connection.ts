@@ -223,6 +223,8 @@ export class CollabConnection implements PlanSocket {
           this.metrics.notASuggestion += 1;
           log.warn("update changing more than the sender's own suggestions refused whole; nothing of it stored", this.logFields());
           this.close(CLOSE_NOT_A_SUGGESTION, "only your own suggestions may change");
+        } else if (outcome === "rateLimited") {
+          this.closeRateLimited("too many refused suggestions");
         } else if (outcome === "foreignClient") {
           this.metrics.foreignClientUpdates += 1;
           log.warn("structs under another account's Yjs client id taken out of an update", this.logFields());

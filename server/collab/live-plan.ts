@@ -245,13 +245,14 @@ export class LivePlan {
    * An update from a client (relayed to others and stored as its socket's account's).
    * "outsideSchema": it adds something the plan schema does not hold (schema-guard.ts);
    * "notASuggestion": it changes more than its sender's own suggestions (suggestion-gate.ts);
-   * nothing of either is applied, stored or relayed. "tooLarge": the plan is at its size limit and the
+   * nothing of either is applied, stored or relayed. "rateLimited": a suggester whose refused
+   * updates have cost too many proving copies of late; not applied either. "tooLarge": the plan is at its size limit and the
    * update was not applied. "foreignClient", "ownClientIdTaken": see ClientUpdate.outcome.
    */
   applyClientUpdate(
     update: Uint8Array,
     socket: PlanSocket,
-  ): "applied" | "outsideSchema" | "notASuggestion" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
+  ): "applied" | "outsideSchema" | "notASuggestion" | "rateLimited" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     const doc = this.document();
     const incoming = ClientUpdate.check(doc, update, socket, this.clientOwners, this.suggestionGate);

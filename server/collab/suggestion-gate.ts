@@ -18,6 +18,14 @@
 import * as Y from "yjs";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT } from "../../app/editor/suggestion-marks";
 import { markNameOfKey } from "../../app/editor/schema-rules";
+import { TokenBucket } from "./rate-limit";
+
+/** Bytes of plan one account's updates may have copied into a new proving copy (a refused
+ * update costs one): 5 MB at once, then 100 KB a second. A small plan is copied a hundred times
+ * a minute; a large one an attacker keeps refusing is copied once a minute, and their socket is
+ * told to come back later. */
+const COPY_BYTES_PER_SECOND = 100_000;
+const COPY_BYTES_BURST = 5_000_000;
 
 type Formatting = Map<string, unknown>;
 
@@ -44,6 +52,8 @@ export class SuggestionGate {
    * (seeded from the stored suggestions and the document). */
   private readonly authors = new Map<string, number>();
   private scannedDocument = false;
+  /** Per account: how many more proving copies its updates may have built. */
+  private readonly copyBudgets = new Map<number, TokenBucket>();
 
   constructor(private readonly live: () => Y.Doc) {}
 
@@ -97,8 +107,16 @@ export class SuggestionGate {
    * For a suggest-only sender: why the update changes more than suggestions of their own, or
    * null. Applies it to the proving copy (see the top of this file).
    */
-  refusalForSuggester(update: Uint8Array, userId: number): string | null {
-    const proving = this.provingCopy();
+  refusalForSuggester(update: Uint8Array, userId: number): string | "rateLimited" | null {
+    if (!this.proving) {
+      const state = Y.encodeStateAsUpdate(this.live());
+      const budget = this.copyBudgets.get(userId) ?? new TokenBucket(COPY_BYTES_PER_SECOND, COPY_BYTES_BURST);
+      this.copyBudgets.set(userId, budget);
+      if (!budget.take(Math.min(state.byteLength, COPY_BYTES_BURST))) return "rateLimited";
+      this.proving = new Y.Doc();
+      Y.applyUpdate(this.proving, state);
+    }
+    const proving = this.proving;
     let problem: string | null = "nothing was integrated";
     const token = Symbol("suggester update");
     const check = (transaction: Y.Transaction) => {
@@ -135,15 +153,6 @@ export class SuggestionGate {
   forgetProvingCopy(): void {
     this.proving?.destroy();
     this.proving = null;
-  }
-
-  private provingCopy(): Y.Doc {
-    if (!this.proving) {
-      const copy = new Y.Doc();
-      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.live()));
-      this.proving = copy;
-    }
-    return this.proving;
   }
 }
 
