@@ -25,8 +25,10 @@ function words(count: number, offset: number): string {
   return Array.from({ length: count }, (_, i) => WORDS[(offset + i * 7) % WORDS.length]).join(" ");
 }
 
-/** A plan of `sections` sections, each a heading and `paragraphs` short paragraphs. */
-export function planContent(sections: number, paragraphs: number): JSONContent {
+/** A plan of `sections` sections, each a heading and `paragraphs` short paragraphs; with
+ * `suggestionsBy`, every paragraph also holds an open suggestion of that account's (a few
+ * words proposed for deletion, replaced by a few others). */
+export function planContent(sections: number, paragraphs: number, options: { suggestionsBy?: number } = {}): JSONContent {
   return {
     type: "doc",
     content: Array.from({ length: sections }, (_, s) => ({
@@ -36,11 +38,33 @@ export function planContent(sections: number, paragraphs: number): JSONContent {
         { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: `${s + 1}. ${words(4, s)}` }] },
         ...Array.from({ length: paragraphs }, (_, p) => ({
           type: "paragraph",
-          content: [{ type: "text", text: words(12, s * 31 + p) + "." }],
+          content: [
+            { type: "text", text: words(12, s * 31 + p) + "." },
+            ...(options.suggestionsBy === undefined ? [] : openSuggestion(options.suggestionsBy, s * paragraphs + p)),
+          ],
         })),
       ],
     })),
   };
+}
+
+function openSuggestion(authorId: number, index: number): JSONContent[] {
+  const attrs = { id: `g-${index.toString(36).padStart(12, "0")}`, authorId };
+  return [
+    { type: "text", text: ` ${words(3, index)}`, marks: [{ type: "suggestionDelete", attrs }] },
+    { type: "text", text: ` ${words(3, index + 5)}`, marks: [{ type: "suggestionInsert", attrs }] },
+  ];
+}
+
+/** A demo account's id in a prepared Gotong database. */
+export async function demoUserId(dir: string, email: string): Promise<number> {
+  await closeDb();
+  useDatabase(path.join(dir, "gotong.db"));
+  try {
+    return (await getUserByEmail(email))!.id;
+  } finally {
+    await closeDb();
+  }
 }
 
 export interface History {
@@ -110,9 +134,12 @@ export async function prepareGotongDatabase(dir: string, plans: GotongPlanFixtur
     await seedDemo();
     const owner = (await getUserByEmail(DEMO.owner))!;
     const editor = (await getUserByEmail(DEMO.editor))!;
+    const commenter = (await getUserByEmail(DEMO.commenter))!;
     for (const plan of plans) {
       await createPlan({ id: plan.id, title: `Bench ${plan.id}`, description: "", ownerId: owner.id, content: plan.content });
       await addMember(plan.id, editor.id, "editor");
+      // Suggesting typers (fan-out while partners suggest) sign in as the demo partner.
+      await addMember(plan.id, commenter.id, "commenter");
       if (!plan.history) continue;
       await getDb().deleteFrom("plan_updates").where("plan_id", "=", plan.id).execute();
       const { updates, authors } = plan.history;

@@ -15,7 +15,7 @@ import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
 import { scenarioMarkdown, writeReport, type ScenarioResult } from "./report";
-import { coldOpen, docHeap, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
+import { coldOpen, docHeap, fanOut, fanOutSuggesting, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -110,6 +110,11 @@ async function main() {
     await run("fan-out", "1. Fan-out latency", async () => {
       const rows: Row[] = [];
       for (const users of fanOutUsers) rows.push(...(await fanOut(settings, users)));
+      return rows;
+    });
+    await run("fan-out-suggesting", "1c. Fan-out while partners suggest", async () => {
+      const rows: Row[] = [];
+      for (const users of quick ? [100] : [100, 250]) rows.push(...(await fanOutSuggesting(settings, users)));
       return rows;
     });
     await run("many-plans", "2. Many plans", () => manyPlans(settings));
