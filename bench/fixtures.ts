@@ -116,6 +116,37 @@ export function buildHistory(options: { updates: number; authors: number; sectio
   return { updates, authors: authors.slice(0, updates.length), state: Y.encodeStateAsUpdate(doc), textLength };
 }
 
+/**
+ * The history plus one more update by `authorIndex`: an open suggestion in every `every`-th
+ * paragraph (its first words proposed for deletion, a few words proposed at its end), marked as
+ * the editor's binding marks them. `authorId` is the account the marks name.
+ */
+export function withOpenSuggestions(history: History, authorId: number, every = 1): History & { openSuggestions: number } {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, history.state);
+  doc.clientID = 20_000;
+  let count = 0;
+  const updates = [...history.updates];
+  doc.on("update", (update: Uint8Array) => updates.push(update));
+  doc.transact(() => {
+    let index = 0;
+    for (const section of doc.getXmlFragment(PLAN_FRAGMENT).toArray() as Y.XmlElement[]) {
+      for (const block of (section.toArray() as Y.XmlElement[]).slice(1)) {
+        const text = block.get(0);
+        if (!(text instanceof Y.XmlText) || text.length < 12 || index++ % every !== 0) continue;
+        const attrs = { id: `g-${count.toString(36).padStart(12, "0")}`, authorId };
+        // An overlapping mark's key, as y-tiptap writes it: the name and a hash of its attributes.
+        text.format(0, 8, { [`suggestionDelete--${count.toString(36).padStart(8, "0")}`]: attrs });
+        text.insert(text.length, " proposed words", { suggestionInsert: attrs });
+        count += 1;
+      }
+    }
+  });
+  const authors = new Uint16Array(updates.length);
+  authors.set(history.authors);
+  return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength, openSuggestions: count };
+}
+
 export interface GotongPlanFixture {
   id: string;
   content?: JSONContent;

@@ -211,8 +211,9 @@ const LAYOUTS: Record<string, Layout> = {
     groupBy: "layout",
   },
   app: {
-    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan.",
+    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The second row: the same plan with an open suggestion in every paragraph (their cards beside the text), the 20 others partners whose typing is suggestions.",
     columns: [
+      ["openSuggestions", "open suggestions"],
       ["pages", "pages"],
       ["pageKb", "page KB"],
       ["ttfbP50Ms", "TTFB p50 ms"],

@@ -122,7 +122,10 @@ async function main() {
     await run("doc-heap", "3b. What an open plan holds in memory", async () => [docHeap(history)]);
     await run("join-storm", "4. Join storm", () => joinStorm(settings, history));
     await run("writes", "5. Sustained writes", () => sustainedWrites(settings));
-    await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));
+    await run("app", "6. The app in Chromium", async () => [
+      ...(await appPage(pool, history, quick)),
+      ...(await appPage(pool, history, quick, true)),
+    ]);
     await run("compare", "7. Compare two versions", async () => [compareBench({ quick })]);
     await run("docx-export", "8. DOCX export", async () => [await docxExportBench({ quick })]);
     await run("instances-fan-out", "9. Several instances: fan-out latency", () => instancesFanOut(settings));
