@@ -1,9 +1,11 @@
 // Reading a plan for the compare engine: per section, its blocks with the Yjs id of every
-// character, the deleted text still in them, their formatting and how each block reads.
+// character, the deleted text still in them, their formatting and how each block reads. Like
+// every reader, it reads the accepted text: open suggested insertions are left out.
 import * as Y from "yjs";
 import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { planSchema, PLAN_FRAGMENT } from "../editor/document.server";
 import { safeLinkHref } from "../editor/extensions";
+import { SUGGESTION_INSERT } from "../editor/suggestion-marks";
 import type { BlockStyle, ComparedBlock, PartMarks } from "./types";
 
 export interface Block {
@@ -199,15 +201,22 @@ function collectInline(element: Y.XmlElement, collector: TextCollector): void {
           if (text.content.value === null) attributes.delete(text.content.key);
           else attributes.set(text.content.key, text.content.value);
           marks = partMarks(attributes);
-        } else if (!text.deleted && text.content instanceof Y.ContentString)
-          collector.add(text.content.str, text.id.client, text.id.clock, marks);
-        else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted))
+        } else if (!text.deleted && text.content instanceof Y.ContentString) {
+          // An open suggested insertion is not part of the accepted text compare reads
+          // (docs/suggestions.md); accepted, it appears as its suggester's insertion.
+          if (!isOpenInsertion(attributes)) collector.add(text.content.str, text.id.client, text.id.clock, marks);
+        } else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted))
           collector.addDeleted(text.id.client, text.id.clock);
       }
     } else if (type instanceof Y.XmlElement && type.nodeName === "hardBreak") {
       collector.add("\n", item.id.client, item.id.clock);
     }
   }
+}
+
+function isOpenInsertion(attributes: ReadonlyMap<string, unknown>): boolean {
+  for (const key of attributes.keys()) if (key === SUGGESTION_INSERT || key.startsWith(`${SUGGESTION_INSERT}--`)) return true;
+  return false;
 }
 
 /** The marks kept (see PartMarks), in one order, from the text's attributes: ProseMirror's
