@@ -3,6 +3,7 @@
 // resolved it from the `suggestions` table (docs/suggestions.md).
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { suggestionsInDocument } from "../editor/suggestion-marks";
+import { suggestionRecords } from "../models/suggestion-records.server";
 import type { Person } from "../versions/types";
 import { people } from "../versions/version.server";
 
@@ -30,22 +31,4 @@ export async function suggestionCredits(planId: string, doc: PMNode, fallbackDat
       { author: authors.get(suggestion.authorId) ?? null, createdAt: records.get(suggestion.id)?.createdAt ?? fallbackDate },
     ]),
   );
-}
-
-export interface SuggestionRecord {
-  createdAt: number;
-  /** Who accepted or rejected it (account id), null while open. */
-  resolvedBy: number | null;
-}
-
-/**
- * What the `suggestions` table (migration 0007, issue 23's model part) says about these
- * suggestions. Not on this branch yet: until it lands this answers nothing, so Word's w:date is
- * the export's date (now, or the version's) and no redline says who accepted. Once it lands:
- *   getDb().selectFrom("suggestions").select(["id", "created_at", "resolved_by"])
- *     .where("plan_id", "=", planId).where("id", "in", ids).execute()
- * mapped to { createdAt: created_at, resolvedBy: resolved_by } by id.
- */
-export async function suggestionRecords(_planId: string, _ids: string[]): Promise<Map<string, SuggestionRecord>> {
-  return new Map();
 }

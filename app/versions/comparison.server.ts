@@ -8,7 +8,18 @@ import { createAttribution } from "./attribution.server";
 import { comparePlans } from "./compare.server";
 import { applyStoredUpdates, loadClientBindings, loadDeletions, loadPlanUpdates } from "../models/plan-document.server";
 import type { Comparison, Person } from "./types";
-import { currentSectionDetails, getVersion, listPlanAuthors, versionDoc, versionIdFrom, type SectionDetail } from "./version.server";
+import {
+  currentSectionDetails,
+  getVersion,
+  listPlanAuthors,
+  people,
+  versionDoc,
+  versionIdFrom,
+  type SectionDetail,
+} from "./version.server";
+import { planRoot } from "../editor/document.server";
+import { suggestionsInDocument } from "../editor/suggestion-marks";
+import { suggestionRecords } from "../models/suggestion-records.server";
 import { cachedComparison, lastStoredUpdateId } from "./comparison-cache.server";
 
 export type ComparisonResult =
@@ -78,11 +89,27 @@ async function compare(
   // Attribution from the server's own records only: which account each client id and each
   // deletion belongs to (never names written by clients).
   try {
-    const [bindings, deletions, people] = await Promise.all([loadClientBindings(planId), loadDeletions(planId), listPlanAuthors(planId)]);
-    const person = (userId: number | undefined): Person | null => (userId === undefined ? null : (people.get(userId) ?? null));
+    // Suggestions open on the older side, whose suggesters (and, once accepted, acceptors) the
+    // redline names.
+    const suggestions = suggestionsInDocument(planRoot(fromSide.doc));
+    const [bindings, deletions, authors, records] = await Promise.all([
+      loadClientBindings(planId),
+      loadDeletions(planId),
+      listPlanAuthors(planId),
+      suggestionRecords(
+        planId,
+        suggestions.map((suggestion) => suggestion.id),
+      ),
+    ]);
+    const resolverIds = [...records.values()].flatMap((record) => (record.resolvedBy === null ? [] : [record.resolvedBy]));
+    const others = await people([...suggestions.map((suggestion) => suggestion.authorId), ...resolverIds].filter((id) => !authors.has(id)));
+    const everyone = new Map([...authors, ...others]);
+    const person = (userId: number | null | undefined): Person | null => (userId == null ? null : (everyone.get(userId) ?? null));
     const attribution = createAttribution({
       clients: new Map([...bindings].map(([clientId, userId]) => [clientId, person(userId)])),
       deletions: deletions.map(({ userId, ...range }) => ({ ...range, person: person(userId) })),
+      people: everyone,
+      resolvers: new Map([...records].map(([id, record]) => [id, person(record.resolvedBy)])),
     });
     return comparePlans(fromSide, { doc: toDoc, details: toDetails }, attribution);
   } finally {

@@ -3,10 +3,19 @@
 // changes under their suggester's name, and Word's "Accept all" / "Reject all" give the text
 // Gotong gives; each section heading is a bookmark named from the section's id.
 import type { JSONContent } from "@tiptap/core";
+import type { Transform } from "@tiptap/pm/transform";
 import { createInstance } from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { acceptedRoot, planRoot, planText, planUpdateFromJSON, readSections, sectionOutline } from "../../app/editor/document.server";
+import {
+  acceptedRoot,
+  planRoot,
+  planSchema,
+  planText,
+  planUpdateFromJSON,
+  readSections,
+  sectionOutline,
+} from "../../app/editor/document.server";
 import { acceptedDocument, allAcceptedDocument } from "../../app/editor/suggestion-marks";
 import { sectionJSON } from "../../app/editor/templates";
 import { ACTION_COLUMN_LABELS_EN, actionMatrixJSON, readActionRows } from "../../app/editor/action-matrix";
@@ -15,8 +24,13 @@ import { planMarkdown } from "../../app/export/markdown.server";
 import type { PlanSource } from "../../app/export/plan-source.server";
 import { sectionBookmarkName, sectionBookmarkNames, sectionIdFromBookmark } from "../../app/export/section-bookmarks";
 import { i18nOptions } from "../../app/i18n/config";
+import { createAttribution, type DeletionRecord } from "../../app/versions/attribution.server";
+import { compareDocx } from "../../app/versions/compare-docx.server";
+import { comparePlans } from "../../app/versions/compare.server";
 import { readPlan } from "../../app/versions/plan-reading.server";
+import type { Person } from "../../app/versions/types";
 import { blockTexts, documentXml, reviewedParagraphs } from "../helpers/docx-review";
+import { editLikeEditor, findText } from "../helpers/pm-edit";
 
 const i18n = createInstance();
 beforeAll(async () => {
@@ -256,3 +270,114 @@ function withoutMatrixHeader(lines: string[]): string[] {
   const labels = new Set<string>(Object.values(ACTION_COLUMN_LABELS_EN));
   return lines.filter((line) => !labels.has(line));
 }
+
+describe("compare credits an accepted suggestion to its suggester", () => {
+  const alice: Person = { id: 1, name: "Alice", organisation: "Bappenas" };
+  const bob: Person = { id: 2, name: "Bob", organisation: "ILO" };
+
+  /** Bob suggests in his browser, Alice accepts in hers; the server's records as compare reads them. */
+  function team() {
+    const created = planUpdateFromJSON({
+      type: "doc",
+      content: [sectionJSON("s-body", "Body", [paragraph(text("Cooperatives need capital from banks."))])],
+    });
+    const clients = new Map<number, Person>();
+    const deletions: DeletionRecord[] = [];
+    const desk = (person: Person, clientId: number) => {
+      const doc = new Y.Doc();
+      doc.clientID = clientId;
+      Y.applyUpdate(doc, created, "remote");
+      clients.set(clientId, person);
+      doc.on("update", (update: Uint8Array, origin: unknown) => {
+        if (origin === "remote") return;
+        for (const [client, ranges] of Y.decodeUpdate(update).ds.clients) {
+          for (const { clock, len } of ranges) deletions.push({ client, clock, len, person });
+        }
+      });
+      return doc;
+    };
+    const docs = { alice: desk(alice, 101), bob: desk(bob, 202) };
+    const edit = (who: "alice" | "bob", change: (tr: Transform) => void) => {
+      editLikeEditor(docs[who], change);
+      const other = who === "alice" ? docs.bob : docs.alice;
+      Y.applyUpdate(other, Y.encodeStateAsUpdate(docs[who], Y.encodeStateVector(other)), "remote");
+    };
+    const open = (state: Uint8Array) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, state);
+      return doc;
+    };
+    const compare = (from: Uint8Array, to: Uint8Array) =>
+      comparePlans(
+        { doc: open(from), details: [] },
+        { doc: open(to), details: [] },
+        createAttribution({ clients, deletions, people: new Map([alice, bob].map((person) => [person.id, person])) }),
+      );
+    return { docs, edit, version: () => Y.encodeStateAsUpdate(docs.alice), compare };
+  }
+
+  const changedParts = (comparison: ReturnType<ReturnType<typeof team>["compare"]>) =>
+    comparison.sections.flatMap((section) => section.blocks.flatMap((block) => block.parts.filter((part) => part.type !== "equal")));
+
+  it("an open suggestion is no change; accepted, it is the suggester's, accepted by whoever deleted the words", () => {
+    const { docs, edit, version, compare } = team();
+    const before = version();
+    const schema = planSchema();
+    edit("bob", (tr) => {
+      const capital = findText(docs.bob, "capital");
+      tr.insert(capital.from, schema.text("patient ", [schema.marks.suggestionInsert!.create({ id: "g-bobinsert01", authorId: bob.id })]));
+    });
+    edit("bob", (tr) => {
+      const banks = findText(docs.bob, " from banks");
+      tr.addMark(banks.from, banks.to, schema.marks.suggestionDelete!.create({ id: "g-bobdelete01", authorId: bob.id }));
+    });
+    const suggested = version();
+    expect(changedParts(compare(before, suggested))).toEqual([]);
+
+    // Alice accepts both: the insertion loses its mark, the deletion's words go.
+    edit("alice", (tr) => {
+      const patient = findText(docs.alice, "patient ");
+      tr.removeMark(patient.from, patient.to, schema.marks.suggestionInsert!);
+      const banks = findText(docs.alice, " from banks");
+      tr.delete(banks.from, banks.to);
+    });
+    const accepted = compare(suggested, version());
+    expect(changedParts(accepted)).toEqual([
+      { type: "insert", text: "patient ", author: bob, acceptedBy: null },
+      { type: "delete", text: " from banks", author: bob, acceptedBy: alice },
+    ]);
+  });
+
+  it("a change that was no suggestion has no acceptance", () => {
+    const { docs, edit, version, compare } = team();
+    const before = version();
+    edit("alice", (tr) => {
+      const banks = findText(docs.alice, " from banks");
+      tr.delete(banks.from, banks.to);
+    });
+    expect(changedParts(compare(before, version()))).toEqual([{ type: "delete", text: " from banks", author: alice }]);
+  });
+
+  it("the Word redline names the suggester and who accepted", async () => {
+    const { docs, edit, version, compare } = team();
+    const schema = planSchema();
+    edit("bob", (tr) => {
+      const banks = findText(docs.bob, " from banks");
+      tr.addMark(banks.from, banks.to, schema.marks.suggestionDelete!.create({ id: "g-bobdelete02", authorId: bob.id }));
+    });
+    const suggested = version();
+    edit("alice", (tr) => {
+      const banks = findText(docs.alice, " from banks");
+      tr.delete(banks.from, banks.to);
+    });
+    const comparison = {
+      ...compare(suggested, version()),
+      from: { id: 1, name: "a", createdAt: 0 },
+      to: { id: 2, name: "b", createdAt: 0 },
+    };
+    const xml = await documentXml(await compareDocx(comparison, { t: i18n.t, locale: "en", planTitle: "P" }));
+    expect(xml).toMatch(
+      /<w:del w:id="\d+" w:author="Bob \(ILO\), accepted by Alice" [^>]*><w:r><w:delText xml:space="preserve"> from banks</,
+    );
+  });
+});
