@@ -10,13 +10,14 @@ export interface SuggestionRecord {
 
 /**
  * What the `suggestions` table (migration 0007, issue 23's model part) says about these
- * suggestions. Not on this branch yet: until it lands this answers nothing, so Word's w:date is
- * the export's date (now, or the version's), and the redline names who accepted a deletion (whoever
- * deleted its words) but not who accepted an insertion. Once it lands:
+ * suggestions of the plan (all of them without `ids`). Not on this branch yet: until it lands
+ * this answers nothing, so Word's w:date is the export's date (now, or the version's), and the
+ * redline names who accepted a deletion (whoever deleted its words) but not who accepted an
+ * insertion. Once it lands:
  *   getDb().selectFrom("suggestions").select(["id", "created_at", "resolved_by"])
- *     .where("plan_id", "=", planId).where("id", "in", ids).execute()
+ *     .where("plan_id", "=", planId) (and .where("id", "in", ids) when given).execute()
  * mapped to { createdAt: created_at, resolvedBy: resolved_by } by id.
  */
-export async function suggestionRecords(_planId: string, _ids: string[]): Promise<Map<string, SuggestionRecord>> {
+export async function suggestionRecords(_planId: string, _ids?: string[]): Promise<Map<string, SuggestionRecord>> {
   return new Map();
 }

@@ -17,8 +17,6 @@ import {
   versionIdFrom,
   type SectionDetail,
 } from "./version.server";
-import { planRoot } from "../editor/document.server";
-import { suggestionsInDocument } from "../editor/suggestion-marks";
 import { suggestionRecords } from "../models/suggestion-records.server";
 import { cachedComparison, lastStoredUpdateId } from "./comparison-cache.server";
 
@@ -89,20 +87,16 @@ async function compare(
   // Attribution from the server's own records only: which account each client id and each
   // deletion belongs to (never names written by clients).
   try {
-    // Suggestions open on the older side, whose suggesters (and, once accepted, acceptors) the
-    // redline names.
-    const suggestions = suggestionsInDocument(planRoot(fromSide.doc));
+    // Suggesters wrote their marks, so they are among the plan's authors; who resolved a
+    // suggestion comes from the suggestions' records.
     const [bindings, deletions, authors, records] = await Promise.all([
       loadClientBindings(planId),
       loadDeletions(planId),
       listPlanAuthors(planId),
-      suggestionRecords(
-        planId,
-        suggestions.map((suggestion) => suggestion.id),
-      ),
+      suggestionRecords(planId),
     ]);
     const resolverIds = [...records.values()].flatMap((record) => (record.resolvedBy === null ? [] : [record.resolvedBy]));
-    const others = await people([...suggestions.map((suggestion) => suggestion.authorId), ...resolverIds].filter((id) => !authors.has(id)));
+    const others = await people(resolverIds.filter((id) => !authors.has(id)));
     const everyone = new Map([...authors, ...others]);
     const person = (userId: number | null | undefined): Person | null => (userId == null ? null : (everyone.get(userId) ?? null));
     const attribution = createAttribution({

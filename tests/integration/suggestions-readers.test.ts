@@ -28,6 +28,8 @@ function get(path: string, role: DemoRole = "viewer"): Promise<Response> {
 }
 
 let editorId = 0;
+/** The version saved while the suggestions are open. */
+let suggestedVersionId = 0;
 /** The plan as the editor's document holds it after suggesting: with its open suggestions. */
 let suggested: PMNode;
 
@@ -86,6 +88,7 @@ describe("readers show the accepted text", () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
+    suggestedVersionId = id;
     const version = (await (await get(`/api/plans/${DEMO.planId}/versions/${id}`)).json()) as {
       text: string;
       sections: { text: string }[];
@@ -141,5 +144,44 @@ describe("the Word file", () => {
     suggested.forEach((section) => ids.push(String(section.attrs.id)));
     expect(ids.length).toBeGreaterThan(1);
     expect(names.map(sectionIdFromBookmark)).toEqual(ids);
+  });
+});
+
+describe("compare", () => {
+  it("credits an accepted suggestion to its suggester and says who accepted it", async () => {
+    expect(suggestedVersionId).toBeGreaterThan(0);
+    // The editor accepts their own suggestions: the insertion loses its mark, the deletion's words go.
+    const editor = demo.client("editor");
+    await whenSynced(editor);
+    const schema = planSchema();
+    editLikeEditor(editor.doc, (tr) => {
+      const insertion = findText(editor.doc, INSERTED);
+      tr.removeMark(insertion.from, insertion.to, schema.marks.suggestionInsert!);
+      const deletion = findText(editor.doc, `used by ${DELETED}`);
+      tr.delete(deletion.from + "used by ".length, deletion.to);
+    });
+    await whenSaved(editor);
+    editor.destroy();
+
+    const response = await get(`/api/plans/${DEMO.planId}/compare?from=${suggestedVersionId}&to=current`);
+    expect(response.status).toBe(200);
+    const comparison = (await response.json()) as {
+      sections: {
+        blocks: { parts: { type: string; text: string; author: { name: string } | null; acceptedBy?: { name: string } | null }[] }[];
+      }[];
+    };
+    const changed = comparison.sections.flatMap((section) =>
+      section.blocks.flatMap((block) => block.parts.filter((part) => part.type !== "equal")),
+    );
+    // The cell's suggestion is still open: no change.
+    expect(changed.map((part) => part.text).join("")).not.toContain("SUGGESTEDCELL");
+    expect(changed).toContainEqual(expect.objectContaining({ type: "insert", text: expect.stringContaining("SUGGESTEDWORDING") }));
+    const deletion = changed.find((part) => part.type === "delete")!;
+    expect(deletion).toMatchObject({ text: DELETED, author: { name: "Tendy Gunawan" }, acceptedBy: { name: "Tendy Gunawan" } });
+
+    const xml = await documentXml(
+      await (await get(`/plans/${DEMO.planId}/compare.docx?from=${suggestedVersionId}&to=current`)).arrayBuffer(),
+    );
+    expect(xml).toContain('w:author="Tendy Gunawan (ILO), accepted by Tendy Gunawan"');
   });
 });
