@@ -444,6 +444,9 @@ const en = {
     unchanged: "No changes",
     insertedBy: "Added by {{name}}",
     deletedBy: "Removed by {{name}}",
+    suggestedBy: "Suggested by {{name}}",
+    acceptedBy: "accepted by {{name}}",
+    acceptedSuggestion: "accepted suggestion",
     absent: "Not in this version",
   },
   exports: {

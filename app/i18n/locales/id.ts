@@ -451,6 +451,9 @@ const id: Messages = {
     unchanged: "Tidak ada perubahan",
     insertedBy: "Ditambahkan oleh {{name}}",
     deletedBy: "Dihapus oleh {{name}}",
+    suggestedBy: "Diusulkan oleh {{name}}",
+    acceptedBy: "diterima oleh {{name}}",
+    acceptedSuggestion: "usulan diterima",
     absent: "Tidak ada dalam versi ini",
   },
   exports: {
