@@ -323,3 +323,26 @@ function writeBack(scratch: Y.Doc, fragment: Y.XmlFragment, target: PMNode, meta
   const after = initProseMirrorDoc(fragment, target.type.schema).doc;
   return { update: Y.mergeUpdates(updates), after, insertedTextLength, deletedTextLength, onlyTextAndFormatting };
 }
+
+/** What the server's `suggestText` service takes (the API, the Word import). */
+export interface SuggestTextInput {
+  sectionId: string;
+  find: string;
+  replaceWith: string;
+  /** The Word import's key for one tracked change: a second import of it adds nothing. */
+  importKey?: string;
+  /** A reviewed Word file's author who is not a member ("via Word: <name>"). */
+  wordAuthor?: string;
+}
+
+export type SuggestTextResult =
+  | { ok: true; id: string }
+  | { ok: false; reason: SuggestionEditRefusal | "rateLimited" | "tooLarge" }
+  /** This import key made suggestion `id` already. */
+  | { ok: false; reason: "alreadyImported"; id: string };
+
+/** Which suggestions a resolution is for: by id, in a section, from a person or an organisation. */
+export type SuggestionTarget = { ids: string[] } | { sectionId: string } | { authorId: number } | { organisationId: number };
+
+export type ResolveSuggestionsResult =
+  { ok: true; ids: string[] } | { ok: false; reason: "outdated" | "unresolvable" | "rateLimited" | "tooLarge" };
