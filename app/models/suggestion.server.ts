@@ -4,7 +4,6 @@
 import { getDb } from "../../db";
 import type { SuggestionStatus } from "../../db/schema";
 import type { SuggestionInDocument } from "../editor/suggestion-marks";
-import { listRounds } from "./consultation.server";
 import type { PersonView } from "./views";
 
 /** As the API shows it: "outdated" is an open row whose marks are gone from the document. */
@@ -73,11 +72,20 @@ export async function recordSuggestionsSeen(
     );
   });
   if (fresh.length === 0 && changed.length === 0) return false;
+  // The round open on each section now (as isRoundOpen in consultation.server.ts; the newest wins).
   const openRoundOf = new Map<string, number>();
   if (fresh.length) {
-    for (const round of (await listRounds(planId, now)).filter((round) => round.isOpen).reverse()) {
-      for (const sectionId of round.sectionIds) openRoundOf.set(sectionId, round.id); // the newest open round wins
-    }
+    const openRounds = await db
+      .selectFrom("consultation_rounds")
+      .innerJoin("consultation_round_sections", "consultation_round_sections.round_id", "consultation_rounds.id")
+      .select(["consultation_rounds.id as roundId", "consultation_round_sections.section_id as sectionId"])
+      .where("consultation_rounds.plan_id", "=", planId)
+      .where("consultation_rounds.closed_at", "is", null)
+      .where("consultation_rounds.deadline", ">", now)
+      .orderBy("consultation_rounds.created_at")
+      .orderBy("consultation_rounds.id")
+      .execute();
+    for (const { roundId, sectionId } of openRounds) openRoundOf.set(sectionId, roundId);
   }
   await db.transaction().execute(async (trx) => {
     for (const entry of fresh) {
