@@ -75,7 +75,7 @@ export function prepareSuggestionEdit(live: Y.Doc, schema: Schema, request: Sugg
   const found = matches[0]!;
 
   const prefix = commonPrefixLength(find, replaceWith);
-  const suffix = commonSuffixLength(find.slice(prefix), replaceWith.slice(prefix));
+  const suffix = commonSuffixLength(find, replaceWith, prefix);
   const struck = found.slice(prefix, find.length - suffix);
   const added = replaceWith.slice(prefix, replaceWith.length - suffix);
   const attrs: SuggestionAttrs = { id: request.suggestionId, authorId: request.authorId };
@@ -234,15 +234,23 @@ function mergeRanges(ranges: { from: number; to: number }[]): { from: number; to
   return merged;
 }
 
+const isWordChar = (char: string | undefined) => char !== undefined && /[\p{L}\p{N}]/u.test(char);
+
+/** How many characters both start with, ending between words ("understands" → "defines"
+ * changes the whole word, not "understand" into "define"). */
 function commonPrefixLength(a: string, b: string): number {
   let length = 0;
   while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  while (length > 0 && isWordChar(a[length - 1]) && (isWordChar(a[length]) || isWordChar(b[length]))) length--;
   return length;
 }
 
-function commonSuffixLength(a: string, b: string): number {
+/** How many characters both end with after their shared start, beginning between words. */
+function commonSuffixLength(a: string, b: string, prefix: number): number {
   let length = 0;
-  while (length < a.length && length < b.length && a[a.length - 1 - length] === b[b.length - 1 - length]) length++;
+  while (length < a.length - prefix && length < b.length - prefix && a[a.length - 1 - length] === b[b.length - 1 - length]) length++;
+  while (length > 0 && isWordChar(a[a.length - length]) && (isWordChar(a[a.length - length - 1]) || isWordChar(b[b.length - length - 1])))
+    length--;
   return length;
 }
 
