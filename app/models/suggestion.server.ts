@@ -41,9 +41,10 @@ export interface SuggestionOrigin {
 }
 
 /**
- * Records what the document holds: a row for each suggestion seen for the first time (its
- * round: the one open on its section now), and the text and section of open ones brought up to
- * date. Returns whether any row changed.
+ * Records what the document holds (as read at `now`): a row for each suggestion seen for the
+ * first time (its round: the one open on its section now), the text and section of open ones
+ * brought up to date, and resolved or withdrawn ones whose marks came back (a restored version,
+ * the author's redo) open again. Returns whether any row changed.
  */
 export async function recordSuggestionsSeen(
   planId: string,
@@ -55,7 +56,7 @@ export async function recordSuggestionsSeen(
   const db = getDb();
   const rows = await db
     .selectFrom("suggestions")
-    .select(["id", "status", "section_id", "inserted", "deleted"])
+    .select(["id", "status", "section_id", "inserted", "deleted", "resolved_at"])
     .where("plan_id", "=", planId)
     .where(
       "id",
@@ -71,7 +72,13 @@ export async function recordSuggestionsSeen(
       row?.status === "open" && (row.section_id !== entry.sectionId || row.inserted !== entry.inserted || row.deleted !== entry.deleted)
     );
   });
-  if (fresh.length === 0 && changed.length === 0) return false;
+  // Resolved before the document was read: a resolution recorded since then (its marks were
+  // still in what was read) is not undone.
+  const back = inDocument.filter((entry) => {
+    const row = known.get(entry.id);
+    return row && row.status !== "open" && row.resolved_at !== null && Number(row.resolved_at) < now;
+  });
+  if (fresh.length === 0 && changed.length === 0 && back.length === 0) return false;
   // The round open on each section now (as isRoundOpen in consultation.server.ts; the newest wins).
   const openRoundOf = new Map<string, number>();
   if (fresh.length) {
@@ -109,6 +116,25 @@ export async function recordSuggestionsSeen(
         })
         // Another instance (or the index, a moment earlier) recorded it already.
         .onConflict((oc) => oc.columns(["plan_id", "id"]).doNothing())
+        .execute();
+    }
+    for (const entry of back) {
+      await trx
+        .updateTable("suggestions")
+        .set({
+          status: "open",
+          section_id: entry.sectionId,
+          inserted: entry.inserted,
+          deleted: entry.deleted,
+          resolved_by: null,
+          resolved_at: null,
+          reason: null,
+          partly: 0,
+        })
+        .where("plan_id", "=", planId)
+        .where("id", "=", entry.id)
+        .where("status", "!=", "open")
+        .where("resolved_at", "<", now)
         .execute();
     }
     for (const entry of changed) {

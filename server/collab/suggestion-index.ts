@@ -57,10 +57,11 @@ export class SuggestionIndex {
     try {
       const doc = this.openDocument();
       if (!doc) return;
+      const readAt = Date.now();
       const found = this.inDocument(doc);
       const editors = this.editorsSinceWrite;
       this.editorsSinceWrite = new Set();
-      let changed = await recordSuggestionsSeen(this.planId, found);
+      let changed = await recordSuggestionsSeen(this.planId, found, new Map(), readAt);
       const ids = new Set(found.map((entry) => entry.id));
       // Marks that went while only their author edited: their own undo, not an outdated
       // suggestion (anyone else's edit, or one from another instance, leaves it outdated).

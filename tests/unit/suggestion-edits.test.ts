@@ -120,6 +120,12 @@ describe("a suggested replacement", () => {
     ]);
   });
 
+  it("changes whole words: what both texts share is cut back to a word boundary", () => {
+    const doc = newDoc();
+    suggest(doc, { find: "Banks lend to banks", replaceWith: "Banks lent to banks" });
+    expect(suggestionsInDocument(pmDocOf(doc))).toMatchObject([{ deleted: "lend", inserted: "lent" }]);
+  });
+
   it("refuses text that is not in the section, or is there more than once", () => {
     const doc = newDoc();
     const attempt = (find: string, sectionId = "s-one") =>
