@@ -177,6 +177,13 @@ describe("accepting and rejecting", () => {
     await waitFor(() => editor.text().includes("Gap analysis report and roadmap") && editor.text().includes("2 reports"), "both accepted");
     for (const id of [first, second]) expect((await suggestionById(id))!.status).toBe("accepted");
     expect((await api("commenter", "POST", "/suggestions/resolve", { action: "accept", sectionId: "s-actions" })).status).toBe(403);
+    const db = openDatabase(demo.server.databasePath);
+    const partners = await db.selectFrom("organisations").select("id").where("short_name", "=", "Bina Swadaya").executeTakeFirstOrThrow();
+    await db.destroy();
+    const third = await suggest("s-actions", "Webinar held", "Webinar held online");
+    const rejected = await api("editor", "POST", "/suggestions/resolve", { action: "reject", organisationId: partners.id });
+    expect(rejected.json.ids).toContain(third);
+    expect((await suggestionById(third))!.status).toBe("rejected");
     const nothingLeft = await api("editor", "POST", "/suggestions/resolve", { action: "accept", sectionId: "s-actions" });
     expect(nothingLeft.status).toBe(409);
   });
@@ -252,6 +259,11 @@ describe("consultation rounds", () => {
     const rejected = await api("editor", "POST", `/suggestions/${id}/reject`, { reason: "One law covers them." });
     expect(rejected.status).toBe(200);
 
+    const partly = await suggest("s-regulation", "input to its action plan", "input to its action plan and budget");
+    expect(
+      (await api("owner", "POST", `/suggestions/${partly}/accept`, { partly: true, reason: "The plan, not the budget." })).status,
+    ).toBe(200);
+
     const page = await fetch(`${demo.server.url}/plans/${DEMO.planId}/rounds/${round.id}`, { headers: { cookie: demo.cookies.viewer } });
     const html = await page.text();
     expect(html).toContain("Suggestion: replace “law” with “laws”");
@@ -263,5 +275,7 @@ describe("consultation rounds", () => {
     expect(row).toContain("Not accepted");
     expect(row).toContain("One law covers them.");
     expect(row).toContain("Bina Swadaya");
+    const partlyRow = csv.split("\n").find((line) => line.includes("Suggestion: insert “ and budget”"));
+    expect(partlyRow).toContain("Partly accepted");
   });
 });
