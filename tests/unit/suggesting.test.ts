@@ -5,13 +5,16 @@
 import { splitBlock } from "@tiptap/pm/commands";
 import { Slice, type Node as PMNode } from "@tiptap/pm/model";
 import { EditorState, TextSelection, type Transaction } from "@tiptap/pm/state";
+import { initProseMirrorDoc, updateYFragment } from "@tiptap/y-tiptap";
+import * as Y from "yjs";
 import type { EditorView } from "@tiptap/pm/view";
 import { describe, expect, it } from "vitest";
 import { actionMatrixJSON } from "../../app/editor/action-matrix";
-import { planSchema } from "../../app/editor/document.server";
+import { PLAN_FRAGMENT, planSchema, planUpdateFromJSON } from "../../app/editor/document.server";
 import { suggestingKey, suggestingPlugin, suggestTransaction, SUGGESTION_META, type SuggestingState } from "../../app/editor/suggesting";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT, SUGGESTION_ID_PATTERN } from "../../app/editor/suggestion-marks";
 import { sectionJSON } from "../../app/editor/templates";
+import { SuggestionGate } from "../../server/collab/suggestion-gate";
 
 const ALICE = 7;
 const BOB = 8;
@@ -300,5 +303,44 @@ describe("suggesting mode", () => {
     let state = stateOf([paragraph("one")], { mode: "editing", authorId: ALICE });
     state = backspace(type(at(state, posOf(state, "one") + 3), "!!"));
     expect(marked(state)).toEqual(["one!"]);
+  });
+});
+
+describe("what a suggester's editor sends", () => {
+  /** Edits the plan as a suggester's browser does (the binding writes the result into Yjs) and
+   * asks the server's gate about the update; null when it passes. */
+  function gateAnswer(blocks: object[], edit: (state: EditorState) => EditorState): string | null {
+    const live = new Y.Doc();
+    Y.applyUpdate(live, planUpdateFromJSON({ type: "doc", content: [sectionJSON("s-a", "Title", blocks)] }));
+    const gate = new SuggestionGate(() => live);
+    const browserDoc = new Y.Doc();
+    Y.applyUpdate(browserDoc, Y.encodeStateAsUpdate(live));
+    const fragment = browserDoc.getXmlFragment(PLAN_FRAGMENT);
+    const { doc, meta } = initProseMirrorDoc(fragment, planSchema());
+    const state = edit(EditorState.create({ doc, plugins: [suggestingPlugin({ mode: "suggesting", authorId: ALICE })] }));
+    const updates: Uint8Array[] = [];
+    browserDoc.on("update", (update: Uint8Array) => updates.push(update));
+    browserDoc.transact(() => updateYFragment(browserDoc, fragment, state.doc, meta));
+    expect(updates).toHaveLength(1);
+    return gate.refusalForSuggester(updates[0]!, ALICE);
+  }
+
+  it("typing a letter just before the same letter changes no accepted character", () => {
+    // A diff of letters alone would keep the accepted "T" as the typed one (scripts/patches).
+    expect(gateAnswer([paragraph("The plan")], (state) => type(at(state, posOf(state, "The")), "PART"))).toBeNull();
+    expect(gateAnswer([paragraph("aaa")], (state) => type(at(state, posOf(state, "aaa") + 1), "a"))).toBeNull();
+  });
+
+  it("deleting, replacing and removing one's own words pass the gate", () => {
+    expect(
+      gateAnswer([paragraph("one two")], (state) => type(at(state, posOf(state, "two"), posOf(state, "two") + 3), "three")),
+    ).toBeNull();
+    expect(
+      gateAnswer([paragraph("one two"), paragraph("three")], (state) => {
+        const from = posOf(state, "two");
+        return dispatch(at(state, from, posOf(state, "three") + 2), at(state, from, posOf(state, "three") + 2).tr.deleteSelection());
+      }),
+    ).toBeNull();
+    expect(gateAnswer([paragraph("")], (state) => type(at(state, posOf(state, "Title") + 7), "first words"))).toBeNull();
   });
 });
