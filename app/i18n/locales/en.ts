@@ -585,7 +585,7 @@ const en = {
     kindAll: "Comments and suggestions",
     kindComments: "Comments only",
     kindSuggestions: "Suggestions only",
-    filterKind: "Show",
+    filterKind: "Comments or suggestions",
   },
   comments: {
     roundClosedNote: "The consultation round on this section is closed: replies are no longer accepted.",

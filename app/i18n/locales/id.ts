@@ -594,7 +594,7 @@ const id: Messages = {
     kindAll: "Komentar dan saran",
     kindComments: "Hanya komentar",
     kindSuggestions: "Hanya saran",
-    filterKind: "Tampilkan",
+    filterKind: "Komentar atau saran",
   },
   comments: {
     roundClosedNote: "Putaran konsultasi untuk bagian ini sudah ditutup: balasan tidak lagi diterima.",
