@@ -1,0 +1,319 @@
+// "Import a reviewed Word file": reads the file, places its changes and comments in the plan as
+// it is now, and writes them as suggestions and comment threads through the collaboration
+// server, the way a person's own suggestions and comments are written (docs/suggestions.md,
+// "Reviewed Word files back in").
+import type { AppLoadContext } from "@remix-run/node";
+import type { Node as PMNode } from "@tiptap/pm/model";
+import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/y-tiptap";
+import { toBase64 } from "lib0/buffer";
+import * as Y from "yjs";
+import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import { SUGGESTION_INSERT } from "../editor/suggestion-marks";
+import type { AnchorRequest } from "../editor/comment-anchors";
+import { addComment, createThread, listPlanPeople, MAX_COMMENT_LENGTH, mentionedUserIds } from "../models/comment.server";
+import { commentingRule } from "../models/consultation.server";
+import { listMembers } from "../models/plan.server";
+import { sectionThreadOpenings, threadComments, threadEverExisted } from "../models/review-threads.server";
+import { can, type Role } from "../models/roles";
+import { loadPlanDoc } from "../models/plan-document.server";
+import type { CollabServices } from "../utils/load-context";
+import { readReviewDocx } from "./review-docx.server";
+import {
+  placeReview,
+  type PlacedComment,
+  type PlacedSuggestion,
+  type PlacedThread,
+  type PlanSectionText,
+  type UnplacedReason,
+} from "./review-placement.server";
+
+/** Past these, a file is not one reviewer's pass over a plan; the rest is listed, not written. */
+const MAX_SUGGESTIONS = 500;
+const MAX_THREADS = 500;
+/** Comment marks are rate limited per account (server/collab/services.ts): the import waits its turn. */
+const RATE_LIMIT_PAUSE_MS = 250;
+const RATE_LIMIT_TRIES = 40;
+
+export type ImportUnplacedReason = UnplacedReason | "roundClosed" | "tooMany" | "suggestionsUnavailable" | "refused";
+
+export interface ReviewImportResult {
+  suggestions: { id: string; sectionId: string; find: string; replaceWith: string; author: string }[];
+  threads: { id: string; sectionId: string; quote: string; comments: number }[];
+  unplaced: { kind: "suggestion" | "comment"; text: string; reason: ImportUnplacedReason; detail?: string; author: string }[];
+  /** Already in the plan from an earlier import of this file (or, for threads, from the export itself). */
+  alreadyThere: { suggestions: number; threads: number };
+}
+
+export interface Importer {
+  id: number;
+  role: Role;
+}
+
+/** The suggestions part's service (issue 23): one suggestion written on a person's behalf. */
+export interface SuggestionWriter {
+  suggestText(
+    planId: string,
+    userId: number,
+    input: { sectionId: string; find: string; replaceWith: string; importKey?: string; wordAuthor?: string },
+  ): Promise<{ ok: true; id: string } | { ok: false; reason: string }>;
+}
+
+/** The collaboration server's suggestText where it has one: the one place this import meets the
+ * suggestions model, so that part's contract can change here alone. */
+function suggestionWriter(collab: CollabServices): SuggestionWriter | null {
+  const candidate = (collab as CollabServices & Partial<SuggestionWriter>).suggestText;
+  return typeof candidate === "function" ? { suggestText: candidate.bind(collab) } : null;
+}
+
+const isDuplicateRefusal = (reason: string) => /duplicate|already|imported/i.test(reason);
+
+export async function importReview(
+  context: AppLoadContext,
+  planId: string,
+  importer: Importer,
+  bytes: Buffer,
+): Promise<ReviewImportResult> {
+  const review = await readReviewDocx(bytes);
+  const live = await loadPlanDoc(planId, await context.collab.documentState(planId));
+  // Kept until the end: passages are anchored against it.
+  const plan = readPlanText(live);
+  const [people, members] = await Promise.all([listPlanPeople(planId), listMembers(planId)]);
+  const roleOf = new Map(members.map((member) => [member.userId, member.role]));
+  const importerOrganisation = people.find((person) => person.id === importer.id)?.organisation;
+  const placement = placeReview({
+    planId,
+    review,
+    sections: plan.sections,
+    members: people.map((person) => ({
+      id: person.id,
+      name: person.name,
+      organisation: person.organisation,
+      // The importer vouches for the names in the file: the drafting team for anyone who may
+      // suggest, a partner only for their own organisation's people, never for someone who could not
+      // have written it.
+      mayBeCredited:
+        can(roleOf.get(person.id) ?? "viewer", "plan.suggest") &&
+        (can(importer.role, "plan.editText") || person.organisation === importerOrganisation),
+    })),
+  });
+
+  const result: ReviewImportResult = {
+    suggestions: [],
+    threads: [],
+    unplaced: [...placement.unplaced],
+    alreadyThere: { suggestions: 0, threads: 0 },
+  };
+  const roundOf = roundRule(planId, importer);
+
+  const writer = suggestionWriter(context.collab);
+  for (const [index, suggestion] of placement.suggestions.entries()) {
+    const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
+      result.unplaced.push({ kind: "suggestion", text: describe(suggestion), reason, detail, author: suggestion.wordAuthor });
+    if (index >= MAX_SUGGESTIONS) unplaced("tooMany");
+    else if (!writer) unplaced("suggestionsUnavailable");
+    else if ((await roundOf(suggestion.sectionId)) === "closed") unplaced("roundClosed");
+    else {
+      const written = await writer.suggestText(planId, suggestion.authorId ?? importer.id, {
+        sectionId: suggestion.sectionId,
+        find: suggestion.find,
+        replaceWith: suggestion.replaceWith,
+        importKey: suggestion.importKey,
+        ...(suggestion.authorId === null ? { wordAuthor: suggestion.wordAuthor } : {}),
+      });
+      if (written.ok) result.suggestions.push({ id: written.id, ...suggestionSummary(suggestion) });
+      else if (isDuplicateRefusal(written.reason)) result.alreadyThere.suggestions++;
+      else unplaced("refused", written.reason);
+    }
+  }
+
+  let threadsChanged = false;
+  for (const [index, thread] of placement.threads.entries()) {
+    const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
+      result.unplaced.push({
+        kind: "comment",
+        text: thread.comments[0]?.text ?? "",
+        reason,
+        detail,
+        author: thread.comments[0]?.wordAuthor ?? "",
+      });
+    if (index >= MAX_THREADS) {
+      unplaced("tooMany");
+      continue;
+    }
+    const round = await roundOf(thread.sectionId);
+    if (round === "closed") {
+      unplaced("roundClosed");
+      continue;
+    }
+    const bodies = thread.comments.map((comment) => ({ userId: comment.authorId ?? importer.id, body: commentBody(comment) }));
+    const existing = await existingThread(planId, thread);
+    if (existing) {
+      // Replies written in Word since: added once, in order.
+      const stored = await threadComments(existing);
+      const added = bodies.filter((entry) => !stored.some((comment) => comment.userId === entry.userId && comment.body === entry.body));
+      for (const entry of added) await addComment(existing, entry.userId, entry.body, mentionedUserIds(entry.body, people));
+      threadsChanged ||= added.length > 0;
+      result.alreadyThere.threads++;
+      continue;
+    }
+    const [opening, ...replies] = bodies;
+    if (!opening) continue;
+    if (thread.passage) {
+      const anchor = plan.anchor(thread.sectionId, thread.passage);
+      if (!anchor) {
+        unplaced("notFound");
+        continue;
+      }
+      const marked = await markPaced(context.collab, planId, opening.userId, anchor, thread.threadId);
+      if (!marked.ok) {
+        unplaced("refused", marked.reason);
+        continue;
+      }
+    }
+    await createThread({
+      id: thread.threadId,
+      planId,
+      sectionId: thread.sectionId,
+      anchor: thread.passage ? "text" : "section",
+      quote: thread.passage ? plan.quote(thread.sectionId, thread.passage) : "",
+      roundId: typeof round === "number" ? round : null,
+      userId: opening.userId,
+      body: opening.body,
+      mentions: mentionedUserIds(opening.body, people),
+    });
+    for (const reply of replies) await addComment(thread.threadId, reply.userId, reply.body, mentionedUserIds(reply.body, people));
+    threadsChanged = true;
+    result.threads.push({ id: thread.threadId, sectionId: thread.sectionId, quote: thread.quote, comments: bodies.length });
+  }
+  if (threadsChanged) context.collab.notifyThreadsChanged(planId);
+  live.destroy();
+  return result;
+}
+
+/** A section's consultation rule for the importer, as when they comment by hand: the open
+ * round the import joins, or "closed" when a closed round refuses them. Cached per section. */
+function roundRule(planId: string, importer: Importer) {
+  const rules = new Map<string, Promise<number | null | "closed">>();
+  return (sectionId: string) => {
+    let rule = rules.get(sectionId);
+    if (!rule) {
+      rule = commentingRule(planId, sectionId).then((found) =>
+        found.closedRound && !can(importer.role, "comment.afterRoundCloses") ? "closed" : found.openRoundId,
+      );
+      rules.set(sectionId, rule);
+    }
+    return rule;
+  };
+}
+
+/** The thread this comment already is: imported before (its id is derived from it), or one of
+ * the plan's own threads the export wrote into the file, recognised by its first comment and author. */
+async function existingThread(planId: string, thread: PlacedThread): Promise<string | null> {
+  const before = await threadEverExisted(thread.threadId);
+  if (before) return before.planId === planId && !before.isDeleted ? thread.threadId : null;
+  const opening = thread.comments[0];
+  if (!opening) return null;
+  const author = comparable(opening.wordAuthor);
+  const text = comparable(opening.text);
+  const match = (await sectionThreadOpenings(planId, thread.sectionId)).find(
+    (candidate) =>
+      comparable(candidate.body) === text &&
+      [candidate.name, `${candidate.name} (${candidate.organisation})`].some((name) => comparable(name) === author),
+  );
+  return match?.id ?? null;
+}
+
+function comparable(text: string): string {
+  return text.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/** A Word comment's body as stored: its text, and who wrote it in Word when the importer is credited. */
+function commentBody(comment: PlacedComment): string {
+  const prefix = comment.authorId === null ? `via Word: ${comment.wordAuthor || "?"}\n\n` : "";
+  const body = prefix + comment.text;
+  return body.length > MAX_COMMENT_LENGTH ? `${body.slice(0, MAX_COMMENT_LENGTH - 1)}…` : body;
+}
+
+async function markPaced(collab: CollabServices, planId: string, userId: number, anchor: AnchorRequest, threadId: string) {
+  for (let attempt = 1; ; attempt++) {
+    const marked = await collab.markComment(planId, userId, anchor, threadId, async () => undefined);
+    if (marked.ok || marked.reason !== "rateLimited" || attempt >= RATE_LIMIT_TRIES) return marked;
+    await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_PAUSE_MS));
+  }
+}
+
+function suggestionSummary(suggestion: PlacedSuggestion) {
+  return { sectionId: suggestion.sectionId, find: suggestion.find, replaceWith: suggestion.replaceWith, author: suggestion.wordAuthor };
+}
+
+function describe(suggestion: PlacedSuggestion): string {
+  if (suggestion.deleted && suggestion.inserted) return `${suggestion.deleted} → ${suggestion.inserted}`;
+  return suggestion.inserted ? `+ ${suggestion.inserted}` : `− ${suggestion.deleted}`;
+}
+
+interface PlanText {
+  sections: PlanSectionText[];
+  /** The Yjs anchor of a passage (section textblock, accepted-text offsets), or null. */
+  anchor(sectionId: string, passage: { paragraph: number; from: number; to: number }): AnchorRequest | null;
+  quote(sectionId: string, passage: { paragraph: number; from: number; to: number }): string;
+}
+
+/**
+ * Each section's textblocks as accepted text (open suggested insertions left out, line breaks
+ * as "\n"), with where each character is, so a passage found in that text can be anchored.
+ */
+export function readPlanText(doc: Y.Doc): PlanText {
+  const fragment = doc.getXmlFragment(PLAN_FRAGMENT);
+  const { doc: root, mapping } = initProseMirrorDoc(fragment, planSchema());
+  const sections: PlanSectionText[] = [];
+  const positions = new Map<string, number[][]>();
+  root.forEach((section, sectionOffset) => {
+    if (section.type.name !== "section") return;
+    const paragraphs: string[] = [];
+    const places: number[][] = [];
+    section.descendants((node, pos) => {
+      if (!node.isTextblock) return true;
+      const { text, at } = acceptedText(node, sectionOffset + 1 + pos + 1);
+      paragraphs.push(text);
+      places.push(at);
+      return false;
+    });
+    const id = section.attrs.id as string;
+    sections.push({ id, title: section.firstChild?.textContent ?? "", paragraphs });
+    positions.set(id, places);
+  });
+  const range = (sectionId: string, passage: { paragraph: number; from: number; to: number }) => {
+    const at = positions.get(sectionId)?.[passage.paragraph];
+    if (!at || passage.from >= passage.to || passage.to > at.length) return null;
+    return { from: at[passage.from]!, to: at[passage.to - 1]! + 1 };
+  };
+  const encode = (pos: number) => toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, mapping)));
+  return {
+    sections,
+    anchor(sectionId, passage) {
+      const found = range(sectionId, passage);
+      return found ? { from: encode(found.from), to: encode(found.to), quote: root.textBetween(found.from, found.to, "\n") } : null;
+    },
+    quote(sectionId, passage) {
+      const found = range(sectionId, passage);
+      return found ? root.textBetween(found.from, found.to, "\n") : "";
+    },
+  };
+}
+
+function acceptedText(textblock: PMNode, start: number): { text: string; at: number[] } {
+  let text = "";
+  const at: number[] = [];
+  textblock.forEach((child, offset) => {
+    const pos = start + offset;
+    if (child.isText) {
+      if (child.marks.some((mark) => mark.type.name === SUGGESTION_INSERT)) return;
+      for (let index = 0; index < child.text!.length; index++) at.push(pos + index);
+      text += child.text;
+    } else if (child.type.name === "hardBreak") {
+      at.push(pos);
+      text += "\n";
+    }
+  });
+  return { text, at };
+}
