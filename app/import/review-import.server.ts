@@ -145,12 +145,17 @@ export async function importReview(
       unplaced("roundClosed");
       continue;
     }
-    const bodies = thread.comments.map((comment) => ({ userId: comment.authorId ?? importer.id, body: commentBody(comment) }));
+    const bodies = thread.comments.map((comment) => ({
+      userId: comment.authorId ?? importer.id,
+      body: commentBody(comment),
+      text: comment.text,
+    }));
     const existing = await existingThread(planId, thread);
     if (existing) {
-      // Replies written in Word since: added once, in order.
-      const stored = await threadComments(existing);
-      const added = bodies.filter((entry) => !stored.some((comment) => comment.userId === entry.userId && comment.body === entry.body));
+      // Replies written in Word since: added once, in order. Known by their text alone: the
+      // export writes who wrote a comment as a name that another importer may not credit.
+      const stored = new Set((await threadComments(existing)).map((comment) => comparable(comment.body)));
+      const added = bodies.filter((entry) => !stored.has(comparable(entry.body)) && !stored.has(comparable(entry.text)));
       for (const entry of added) await addComment(existing, entry.userId, entry.body, mentionedUserIds(entry.body, people));
       threadsChanged ||= added.length > 0;
       result.alreadyThere.threads++;

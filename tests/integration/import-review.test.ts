@@ -1,0 +1,161 @@
+// "Import a reviewed Word file" through the real server: the demo plan's own Word export,
+// changed the way Word writes a reviewer's comments, posted to /plans/:planId/import-review.
+// (The tracked-changes half of the round trip needs the suggestions service, issue 23's model
+// part; its test comes with the merge.)
+import { describe, expect, it } from "vitest";
+import { DEMO_THREAD } from "../../db/demo-plan";
+import { useDemoServer } from "../helpers/demo-server";
+import { DEMO, type DemoRole } from "../helpers/server";
+import { commentEnd, commentStart, editDocumentXml, escapeXml, run } from "../helpers/word-review";
+
+const demo = useDemoServer();
+
+function postReview(bytes: Uint8Array, role: DemoRole, accept = "application/json"): Promise<Response> {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(bytes)]), "reviewed.docx");
+  return fetch(`${demo.server.url}/plans/${DEMO.planId}/import-review`, {
+    method: "POST",
+    body: form,
+    headers: { cookie: demo.cookies[role], accept },
+    redirect: "manual",
+  });
+}
+
+async function exportedPlan(): Promise<Uint8Array> {
+  const response = await fetch(`${demo.server.url}/plans/${DEMO.planId}/export.docx`, { headers: { cookie: demo.cookies.owner } });
+  expect(response.status).toBe(200);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+interface Thread {
+  id: string;
+  sectionId: string;
+  quote: string;
+  anchor: string;
+  roundId: number | null;
+  author: { name: string };
+  comments: { body: string; author: { name: string } }[];
+}
+
+async function threads(): Promise<Thread[]> {
+  const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads`, { headers: { cookie: demo.cookies.owner } });
+  return ((await response.json()) as { threads: Thread[] }).threads;
+}
+
+const PASSAGE = "principles of solidarity";
+const COMMENT_ID = 90;
+
+let reviewed: Promise<Buffer> | undefined;
+/** The export as it was first, with one more comment by someone who is not a member. */
+function reviewedCopy(): Promise<Buffer> {
+  return (reviewed ??= makeReviewedCopy());
+}
+
+async function makeReviewedCopy(): Promise<Buffer> {
+  const comment = (id: number, author: string, text: string) =>
+    `<w:comment w:id="${id}" w:author="${escapeXml(author)}" w:date="2026-12-03T08:00:00Z" w:initials="R"><w:p w14:paraId="7000000${id % 10}"><w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p></w:comment>`;
+  return editDocumentXml(await exportedPlan(), (xml) => {
+    expect(xml).toContain(`relates to the ${PASSAGE} and cooperation.`);
+    return xml.replace(
+      `relates to the ${PASSAGE}`,
+      `relates to the </w:t></w:r>${commentStart(COMMENT_ID)}${run(PASSAGE)}${commentEnd(COMMENT_ID)}<w:r><w:t xml:space="preserve">`,
+    );
+  }).then(async (bytes) => {
+    // Word adds the new comments to the export's own comments.xml (which holds the demo thread).
+    const JSZip = (await import("jszip")).default;
+    const zip = await JSZip.loadAsync(bytes);
+    const comments = await zip.file("word/comments.xml")!.async("string");
+    expect(comments).toContain(DEMO_THREAD.comment);
+    const withNamespace = comments.includes("xmlns:w14=")
+      ? comments
+      : comments.replace("<w:comments ", '<w:comments xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" ');
+    zip.file(
+      "word/comments.xml",
+      withNamespace.replace(
+        "</w:comments>",
+        comment(COMMENT_ID, "A. Reviewer", "Name the principles: solidarity, cooperation, participation.") + "</w:comments>",
+      ),
+    );
+    return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+  });
+}
+
+describe("importing a reviewed Word file", () => {
+  it("refuses viewers (403) and people who are not members (404), and nobody signed out gets in", async () => {
+    const bytes = await exportedPlan();
+    expect((await postReview(bytes, "viewer")).status).toBe(403);
+    expect((await postReview(bytes, "outsider")).status).toBe(404);
+    expect((await postReview(bytes, "viewer", "text/html")).status).toBe(403);
+    expect((await postReview(bytes, "outsider", "text/html")).status).toBe(404);
+    const page = await fetch(`${demo.server.url}/plans/${DEMO.planId}/import-review`, { headers: { cookie: demo.cookies.viewer } });
+    expect(page.status).toBe(403);
+    const signedOut = await fetch(`${demo.server.url}/plans/${DEMO.planId}/import-review`, {
+      method: "POST",
+      body: new FormData(),
+      headers: { accept: "application/json" },
+    });
+    expect(signedOut.status).toBe(401);
+  });
+
+  it("shows commenters the upload form, and the plan page links to it", async () => {
+    const page = await fetch(`${demo.server.url}/plans/${DEMO.planId}/import-review`, { headers: { cookie: demo.cookies.commenter } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Import a reviewed Word file");
+    expect(html).toContain('type="file"');
+    const plan = await (await fetch(`${demo.server.url}/plans/${DEMO.planId}`, { headers: { cookie: demo.cookies.commenter } })).text();
+    expect(plan).toContain(`/plans/${DEMO.planId}/import-review`);
+  });
+
+  it("refuses a file that is no Word file, with the reason", async () => {
+    const response = await postReview(new TextEncoder().encode("not a zip"), "commenter");
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ error: "notDocx" });
+  });
+
+  it("makes a Word comment a thread on its passage, credited to the importer via Word; the export's own thread is not made twice; nor is anything on a second import", async () => {
+    const before = await threads();
+    const reviewed = await reviewedCopy();
+
+    const first = await postReview(reviewed, "commenter");
+    expect(first.status, await first.clone().text()).toBe(200);
+    const result = (await first.json()) as {
+      threads: { id: string; quote: string }[];
+      unplaced: unknown[];
+      alreadyThere: { threads: number };
+    };
+    expect(result.unplaced).toEqual([]);
+    expect(result.threads).toEqual([expect.objectContaining({ quote: PASSAGE, comments: 1 })]);
+    expect(result.alreadyThere.threads).toBe(1); // the demo thread, written into the export
+
+    const after = await threads();
+    expect(after).toHaveLength(before.length + 1);
+    const made = after.find((thread) => thread.id === result.threads[0]!.id)!;
+    expect(made).toMatchObject({ sectionId: "s-concept", quote: PASSAGE, anchor: "text", author: { name: "Eri Trinurini" } });
+    expect(made.comments.map((comment) => comment.body)).toEqual([
+      "via Word: A. Reviewer\n\nName the principles: solidarity, cooperation, participation.",
+    ]);
+    const demoThread = after.find((thread) => thread.id === DEMO_THREAD.id)!;
+    expect(demoThread.comments).toHaveLength(before.find((thread) => thread.id === DEMO_THREAD.id)!.comments.length);
+
+    const second = await postReview(reviewed, "commenter");
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ threads: [], unplaced: [], alreadyThere: { threads: 2 } });
+    expect(await threads()).toHaveLength(after.length);
+  });
+
+  it("adds nothing from an export made after the import (its threads come back as the plan's own)", async () => {
+    const count = (await threads()).length;
+    const response = await postReview(await exportedPlan(), "owner");
+    expect(await response.json()).toMatchObject({ suggestions: [], threads: [], unplaced: [], alreadyThere: { threads: 2 } });
+    expect(await threads()).toHaveLength(count);
+  });
+
+  it("answers a form post with a page that counts what came in", async () => {
+    const response = await postReview(await reviewedCopy(), "editor", "text/html");
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("Imported from the Word file");
+    expect(html).toContain("0 comment threads");
+  });
+});
