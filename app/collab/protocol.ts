@@ -25,6 +25,9 @@ export const CLOSE_FORBIDDEN = 4403;
  * server through someone else's tab after a crash): its new edits cannot be stored under it;
  * a reload starts a fresh id. */
 export const CLOSE_CLIENT_ID_TAKEN = 4409;
+/** The socket may only suggest, and its update changed more than its own suggestions (a page in
+ * suggesting mode never sends that; reloading gives the accepted text back). */
+export const CLOSE_NOT_A_SUGGESTION = 4422;
 /** The plan has reached COLLAB_MAX_PLAN_BYTES: the update was not applied. */
 export const CLOSE_PLAN_TOO_LARGE = 4413;
 /** The socket did not read what it was sent: more was waiting for it than COLLAB_MAX_UNSENT_BYTES

@@ -8,6 +8,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import {
   CLOSE_CLIENT_ID_TAKEN,
+  CLOSE_NOT_A_SUGGESTION,
   CLOSE_FORBIDDEN,
   CLOSE_PLAN_TOO_LARGE,
   CLOSE_SESSION_ENDED,
@@ -128,8 +129,13 @@ const SERVER_SNAPSHOT: SaveState = { status: "connecting" };
 /** What the page says when the server ends the connection for good, by close code. */
 const CLOSE_MESSAGES: Record<
   number,
-  "status.closedSession" | "status.closedForbidden" | "status.closedPlanTooLarge" | "status.closedClientIdTaken"
+  | "status.closedSession"
+  | "status.closedForbidden"
+  | "status.closedPlanTooLarge"
+  | "status.closedClientIdTaken"
+  | "status.closedNotASuggestion"
 > = {
+  [CLOSE_NOT_A_SUGGESTION]: "status.closedNotASuggestion",
   [CLOSE_SESSION_ENDED]: "status.closedSession",
   [CLOSE_FORBIDDEN]: "status.closedForbidden",
   [CLOSE_PLAN_TOO_LARGE]: "status.closedPlanTooLarge",

@@ -6,7 +6,9 @@
 import * as Y from "yjs";
 import type { StoredUpdate } from "./storage/update-log";
 import type { PlanSocket } from "./plan-socket";
+import { can } from "../../app/models/roles";
 import { schemaRefusal } from "./schema-guard";
+import type { SuggestionGate } from "./suggestion-gate";
 
 /** Yjs client id → account id, from the server's own records. */
 export type ClientOwners = Map<number, number>;
@@ -52,16 +54,20 @@ export class ClientUpdate {
     private readonly clientClocks: Map<number, number>,
     /** Client ids bound to another account that it wrote under (taken out of `update`). */
     readonly foreignClientIds: number[],
-    /** Why it is refused whole (it adds what the plan schema does not hold), or null. */
-    readonly refusal: string | null,
+    /** Why it is refused whole, or null: it adds what the plan schema does not hold, or it
+     * changes more than its sender's own suggestions (a sender who may only suggest, or anyone
+     * writing a suggestion under another's name). */
+    readonly refusal: { kind: "outsideSchema" | "notASuggestion" | "rateLimited"; reason: string } | null,
   ) {}
 
   /**
    * Authorship rests on each Yjs client id having one account: structs under a client id bound
    * to another account are taken out before anything is applied (the rest of the update, the
-   * sender's own edits, still counts); then the whole is checked against the plan schema.
+   * sender's own edits, still counts); then the whole is checked against the plan schema, its
+   * suggestion marks against their authors, and a suggest-only sender's whole effect against
+   * what suggesting may change (suggestion-gate.ts).
    */
-  static check(doc: Y.Doc, update: Uint8Array, socket: PlanSocket, owners: ClientOwners): ClientUpdate {
+  static check(doc: Y.Doc, update: Uint8Array, socket: PlanSocket, owners: ClientOwners, gate: SuggestionGate): ClientUpdate {
     const userId = socket.user.id;
     const { to } = Y.parseUpdateMeta(update);
     const foreign = [...to].filter(([clientId, end]) => {
@@ -71,7 +77,19 @@ export class ClientUpdate {
     if (foreign.length > 0)
       update = Y.diffUpdate(update, Y.encodeStateVector(new Map(foreign.map(([clientId]) => [clientId, 2 ** 53 - 1]))));
     const foreignClientIds = foreign.map(([clientId]) => clientId);
-    return new ClientUpdate(socket, update, to, foreignClientIds, schemaRefusal(doc, update));
+    const mayOnlySuggest = !can(socket.role, "plan.editText");
+    const outsideSchema = schemaRefusal(doc, update);
+    const notASuggestion = outsideSchema
+      ? null
+      : (gate.foreignSuggestion(update, userId) ?? (mayOnlySuggest ? gate.refusalForSuggester(update, userId) : null));
+    const refusal = outsideSchema
+      ? { kind: "outsideSchema" as const, reason: outsideSchema }
+      : notASuggestion === "rateLimited"
+        ? { kind: "rateLimited" as const, reason: "its refused updates cost too many copies of the plan" }
+        : notASuggestion
+          ? { kind: "notASuggestion" as const, reason: notASuggestion }
+          : null;
+    return new ClientUpdate(socket, update, to, foreignClientIds, refusal);
   }
 
   get userId(): number {

@@ -7,6 +7,7 @@ import { WebSocket } from "ws";
 import {
   CLOSE_CLIENT_ID_TAKEN,
   CLOSE_MALFORMED,
+  CLOSE_NOT_A_SUGGESTION,
   CLOSE_PLAN_TOO_LARGE,
   CLOSE_RATE_LIMITED,
   CLOSE_SEND_BACKLOG,
@@ -121,8 +122,9 @@ export class CollabConnection implements PlanSocket {
     };
   }
 
+  /** Viewers: nothing they send changes the text. Commenters may suggest (checked per update). */
   get isReadOnly(): boolean {
-    return !can(this.role, "plan.editText");
+    return !can(this.role, "plan.suggest");
   }
 
   /** Joins the plan and greets the client: our state vector, then everyone's presence. */
@@ -217,6 +219,12 @@ export class CollabConnection implements PlanSocket {
           this.metrics.outsideSchema += 1;
           log.warn("update outside the plan schema refused whole; nothing of it stored", this.logFields());
           this.close(CLOSE_MALFORMED, "document structure outside the plan schema");
+        } else if (outcome === "notASuggestion") {
+          this.metrics.notASuggestion += 1;
+          log.warn("update changing more than the sender's own suggestions refused whole; nothing of it stored", this.logFields());
+          this.close(CLOSE_NOT_A_SUGGESTION, "only your own suggestions may change");
+        } else if (outcome === "rateLimited") {
+          this.closeRateLimited("too many refused suggestions");
         } else if (outcome === "foreignClient") {
           this.metrics.foreignClientUpdates += 1;
           log.warn("structs under another account's Yjs client id taken out of an update", this.logFields());

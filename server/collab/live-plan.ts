@@ -21,6 +21,7 @@ import { encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpd
 import type { PlanSocket } from "./plan-socket";
 import { PlanPresence } from "./presence";
 import { SectionIndex } from "./section-index";
+import { SuggestionGate } from "./suggestion-gate";
 import type { StoredRow, UpdateLog } from "./storage/update-log";
 import { SyncAnswers } from "./sync-answers";
 import type { UpdateStore } from "./update-store";
@@ -53,6 +54,8 @@ export class LivePlan {
   readonly healing: PlanHealing;
   readonly checkpoints: CheckpointTimer;
   private readonly sections: SectionIndex;
+  /** What suggesters may change, and who each suggestion belongs to (suggestion-gate.ts). */
+  readonly suggestionGate = new SuggestionGate(() => this.document());
   private readonly store: UpdateStore;
   private readonly limits: PlanLimits;
   /** Replaced by a fresh one when the plan hibernates (see hibernate). */
@@ -187,6 +190,7 @@ export class LivePlan {
     const state = Y.encodeStateAsUpdate(this.doc);
     this.doc.off("update", this.onDocUpdate);
     this.doc.destroy();
+    this.suggestionGate.forgetProvingCopy();
     this.doc = new Y.Doc();
     this.doc.on("update", this.onDocUpdate);
     this.storedUpdates = [state];
@@ -239,20 +243,22 @@ export class LivePlan {
 
   /**
    * An update from a client (relayed to others and stored as its socket's account's).
-   * "outsideSchema": it adds something the plan schema does not hold (schema-guard.ts); nothing
-   * of it is applied, stored or relayed. "tooLarge": the plan is at its size limit and the
+   * "outsideSchema": it adds something the plan schema does not hold (schema-guard.ts);
+   * "notASuggestion": it changes more than its sender's own suggestions (suggestion-gate.ts);
+   * nothing of either is applied, stored or relayed. "rateLimited": a suggester whose refused
+   * updates have cost too many proving copies of late; not applied either. "tooLarge": the plan is at its size limit and the
    * update was not applied. "foreignClient", "ownClientIdTaken": see ClientUpdate.outcome.
    */
   applyClientUpdate(
     update: Uint8Array,
     socket: PlanSocket,
-  ): "applied" | "outsideSchema" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
+  ): "applied" | "outsideSchema" | "notASuggestion" | "rateLimited" | "tooLarge" | "foreignClient" | "ownClientIdTaken" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     const doc = this.document();
-    const incoming = ClientUpdate.check(doc, update, socket, this.clientOwners);
+    const incoming = ClientUpdate.check(doc, update, socket, this.clientOwners, this.suggestionGate);
     if (incoming.refusal) {
-      log.warn("update refused whole: outside the plan schema", { plan: this.planId, user: incoming.userId, reason: incoming.refusal });
-      return "outsideSchema";
+      log.warn("update refused whole", { plan: this.planId, user: incoming.userId, ...incoming.refusal });
+      return incoming.refusal.kind;
     }
     incoming.admit(doc, this.clientOwners);
     this.approximateBytes += incoming.update.byteLength;
@@ -297,6 +303,9 @@ export class LivePlan {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
     if (origin === LOAD_ORIGIN) return;
+    // Also what a suggester sent, already on the proving copy: Yjs may have let held-back
+    // structs of others in with it, and applying what a document has is cheap.
+    this.suggestionGate.follow(update, transaction);
     this.syncAnswers.forget();
     this.anchors = undefined;
     this.lastChangeAt = Date.now();
@@ -338,6 +347,7 @@ export class LivePlan {
     clearTimeout(this.hibernateTimer);
     this.doc.off("update", this.onDocUpdate);
     this.presence.destroy();
+    this.suggestionGate.forgetProvingCopy();
     this.doc.destroy();
   }
 }

@@ -7,6 +7,8 @@ export interface CollabMetrics {
   droppedReadOnlyUpdates: number;
   /** Client updates that put structure outside the plan schema (taken out again). */
   outsideSchema: number;
+  /** Updates from a suggest-only socket (or under another's name) refused (suggestion-gate.ts). */
+  notASuggestion: number;
   /** Client updates refused for writing under another account's Yjs client id. */
   foreignClientUpdates: number;
   /** Sync step 2 answers encoded from the document (the rest were served from a cache). */
@@ -25,6 +27,7 @@ export function newCollabMetrics(): CollabMetrics {
     rateLimited: 0,
     droppedReadOnlyUpdates: 0,
     outsideSchema: 0,
+    notASuggestion: 0,
     foreignClientUpdates: 0,
     syncAnswersEncoded: 0,
     sendBacklogClosed: 0,

@@ -115,6 +115,8 @@ const en = {
     closedOther: "The server closed the connection. Reload the page to reconnect.",
     closedClientIdTaken:
       "Your latest edits could not be saved after the server restarted. Copy what you typed since it last said Saved, then reload the page and paste it back.",
+    closedNotASuggestion:
+      "Your last change could not be kept: you can suggest changes to this plan but not edit it directly. Copy what you typed since it last said Saved, then reload the page.",
     closedPlanTooLarge:
       "This plan has reached its size limit, so your last change was not saved. Copy it elsewhere and ask an owner to split the plan.",
   },

@@ -119,6 +119,8 @@ const id: Messages = {
     closedOther: "Server menutup koneksi. Muat ulang halaman untuk terhubung kembali.",
     closedClientIdTaken:
       "Suntingan terakhir Anda tidak dapat disimpan setelah server dimulai ulang. Salin apa yang Anda ketik sejak status terakhir Tersimpan, lalu muat ulang halaman dan tempelkan kembali.",
+    closedNotASuggestion:
+      "Perubahan terakhir Anda tidak dapat disimpan: Anda dapat menyarankan perubahan pada rencana ini tetapi tidak menyuntingnya langsung. Salin apa yang Anda ketik sejak status terakhir Tersimpan, lalu muat ulang halaman.",
     closedPlanTooLarge:
       "Rencana ini telah mencapai batas ukurannya, sehingga perubahan terakhir Anda tidak tersimpan. Salin ke tempat lain dan minta pemilik untuk membagi rencana.",
   },
