@@ -17,7 +17,9 @@ import { sectionThreadOpenings, threadComments, threadEverExisted } from "../mod
 import { can, type Role } from "../models/roles";
 import { loadPlanDoc } from "../models/plan-document.server";
 import type { CollabServices } from "../utils/load-context";
+import { singleton } from "../utils/singleton.server";
 import { readReviewDocx } from "./review-docx.server";
+import { DocxImportError } from "./upload.server";
 import {
   placeReview,
   type PlacedComment,
@@ -67,12 +69,26 @@ function suggestionWriter(collab: CollabServices): SuggestionWriter | null {
 
 const isDuplicateRefusal = (reason: string) => /duplicate|already|imported/i.test(reason);
 
+/** Plans with an import writing to them now: a second one at once would place against text the
+ * first is still changing, and could make the same thread twice. */
+const importing = singleton("reviewImports", () => new Set<string>());
+
 export async function importReview(
   context: AppLoadContext,
   planId: string,
   importer: Importer,
   bytes: Buffer,
 ): Promise<ReviewImportResult> {
+  if (importing.has(planId)) throw new DocxImportError("busy");
+  importing.add(planId);
+  try {
+    return await importInto(context, planId, importer, bytes);
+  } finally {
+    importing.delete(planId);
+  }
+}
+
+async function importInto(context: AppLoadContext, planId: string, importer: Importer, bytes: Buffer): Promise<ReviewImportResult> {
   const review = await readReviewDocx(bytes);
   const live = await loadPlanDoc(planId, await context.collab.documentState(planId));
   // Kept until the end: passages are anchored against it.

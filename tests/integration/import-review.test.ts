@@ -151,6 +151,43 @@ describe("importing a reviewed Word file", () => {
     expect(await threads()).toHaveLength(count);
   });
 
+  it("credits a member named in Word when the importer may vouch for them: the drafting team anyone, a partner their own organisation", async () => {
+    const commentBy = async (author: string, text: string) => {
+      const exported = await exportedPlan();
+      return editDocumentXml(
+        exported,
+        (xml) =>
+          xml.replace(
+            "fit within it.",
+            `</w:t></w:r>${commentStart(91)}${run("fit within it.")}${commentEnd(91)}<w:r><w:t xml:space="preserve">`,
+          ),
+        {
+          "word/comments.xml": `<?xml version="1.0"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment w:id="91" w:author="${escapeXml(author)}" w:date="2026-12-04T08:00:00Z"><w:p><w:r><w:t>${escapeXml(text)}</w:t></w:r></w:p></w:comment></w:comments>`,
+          "word/commentsExtended.xml": `<?xml version="1.0"?><w15:commentsEx xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"/>`,
+        },
+      );
+    };
+    const imported = async (role: DemoRole, author: string, text: string) => {
+      const response = await postReview(await commentBy(author, text), role);
+      const body = (await response.json()) as { threads: { id: string }[] };
+      expect(body.threads).toHaveLength(1);
+      return (await threads()).find((thread) => thread.id === body.threads[0]!.id)!;
+    };
+    // Tendy Gunawan is the ILO's editor; Eri Trinurini the Bina Swadaya partner importing.
+    expect(await imported("commenter", "tendy gunawan", "Partner writing as the ILO")).toMatchObject({
+      author: { name: "Eri Trinurini" },
+      comments: [{ body: "via Word: tendy gunawan\n\nPartner writing as the ILO" }],
+    });
+    expect(await imported("commenter", "Eri Trinurini", "A partner's own words")).toMatchObject({
+      author: { name: "Eri Trinurini" },
+      comments: [{ body: "A partner's own words" }],
+    });
+    expect(await imported("owner", "Tendy Gunawan (ILO)", "The team's reviewer")).toMatchObject({
+      author: { name: "Tendy Gunawan" },
+      comments: [{ body: "The team's reviewer" }],
+    });
+  });
+
   it("answers a form post with a page that counts what came in", async () => {
     const response = await postReview(await reviewedCopy(), "editor", "text/html");
     expect(response.status).toBe(200);

@@ -334,6 +334,36 @@ describe("placing a review in the plan", () => {
   });
 });
 
+describe("the plan's side", () => {
+  it("reads each textblock's accepted text: open suggested insertions out, suggested deletions in, and anchors a passage after them", () => {
+    const suggestion = (type: string) => ({ type, attrs: { id: "g-abcdefabcdef", authorId: 2 } });
+    const ydoc = new Y.Doc();
+    Y.applyUpdate(
+      ydoc,
+      planUpdateFromJSON({
+        type: "doc",
+        content: [
+          sectionJSON("s-one", "One", [
+            {
+              type: "paragraph",
+              content: [
+                { type: "text", text: "Keep " },
+                { type: "text", text: "new ", marks: [suggestion("suggestionInsert")] },
+                { type: "text", text: "old ", marks: [suggestion("suggestionDelete")] },
+                { type: "text", text: "words" },
+              ],
+            },
+          ]),
+        ],
+      }),
+    );
+    const plan = readPlanText(ydoc);
+    expect(plan.sections).toEqual([{ id: "s-one", title: "One", paragraphs: ["One", "Keep old words"] }]);
+    expect(plan.anchor("s-one", { paragraph: 1, from: 9, to: 14 })).toMatchObject({ quote: "words" });
+    expect(plan.anchor("s-one", { paragraph: 1, from: 9, to: 99 })).toBeNull();
+  });
+});
+
 describe("a reviewed copy of our own export", () => {
   const i18n = createInstance();
   beforeAll(async () => {
