@@ -8,7 +8,7 @@ import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/
 import { toBase64 } from "lib0/buffer";
 import * as Y from "yjs";
 import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
-import { SUGGESTION_INSERT } from "../editor/suggestion-marks";
+import { SUGGESTION_DELETE, SUGGESTION_INSERT } from "../editor/suggestion-marks";
 import type { AnchorRequest } from "../editor/comment-anchors";
 import { addComment, createThread, listPlanPeople, MAX_COMMENT_LENGTH, mentionedUserIds } from "../models/comment.server";
 import { commentingRule } from "../models/consultation.server";
@@ -125,7 +125,8 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
   for (const [index, suggestion] of placement.suggestions.entries()) {
     const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
       result.unplaced.push({ kind: "suggestion", text: describe(suggestion), reason, detail, author: suggestion.wordAuthor });
-    if (index >= MAX_SUGGESTIONS) unplaced("tooMany");
+    if (isOpenSuggestion(plan, suggestion)) result.alreadyThere.suggestions++;
+    else if (index >= MAX_SUGGESTIONS) unplaced("tooMany");
     else if (!writer) unplaced("suggestionsUnavailable");
     else if ((await roundOf(suggestion.sectionId)) === "closed") unplaced("roundClosed");
     else {
@@ -263,6 +264,14 @@ async function markPaced(collab: CollabServices, planId: string, userId: number,
   }
 }
 
+/** Whether the section has an open suggestion of these very words (the export writes open
+ * suggestions as tracked changes, so a reviewed copy brings them back unchanged). */
+function isOpenSuggestion(plan: PlanText, suggestion: PlacedSuggestion): boolean {
+  return (plan.openSuggestions.get(suggestion.sectionId) ?? []).some(
+    (open) => open.inserted === suggestion.inserted && open.deleted === suggestion.deleted,
+  );
+}
+
 function suggestionSummary(suggestion: PlacedSuggestion) {
   return { sectionId: suggestion.sectionId, find: suggestion.find, replaceWith: suggestion.replaceWith, author: suggestion.wordAuthor };
 }
@@ -274,6 +283,8 @@ function describe(suggestion: PlacedSuggestion): string {
 
 interface PlanText {
   sections: PlanSectionText[];
+  /** Each section's open suggestions' words: a file exported with them as tracked changes brings them back. */
+  openSuggestions: Map<string, { inserted: string; deleted: string }[]>;
   /** The Yjs anchor of a passage (section textblock, accepted-text offsets), or null. */
   anchor(sectionId: string, passage: { paragraph: number; from: number; to: number }): AnchorRequest | null;
   quote(sectionId: string, passage: { paragraph: number; from: number; to: number }): string;
@@ -288,20 +299,34 @@ export function readPlanText(doc: Y.Doc): PlanText {
   const { doc: root, mapping } = initProseMirrorDoc(fragment, planSchema());
   const sections: PlanSectionText[] = [];
   const positions = new Map<string, number[][]>();
+  const openSuggestions = new Map<string, { inserted: string; deleted: string }[]>();
   root.forEach((section, sectionOffset) => {
     if (section.type.name !== "section") return;
     const paragraphs: string[] = [];
     const places: number[][] = [];
+    const suggested = new Map<string, { inserted: string; deleted: string }>();
     section.descendants((node, pos) => {
+      if (node.isText) {
+        for (const mark of node.marks) {
+          const isInsert = mark.type.name === SUGGESTION_INSERT;
+          if (!isInsert && mark.type.name !== SUGGESTION_DELETE) continue;
+          const words = suggested.get(mark.attrs.id as string) ?? { inserted: "", deleted: "" };
+          if (isInsert) words.inserted += node.text;
+          else words.deleted += node.text;
+          suggested.set(mark.attrs.id as string, words);
+        }
+        return false;
+      }
       if (!node.isTextblock) return true;
       const { text, at } = acceptedText(node, sectionOffset + 1 + pos + 1);
       paragraphs.push(text);
       places.push(at);
-      return false;
+      return true;
     });
     const id = section.attrs.id as string;
     sections.push({ id, title: section.firstChild?.textContent ?? "", paragraphs });
     positions.set(id, places);
+    openSuggestions.set(id, [...suggested.values()]);
   });
   const range = (sectionId: string, passage: { paragraph: number; from: number; to: number }) => {
     const at = positions.get(sectionId)?.[passage.paragraph];
@@ -311,6 +336,7 @@ export function readPlanText(doc: Y.Doc): PlanText {
   const encode = (pos: number) => toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, fragment, mapping)));
   return {
     sections,
+    openSuggestions,
     anchor(sectionId, passage) {
       const found = range(sectionId, passage);
       return found ? { from: encode(found.from), to: encode(found.to), quote: root.textBetween(found.from, found.to, "\n") } : null;

@@ -335,7 +335,7 @@ describe("placing a review in the plan", () => {
 });
 
 describe("the plan's side", () => {
-  it("reads each textblock's accepted text: open suggested insertions out, suggested deletions in, and anchors a passage after them", () => {
+  it("reads each textblock's accepted text (open suggested insertions out, suggested deletions in), the open suggestions, and anchors a passage after them", () => {
     const suggestion = (type: string) => ({ type, attrs: { id: "g-abcdefabcdef", authorId: 2 } });
     const ydoc = new Y.Doc();
     Y.applyUpdate(
@@ -359,6 +359,8 @@ describe("the plan's side", () => {
     );
     const plan = readPlanText(ydoc);
     expect(plan.sections).toEqual([{ id: "s-one", title: "One", paragraphs: ["One", "Keep old words"] }]);
+    // A reviewed copy of an export that carried this suggestion as tracked changes brings it back: not a new one.
+    expect(plan.openSuggestions.get("s-one")).toEqual([{ inserted: "new ", deleted: "old " }]);
     expect(plan.anchor("s-one", { paragraph: 1, from: 9, to: 14 })).toMatchObject({ quote: "words" });
     expect(plan.anchor("s-one", { paragraph: 1, from: 9, to: 99 })).toBeNull();
   });
