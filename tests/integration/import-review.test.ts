@@ -107,10 +107,13 @@ describe("importing a reviewed Word file", () => {
     expect(plan).toContain(`/plans/${DEMO.planId}/import-review`);
   });
 
-  it("refuses a file that is no Word file, with the reason", async () => {
+  it("refuses a file that is no Word file, or too large, with the reason", async () => {
     const response = await postReview(new TextEncoder().encode("not a zip"), "commenter");
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({ error: "notDocx" });
+    const huge = await postReview(new Uint8Array(11 * 1024 * 1024), "commenter");
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: "tooLarge" });
   });
 
   it("makes a Word comment a thread on its passage, credited to the importer via Word; the export's own thread is not made twice; nor is anything on a second import", async () => {
