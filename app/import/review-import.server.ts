@@ -32,7 +32,7 @@ import {
 /** Past these, a file is not one reviewer's pass over a plan; the rest is listed, not written. */
 const MAX_SUGGESTIONS = 500;
 const MAX_THREADS = 500;
-/** Comment marks are rate limited per account (server/collab/services.ts): the import waits its turn. */
+/** How long the import waits for a rate-limited account, and how often. */
 const RATE_LIMIT_PAUSE_MS = 250;
 const RATE_LIMIT_TRIES = 40;
 
@@ -51,23 +51,35 @@ export interface Importer {
   role: Role;
 }
 
-/** The suggestions part's service (issue 23): one suggestion written on a person's behalf. */
+/** The suggestions part's services (issue 23, server/collab/services.ts on its branch). */
 export interface SuggestionWriter {
+  /** One suggestion written on a person's behalf; a second call with the same import key adds nothing. */
   suggestText(
     planId: string,
     userId: number,
     input: { sectionId: string; find: string; replaceWith: string; importKey?: string; wordAuthor?: string },
   ): Promise<{ ok: true; id: string } | { ok: false; reason: string }>;
+  /** Open pages fetch the suggestions again. */
+  notifySuggestionsChanged?(planId: string): void;
 }
 
 /** The collaboration server's suggestText where it has one: the one place this import meets the
  * suggestions model, so that part's contract can change here alone. */
 function suggestionWriter(collab: CollabServices): SuggestionWriter | null {
-  const candidate = (collab as CollabServices & Partial<SuggestionWriter>).suggestText;
-  return typeof candidate === "function" ? { suggestText: candidate.bind(collab) } : null;
+  const services = collab as CollabServices & Partial<SuggestionWriter>;
+  if (typeof services.suggestText !== "function") return null;
+  return {
+    suggestText: services.suggestText.bind(collab),
+    notifySuggestionsChanged: (planId) => services.notifySuggestionsChanged?.call(collab, planId),
+  };
 }
 
-const isDuplicateRefusal = (reason: string) => /duplicate|already|imported/i.test(reason);
+/** suggestText's refusals that say where the text is not, as the placement says them. */
+const SUGGESTION_REFUSALS: Record<string, ImportUnplacedReason> = {
+  notFound: "notFound",
+  ambiguous: "ambiguous",
+  noSuchSection: "sectionUnknown",
+};
 
 /** Plans with an import writing to them now: a second one at once would place against text the
  * first is still changing, and could make the same thread twice. */
@@ -130,15 +142,18 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
     else if (!writer) unplaced("suggestionsUnavailable");
     else if ((await roundOf(suggestion.sectionId)) === "closed") unplaced("roundClosed");
     else {
-      const written = await writer.suggestText(planId, suggestion.authorId ?? importer.id, {
-        sectionId: suggestion.sectionId,
-        find: suggestion.find,
-        replaceWith: suggestion.replaceWith,
-        importKey: suggestion.importKey,
-        ...(suggestion.authorId === null ? { wordAuthor: suggestion.wordAuthor } : {}),
-      });
+      const written = await paced(() =>
+        writer.suggestText(planId, suggestion.authorId ?? importer.id, {
+          sectionId: suggestion.sectionId,
+          find: suggestion.find,
+          replaceWith: suggestion.replaceWith,
+          importKey: suggestion.importKey,
+          ...(suggestion.authorId === null ? { wordAuthor: suggestion.wordAuthor } : {}),
+        }),
+      );
       if (written.ok) result.suggestions.push({ id: written.id, ...suggestionSummary(suggestion) });
-      else if (isDuplicateRefusal(written.reason)) result.alreadyThere.suggestions++;
+      else if (written.reason === "alreadyImported") result.alreadyThere.suggestions++;
+      else if (SUGGESTION_REFUSALS[written.reason]) unplaced(SUGGESTION_REFUSALS[written.reason]!);
       else unplaced("refused", written.reason);
     }
   }
@@ -186,7 +201,7 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
         unplaced("notFound");
         continue;
       }
-      const marked = await markPaced(context.collab, planId, opening.userId, anchor, thread.threadId);
+      const marked = await paced(() => context.collab.markComment(planId, opening.userId, anchor, thread.threadId, async () => undefined));
       if (!marked.ok) {
         unplaced("refused", marked.reason);
         continue;
@@ -208,6 +223,7 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
     result.threads.push({ id: thread.threadId, sectionId: thread.sectionId, quote: thread.quote, comments: bodies.length });
   }
   if (threadsChanged) context.collab.notifyThreadsChanged(planId);
+  if (result.suggestions.length > 0) writer?.notifySuggestionsChanged?.(planId);
   live.destroy();
   return result;
 }
@@ -256,10 +272,11 @@ function commentBody(comment: PlacedComment): string {
   return body.length > MAX_COMMENT_LENGTH ? `${body.slice(0, MAX_COMMENT_LENGTH - 1)}…` : body;
 }
 
-async function markPaced(collab: CollabServices, planId: string, userId: number, anchor: AnchorRequest, threadId: string) {
-  for (let attempt = 1; ; attempt++) {
-    const marked = await collab.markComment(planId, userId, anchor, threadId, async () => undefined);
-    if (marked.ok || marked.reason !== "rateLimited" || attempt >= RATE_LIMIT_TRIES) return marked;
+/** Marks and suggestions are rate limited per account (server/collab/services.ts): the import waits its turn. */
+async function paced<T extends { ok: boolean; reason?: string }>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    const answer = await attempt();
+    if (answer.ok || answer.reason !== "rateLimited" || tries >= RATE_LIMIT_TRIES) return answer;
     await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_PAUSE_MS));
   }
 }
