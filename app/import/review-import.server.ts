@@ -133,31 +133,6 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
   };
   const roundOf = roundRule(planId, importer);
 
-  const writer = suggestionWriter(context.collab);
-  for (const [index, suggestion] of placement.suggestions.entries()) {
-    const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
-      result.unplaced.push({ kind: "suggestion", text: describe(suggestion), reason, detail, author: suggestion.wordAuthor });
-    if (isOpenSuggestion(plan, suggestion)) result.alreadyThere.suggestions++;
-    else if (index >= MAX_SUGGESTIONS) unplaced("tooMany");
-    else if (!writer) unplaced("suggestionsUnavailable");
-    else if ((await roundOf(suggestion.sectionId)) === "closed") unplaced("roundClosed");
-    else {
-      const written = await paced(() =>
-        writer.suggestText(planId, suggestion.authorId ?? importer.id, {
-          sectionId: suggestion.sectionId,
-          find: suggestion.find,
-          replaceWith: suggestion.replaceWith,
-          importKey: suggestion.importKey,
-          ...(suggestion.authorId === null ? { wordAuthor: suggestion.wordAuthor } : {}),
-        }),
-      );
-      if (written.ok) result.suggestions.push({ id: written.id, ...suggestionSummary(suggestion) });
-      else if (written.reason === "alreadyImported") result.alreadyThere.suggestions++;
-      else if (SUGGESTION_REFUSALS[written.reason]) unplaced(SUGGESTION_REFUSALS[written.reason]!);
-      else unplaced("refused", written.reason);
-    }
-  }
-
   let threadsChanged = false;
   for (const [index, thread] of placement.threads.entries()) {
     const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
@@ -183,6 +158,11 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
       text: comment.text,
     }));
     const existing = await existingThread(planId, thread);
+    if (existing === "deleted") {
+      // Imported before and deleted since: on purpose.
+      result.alreadyThere.threads++;
+      continue;
+    }
     if (existing) {
       // Replies written in Word since: added once, in order. Known by their text alone: the
       // export writes who wrote a comment as a name that another importer may not credit.
@@ -195,6 +175,7 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
     }
     const [opening, ...replies] = bodies;
     if (!opening) continue;
+    let quote = "";
     if (thread.passage) {
       const anchor = plan.anchor(thread.sectionId, thread.passage);
       if (!anchor) {
@@ -206,13 +187,14 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
         unplaced("refused", marked.reason);
         continue;
       }
+      quote = marked.quote;
     }
     await createThread({
       id: thread.threadId,
       planId,
       sectionId: thread.sectionId,
       anchor: thread.passage ? "text" : "section",
-      quote: thread.passage ? plan.quote(thread.sectionId, thread.passage) : "",
+      quote,
       roundId: typeof round === "number" ? round : null,
       userId: opening.userId,
       body: opening.body,
@@ -222,6 +204,33 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
     threadsChanged = true;
     result.threads.push({ id: thread.threadId, sectionId: thread.sectionId, quote: thread.quote, comments: bodies.length });
   }
+
+  // After the threads: a suggestion's inserted words inside a commented passage would change the quote its mark checks.
+  const writer = suggestionWriter(context.collab);
+  for (const [index, suggestion] of placement.suggestions.entries()) {
+    const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
+      result.unplaced.push({ kind: "suggestion", text: describe(suggestion), reason, detail, author: suggestion.wordAuthor });
+    if (isOpenSuggestion(plan, suggestion)) result.alreadyThere.suggestions++;
+    else if (index >= MAX_SUGGESTIONS) unplaced("tooMany");
+    else if (!writer) unplaced("suggestionsUnavailable");
+    else if ((await roundOf(suggestion.sectionId)) === "closed") unplaced("roundClosed");
+    else {
+      const written = await paced(() =>
+        writer.suggestText(planId, suggestion.authorId ?? importer.id, {
+          sectionId: suggestion.sectionId,
+          find: suggestion.find,
+          replaceWith: suggestion.replaceWith,
+          importKey: suggestion.importKey,
+          ...(suggestion.authorId === null ? { wordAuthor: suggestion.wordAuthor } : {}),
+        }),
+      );
+      if (written.ok) result.suggestions.push({ id: written.id, ...suggestionSummary(suggestion) });
+      else if (written.reason === "alreadyImported") result.alreadyThere.suggestions++;
+      else if (SUGGESTION_REFUSALS[written.reason]) unplaced(SUGGESTION_REFUSALS[written.reason]!);
+      else unplaced("refused", written.reason);
+    }
+  }
+
   if (threadsChanged) context.collab.notifyThreadsChanged(planId);
   if (result.suggestions.length > 0) writer?.notifySuggestionsChanged?.(planId);
   live.destroy();
@@ -246,9 +255,10 @@ function roundRule(planId: string, importer: Importer) {
 
 /** The thread this comment already is: imported before (its id is derived from it), or one of
  * the plan's own threads the export wrote into the file, recognised by its first comment and author. */
-async function existingThread(planId: string, thread: PlacedThread): Promise<string | null> {
+async function existingThread(planId: string, thread: PlacedThread): Promise<string | "deleted" | null> {
   const before = await threadEverExisted(thread.threadId);
-  if (before) return before.planId === planId && !before.isDeleted ? thread.threadId : null;
+  // The id covers the plan, so a row of this id is this plan's.
+  if (before) return before.isDeleted || before.planId !== planId ? "deleted" : thread.threadId;
   const opening = thread.comments[0];
   if (!opening) return null;
   const author = comparable(opening.wordAuthor);
@@ -304,7 +314,6 @@ interface PlanText {
   openSuggestions: Map<string, { inserted: string; deleted: string }[]>;
   /** The Yjs anchor of a passage (section textblock, accepted-text offsets), or null. */
   anchor(sectionId: string, passage: { paragraph: number; from: number; to: number }): AnchorRequest | null;
-  quote(sectionId: string, passage: { paragraph: number; from: number; to: number }): string;
 }
 
 /**
@@ -357,10 +366,6 @@ export function readPlanText(doc: Y.Doc): PlanText {
     anchor(sectionId, passage) {
       const found = range(sectionId, passage);
       return found ? { from: encode(found.from), to: encode(found.to), quote: root.textBetween(found.from, found.to, "\n") } : null;
-    },
-    quote(sectionId, passage) {
-      const found = range(sectionId, passage);
-      return found ? root.textBetween(found.from, found.to, "\n") : "";
     },
   };
 }

@@ -34,7 +34,7 @@ interface Thread {
   anchor: string;
   roundId: number | null;
   author: { name: string };
-  comments: { body: string; author: { name: string } }[];
+  comments: { id: number; body: string; author: { name: string } }[];
 }
 
 async function threads(): Promise<Thread[]> {
@@ -78,6 +78,23 @@ async function makeReviewedCopy(): Promise<Buffer> {
     );
     return zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
   });
+}
+
+/** The export with one comment (and only that one) on "fit within it.". */
+async function commentBy(author: string, text: string): Promise<Buffer> {
+  const exported = await exportedPlan();
+  return editDocumentXml(
+    exported,
+    (xml) =>
+      xml.replace(
+        "fit within it.",
+        `</w:t></w:r>${commentStart(91)}${run("fit within it.")}${commentEnd(91)}<w:r><w:t xml:space="preserve">`,
+      ),
+    {
+      "word/comments.xml": `<?xml version="1.0"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment w:id="91" w:author="${escapeXml(author)}" w:date="2026-12-04T08:00:00Z"><w:p><w:r><w:t>${escapeXml(text)}</w:t></w:r></w:p></w:comment></w:comments>`,
+      "word/commentsExtended.xml": `<?xml version="1.0"?><w15:commentsEx xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"/>`,
+    },
+  );
 }
 
 describe("importing a reviewed Word file", () => {
@@ -155,21 +172,6 @@ describe("importing a reviewed Word file", () => {
   });
 
   it("credits a member named in Word when the importer may vouch for them: the drafting team anyone, a partner their own organisation", async () => {
-    const commentBy = async (author: string, text: string) => {
-      const exported = await exportedPlan();
-      return editDocumentXml(
-        exported,
-        (xml) =>
-          xml.replace(
-            "fit within it.",
-            `</w:t></w:r>${commentStart(91)}${run("fit within it.")}${commentEnd(91)}<w:r><w:t xml:space="preserve">`,
-          ),
-        {
-          "word/comments.xml": `<?xml version="1.0"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment w:id="91" w:author="${escapeXml(author)}" w:date="2026-12-04T08:00:00Z"><w:p><w:r><w:t>${escapeXml(text)}</w:t></w:r></w:p></w:comment></w:comments>`,
-          "word/commentsExtended.xml": `<?xml version="1.0"?><w15:commentsEx xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"/>`,
-        },
-      );
-    };
     const imported = async (role: DemoRole, author: string, text: string) => {
       const response = await postReview(await commentBy(author, text), role);
       const body = (await response.json()) as { threads: { id: string }[] };
@@ -189,6 +191,22 @@ describe("importing a reviewed Word file", () => {
       author: { name: "Tendy Gunawan" },
       comments: [{ body: "The team's reviewer" }],
     });
+  });
+
+  it("does not bring back a thread it imported that someone has deleted since", async () => {
+    const file = await commentBy("Eri Trinurini", "Delete me");
+    const { threads: made } = (await (await postReview(file, "commenter")).json()) as { threads: { id: string }[] };
+    const thread = (await threads()).find((candidate) => candidate.id === made[0]!.id)!;
+    const commentId = thread.comments[0]!.id;
+    const deleted = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads/${thread.id}/comments/${commentId}`, {
+      method: "DELETE",
+      headers: { cookie: demo.cookies.commenter },
+    });
+    expect(deleted.status).toBe(200);
+    const again = await postReview(file, "commenter");
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ threads: [], unplaced: [] });
+    expect((await threads()).some((candidate) => candidate.id === thread.id)).toBe(false);
   });
 
   it("answers a form post with a page that counts what came in", async () => {
