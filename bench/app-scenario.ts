@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "../tests/helpers/browser";
-import { prepareGotongDatabase, type History } from "./fixtures";
+import { DEMO } from "../tests/helpers/server";
+import { demoUserId, prepareGotongDatabase, withOpenSuggestions, type History } from "./fixtures";
 import type { LoadPool } from "./load/pool";
 import { startBenchServer, tempDir } from "./servers";
 import { sleep, summarise } from "./stats";
@@ -11,8 +12,23 @@ import type { Row } from "./scenarios";
 
 const round = (value: number) => Number(value.toFixed(1));
 
-export async function appPage(pool: LoadPool, history: History, quick: boolean): Promise<Row[]> {
+/**
+ * With `suggesting`, the plan holds an open suggestion in every paragraph and the 20 others
+ * are partners whose typing is suggestions (each proved by the server before it is applied).
+ */
+export async function appPage(pool: LoadPool, history: History, quick: boolean, suggesting = false): Promise<Row[]> {
   const dir = tempDir();
+  let openSuggestions = 0;
+  let partnerId: number | undefined;
+  if (suggesting) {
+    await prepareGotongDatabase(dir, []);
+    partnerId = await demoUserId(dir, DEMO.commenter);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const suggested = withOpenSuggestions(history, partnerId);
+    openSuggestions = suggested.openSuggestions;
+    history = suggested;
+  }
   await prepareGotongDatabase(dir, [{ id: "big-plan", history, compact: true }]);
   const server = await startBenchServer("gotong", dir);
   let browser: Browser | undefined;
@@ -59,8 +75,8 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean):
         kind: "gotong" as const,
         url: server.wsUrl,
         docName: "big-plan",
-        cookie: server.cookie,
-        typer: { index: i, section: 10 + i * 4, rate: 5, awareness: true },
+        cookie: suggesting ? server.commenterCookie : server.cookie,
+        typer: { index: i, section: 10 + i * 4, rate: 5, awareness: true, suggestAs: partnerId },
       })),
     );
     if (others.some((r) => r.error)) throw new Error("the 20 typing users did not all connect");
@@ -96,6 +112,7 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean):
     return [
       {
         server: "gotong",
+        openSuggestions,
         pages: Math.round(history.textLength / 3000),
         pageKb: Math.round(pageBytes / 1024),
         ttfbP50Ms: round(first.p50),

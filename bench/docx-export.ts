@@ -69,7 +69,16 @@ export async function docxExportBench(options: { quick: boolean }): Promise<Row>
       assignee: null,
       dueDate: null,
     }));
-    return { planId: "bench", title: "A 100-page plan", isVersion: false, versionName: null, date: Date.now(), doc: root, details };
+    return {
+      planId: "bench",
+      title: "A 100-page plan",
+      isVersion: false,
+      versionName: null,
+      date: Date.now(),
+      doc: root,
+      docWithSuggestions: root,
+      details,
+    };
   };
   const exportOnce = async () => {
     const start = performance.now();

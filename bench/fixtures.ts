@@ -25,8 +25,10 @@ function words(count: number, offset: number): string {
   return Array.from({ length: count }, (_, i) => WORDS[(offset + i * 7) % WORDS.length]).join(" ");
 }
 
-/** A plan of `sections` sections, each a heading and `paragraphs` short paragraphs. */
-export function planContent(sections: number, paragraphs: number): JSONContent {
+/** A plan of `sections` sections, each a heading and `paragraphs` short paragraphs; with
+ * `suggestionsBy`, every paragraph also holds an open suggestion of that account's (a few
+ * words proposed for deletion, replaced by a few others). */
+export function planContent(sections: number, paragraphs: number, options: { suggestionsBy?: number } = {}): JSONContent {
   return {
     type: "doc",
     content: Array.from({ length: sections }, (_, s) => ({
@@ -36,11 +38,33 @@ export function planContent(sections: number, paragraphs: number): JSONContent {
         { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: `${s + 1}. ${words(4, s)}` }] },
         ...Array.from({ length: paragraphs }, (_, p) => ({
           type: "paragraph",
-          content: [{ type: "text", text: words(12, s * 31 + p) + "." }],
+          content: [
+            { type: "text", text: words(12, s * 31 + p) + "." },
+            ...(options.suggestionsBy === undefined ? [] : openSuggestion(options.suggestionsBy, s * paragraphs + p)),
+          ],
         })),
       ],
     })),
   };
+}
+
+function openSuggestion(authorId: number, index: number): JSONContent[] {
+  const attrs = { id: `g-${index.toString(36).padStart(12, "0")}`, authorId };
+  return [
+    { type: "text", text: ` ${words(3, index)}`, marks: [{ type: "suggestionDelete", attrs }] },
+    { type: "text", text: ` ${words(3, index + 5)}`, marks: [{ type: "suggestionInsert", attrs }] },
+  ];
+}
+
+/** A demo account's id in a prepared Gotong database. */
+export async function demoUserId(dir: string, email: string): Promise<number> {
+  await closeDb();
+  useDatabase(path.join(dir, "gotong.db"));
+  try {
+    return (await getUserByEmail(email))!.id;
+  } finally {
+    await closeDb();
+  }
 }
 
 export interface History {
@@ -92,6 +116,37 @@ export function buildHistory(options: { updates: number; authors: number; sectio
   return { updates, authors: authors.slice(0, updates.length), state: Y.encodeStateAsUpdate(doc), textLength };
 }
 
+/**
+ * The history plus one more update by `authorIndex`: an open suggestion in every `every`-th
+ * paragraph (its first words proposed for deletion, a few words proposed at its end), marked as
+ * the editor's binding marks them. `authorId` is the account the marks name.
+ */
+export function withOpenSuggestions(history: History, authorId: number, every = 1): History & { openSuggestions: number } {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, history.state);
+  doc.clientID = 20_000;
+  let count = 0;
+  const updates = [...history.updates];
+  doc.on("update", (update: Uint8Array) => updates.push(update));
+  doc.transact(() => {
+    let index = 0;
+    for (const section of doc.getXmlFragment(PLAN_FRAGMENT).toArray() as Y.XmlElement[]) {
+      for (const block of (section.toArray() as Y.XmlElement[]).slice(1)) {
+        const text = block.get(0);
+        if (!(text instanceof Y.XmlText) || text.length < 12 || index++ % every !== 0) continue;
+        const attrs = { id: `g-${count.toString(36).padStart(12, "0")}`, authorId };
+        // An overlapping mark's key, as y-tiptap writes it: the name and a hash of its attributes.
+        text.format(0, 8, { [`suggestionDelete--${count.toString(36).padStart(8, "0")}`]: attrs });
+        text.insert(text.length, " proposed words", { suggestionInsert: attrs });
+        count += 1;
+      }
+    }
+  });
+  const authors = new Uint16Array(updates.length);
+  authors.set(history.authors);
+  return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength, openSuggestions: count };
+}
+
 export interface GotongPlanFixture {
   id: string;
   content?: JSONContent;
@@ -110,9 +165,12 @@ export async function prepareGotongDatabase(dir: string, plans: GotongPlanFixtur
     await seedDemo();
     const owner = (await getUserByEmail(DEMO.owner))!;
     const editor = (await getUserByEmail(DEMO.editor))!;
+    const commenter = (await getUserByEmail(DEMO.commenter))!;
     for (const plan of plans) {
       await createPlan({ id: plan.id, title: `Bench ${plan.id}`, description: "", ownerId: owner.id, content: plan.content });
       await addMember(plan.id, editor.id, "editor");
+      // Suggesting typers (fan-out while partners suggest) sign in as the demo partner.
+      await addMember(plan.id, commenter.id, "commenter");
       if (!plan.history) continue;
       await getDb().deleteFrom("plan_updates").where("plan_id", "=", plan.id).execute();
       const { updates, authors } = plan.history;

@@ -55,6 +55,22 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "p99Ms", smallerIsBetter: true },
     groupBy: "users",
   },
+  "fan-out-suggesting": {
+    what: "The 100-page plan (100 sections, 600 paragraphs) with an open suggestion in every paragraph; N users, 10% of them partners who may only suggest, each typing 5 characters a second as a suggestion of their own, with cursor updates. Gotong proves every such update on its copy of the plan before it applies, stores and relays it (server/collab/suggestion-gate.ts); the peers relay the same updates without any check. Latency as in fan-out.",
+    columns: [
+      ["users", "users"],
+      ["p50Ms", "p50 ms"],
+      ["p99Ms", "p99 ms"],
+      ["deliveredPercent", "delivered %"],
+      ["serverCpuPercent", "server CPU %"],
+      ["serverPeakRssMb", "server peak RSS MB"],
+      ["loadCpuPercent", "load CPU %"],
+      ["savedAckP50Ms", "Saved ack p50 ms"],
+      ["savedAckP99Ms", "Saved ack p99 ms"],
+    ],
+    ratio: { key: "p99Ms", smallerIsBetter: true },
+    groupBy: "users",
+  },
   "many-plans": {
     what: "Many plans open at once, 5 users in each, one typist in every second plan (10% of users) at 5 keystrokes a second with cursor updates.",
     columns: [
@@ -195,8 +211,9 @@ const LAYOUTS: Record<string, Layout> = {
     groupBy: "layout",
   },
   app: {
-    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan.",
+    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The second row: the same plan with an open suggestion in every paragraph (their cards beside the text), the 20 others partners whose typing is suggestions.",
     columns: [
+      ["openSuggestions", "open suggestions"],
       ["pages", "pages"],
       ["pageKb", "page KB"],
       ["ttfbP50Ms", "TTFB p50 ms"],

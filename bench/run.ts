@@ -15,7 +15,7 @@ import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
 import { scenarioMarkdown, writeReport, type ScenarioResult } from "./report";
-import { coldOpen, docHeap, fanOut, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
+import { coldOpen, docHeap, fanOut, fanOutSuggesting, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -112,12 +112,20 @@ async function main() {
       for (const users of fanOutUsers) rows.push(...(await fanOut(settings, users)));
       return rows;
     });
+    await run("fan-out-suggesting", "1c. Fan-out while partners suggest", async () => {
+      const rows: Row[] = [];
+      for (const users of quick ? [100] : [100, 250]) rows.push(...(await fanOutSuggesting(settings, users)));
+      return rows;
+    });
     await run("many-plans", "2. Many plans", () => manyPlans(settings));
     await run("cold-open", "3. Cold open of a long history", () => coldOpen(settings, history));
     await run("doc-heap", "3b. What an open plan holds in memory", async () => [docHeap(history)]);
     await run("join-storm", "4. Join storm", () => joinStorm(settings, history));
     await run("writes", "5. Sustained writes", () => sustainedWrites(settings));
-    await run("app", "6. The app in Chromium", () => appPage(pool, history, quick));
+    await run("app", "6. The app in Chromium", async () => [
+      ...(await appPage(pool, history, quick)),
+      ...(await appPage(pool, history, quick, true)),
+    ]);
     await run("compare", "7. Compare two versions", async () => [compareBench({ quick })]);
     await run("docx-export", "8. DOCX export", async () => [await docxExportBench({ quick })]);
     await run("instances-fan-out", "9. Several instances: fan-out latency", () => instancesFanOut(settings));

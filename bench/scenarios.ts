@@ -3,7 +3,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { planUpdateFromJSON } from "../app/editor/document.server";
-import { planContent, prepareGotongDatabase, prepareHocuspocusDatabase, type History } from "./fixtures";
+import { DEMO } from "../tests/helpers/server";
+import { demoUserId, planContent, prepareGotongDatabase, prepareHocuspocusDatabase, type History } from "./fixtures";
 import type { LoadPool } from "./load/pool";
 import type { ClientSpec, ServerKind } from "./load/sim-client";
 import { cpuSeconds, peakRssBytes, rssBytes, startBenchServer, tempDir, type RunningServer } from "./servers";
@@ -124,6 +125,49 @@ export async function fanOut(settings: Settings, users: number): Promise<Row[]> 
         );
         const connected = await settings.pool.connect(specs);
         const measured = await measureTyping(settings.pool, server, seconds, users - 1);
+        await settings.pool.closeClients();
+        return { ...measured, connectFailures: failures(connected) };
+      },
+    );
+    rows.push({ server: kind, users, ...result });
+  }
+  return rows;
+}
+
+// 1c. Fan-out while partners suggest ---------------------------------------------------------
+
+/**
+ * Fan-out on the 100-page plan with an open suggestion in every paragraph, its typers partners
+ * who may only suggest: each of their keystrokes is a suggestion, which Gotong proves on its
+ * copy of the plan before applying it (server/collab/suggestion-gate.ts). The peers relay the
+ * same updates unchecked.
+ */
+export async function fanOutSuggesting(settings: Settings, users: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const kind of settings.servers) {
+    let authorId = 1;
+    const result = await withServer(
+      kind,
+      async (dir) => {
+        if (kind !== "gotong") return;
+        await prepareGotongDatabase(dir, [{ id: "suggesting", content: planContent(100, 6, { suggestionsBy: 1 }) }]);
+        authorId = await demoUserId(dir, DEMO.commenter);
+      },
+      async (server) => {
+        const content = planContent(100, 6, { suggestionsBy: authorId });
+        await seedPeer(settings.pool, server, "suggesting", planUpdateFromJSON(content));
+        const typers = Math.max(1, Math.round(users * 0.1));
+        const seeded = server.kind === "gotong" ? 0 : 1;
+        const specs = Array.from({ length: users - seeded }, (_, i) =>
+          i < typers
+            ? clientSpec(server, "suggesting", {
+                cookie: server.commenterCookie,
+                typer: { index: i, section: i * 7, rate: 5, awareness: true, suggestAs: authorId },
+              })
+            : clientSpec(server, "suggesting"),
+        );
+        const connected = await settings.pool.connect(specs);
+        const measured = await measureTyping(settings.pool, server, settings.quick ? 4 : 10, users - 1);
         await settings.pool.closeClients();
         return { ...measured, connectFailures: failures(connected) };
       },

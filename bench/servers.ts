@@ -16,6 +16,8 @@ export interface RunningServer {
   httpUrl: string;
   /** Gotong: the Cookie header of a signed-in editor. */
   cookie?: string;
+  /** Gotong: the Cookie header of a signed-in commenter, who may only suggest. */
+  commenterCookie?: string;
   /** Gotong: what it has logged so far, one parsed JSON object per line. */
   logs?: Record<string, unknown>[];
   stop(): Promise<void>;
@@ -101,12 +103,14 @@ export async function startGotong(databasePath: string, extraEnv: Record<string,
   const env = { SEED_DEMO: "false", COLLAB_MAX_CONNECTIONS_PER_USER: "100000", ...extraEnv };
   const server: TestServer = await startServer({ databasePath, env, nodeArgs });
   const cookie = await signIn(server.url, DEMO.editor);
+  const commenterCookie = await signIn(server.url, DEMO.commenter);
   return {
     kind: "gotong",
     pid: server.pid,
     wsUrl: server.wsUrl,
     httpUrl: server.url,
     cookie,
+    commenterCookie,
     logs: server.logs,
     stop: async () => {
       await server.stop();

@@ -214,6 +214,49 @@ export interface PlanDeletionsTable {
   user_id: number;
 }
 
+export type SuggestionStatus = "open" | "accepted" | "rejected" | "withdrawn";
+
+/** A suggestion (tracked change): its words are suggestion marks in the Yjs document; this is
+ * when it was first seen, its round and how it was resolved (docs/suggestions.md). An open row
+ * whose marks are gone from the document is "outdated" (derived, never stored). */
+export interface SuggestionsTable {
+  plan_id: string;
+  /** The marks' id. */
+  id: string;
+  /** The section its marks are in (as last seen). */
+  section_id: string;
+  author_id: number;
+  /** A reviewed Word file's author who is not a member (shown "via Word: <name>"). */
+  word_author: string | null;
+  /** When the server first saw its marks. */
+  created_at: number;
+  /** The consultation round open on its section when it was first seen. */
+  round_id: number | null;
+  status: Generated<SuggestionStatus>;
+  /** The proposed and the struck text, as last seen (kept after it is resolved). */
+  inserted: Generated<string>;
+  deleted: Generated<string>;
+  resolved_by: number | null;
+  resolved_at: number | null;
+  /** Why it was rejected (or a note on accepting it). */
+  reason: string | null;
+  /** 1: accepted in part (the round's "partly accepted"); 0 otherwise. */
+  partly: Generated<number>;
+  /** The Word import's key for the tracked change it came from. */
+  import_key: string | null;
+}
+
+/** A reply on a suggestion's card. */
+export interface SuggestionRepliesTable {
+  id: Generated<number>;
+  plan_id: string;
+  suggestion_id: string;
+  user_id: number;
+  /** Plain text. */
+  body: string;
+  created_at: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -234,6 +277,8 @@ export interface Database {
   comment_mentions: CommentMentionsTable;
   plan_versions: PlanVersionsTable;
   plan_deletions: PlanDeletionsTable;
+  suggestions: SuggestionsTable;
+  suggestion_replies: SuggestionRepliesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -1,9 +1,11 @@
 // Building and reading plan documents on the server with the editor's own schema.
 import { getSchema, type JSONContent } from "@tiptap/core";
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
+import type { Node as PMNode } from "@tiptap/pm/model";
 import * as Y from "yjs";
 import { planExtensions } from "./extensions";
 import { repairDocument } from "./schema-check";
+import { acceptedDocument, SUGGESTION_INSERT } from "./suggestion-marks";
 
 import { PLAN_FRAGMENT } from "./plan-fragment";
 
@@ -44,9 +46,25 @@ export interface SectionText {
   text: string;
 }
 
-/** Each section's id, title and plain text (blocks separated by newlines). */
+/**
+ * The document as stored, open suggestions included: for what must carry them (the Word export
+ * writes them as tracked changes, versions keep them so restoring brings them back).
+ */
+export function planRoot(doc: Y.Doc): PMNode {
+  return yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+}
+
+/**
+ * "The plan" as every reader shows it (Markdown, print, the actions CSV, versions' text): the
+ * accepted text, without open suggestions (docs/suggestions.md, "Readers and Word out").
+ */
+export function acceptedRoot(doc: Y.Doc): PMNode {
+  return acceptedDocument(planRoot(doc));
+}
+
+/** Each section's id, title and plain text (blocks separated by newlines), as accepted. */
 export function readSections(doc: Y.Doc): SectionText[] {
-  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
+  const root = acceptedRoot(doc);
   const sections: SectionText[] = [];
   root.forEach((section) => {
     if (section.type.name !== "section") return;
@@ -69,7 +87,8 @@ export function planText(doc: Y.Doc): string {
     .join("\n");
 }
 
-/** Section ids and titles in order, read straight off the Yjs tree (cheap: no conversion). */
+/** Section ids and titles in order, read straight off the Yjs tree (cheap: no conversion); a
+ * title's open suggested insertions are left out, as everywhere the plan is read. */
 export function sectionOutline(doc: Y.Doc): { id: string; title: string }[] {
   const outline: { id: string; title: string }[] = [];
   for (const node of doc.getXmlFragment(PLAN_FRAGMENT).toArray()) {
@@ -85,7 +104,9 @@ export function sectionOutline(doc: Y.Doc): { id: string; title: string }[] {
               child instanceof Y.XmlText
                 ? child
                     .toDelta()
-                    .map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : ""))
+                    .map((op: { insert?: unknown; attributes?: Record<string, unknown> }) =>
+                      typeof op.insert === "string" && !isOpenInsertion(op.attributes) ? op.insert : "",
+                    )
                     .join("")
                 : "",
             )
@@ -94,4 +115,9 @@ export function sectionOutline(doc: Y.Doc): { id: string; title: string }[] {
     outline.push({ id, title });
   }
   return outline;
+}
+
+/** Whether Yjs text attributes hold a suggested insertion (`suggestionInsert`, or `…--hash`). */
+function isOpenInsertion(attributes: Record<string, unknown> | undefined): boolean {
+  return Object.keys(attributes ?? {}).some((key) => key === SUGGESTION_INSERT || key.startsWith(`${SUGGESTION_INSERT}--`));
 }

@@ -1,15 +1,20 @@
 // A plan (as it is now, or a saved version) as a Word document: a title page, then each section
 // under a Heading 1 with its lead institution and status, its text in Word's own paragraphs,
 // lists, links and tables, action matrices as tables whose header row repeats on every page, and
-// the open comment threads as Word comments on their passages. Everything is written through
-// the docx library, never as hand-made XML.
+// the open comment threads as Word comments on their passages, open suggestions as Word tracked
+// changes under their suggester's name, and each section heading in a bookmark named from the
+// section's id (section-bookmarks.ts) so a reviewed copy finds its sections again. Everything is
+// written through the docx library, never as hand-made XML.
 import {
+  Bookmark,
   CommentRangeEnd,
   CommentRangeStart,
   CommentReference,
+  DeletedTextRun,
   Document,
   ExternalHyperlink,
   HeadingLevel,
+  InsertedTextRun,
   Packer,
   Paragraph,
   Table,
@@ -24,6 +29,7 @@ import {
 import type { Mark, Node as PMNode } from "@tiptap/pm/model";
 import { COMMENT_MARK } from "../editor/comment-mark";
 import { safeLinkHref } from "../editor/extensions";
+import { deleteMarksOf, insertMarkOf } from "../editor/suggestion-marks";
 import type { ThreadView } from "../models/comment.server";
 import type { SectionDetail } from "../versions/version.server";
 import { formatDeadline } from "../utils/deadline";
@@ -42,6 +48,8 @@ import {
   type DocxLanguage,
 } from "./docx-layout.server";
 import type { PlanSource } from "./plan-source.server";
+import { sectionBookmarkName } from "./section-bookmarks";
+import type { SuggestionCredit } from "./suggestion-credits.server";
 
 export { DOCX_CONTENT_TYPE } from "./docx-layout.server";
 
@@ -50,6 +58,9 @@ export interface PlanDocxOptions extends DocxLanguage {
   versionLabel: string;
   /** Threads to write as Word comments; those whose passage is not in the document are left out. */
   threads?: ThreadView[];
+  /** Who made each open suggestion and when (suggestion-credits.server.ts); a suggestion not
+   * here is written under "unknown" at the document's date. */
+  suggestions?: ReadonlyMap<string, SuggestionCredit>;
 }
 
 /** The plan as a .docx file. */
@@ -85,6 +96,8 @@ class PlanWriter {
   private textAnchors = new Map<string, CommentAnchor>();
   private sectionAnchors = new Map<string, number[][]>();
   private pages: { isLandscape: boolean; children: Block[] }[] = [];
+  /** Word numbers tracked changes once per document. */
+  private revisions = 0;
 
   constructor(
     private source: PlanSource,
@@ -98,7 +111,7 @@ class PlanWriter {
     const details = new Map(source.details.map((detail) => [detail.id, detail]));
     this.add(titlePage(source.title, [options.versionLabel, formatDeadline(source.date, options.locale)]));
     let isFirst = true;
-    source.doc.forEach((section, offset) => {
+    source.docWithSuggestions.forEach((section, offset) => {
       if (section.type.name !== "section") return;
       this.section(section, offset, details.get(section.attrs.id as string), isFirst);
       isFirst = false;
@@ -111,6 +124,8 @@ class PlanWriter {
       ...properties,
       numbering: { config: [...properties.numbering!.config, ...this.startedNumberings()] },
       comments: { children: this.comments },
+      // A reviewer's changes to the file are tracked, so they can come back as suggestions.
+      features: { trackRevisions: true },
       sections: this.pages.map((pages, index) => documentSection(pages.children, { isFirst: index === 0, isLandscape: pages.isLandscape })),
     });
   }
@@ -126,11 +141,12 @@ class PlanWriter {
     const heading = section.firstChild;
     const threads = this.sectionAnchors.get(section.attrs.id as string) ?? [];
     const runs = heading ? this.inline(heading, pos + 1, {}) : [];
+    const title = threads.length ? [...commentStarts(threads.flat()), ...runs, ...commentEnds(threads)] : runs;
     this.add([
       new Paragraph({
         heading: HeadingLevel.HEADING_1,
         pageBreakBefore: isFirst,
-        children: threads.length ? [...commentStarts(threads.flat()), ...runs, ...commentEnds(threads)] : runs,
+        children: [new Bookmark({ id: sectionBookmarkName(String(section.attrs.id ?? "")), children: title })],
       }),
     ]);
     const line = sectionDetailsLine(detail, this.options);
@@ -258,11 +274,42 @@ class PlanWriter {
       });
       children.push(...commentStarts(threads.filter((anchor) => anchor.first === childPos).flatMap((anchor) => anchor.ids)));
       const href = safeLinkHref(child.marks.find((mark) => mark.type.name === "link")?.attrs.href);
-      const text = new TextRun({ ...run, ...runFormatting(child.marks), text: child.text, ...(href ? { style: "Hyperlink" } : {}) });
-      children.push(href ? new ExternalHyperlink({ link: href, children: [text] }) : text);
+      const text = this.textRun(child, {
+        ...run,
+        ...runFormatting(child.marks),
+        text: child.text,
+        ...(href ? { style: "Hyperlink" } : {}),
+      });
+      if (text) children.push(href ? new ExternalHyperlink({ link: href, children: [text] }) : text);
       children.push(...commentEnds(threads.filter((anchor) => anchor.last === childPos).map((anchor) => anchor.ids)));
     });
     return children;
+  }
+
+  /**
+   * A text node as a run: a suggested insertion as a Word insertion, a suggested deletion as a
+   * Word deletion, under the suggester's name, formatting kept inside. Text that one suggestion
+   * inserts and another deletes is left out: it is in neither the accepted text nor the text with
+   * every suggestion accepted, and Word's change cannot say both (docs/suggestions.md).
+   */
+  private textRun(node: PMNode, options: IRunOptions): ParagraphChild | null {
+    const insertion = insertMarkOf(node);
+    // Several people proposing the same deletion: Word keeps one author per change, the first.
+    const [deletion] = deleteMarksOf(node);
+    if (insertion && deletion) return null;
+    if (insertion) return new InsertedTextRun({ ...options, ...this.revision(insertion) });
+    if (deletion) return new DeletedTextRun({ ...options, ...this.revision(deletion) });
+    return new TextRun(options);
+  }
+
+  private revision(mark: Mark): { id: number; author: string; date: string } {
+    const credit = this.options.suggestions?.get(String(mark.attrs.id));
+    return {
+      id: ++this.revisions,
+      author: credit?.author ? personName(credit.author) : this.options.t("versions.unknownPerson"),
+      // Word reads xsd:dateTime without fractions of a second most reliably.
+      date: new Date(credit?.createdAt ?? this.source.date).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    };
   }
 
   /** An ordered list's numbering: the shared one, or one that starts at `start`. */
@@ -282,7 +329,7 @@ class PlanWriter {
     const threads = this.options.threads ?? [];
     if (threads.length === 0) return;
     const textRanges = new Map<string, { first: number; last: number }>();
-    this.source.doc.descendants((node, pos) => {
+    this.source.docWithSuggestions.descendants((node, pos) => {
       if (!node.isText) return true;
       for (const threadId of threadIdsOf(node.marks)) {
         const range = textRanges.get(threadId);
@@ -292,7 +339,7 @@ class PlanWriter {
       return false;
     });
     const sectionIds = new Set<string>();
-    this.source.doc.forEach((section) => sectionIds.add(section.attrs.id as string));
+    this.source.docWithSuggestions.forEach((section) => sectionIds.add(section.attrs.id as string));
 
     for (const thread of threads) {
       const range = thread.anchor === "text" ? textRanges.get(thread.id) : undefined;

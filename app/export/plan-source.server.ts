@@ -2,8 +2,9 @@
 // document in the editor's own schema, with its section details.
 import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
-import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import type * as Y from "yjs";
+import { planRoot } from "../editor/document.server";
+import { acceptedDocument } from "../editor/suggestion-marks";
 import { loadPlanDoc } from "../models/plan-document.server";
 import { currentSectionDetails, getVersion, type SectionDetail, versionDoc, versionIdFrom } from "../versions/version.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -18,7 +19,10 @@ export interface PlanSource {
   versionName: string | null;
   /** When the version was saved, or now. */
   date: number;
+  /** The accepted text: what Markdown and print show (open suggestions left out). */
   doc: PMNode;
+  /** The same with its open suggestions, for the Word file, which writes them as tracked changes. */
+  docWithSuggestions: PMNode;
   details: SectionDetail[];
 }
 
@@ -36,28 +40,28 @@ export async function loadPlanSource(
     const version = versionId === null ? undefined : await getVersion(plan.id, versionId);
     if (!version) return null;
     const doc = versionDoc(version.state);
-    try {
-      const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
-      return {
-        planId: plan.id,
-        title: plan.title,
-        isVersion: true,
-        versionName: version.name || null,
-        date: version.createdAt,
-        doc: root,
-        details: version.details,
-      };
-    } finally {
-      doc.destroy();
-    }
+    return {
+      planId: plan.id,
+      title: plan.title,
+      isVersion: true,
+      versionName: version.name || null,
+      date: version.createdAt,
+      ...readDocument(doc),
+      details: version.details,
+    };
   }
   const [doc, details] = await Promise.all([
     context.collab.documentState(plan.id).then((state) => loadPlanDoc(plan.id, state)),
     currentSectionDetails(plan.id),
   ]);
+  return { planId: plan.id, title: plan.title, isVersion: false, versionName: null, date: Date.now(), ...readDocument(doc), details };
+}
+
+/** Both readings of a throwaway document, which is then let go. */
+function readDocument(doc: Y.Doc): Pick<PlanSource, "doc" | "docWithSuggestions"> {
   try {
-    const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
-    return { planId: plan.id, title: plan.title, isVersion: false, versionName: null, date: Date.now(), doc: root, details };
+    const root = planRoot(doc);
+    return { doc: acceptedDocument(root), docWithSuggestions: root };
   } finally {
     doc.destroy();
   }

@@ -5,6 +5,7 @@ import type { ThreadDisposition } from "../../db/schema";
 import { withMentionHandles } from "../utils/comment-body";
 import { listPlanPeople } from "./comment.server";
 import { inviteOrganisationsToRound } from "./invitation.server";
+import { roundSuggestions } from "./suggestion.server";
 
 export interface RoundSummary {
   id: number;
@@ -139,7 +140,10 @@ export function sectionsClosedToPartners(rounds: RoundSummary[]): Set<string> {
 }
 
 export interface ResponseRow {
+  /** The thread's id, or the suggestion's for a suggestion's row. */
   threadId: string;
+  /** For a suggestion made during the round: what it proposes (`comment` is then ""). */
+  suggestion: { inserted: string; deleted: string } | null;
   sectionId: string;
   sectionTitle: string;
   quote: string;
@@ -154,7 +158,7 @@ export interface ResponseRow {
   createdAt: number;
 }
 
-/** The comment response matrix of a round: every thread in it, in section order. Mentions in
+/** The comment response matrix of a round: every thread and suggestion in it, in section order. Mentions in
  * comments are written as handles ("@Name"), never as email addresses; the author's email is
  * here for the plan's owners (the routes leave it out for everyone else). */
 export async function responseMatrix(planId: string, roundId: number): Promise<ResponseRow[]> {
@@ -186,7 +190,8 @@ export async function responseMatrix(planId: string, roundId: number): Promise<R
     .where("comment_threads.round_id", "=", roundId)
     .where("comment_threads.deleted_at", "is", null)
     .execute();
-  if (threads.length === 0) return [];
+  const suggestionRows = await suggestionResponseRows(planId, roundId);
+  if (threads.length === 0) return sortByPlace(planId, suggestionRows);
   const members = await listPlanPeople(planId);
   const comments = await db
     .selectFrom("comments")
@@ -198,27 +203,66 @@ export async function responseMatrix(planId: string, roundId: number): Promise<R
     )
     .orderBy("id")
     .execute();
-  return threads
-    .map((thread) => {
-      const ofThread = comments.filter((comment) => comment.thread_id === thread.threadId);
-      const first = ofThread[0];
-      return {
-        threadId: thread.threadId,
-        sectionId: thread.sectionId,
-        sectionTitle: thread.sectionTitle ?? "",
-        quote: thread.quote,
-        organisation: thread.organisation,
-        author: thread.author,
-        authorEmail: thread.authorEmail,
-        comment: first && first.deleted_at === null ? withMentionHandles(first.body, members) : "",
-        replies: ofThread.slice(1).filter((comment) => comment.deleted_at === null).length,
-        status: thread.status,
-        disposition: thread.disposition,
-        response: thread.response,
-        createdAt: Number(thread.createdAt),
-        position: thread.position ?? Number.MAX_SAFE_INTEGER,
-      };
-    })
-    .sort((a, b) => a.position - b.position || a.createdAt - b.createdAt)
-    .map(({ position: _position, ...row }) => row);
+  const threadRows = threads.map((thread) => {
+    const ofThread = comments.filter((comment) => comment.thread_id === thread.threadId);
+    const first = ofThread[0];
+    return {
+      threadId: thread.threadId,
+      suggestion: null,
+      sectionId: thread.sectionId,
+      sectionTitle: thread.sectionTitle ?? "",
+      quote: thread.quote,
+      organisation: thread.organisation,
+      author: thread.author,
+      authorEmail: thread.authorEmail,
+      comment: first && first.deleted_at === null ? withMentionHandles(first.body, members) : "",
+      replies: ofThread.slice(1).filter((comment) => comment.deleted_at === null).length,
+      status: thread.status,
+      disposition: thread.disposition,
+      response: thread.response,
+      createdAt: Number(thread.createdAt),
+      position: thread.position ?? Number.MAX_SAFE_INTEGER,
+    };
+  });
+  return sortByPlace(planId, [...threadRows.map(({ position: _position, ...row }) => row), ...suggestionRows]);
+}
+
+/** A round's suggestions as rows of its matrix: accepted → accepted (or partly), rejected →
+ * not accepted with the reason as the response, open ones without a disposition yet. */
+async function suggestionResponseRows(planId: string, roundId: number): Promise<ResponseRow[]> {
+  const suggestions = await roundSuggestions(planId, roundId);
+  return suggestions.map((row): ResponseRow => ({
+    threadId: row.suggestionId,
+    suggestion: { inserted: row.inserted, deleted: row.deleted },
+    sectionId: row.sectionId,
+    sectionTitle: "",
+    quote: row.deleted,
+    organisation: row.organisation,
+    author: row.author,
+    authorEmail: row.authorEmail,
+    comment: "",
+    replies: row.replies,
+    status: row.status === "open" ? "open" : "resolved",
+    disposition:
+      row.status === "accepted" ? (row.partly ? "partly_accepted" : "accepted") : row.status === "rejected" ? "not_accepted" : null,
+    response: row.reason,
+    createdAt: row.createdAt,
+  }));
+}
+
+/** Rows in section order (then oldest first), with their sections' titles. */
+async function sortByPlace(planId: string, rows: ResponseRow[]): Promise<ResponseRow[]> {
+  const sections = await getDb()
+    .selectFrom("plan_sections")
+    .select(["section_id", "title", "position"])
+    .where("plan_id", "=", planId)
+    .execute();
+  const place = new Map(sections.map((section) => [section.section_id, section]));
+  return rows
+    .map((row) => ({ ...row, sectionTitle: place.get(row.sectionId)?.title ?? row.sectionTitle }))
+    .sort(
+      (a, b) =>
+        (place.get(a.sectionId)?.position ?? Number.MAX_SAFE_INTEGER) - (place.get(b.sectionId)?.position ?? Number.MAX_SAFE_INTEGER) ||
+        a.createdAt - b.createdAt,
+    );
 }

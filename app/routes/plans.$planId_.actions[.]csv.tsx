@@ -1,9 +1,8 @@
 // All action matrices of a plan as CSV: one row per action, with its section; headers in the
 // account's language.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import { ACTION_COLUMNS, readActionRows } from "../editor/action-matrix";
-import { PLAN_FRAGMENT, planSchema } from "../editor/document.server";
+import { acceptedRoot } from "../editor/document.server";
 import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -16,8 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
   const [{ plan }, t] = await Promise.all([requirePlanPermission(request, planId, "plan.view"), i18next.getFixedT(request)]);
   const doc = await loadPlanDoc(planId, await context.collab.documentState(planId));
-  const root = yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(PLAN_FRAGMENT), planSchema());
-  const rows = readActionRows(root);
+  const rows = readActionRows(acceptedRoot(doc));
   const csv = toCsv([
     [t("actions.sectionId"), t("actions.section"), ...ACTION_COLUMNS.map((column) => t(`actions.columns.${column}`))],
     ...rows.map((row) => [row.sectionId, row.sectionTitle, ...ACTION_COLUMNS.map((column) => row.cells[column])]),

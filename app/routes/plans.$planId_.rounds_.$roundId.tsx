@@ -13,6 +13,7 @@ import { isPlanId } from "../models/plan.server";
 import { can } from "../models/roles";
 import { tokenizeCommentBody, type CommentBodyToken } from "../utils/comment-body";
 import { formatDeadline } from "../utils/deadline";
+import { suggestionProposal } from "../utils/suggestion-text";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.round.name} · ${data.plan.title} · Gotong` : "Gotong" },
@@ -44,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     rows: rows.map((row) => ({
       threadId: row.threadId,
+      suggestion: row.suggestion,
       sectionTitle: row.sectionTitle,
       quote: row.quote,
       organisation: row.organisation,
@@ -108,13 +110,17 @@ export default function ResponseMatrix() {
                   <td>{row.organisation}</td>
                   <td>{row.author}</td>
                   <td className="matrix-comment">
-                    {row.isCommentDeleted ? (
+                    {row.suggestion ? (
+                      <span className="matrix-suggestion">{suggestionProposal(t, row.suggestion)}</span>
+                    ) : row.isCommentDeleted ? (
                       <span className="muted">{t("rounds.commentDeleted")}</span>
                     ) : (
                       <CommentBody tokens={row.comment} />
                     )}
                     <div>
-                      <Link to={`/plans/${plan.id}#thread-${row.threadId}`}>{t("rounds.openThread")}</Link>
+                      <Link to={`/plans/${plan.id}#${row.suggestion ? "suggestion" : "thread"}-${row.threadId}`}>
+                        {t("rounds.openThread")}
+                      </Link>
                     </div>
                   </td>
                   <td>

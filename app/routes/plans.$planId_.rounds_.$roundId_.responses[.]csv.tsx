@@ -1,4 +1,4 @@
-// A consultation round's comment response matrix as CSV: one row per thread, for the report
+// A consultation round's comment response matrix as CSV: one row per thread and suggestion, for the report
 // that goes back to partners; headers and labels in the account's language.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
@@ -8,6 +8,7 @@ import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
 import { can } from "../models/roles";
 import { toCsv } from "../utils/csv";
+import { suggestionProposal } from "../utils/suggestion-text";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       row.organisation,
       row.author,
       ...(withEmail ? [row.authorEmail] : []),
-      row.comment,
+      row.suggestion ? suggestionProposal(t, row.suggestion) : row.comment,
       String(row.replies),
       row.status === "resolved" ? t("comments.statusResolved") : t("comments.statusOpen"),
       row.disposition ? t(`rounds.dispositions.${row.disposition}`) : "",

@@ -2,6 +2,14 @@
 // Declared here so the app depends on this shape, never on server/ itself.
 import type { AnchorPlace, AnchorRequest, PreparedAnchor } from "../editor/comment-anchors";
 import type { PreparedRestore } from "../editor/restore";
+import type {
+  ResolveSuggestionsResult,
+  SuggestionResolution,
+  SuggestionTarget,
+  SuggestTextInput,
+  SuggestTextResult,
+} from "../editor/suggestion-edits";
+import type { SuggestionInDocument } from "../editor/suggestion-marks";
 export interface PresenceSummary {
   id: number;
   name: string;
@@ -36,6 +44,21 @@ export interface CollabServices {
     version: { state: Uint8Array; name: string },
     sectionId?: string,
   ): Promise<PreparedRestore | { ok: false; reason: "tooLarge" | "rateLimited" }>;
+  /** Proposes replacing the one occurrence of `find` in a section as `userId`'s suggestion
+   * (docs/suggestions.md); stored, and its row written, before this returns. */
+  suggestText(planId: string, userId: number, input: SuggestTextInput): Promise<SuggestTextResult>;
+  /** Accepts or rejects suggestions as one edit of `userId`'s, and records it. */
+  resolveSuggestions(
+    planId: string,
+    userId: number,
+    target: SuggestionTarget,
+    resolution: SuggestionResolution,
+    options?: { reason?: string; partly?: boolean },
+  ): Promise<ResolveSuggestionsResult>;
+  /** The suggestions the live document holds now (an open row missing here is outdated). */
+  suggestionsInPlan(planId: string): Promise<SuggestionInDocument[]>;
+  /** Every open page of the plan fetches its suggestions (and threads) again. */
+  notifySuggestionsChanged(planId: string): void;
   /** The ids of the plan's sections now. */
   sectionIds(planId: string): Promise<Set<string>>;
   /** Applies a changed role or membership to the user's open sockets at once. */

@@ -1,5 +1,5 @@
 // Who wrote and who deleted what, from the server's records: which account each Yjs client id
-// belongs to, and the deleted id ranges with who deleted them.
+// belongs to, the deleted id ranges with who deleted them, and who resolved each suggestion.
 import type { Person } from "./types";
 
 export interface Attribution {
@@ -7,6 +7,10 @@ export interface Attribution {
   authorOfClient(clientId: number): Person | null;
   /** Who deleted the item with this id. */
   deleterOf(clientId: number, clock: number): Person | null;
+  /** An account by id (a suggestion's author), null if unknown. */
+  person(userId: number): Person | null;
+  /** Who accepted (or rejected) a suggestion, from the suggestions' records; null if unknown. */
+  resolverOf(suggestionId: string): Person | null;
 }
 
 export interface DeletionRecord {
@@ -24,6 +28,8 @@ export interface DeletionRecord {
 export function createAttribution(input: {
   clients: ReadonlyMap<number, Person | null>;
   deletions: Iterable<DeletionRecord>;
+  people?: ReadonlyMap<number, Person>;
+  resolvers?: ReadonlyMap<string, Person | null>;
 }): Attribution {
   interface Range {
     start: number;
@@ -45,6 +51,8 @@ export function createAttribution(input: {
   }
   return {
     authorOfClient: (clientId) => input.clients.get(clientId) ?? null,
+    person: (userId) => input.people?.get(userId) ?? null,
+    resolverOf: (suggestionId) => input.resolvers?.get(suggestionId) ?? null,
     deleterOf(clientId, clock) {
       const entry = byClient.get(clientId);
       if (!entry) return null;

@@ -3,7 +3,7 @@
 import { isMostlyKept, keepMovedRows, keepSplitsAndJoins, pairByText, withoutUnchangedRows } from "./alignment.server";
 import type { Attribution } from "./attribution.server";
 import { equalParts, markedPieces, pushPart } from "./parts.server";
-import type { Block, MarkRun } from "./plan-reading.server";
+import type { Block, MarkRun, OpenSuggestions } from "./plan-reading.server";
 import { MAX_TEXT_EDITS, myersMatches, tokenize, type Tokens } from "./text-diff.server";
 import type { Part, Person } from "./types";
 
@@ -14,11 +14,22 @@ export interface BlockParts {
   whole?: "insert" | "delete";
 }
 
+/** Who made a change and, for an accepted suggestion, who accepted it (see Part). */
+interface Credit {
+  author: Person | null;
+  acceptedBy?: Person | null;
+}
+
 export class CompareContext {
   private authors = new Map<number, Person | null>();
   private clientIndexes = new Map<number, number>();
 
-  constructor(private attribution: Attribution) {}
+  /** `fromSuggestions`: the open suggestions of the older side, so that one accepted since is
+   * its suggester's change, accepted by whoever resolved it. */
+  constructor(
+    private attribution: Attribution,
+    private fromSuggestions: OpenSuggestions | null = null,
+  ) {}
 
   authorOf(client: number): Person | null {
     let author = this.authors.get(client);
@@ -31,6 +42,27 @@ export class CompareContext {
 
   deleterOf(client: number, clock: number): Person | null {
     return this.attribution.deleterOf(client, clock);
+  }
+
+  /** Who deleted an older character; for a suggested deletion since accepted, its suggester, and
+   * as who accepted it the suggestion's resolver or else whoever deleted it (accepting deletes). */
+  deletionCredit(client: number, clock: number): Credit {
+    const deleter = this.deleterOf(client, clock);
+    const suggestion = this.fromSuggestions?.at("delete", client, clock);
+    if (!suggestion) return { author: deleter };
+    return {
+      author: this.attribution.person(suggestion.authorId) ?? deleter,
+      acceptedBy: this.attribution.resolverOf(suggestion.id) ?? deleter,
+    };
+  }
+
+  /** Who inserted a newer character; for a suggested insertion open on the older side and
+   * accepted since, its suggester, and who accepted it if the records say. */
+  insertionCredit(client: number, clock: number): Credit {
+    const writer = this.authorOf(client);
+    const suggestion = this.fromSuggestions?.at("insert", client, clock);
+    if (!suggestion) return { author: writer };
+    return { author: this.attribution.person(suggestion.authorId) ?? writer, acceptedBy: this.attribution.resolverOf(suggestion.id) };
   }
 
   /** A block's characters one by one, each with its id, and the id as one number for lookups
@@ -254,9 +286,10 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
 
   // Each token with the formatting its characters have on their side (the older for a deletion).
   const parts: Part[] = [];
-  const push = (type: Part["type"], chars: Chars, tokens: Tokens, t: number, author: Person | null) => {
+  const push = (type: Part["type"], chars: Chars, tokens: Tokens, t: number, { author, acceptedBy }: Credit) => {
     for (const piece of markedPieces(chars.marks, tokens.starts[t]!, tokens.starts[t + 1]!)) {
-      pushPart(parts, { type, text: chars.text.slice(piece.start, piece.end), author, marks: piece.marks });
+      const text = chars.text.slice(piece.start, piece.end);
+      pushPart(parts, { type, text, author, marks: piece.marks, ...(acceptedBy !== undefined ? { acceptedBy } : {}) });
     }
   };
 
@@ -265,34 +298,36 @@ function widen(context: CompareContext, from: Chars, to: Chars, fromToTo: Int32A
   for (const [keptFrom, keptTo] of kept) {
     if (fromToken < keptFrom || toToken < keptTo) {
       // Who actually deleted or inserted characters of each token (undefined: nobody).
-      const deleters: (Person | null | undefined)[] = [];
+      const deleters: (Credit | undefined)[] = [];
       for (let f = fromToken; f < keptFrom; f++) {
-        let person: Person | null | undefined;
-        for (let k = fromTokens.starts[f]!; k < fromTokens.starts[f + 1]! && person === undefined; k++) {
-          if (fromToTo[k]! < 0) person = context.deleterOf(from.clients[k]!, from.clocks[k]!);
+        let credit: Credit | undefined;
+        for (let k = fromTokens.starts[f]!; k < fromTokens.starts[f + 1]! && credit === undefined; k++) {
+          if (fromToTo[k]! < 0) credit = context.deletionCredit(from.clients[k]!, from.clocks[k]!);
         }
-        deleters.push(person);
+        deleters.push(credit);
       }
-      const inserters: (Person | null | undefined)[] = [];
+      const inserters: (Credit | undefined)[] = [];
       for (let t = toToken; t < keptTo; t++) {
-        let person: Person | null | undefined;
-        for (let k = toTokens.starts[t]!; k < toTokens.starts[t + 1]! && person === undefined; k++) {
-          if (toToFrom[k]! < 0) person = context.authorOf(to.clients[k]!);
+        let credit: Credit | undefined;
+        for (let k = toTokens.starts[t]!; k < toTokens.starts[t + 1]! && credit === undefined; k++) {
+          if (toToFrom[k]! < 0) credit = context.insertionCredit(to.clients[k]!, to.clocks[k]!);
         }
-        inserters.push(person);
+        inserters.push(credit);
       }
       // A recreated block (a moved section) holds its own copy of the text: words deleted since
       // were deleted in the copy, where they still sit, by whoever did it, not by the mover.
       const deleterInCopy =
         isRecreated && inserters.length === 0 ? deleterOfCopy(context, to, toTokens.starts[toToken]!, toTokens.starts[keptTo]!) : null;
-      const changer = deleterInCopy ?? [...inserters, ...deleters].find((person) => person !== undefined) ?? null;
+      const changer: Credit = deleterInCopy
+        ? { author: deleterInCopy }
+        : ([...inserters, ...deleters].find((credit) => credit !== undefined) ?? { author: null });
       const isReplaced = isRecreated && (inserters.length > 0 || deleterInCopy !== null);
-      deleters.forEach((person, index) =>
-        push("delete", from, fromTokens, fromToken + index, person === undefined || isReplaced ? changer : person),
+      deleters.forEach((credit, index) =>
+        push("delete", from, fromTokens, fromToken + index, credit === undefined || isReplaced ? changer : credit),
       );
-      inserters.forEach((person, index) => push("insert", to, toTokens, toToken + index, person === undefined ? changer : person));
+      inserters.forEach((credit, index) => push("insert", to, toTokens, toToken + index, credit ?? changer));
     }
-    if (keptTo < toTokens.count) push("equal", to, toTokens, keptTo, null);
+    if (keptTo < toTokens.count) push("equal", to, toTokens, keptTo, { author: null });
     fromToken = keptFrom + 1;
     toToken = keptTo + 1;
   }

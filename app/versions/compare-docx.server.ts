@@ -187,14 +187,22 @@ class RedlineWriter {
       if (!line && index === 0) return [];
       const text: IRunOptions = { ...formatting, text: line, ...(index > 0 ? { break: 1 } : {}) };
       if (part.type === "equal") return [new TextRun(text)];
-      const revision = this.revision(part.author);
+      const revision = this.revision(part.author, part.acceptedBy);
       return [part.type === "insert" ? new InsertedTextRun({ ...text, ...revision }) : new DeletedTextRun({ ...text, ...revision })];
     });
     return href && runs.length > 0 ? [new ExternalHyperlink({ link: href, children: runs })] : runs;
   }
 
-  private revision(author: Person | null): Revision {
-    return { id: ++this.revisions, author: author ? personName(author) : this.options.t("versions.unknownPerson"), date: this.date };
+  /** A tracked change under its author's name; an accepted suggestion's is its suggester's, with
+   * who accepted it ("Name (Org), accepted by Name"): Word keeps one name per change. */
+  private revision(author: Person | null, acceptedBy?: Person | null): Revision {
+    const { t } = this.options;
+    const name = author ? personName(author) : t("versions.unknownPerson");
+    const acceptance =
+      acceptedBy === undefined
+        ? ""
+        : `, ${acceptedBy ? t("versions.acceptedBy", { name: acceptedBy.name }) : t("versions.acceptedSuggestion")}`;
+    return { id: ++this.revisions, author: name + acceptance, date: this.date };
   }
 }
 

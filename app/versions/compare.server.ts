@@ -8,7 +8,7 @@ import type * as Y from "yjs";
 import { movedSections } from "./alignment.server";
 import type { Attribution } from "./attribution.server";
 import { CompareContext } from "./block-diff.server";
-import { readPlan, type SectionRead } from "./plan-reading.server";
+import { OpenSuggestions, readPlan, type SectionRead } from "./plan-reading.server";
 import { summarise, toComparedBlocks } from "./summary.server";
 import type { ComparedSection, Comparison, SectionDetail } from "./types";
 
@@ -18,8 +18,10 @@ export interface PlanSide {
 }
 
 export function comparePlans(from: PlanSide, to: PlanSide, attribution: Attribution): Omit<Comparison, "from" | "to"> {
-  const context = new CompareContext(attribution);
-  const fromSections = readPlan(from.doc);
+  // The older side's open suggestions: one accepted since is credited to its suggester.
+  const fromSuggestions = new OpenSuggestions();
+  const fromSections = readPlan(from.doc, fromSuggestions);
+  const context = new CompareContext(attribution, fromSuggestions);
   const toSections = readPlan(to.doc);
   const fromByKey = new Map(fromSections.map((section) => [section.key, section]));
   const toKeys = new Set(toSections.map((section) => section.key));

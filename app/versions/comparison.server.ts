@@ -8,7 +8,16 @@ import { createAttribution } from "./attribution.server";
 import { comparePlans } from "./compare.server";
 import { applyStoredUpdates, loadClientBindings, loadDeletions, loadPlanUpdates } from "../models/plan-document.server";
 import type { Comparison, Person } from "./types";
-import { currentSectionDetails, getVersion, listPlanAuthors, versionDoc, versionIdFrom, type SectionDetail } from "./version.server";
+import {
+  currentSectionDetails,
+  getVersion,
+  listPlanAuthors,
+  people,
+  versionDoc,
+  versionIdFrom,
+  type SectionDetail,
+} from "./version.server";
+import { suggestionRecords } from "../models/suggestion-records.server";
 import { cachedComparison, lastStoredUpdateId } from "./comparison-cache.server";
 
 export type ComparisonResult =
@@ -78,11 +87,23 @@ async function compare(
   // Attribution from the server's own records only: which account each client id and each
   // deletion belongs to (never names written by clients).
   try {
-    const [bindings, deletions, people] = await Promise.all([loadClientBindings(planId), loadDeletions(planId), listPlanAuthors(planId)]);
-    const person = (userId: number | undefined): Person | null => (userId === undefined ? null : (people.get(userId) ?? null));
+    // Suggesters wrote their marks, so they are among the plan's authors; who resolved a
+    // suggestion comes from the suggestions' records.
+    const [bindings, deletions, authors, records] = await Promise.all([
+      loadClientBindings(planId),
+      loadDeletions(planId),
+      listPlanAuthors(planId),
+      suggestionRecords(planId),
+    ]);
+    const resolverIds = [...records.values()].flatMap((record) => (record.resolvedBy === null ? [] : [record.resolvedBy]));
+    const others = await people(resolverIds.filter((id) => !authors.has(id)));
+    const everyone = new Map([...authors, ...others]);
+    const person = (userId: number | null | undefined): Person | null => (userId == null ? null : (everyone.get(userId) ?? null));
     const attribution = createAttribution({
       clients: new Map([...bindings].map(([clientId, userId]) => [clientId, person(userId)])),
       deletions: deletions.map(({ userId, ...range }) => ({ ...range, person: person(userId) })),
+      people: everyone,
+      resolvers: new Map([...records].map(([id, record]) => [id, person(record.resolvedBy)])),
     });
     return comparePlans(fromSide, { doc: toDoc, details: toDetails }, attribution);
   } finally {

@@ -42,15 +42,19 @@ export function pushPart(parts: Part[], part: Part): void {
     last &&
     last.type === part.type &&
     (part.type === "equal" || samePerson(last.author, part.author)) &&
-    sameMarks(last.marks, part.marks)
+    sameMarks(last.marks, part.marks) &&
+    (last.acceptedBy === undefined) === (part.acceptedBy === undefined) &&
+    samePerson(last.acceptedBy ?? null, part.acceptedBy ?? null)
   ) {
     last.text += part.text;
   } else {
-    parts.push(
-      part.marks
-        ? { type: part.type, text: part.text, author: part.author, marks: part.marks }
-        : { type: part.type, text: part.text, author: part.author },
-    );
+    parts.push({
+      type: part.type,
+      text: part.text,
+      author: part.author,
+      ...(part.marks ? { marks: part.marks } : {}),
+      ...(part.acceptedBy !== undefined ? { acceptedBy: part.acceptedBy } : {}),
+    });
   }
 }
 

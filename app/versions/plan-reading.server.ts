@@ -1,9 +1,11 @@
 // Reading a plan for the compare engine: per section, its blocks with the Yjs id of every
-// character, the deleted text still in them, their formatting and how each block reads.
+// character, the deleted text still in them, their formatting and how each block reads. Like
+// every reader, it reads the accepted text: open suggested insertions are left out.
 import * as Y from "yjs";
 import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { planSchema, PLAN_FRAGMENT } from "../editor/document.server";
 import { safeLinkHref } from "../editor/extensions";
+import { SUGGESTION_DELETE, SUGGESTION_INSERT } from "../editor/suggestion-marks";
 import type { BlockStyle, ComparedBlock, PartMarks } from "./types";
 
 export interface Block {
@@ -45,7 +47,30 @@ export interface SectionRead {
   blocks: Block[];
 }
 
+/**
+ * The characters of the open suggestions a reading met, by Yjs id: what lets compare credit an
+ * accepted suggestion to its suggester (docs/suggestions.md). An open insertion's characters are
+ * not in the text read; an open deletion's are.
+ */
+export class OpenSuggestions {
+  private chars = new Map<string, { kind: "insert" | "delete"; id: string; authorId: number }>();
+
+  add(kind: "insert" | "delete", client: number, clock: number, length: number, attrs: unknown): void {
+    const { id, authorId } = (attrs ?? {}) as { id?: unknown; authorId?: unknown };
+    if (typeof id !== "string" || typeof authorId !== "number") return;
+    for (let k = 0; k < length; k++) this.chars.set(`${client}:${clock + k}`, { kind, id, authorId });
+  }
+
+  /** The open suggestion of this kind the character was in, if any. */
+  at(kind: "insert" | "delete", client: number, clock: number): { id: string; authorId: number } | undefined {
+    const found = this.chars.get(`${client}:${clock}`);
+    return found?.kind === kind ? found : undefined;
+  }
+}
+
 class TextCollector {
+  constructor(readonly suggestions: OpenSuggestions | null) {}
+
   private pieces: string[] = [];
   private runs: number[] = [];
   private length = 0;
@@ -98,7 +123,14 @@ function liveChildren(type: { _start: Y.Item | null }): { type: YType; item: Y.I
 
 const idKey = (item: Y.Item) => `${item.id.client}:${item.id.clock}`;
 
-export function readPlan(doc: Y.Doc): SectionRead[] {
+/** What a reading carries down the tree: the count of action matrices met in the section, and
+ * where to note open suggestions (null: not needed). */
+interface Reading {
+  matrices: number;
+  suggestions: OpenSuggestions | null;
+}
+
+export function readPlan(doc: Y.Doc, suggestions: OpenSuggestions | null = null): SectionRead[] {
   const sections: SectionRead[] = [];
   const seen = new Map<string, number>();
   for (const { type, item } of liveChildren(doc.getXmlFragment(PLAN_FRAGMENT))) {
@@ -110,15 +142,15 @@ export function readPlan(doc: Y.Doc): SectionRead[] {
     const [heading, ...body] = liveChildren(type);
     let titleBlock: Block | null = null;
     if (heading?.type instanceof Y.XmlElement) {
-      const collector = new TextCollector();
+      const collector = new TextCollector(suggestions);
       collectInline(heading.type, collector);
       titleBlock = collector.block(idKey(heading.item), "text", "title");
     }
     const blocks: Block[] = [];
-    const matrices = { count: 0 };
-    for (const child of body) collectBlocks(child.type, child.item, blocks, matrices);
+    const reading: Reading = { matrices: 0, suggestions };
+    for (const child of body) collectBlocks(child.type, child.item, blocks, reading);
     // Cells name their table only where the section has more than one.
-    if (matrices.count < 2) for (const block of blocks) if (block.cell) block.cell.table = null;
+    if (reading.matrices < 2) for (const block of blocks) if (block.cell) block.cell.table = null;
     sections.push({
       key: occurrence === 0 ? id : `${id}\u0000${occurrence}`,
       id,
@@ -138,15 +170,15 @@ interface ListPlace {
   item: { number: number | null };
 }
 
-function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { count: number }, list: ListPlace | null = null): void {
+function collectBlocks(type: YType, item: Y.Item, blocks: Block[], reading: Reading, list: ListPlace | null = null): void {
   if (!(type instanceof Y.XmlElement)) return;
   if (type.nodeName === "actionMatrix") {
-    const table = (matrices.count += 1);
+    const table = (reading.matrices += 1);
     liveChildren(type).forEach((row, rowIndex) => {
       liveChildren(row.type).forEach((cell, columnIndex) => {
         const column = ACTION_COLUMNS[columnIndex];
         if (!column) return;
-        const collector = new TextCollector();
+        const collector = new TextCollector(reading.suggestions);
         liveChildren(cell.type).forEach((paragraph, index) => {
           if (index > 0) collector.add("\n", paragraph.item.id.client, paragraph.item.id.clock);
           if (paragraph.type instanceof Y.XmlElement) collectInline(paragraph.type, collector);
@@ -157,7 +189,7 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { c
     return;
   }
   if (isTextblock(type.nodeName)) {
-    const collector = new TextCollector();
+    const collector = new TextCollector(reading.suggestions);
     collectInline(type, collector);
     const block = collector.block(idKey(item), "text", "text");
     if (type.nodeName === "heading") block.style = { kind: "heading", level: Number(type.getAttribute("level")) || 2 };
@@ -173,11 +205,11 @@ function collectBlocks(type: YType, item: Y.Item, blocks: Block[], matrices: { c
     const start = kind === "orderedList" ? listStart(type.getAttribute("start")) : 0;
     liveChildren(type).forEach((child, index) => {
       const place: ListPlace = { kind, item: { number: kind === "orderedList" ? start + index : null } };
-      collectBlocks(child.type, child.item, blocks, matrices, place);
+      collectBlocks(child.type, child.item, blocks, reading, place);
     });
     return;
   }
-  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, matrices, list);
+  for (const child of liveChildren(type)) collectBlocks(child.type, child.item, blocks, reading, list);
 }
 
 /** An ordered list's first number: its `start` if that is a sensible whole number, else 1. */
@@ -199,15 +231,31 @@ function collectInline(element: Y.XmlElement, collector: TextCollector): void {
           if (text.content.value === null) attributes.delete(text.content.key);
           else attributes.set(text.content.key, text.content.value);
           marks = partMarks(attributes);
-        } else if (!text.deleted && text.content instanceof Y.ContentString)
-          collector.add(text.content.str, text.id.client, text.id.clock, marks);
-        else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted))
+        } else if (!text.deleted && text.content instanceof Y.ContentString) {
+          // An open suggested insertion is not part of the accepted text compare reads
+          // (docs/suggestions.md); accepted, it appears as its suggester's insertion.
+          const { client, clock } = text.id;
+          const insertion = openSuggestion(attributes, SUGGESTION_INSERT);
+          if (insertion) collector.suggestions?.add("insert", client, clock, text.length, insertion);
+          else {
+            const deletion = openSuggestion(attributes, SUGGESTION_DELETE);
+            if (deletion) collector.suggestions?.add("delete", client, clock, text.length, deletion);
+            collector.add(text.content.str, client, clock, marks);
+          }
+        } else if (text.deleted && (text.content instanceof Y.ContentString || text.content instanceof Y.ContentDeleted))
           collector.addDeleted(text.id.client, text.id.clock);
       }
     } else if (type instanceof Y.XmlElement && type.nodeName === "hardBreak") {
       collector.add("\n", item.id.client, item.id.clock);
     }
   }
+}
+
+/** The attributes (id, author) of a suggestion mark of this kind on the text, if any (the first,
+ * where several people suggest the same: y-tiptap keeps each as `name--hash`). */
+function openSuggestion(attributes: ReadonlyMap<string, unknown>, name: string): unknown {
+  for (const [key, value] of attributes) if (key === name || key.startsWith(`${name}--`)) return value;
+  return undefined;
 }
 
 /** The marks kept (see PartMarks), in one order, from the text's attributes: ProseMirror's

@@ -52,6 +52,9 @@ export interface Part {
   text: string;
   author: Person | null;
   marks?: PartMarks;
+  /** Set when the change is an accepted suggestion (`author` is its suggester): who accepted
+   * it, null when that is not known (docs/suggestions.md). */
+  acceptedBy?: Person | null;
 }
 
 /** The inline formatting a compare view and the Word redline keep: these marks only, and a

@@ -89,7 +89,7 @@ export async function storeVersion(input: {
     });
 }
 
-async function people(ids: number[]): Promise<Map<number, Person>> {
+export async function people(ids: number[]): Promise<Map<number, Person>> {
   if (ids.length === 0) return new Map();
   const rows = await getDb()
     .selectFrom("users")

@@ -31,7 +31,15 @@ export interface ClientSpec {
   docName: string;
   cookie?: string;
   /** Typers: their index among all typers, and where they type. */
-  typer?: { index: number; section: number; rate: number; awareness: boolean; applyRemote?: boolean };
+  typer?: {
+    index: number;
+    section: number;
+    rate: number;
+    awareness: boolean;
+    applyRemote?: boolean;
+    /** Types every character as a suggestion of this account's (a commenter's typing). */
+    suggestAs?: number;
+  };
   /** An update this client sends once synced (the plan's first content, for peers without storage of it). */
   seed?: Uint8Array;
 }
@@ -269,7 +277,13 @@ export class SimClient {
       const text = this.paragraphText();
       if (!text) return;
       this.cursor = Math.min(this.cursor, text.length);
-      text.insert(this.cursor, String.fromCharCode(97 + (this.updatesSent % 26)));
+      const character = String.fromCharCode(97 + (this.updatesSent % 26));
+      if (typer.suggestAs === undefined) text.insert(this.cursor, character);
+      // One suggestion per typer, as a commenter's editor continues their own run of words.
+      else
+        text.insert(this.cursor, character, {
+          suggestionInsert: { id: `g-typer${String(typer.index).padStart(7, "0")}`, authorId: typer.suggestAs },
+        });
       this.cursor += 1;
       if (typer.awareness) {
         const position = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, this.cursor));

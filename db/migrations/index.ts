@@ -7,6 +7,7 @@ import * as m0003 from "./0003_comments";
 import * as m0004 from "./0004_versions";
 import * as m0005 from "./0005_invitations";
 import * as m0006 from "./0006_content_checked";
+import * as m0007 from "./0007_suggestions";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0004_versions": m0004,
   "0005_invitations": m0005,
   "0006_content_checked": m0006,
+  "0007_suggestions": m0007,
 };

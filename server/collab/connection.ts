@@ -161,6 +161,8 @@ export class CollabConnection implements PlanSocket {
   /** Forgets this socket's presence; called once the socket has closed. */
   leave(): void {
     this.plan.connections.delete(this);
+    // The proving copy costs a second plan in memory: only while someone who may only suggest is here.
+    if (![...this.plan.connections].some((socket) => !can(socket.role, "plan.editText"))) this.plan.suggestionGate.forgetProvingCopy();
     if (this.awarenessClientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.plan.awareness, [...this.awarenessClientIds], null);
     }

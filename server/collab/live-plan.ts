@@ -17,11 +17,12 @@ import { errorFields, log } from "../../app/utils/log.server";
 import { authorshipOf, ClientUpdate, EditOnBehalf, LOAD_ORIGIN, REPAIR_ORIGIN, StoredElsewhere, type ClientOwners } from "./authorship";
 import { CheckpointTimer, NO_CHECKPOINTS, type CheckpointTimes } from "./checkpoint-timer";
 import { PlanHealing } from "./healing";
-import { encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeUpdateMessage } from "./messages";
+import { encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeThreadsChanged, encodeUpdateMessage } from "./messages";
 import type { PlanSocket } from "./plan-socket";
 import { PlanPresence } from "./presence";
 import { SectionIndex } from "./section-index";
 import { SuggestionGate } from "./suggestion-gate";
+import { SuggestionIndex } from "./suggestion-index";
 import type { StoredRow, UpdateLog } from "./storage/update-log";
 import { SyncAnswers } from "./sync-answers";
 import type { UpdateStore } from "./update-store";
@@ -56,6 +57,8 @@ export class LivePlan {
   private readonly sections: SectionIndex;
   /** What suggesters may change, and who each suggestion belongs to (suggestion-gate.ts). */
   readonly suggestionGate = new SuggestionGate(() => this.document());
+  /** The suggestions table kept in step with the document (suggestion-index.ts). */
+  readonly suggestions: SuggestionIndex;
   private readonly store: UpdateStore;
   private readonly limits: PlanLimits;
   /** Replaced by a fresh one when the plan hibernates (see hibernate). */
@@ -94,6 +97,11 @@ export class LivePlan {
       planId,
       () => (this.storedUpdates ? undefined : this.doc),
       () => this.broadcast(encodePlanChanged()),
+    );
+    this.suggestions = new SuggestionIndex(
+      planId,
+      () => (this.storedUpdates ? undefined : this.doc),
+      () => this.broadcast(encodeThreadsChanged()),
     );
     this.healing = new PlanHealing({
       planId,
@@ -179,7 +187,7 @@ export class LivePlan {
     this.hibernateTimer = undefined;
     if (this.storedUpdates) return;
     const quietFor = Date.now() - this.lastChangeAt;
-    if (quietFor < this.limits.hibernateAfterMs || this.sections.isWaiting) {
+    if (quietFor < this.limits.hibernateAfterMs || this.sections.isWaiting || this.suggestions.isWaiting) {
       return this.armHibernation(Math.max(100, this.limits.hibernateAfterMs - quietFor));
     }
     // Editing has gone quiet: keep its checkpoint now (later it would bring the Y.Doc back).
@@ -318,6 +326,7 @@ export class LivePlan {
         this.store.enqueue({ planId: this.planId, userId: null, update, createdAt: Date.now(), newClientIds: [], deletions: [] });
       }
       this.sections.writeSoon();
+      this.suggestions.noteEdit(null);
       return;
     }
     const incoming = origin instanceof ClientUpdate ? origin : undefined;
@@ -328,12 +337,13 @@ export class LivePlan {
     const authorship = authorshipOf(origin, transaction, this.clientOwners);
     this.store.enqueue({ planId: this.planId, ...authorship, update, createdAt: Date.now() });
     this.sections.writeSoon();
+    this.suggestions.noteEdit(authorship.userId);
     if (!(origin instanceof EditOnBehalf && origin.isCommentMark)) this.checkpoints.noteChange(authorship.userId);
   };
 
   /** Writes the sections' ids, titles and order to SQLite; runs after edits and on unload. */
-  indexSections(): Promise<void> {
-    return this.sections.write();
+  async indexSections(): Promise<void> {
+    await Promise.all([this.sections.write(), this.suggestions.write()]);
   }
 
   broadcast(message: Uint8Array): void {
@@ -343,6 +353,7 @@ export class LivePlan {
   destroy(): void {
     this.isDestroyed = true;
     this.sections.stop();
+    this.suggestions.stop();
     this.checkpoints.stop();
     clearTimeout(this.hibernateTimer);
     this.doc.off("update", this.onDocUpdate);

@@ -5,6 +5,15 @@ import * as Y from "yjs";
 import { prepareCommentMark } from "../../app/editor/comment-anchors";
 import { planSchema, sectionOutline } from "../../app/editor/document.server";
 import { prepareRestore, type PreparedRestore } from "../../app/editor/restore";
+import { prepareSuggestionEdit, prepareSuggestionResolution, type SuggestionSelection } from "../../app/editor/suggestion-edits";
+import { newSuggestionId } from "../../app/editor/suggestion-marks";
+import {
+  organisationUserIds,
+  recordResolution,
+  recordSuggestionOrigin,
+  recordSuggestionsSeen,
+  suggestionIdForImportKey,
+} from "../../app/models/suggestion.server";
 import { versionDoc } from "../../app/versions/version.server";
 import type { CollabServices } from "../../app/utils/load-context";
 import type { PeerLink } from "./cluster/peer-link";
@@ -16,6 +25,10 @@ import type { UpdateStore } from "./update-store";
 
 /** Comment marks one account may ask for per second (a burst of twice that). */
 const COMMENT_MARKS_PER_SECOND = 5;
+
+/** Suggestions one account may write or resolve per second (a burst of twice that): each
+ * copies and diffs the whole plan. The Word import writes one per tracked change. */
+const SUGGESTION_EDITS_PER_SECOND = 20;
 
 /** Versions one account may save or restore per second (a burst of twice that). */
 const VERSION_WRITES_PER_SECOND = 2;
@@ -41,6 +54,7 @@ function perAccountLimit(perSecond: number): (userId: number) => boolean {
 export function createCollabServices({ plans, versions, sessions, peers, store }: ServicesOptions): CollabServices {
   // Each comment-mark request copies and diffs the whole plan: five a second per account is plenty.
   const mayMarkComment = perAccountLimit(COMMENT_MARKS_PER_SECOND);
+  const mayEditSuggestions = perAccountLimit(SUGGESTION_EDITS_PER_SECOND);
   /** Whether the account may save or restore a version now (each copies the whole plan). */
   const mayWriteVersion = perAccountLimit(VERSION_WRITES_PER_SECOND);
 
@@ -81,6 +95,60 @@ export function createCollabServices({ plans, versions, sessions, peers, store }
         return prepared;
       });
     },
+
+    /** Suggestions live on the same message as threads (103): pages fetch both again. */
+    notifySuggestionsChanged: (planId) => peers.notify(planId, "threadsChanged"),
+
+    /**
+     * Proposes replacing the one occurrence of `find` in the section, as `userId`'s suggestion
+     * (docs/suggestions.md, "Data and API"): computed on a copy of the document, applied as
+     * their edit, stored, and its row written before this returns.
+     */
+    async suggestText(planId, userId, input) {
+      if (!mayEditSuggestions(userId)) return { ok: false, reason: "rateLimited" };
+      if (input.importKey !== undefined) {
+        const existing = await suggestionIdForImportKey(planId, input.importKey);
+        if (existing) return { ok: false, reason: "alreadyImported", id: existing };
+      }
+      return plans.withPlan(planId, async (plan) => {
+        const suggestionId = newSuggestionId();
+        const { importKey, wordAuthor, ...edit } = input;
+        const prepared = prepareSuggestionEdit(plan.document(), planSchema(), { ...edit, authorId: userId, suggestionId });
+        if (!prepared.ok) return prepared;
+        if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
+        await store.whenStored();
+        const origin = { importKey, wordAuthor };
+        await recordSuggestionsSeen(planId, [prepared.suggestion], new Map([[suggestionId, origin]]));
+        await recordSuggestionOrigin(planId, suggestionId, origin);
+        return { ok: true, id: suggestionId };
+      });
+    },
+
+    /**
+     * Accepts or rejects the suggestions `target` names as one edit of `userId`'s: the accepted
+     * words stay credited to their suggester's client ids, the deletions are the resolver's.
+     * Recorded (who, when, why) once stored; "outdated" when none of them has marks left.
+     */
+    async resolveSuggestions(planId, userId, target, resolution, options = {}) {
+      if (!mayEditSuggestions(userId)) return { ok: false, reason: "rateLimited" };
+      const selection: SuggestionSelection =
+        "organisationId" in target
+          ? { authorIds: await organisationUserIds(target.organisationId) }
+          : "authorId" in target
+            ? { authorIds: [target.authorId] }
+            : target;
+      return plans.withPlan(planId, async (plan) => {
+        const prepared = prepareSuggestionResolution(plan.document(), planSchema(), selection, resolution);
+        if (!prepared.ok) return prepared;
+        if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
+        await store.whenStored();
+        await recordResolution(planId, prepared.resolved, resolution === "accept" ? "accepted" : "rejected", { userId, ...options });
+        return { ok: true, ids: prepared.resolved.map((entry) => entry.id) };
+      });
+    },
+
+    /** The suggestions the live document holds now. */
+    suggestionsInPlan: (planId) => plans.withPlan(planId, (plan) => plan.suggestions.inDocument(plan.document())),
 
     /** Where each comment thread's passage is now (threads missing here are detached). */
     commentAnchors: (planId) => plans.withPlan(planId, (plan) => plan.commentAnchors()),

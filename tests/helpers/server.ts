@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as Y from "yjs";
-import { planText } from "../../app/editor/document.server";
+import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import { openDatabase } from "../../db";
 import { startPostgres, type TestPostgres } from "./postgres";
 
@@ -169,8 +169,9 @@ export const DEMO = {
   outsider: "outsider@example.org",
 } as const;
 
-/** The plan's text as stored in the database file: every stored row, merged. */
-export async function storedPlanText(databasePath: string, planId: string): Promise<string> {
+/** The plan's accepted text as stored in the database file (every stored row, merged); with
+ * `withSuggestions`, the words of open suggestions too. */
+export async function storedPlanText(databasePath: string, planId: string, options: { withSuggestions?: boolean } = {}): Promise<string> {
   const db = openDatabase(databasePath);
   try {
     const snapshot = await db.selectFrom("plan_documents").select("state").where("plan_id", "=", planId).executeTakeFirst();
@@ -179,8 +180,25 @@ export async function storedPlanText(databasePath: string, planId: string): Prom
     for (const update of [...(snapshot ? [snapshot.state] : []), ...rows.map((row) => row.update)]) {
       Y.applyUpdate(doc, new Uint8Array(update));
     }
-    return planText(doc);
+    return options.withSuggestions ? rawPlanText(doc) : planText(doc);
   } finally {
     await db.destroy();
   }
+}
+
+/** Every character of the plan, open suggestions' words included. */
+function rawPlanText(doc: Y.Doc): string {
+  const texts: string[] = [];
+  const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
+    if (node instanceof Y.XmlText)
+      texts.push(
+        node
+          .toDelta()
+          .map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : ""))
+          .join(""),
+      );
+    else for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText);
+  };
+  walk(doc.getXmlFragment(PLAN_FRAGMENT));
+  return texts.join("\n");
 }

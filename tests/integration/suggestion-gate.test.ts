@@ -58,7 +58,7 @@ async function expectRefused(hostile: TestClient, edit: () => void, marker: stri
   await whenSynced(fresh);
   expect(fresh.text()).toBe(before);
   expect(honest.text()).toBe(before);
-  if (marker) expect(await storedPlanText(server.databasePath, DEMO.planId)).not.toContain(marker);
+  if (marker) expect(await storedPlanText(server.databasePath, DEMO.planId, { withSuggestions: true })).not.toContain(marker);
 }
 
 beforeAll(async () => {
@@ -86,7 +86,8 @@ describe("a commenter's own suggestions", () => {
     const { from } = findText(commenter.doc, firstWords(commenter.doc));
     editLikeEditor(commenter.doc, (tr) => tr.insert(from, planSchema().text("PROPOSED-WORDS ", [insertMark(id, ids.commenter!)])));
     await whenSaved(commenter);
-    await waitFor(() => editor.text().includes("PROPOSED-WORDS"), "the suggestion to reach the editor");
+    // Open suggestions are not part of the accepted text (planText): read the document itself.
+    await waitFor(() => pmDocOf(editor.doc).textContent.includes("PROPOSED-WORDS"), "the suggestion to reach the editor");
     // Carried as the commenter's suggestion, not as plain text.
     const marks = new Set<string>();
     pmDocOf(editor.doc).descendants((node) => {
@@ -110,7 +111,7 @@ describe("a commenter's own suggestions", () => {
     editLikeEditor(commenter.doc, (tr) => tr.delete(proposed.from, proposed.to));
     await whenSaved(commenter);
     expect(commenter.provider.wsconnected).toBe(true);
-    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId)).not.toContain("PROPOSED-WORDS");
+    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId, { withSuggestions: true })).not.toContain("PROPOSED-WORDS");
   });
 
   it("words typed into an empty paragraph as a suggestion are allowed", async () => {
@@ -134,7 +135,7 @@ describe("a commenter's own suggestions", () => {
       tr.insert(emptyAt, planSchema().text("FIRST-WORDS", [insertMark(newSuggestionId(), ids.commenter!)])),
     );
     await whenSaved(commenter);
-    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId)).toContain("FIRST-WORDS");
+    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId, { withSuggestions: true })).toContain("FIRST-WORDS");
   });
 });
 
@@ -144,7 +145,7 @@ describe("what a commenter's modified client cannot do", () => {
     await whenSynced(hostile);
     const words = firstWords(hostile.doc);
     await expectRefused(hostile, () => paragraphText(hostile.doc).delete(0, 5), null);
-    expect(await storedPlanText(server.databasePath, DEMO.planId)).toContain(words);
+    expect(await storedPlanText(server.databasePath, DEMO.planId, { withSuggestions: true })).toContain(words);
   });
 
   it("type plain text", async () => {
@@ -244,7 +245,7 @@ describe("suggestion marks for everyone", () => {
     await whenSynced(honest);
     paragraphText(honest.doc).insert(0, "EDITOR-OWN ", { [SUGGESTION_INSERT]: { id: newSuggestionId(), authorId: ids.editor } });
     await whenSaved(honest);
-    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId)).toContain("EDITOR-OWN");
+    await expect.poll(() => storedPlanText(server.databasePath, DEMO.planId, { withSuggestions: true })).toContain("EDITOR-OWN");
   });
 
   it("nobody may reuse another person's suggestion id", async () => {

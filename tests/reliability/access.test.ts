@@ -163,6 +163,43 @@ apiDoors.push(
   },
 );
 
+// Suggestions (docs/suggestions.md): everyone on the plan lists them; commenters and up suggest
+// and reply; editors and owners accept or reject. The partner's suggestion is made in beforeAll.
+let suggestionId = "";
+apiDoors.push(
+  { name: "listing suggestions", method: "GET", path: () => `${API}/suggestions`, expected: API_READ },
+  {
+    // Suggesting does not change the accepted text: the same words can be found again.
+    name: "suggesting",
+    method: "POST",
+    path: () => `${API}/suggestions`,
+    json: { sectionId: "s-enterprises", find: "the support they need", replaceWith: "the support they ask for" },
+    expected: { signedOut: 401, owner: 201, editor: 201, commenter: 201, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "replying to a suggestion",
+    method: "POST",
+    path: () => `${API}/suggestions/${suggestionId}/replies`,
+    json: { body: "A reply." },
+    expected: { signedOut: 401, owner: 201, editor: 201, commenter: 201, viewer: 403, outsider: 404 },
+  },
+  {
+    // The owner rejects it first; the editor then finds it rejected already.
+    name: "rejecting the partner's suggestion",
+    method: "POST",
+    path: () => `${API}/suggestions/${suggestionId}/reject`,
+    json: { reason: "Not now." },
+    expected: { signedOut: 401, owner: 200, editor: 409, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "accepting every suggestion of an organisation",
+    method: "POST",
+    path: () => `${API}/suggestions/resolve`,
+    json: { action: "accept", organisationId: 999999 },
+    expected: { signedOut: 401, owner: 409, editor: 409, commenter: 403, viewer: 403, outsider: 404 },
+  },
+);
+
 async function apiCall(who: Who, method: string, path: string, json?: unknown, origin?: string): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method,
@@ -190,6 +227,8 @@ describe("the comment and version API", () => {
       (await (await apiCall("owner", "POST", `${API}/threads`, { body: "Owner's thread.", sectionId: "s-r193" })).json()) as { id: string }
     ).id;
     versionId = ((await (await apiCall("editor", "POST", `${API}/versions`, { name: "Access matrix" })).json()) as { id: number }).id;
+    const suggestion = { sectionId: "s-mapping", find: "mapped SSE policy", replaceWith: "compared SSE policy" };
+    suggestionId = ((await (await apiCall("commenter", "POST", `${API}/suggestions`, suggestion)).json()) as { id: string }).id;
   });
 
   describe.each(apiDoors)("$name ($method)", ({ method, path, json, expected }) => {

@@ -21,7 +21,7 @@ const paragraph = (...content: JSONContent[]): JSONContent => ({ type: "paragrap
 function body(...blocks: JSONContent[]): string {
   const doc = planSchema().nodeFromJSON({ type: "doc", content: [sectionJSON("s-a", "A", blocks)] });
   const markdown = planMarkdown(
-    { planId: "p", title: "P", isVersion: false, versionName: null, date: 0, doc, details: [] },
+    { planId: "p", title: "P", isVersion: false, versionName: null, date: 0, doc, docWithSuggestions: doc, details: [] },
     { t: i18n.t, language: "en", isVersion: false },
   );
   return markdown.split("\n\n").slice(3).join("\n\n").trimEnd();

@@ -8,6 +8,8 @@ import type { Editor } from "@tiptap/react";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import type { WebsocketProvider } from "y-websocket";
 import { can, type Role } from "../../models/roles";
+import { fetchSuggestions } from "../suggestions/api";
+import { suggestionIdOfKey, type SuggestionView } from "../suggestions/types";
 import { fetchThreads } from "./api";
 import { updateCommentHighlights } from "./highlights";
 import { documentPlaces } from "./positions";
@@ -25,9 +27,11 @@ export interface ThreadFilters {
   /** "" for every organisation. */
   organisation: string;
   mentionsMe: boolean;
+  /** Comment threads, suggestions, or both. */
+  kind: "all" | "comments" | "suggestions";
 }
 
-const DEFAULT_FILTERS: ThreadFilters = { status: "open", sectionId: "", organisation: "", mentionsMe: false };
+const DEFAULT_FILTERS: ThreadFilters = { status: "open", sectionId: "", organisation: "", mentionsMe: false, kind: "all" };
 
 interface CommentsValue {
   planId: string;
@@ -38,6 +42,9 @@ interface CommentsValue {
   /** The text has arrived from the server: a passage missing from it now is gone. */
   hasText: boolean;
   threads: Thread[];
+  /** Suggestions as the server last said (docs/suggestions.md); the open ones are also read
+   * live off the text (comments/positions.ts). */
+  suggestions: SuggestionView[];
   members: Person[];
   rounds: RoundSummary[];
   loadState: "loading" | "ready" | "failed";
@@ -47,7 +54,8 @@ interface CommentsValue {
   forgetThread(threadId: string): void;
   openCountBySection: ReadonlyMap<string, number>;
   activeThreadId: string | null;
-  /** `showPassage`: select and scroll to its text; `showCard`: scroll its card into view. */
+  /** A thread's id or a suggestion's card key (suggestions/types.ts). `showPassage`: select
+   * and scroll to its text; `showCard`: scroll its card into view. */
   activateThread(threadId: string | null, options?: { showPassage?: boolean; showCard?: boolean }): void;
   /** Bumped each time a card asks to be scrolled into view. */
   cardRequest: { threadId: string; serial: number } | null;
@@ -114,6 +122,7 @@ export function CommentsProvider({
     members: [],
     rounds: [],
   });
+  const [suggestions, setSuggestions] = useState<SuggestionView[]>([]);
   const [loadState, setLoadState] = useState<CommentsValue["loadState"]>("loading");
   const [ownVersion, setOwnVersion] = useState(0);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
@@ -139,6 +148,12 @@ export function CommentsProvider({
         } else {
           setLoadState((state) => (state === "ready" ? state : "failed"));
         }
+      },
+      () => undefined,
+    );
+    fetchSuggestions(planId, controller.signal).then(
+      (result) => {
+        if (!controller.signal.aborted && result.ok && Array.isArray(result.value.suggestions)) setSuggestions(result.value.suggestions);
       },
       () => undefined,
     );
@@ -250,7 +265,8 @@ export function CommentsProvider({
 
   // A thread deleted (here or elsewhere) is no longer active.
   useEffect(() => {
-    if (activeThreadId && loadState === "ready" && !data.threads.some((t) => t.id === activeThreadId)) setActiveThreadId(null);
+    if (activeThreadId && !suggestionIdOfKey(activeThreadId) && loadState === "ready" && !data.threads.some((t) => t.id === activeThreadId))
+      setActiveThreadId(null);
   }, [activeThreadId, data.threads, loadState]);
 
   const openCountBySection = useMemo(() => {
@@ -271,6 +287,7 @@ export function CommentsProvider({
     canDispose,
     hasText,
     ...data,
+    suggestions,
     loadState,
     reload,
     applyThread,

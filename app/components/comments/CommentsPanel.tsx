@@ -8,9 +8,14 @@ import { Composer } from "./Composer";
 import { useComments, type Draft, type StatusFilter, type ThreadFilters } from "./CommentsContext";
 import { commentHighlights, commentHighlightsKey, pendingPassage, updateCommentHighlights } from "./highlights";
 import { useCardLayout } from "./card-layout";
-import { documentPlaces, placeOrder, threadPlace } from "./positions";
+import { documentPlaces, placeOrder, threadPlace, type DocumentPlaces } from "./positions";
+import { useFailureText } from "./ThreadCard";
+import type { SuggestionView } from "../suggestions/types";
+import { resolveSuggestions } from "../suggestions/api";
+import { SuggestionCard, type SuggestionCardData } from "../suggestions/SuggestionCard";
+import { suggestionCardKey } from "../suggestions/types";
 import { ThreadCard } from "./ThreadCard";
-import type { Thread } from "./types";
+import type { Person, Thread } from "./types";
 
 const STATUS_FILTERS: { value: StatusFilter; labelKey: "comments.statusOpen" | "comments.statusResolved" | "comments.statusAll" }[] = [
   { value: "open", labelKey: "comments.statusOpen" },
@@ -71,7 +76,18 @@ export function CommentsPanel() {
     thread.anchor === "text" && !thread.detached && hasText && !places.passages.has(thread.id) ? { ...thread, detached: true } : thread,
   );
   const roundsById = new Map(rounds.map((round) => [round.id, round]));
-  const cards: { key: string; order: number; createdAt: number; thread: Thread | null; draft: Draft | null }[] = threads
+  const suggestions = suggestionCards(comments.suggestions, places, comments.members);
+  const shownSuggestions = suggestions.filter(
+    (suggestion) => suggestionCardKey(suggestion.id) === activeThreadId || suggestionMatchesFilters(suggestion, filters),
+  );
+  const cards: {
+    key: string;
+    order: number;
+    createdAt: number;
+    thread: Thread | null;
+    draft: Draft | null;
+    suggestion?: SuggestionCardData;
+  }[] = threads
     .filter((thread) => thread.id === activeThreadId || matchesFilters(thread, filters, userId))
     .map((thread) => ({
       key: thread.id,
@@ -80,6 +96,13 @@ export function CommentsPanel() {
       thread,
       draft: null,
     }));
+  for (const suggestion of shownSuggestions) {
+    const place = places.suggestions.get(suggestion.id);
+    const order = place?.from ?? places.sections.get(suggestion.sectionId) ?? Number.POSITIVE_INFINITY;
+    const createdAt = suggestion.createdAt ? Date.parse(suggestion.createdAt) : Number.POSITIVE_INFINITY;
+    cards.push({ key: suggestionCardKey(suggestion.id), order, createdAt, thread: null, draft: null, suggestion });
+  }
+  const openShown = shownSuggestions.filter((suggestion) => suggestion.status === "open").map((suggestion) => suggestion.id);
   for (const draft of drafts) {
     const order = draft.kind === "text" ? pendingPassage(editor.state, draft.key)?.from : places.sections.get(draft.sectionId);
     cards.push({ key: draft.key, order: order ?? Number.POSITIVE_INFINITY, createdAt: Number.POSITIVE_INFINITY, thread: null, draft });
@@ -90,7 +113,10 @@ export function CommentsPanel() {
 
   const openCount = threads.filter((thread) => thread.status === "open").length;
   const organisations = [
-    ...new Set(threads.flatMap((thread) => [thread.author.organisation, ...thread.comments.map((c) => c.author.organisation)])),
+    ...new Set([
+      ...threads.flatMap((thread) => [thread.author.organisation, ...thread.comments.map((c) => c.author.organisation)]),
+      ...suggestions.map((suggestion) => suggestion.author.organisation),
+    ]),
   ]
     .filter(Boolean)
     .sort();
@@ -139,11 +165,21 @@ export function CommentsPanel() {
               </option>
             ))}
           </select>
+          <select
+            aria-label={t("suggestions.filterKind")}
+            value={filters.kind}
+            onChange={(event) => setFilters({ kind: event.target.value as typeof filters.kind })}
+          >
+            <option value="all">{t("suggestions.kindAll")}</option>
+            <option value="comments">{t("suggestions.kindComments")}</option>
+            <option value="suggestions">{t("suggestions.kindSuggestions")}</option>
+          </select>
           <label className="checkbox">
             <input type="checkbox" checked={filters.mentionsMe} onChange={(event) => setFilters({ mentionsMe: event.target.checked })} />
             {t("comments.mentionsMe")}
           </label>
         </div>
+        {comments.canDispose && openShown.length > 1 ? <BulkResolve ids={openShown} /> : null}
       </header>
       {loadState === "loading" && threads.length === 0 ? <p className="muted comments-note">{t("comments.loading")}</p> : null}
       {loadState === "failed" ? (
@@ -160,8 +196,21 @@ export function CommentsPanel() {
         </p>
       ) : null}
       <div className="comment-track" ref={track}>
-        {cards.map(({ key, thread, draft }) =>
-          thread ? (
+        {cards.map(({ key, thread, draft, suggestion }) =>
+          suggestion ? (
+            <SuggestionCard
+              key={key}
+              suggestion={suggestion}
+              isActive={key === activeThreadId}
+              now={now}
+              round={suggestion.roundId ? roundsById.get(suggestion.roundId) : undefined}
+              sameAuthorOpenIds={
+                suggestion.authorId === null
+                  ? []
+                  : suggestions.filter((s) => s.status === "open" && s.authorId === suggestion.authorId).map((s) => s.id)
+              }
+            />
+          ) : thread ? (
             <ThreadCard
               key={key}
               thread={thread}
@@ -185,6 +234,7 @@ export function CommentsPanel() {
 }
 
 function matchesFilters(thread: Thread, filters: ThreadFilters, userId: number): boolean {
+  if (filters.kind === "suggestions") return false;
   if (filters.status !== "all" && thread.status !== filters.status) return false;
   if (filters.sectionId && thread.sectionId !== filters.sectionId) return false;
   if (
@@ -196,6 +246,84 @@ function matchesFilters(thread: Thread, filters: ThreadFilters, userId: number):
   }
   if (filters.mentionsMe && !thread.comments.some((comment) => !comment.deleted && comment.mentions.includes(userId))) return false;
   return true;
+}
+
+/**
+ * The suggestion cards: every open suggestion in the text now (read off it, so a card appears
+ * as the words are typed), with what the server knows of it (its time, round and replies), and
+ * the ones the server says were accepted, rejected or outdated. One the server still calls open
+ * but the text no longer holds is on its way to being resolved: shown once the server says how.
+ */
+function suggestionCards(fromServer: SuggestionView[], places: DocumentPlaces, members: Person[]): SuggestionCardData[] {
+  const known = new Map(fromServer.map((suggestion) => [suggestion.id, suggestion]));
+  const membersById = new Map(members.map((member) => [member.id, member]));
+  const cards: SuggestionCardData[] = [];
+  for (const [id, place] of places.suggestions) {
+    const server = known.get(id);
+    const member = membersById.get(place.authorId);
+    cards.push({
+      id,
+      sectionId: place.sectionId,
+      status: "open",
+      inserted: place.inserted,
+      deleted: place.deleted,
+      author: server?.author ?? { name: member?.name ?? "?", organisation: member?.organisation ?? "" },
+      createdAt: server?.createdAt ?? "",
+      roundId: server?.roundId ?? null,
+      wordAuthor: server?.wordAuthor ?? null,
+      replies: server?.replies ?? [],
+      authorId: place.authorId,
+      isInText: true,
+    });
+  }
+  for (const suggestion of fromServer) {
+    if (places.suggestions.has(suggestion.id) || suggestion.status === "open") continue;
+    cards.push({ ...suggestion, authorId: suggestion.author.id ?? null, isInText: false });
+  }
+  return cards;
+}
+
+function suggestionMatchesFilters(suggestion: SuggestionCardData, filters: ThreadFilters): boolean {
+  if (filters.kind === "comments" || filters.mentionsMe) return false;
+  const isOpen = suggestion.status === "open" || suggestion.status === "outdated";
+  if (filters.status === "open" && !isOpen) return false;
+  if (filters.status === "resolved" && isOpen) return false;
+  if (filters.sectionId && suggestion.sectionId !== filters.sectionId) return false;
+  if (filters.organisation && suggestion.author.organisation !== filters.organisation) return false;
+  return true;
+}
+
+/** Accept or reject every open suggestion the filters show: all in a section, all from one
+ * organisation, or all. */
+function BulkResolve({ ids }: { ids: string[] }) {
+  const { t } = useTranslation();
+  const { planId, reload } = useComments();
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const failureText = useFailureText();
+  const run = async (action: "accept" | "reject") => {
+    setIsBusy(true);
+    setError(null);
+    const result = await resolveSuggestions(planId, ids, action);
+    setIsBusy(false);
+    if (!result.ok) setError(failureText(result));
+    reload();
+  };
+  return (
+    <div className="suggestion-bulk">
+      <button type="button" className="plain small" disabled={isBusy} onClick={() => void run("accept")}>
+        {t("suggestions.acceptShown", { count: ids.length })}
+      </button>
+      <button type="button" className="plain small" disabled={isBusy} onClick={() => void run("reject")}>
+        {t("suggestions.rejectShown", { count: ids.length })}
+      </button>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 function compare(a: number, b: number): number {

@@ -8,6 +8,7 @@ import type { Draft } from "./CommentsContext";
 import { pendingPassage } from "./highlights";
 import { documentPlaces, stackCards, threadPlace, type DocumentPlaces } from "./positions";
 import type { Thread } from "./types";
+import { suggestionIdOfKey } from "../suggestions/types";
 
 /** Keep in step with the media query in app.css. */
 const WIDE_LAYOUT = "(min-width: 1100px)";
@@ -107,6 +108,11 @@ function desiredTop(editor: Editor, key: string, { threads, drafts }: CardsState
     if (draft.kind === "section") return sectionTop(editor, places, draft.sectionId);
     const passage = pendingPassage(editor.state, draft.key);
     return passage ? textTop(editor, passage.from) : Number.POSITIVE_INFINITY;
+  }
+  const suggestionId = suggestionIdOfKey(key);
+  if (suggestionId) {
+    const place = places.suggestions.get(suggestionId);
+    return place ? textTop(editor, place.from) : Number.POSITIVE_INFINITY;
   }
   const thread = threads.find((t) => t.id === key);
   if (!thread) return Number.POSITIVE_INFINITY;

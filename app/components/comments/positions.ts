@@ -1,6 +1,7 @@
 // Where threads sit in the editor's document, and where their cards go beside the text.
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { COMMENT_MARK } from "../../editor/comment-mark";
+import { isSuggestionMark, SUGGESTION_INSERT, type SuggestionAttrs } from "../../editor/suggestion-marks";
 import type { PassageRange } from "./highlights";
 import type { Thread } from "./types";
 
@@ -9,6 +10,16 @@ export interface DocumentPlaces {
   passages: Map<string, PassageRange>;
   /** Each section's position in the document. */
   sections: Map<string, number>;
+  /** Each open suggestion in the text, in document order (suggestion-marks.ts). */
+  suggestions: Map<string, SuggestionPlace>;
+}
+
+export interface SuggestionPlace extends PassageRange {
+  authorId: number;
+  sectionId: string;
+  /** Proposed words and words proposed for deletion, runs apart joined by a space. */
+  inserted: string;
+  deleted: string;
 }
 
 // Read once per document: layout asks for every card on every change.
@@ -17,23 +28,55 @@ const placesByDoc = new WeakMap<PMNode, DocumentPlaces>();
 export function documentPlaces(doc: PMNode): DocumentPlaces {
   const known = placesByDoc.get(doc);
   if (known) return known;
-  const places: DocumentPlaces = { passages: new Map(), sections: new Map() };
-  doc.forEach((node, offset) => {
-    if (node.type.name === "section" && typeof node.attrs.id === "string") places.sections.set(node.attrs.id, offset);
-  });
-  doc.descendants((node, pos) => {
-    if (!node.isText) return true;
-    for (const mark of node.marks) {
-      const threadId = mark.attrs.threadId as string | null;
-      if (mark.type.name !== COMMENT_MARK || !threadId) continue;
-      const passage = places.passages.get(threadId);
-      if (passage) passage.to = pos + node.nodeSize;
-      else places.passages.set(threadId, { from: pos, to: pos + node.nodeSize });
-    }
-    return false;
+  const places: DocumentPlaces = { passages: new Map(), sections: new Map(), suggestions: new Map() };
+  doc.forEach((section, offset) => {
+    const sectionId = typeof section.attrs.id === "string" ? section.attrs.id : "";
+    if (section.type.name === "section" && sectionId) places.sections.set(sectionId, offset);
+    section.descendants((node, relative) => {
+      if (!node.isText) return true;
+      const pos = offset + 1 + relative;
+      for (const mark of node.marks) {
+        if (isSuggestionMark(mark)) {
+          noteSuggestion(
+            places.suggestions,
+            mark.attrs as SuggestionAttrs,
+            mark.type.name === SUGGESTION_INSERT,
+            node.text ?? "",
+            pos,
+            sectionId,
+          );
+          continue;
+        }
+        const threadId = mark.attrs.threadId as string | null;
+        if (mark.type.name !== COMMENT_MARK || !threadId) continue;
+        const passage = places.passages.get(threadId);
+        if (passage) passage.to = pos + node.nodeSize;
+        else places.passages.set(threadId, { from: pos, to: pos + node.nodeSize });
+      }
+      return false;
+    });
   });
   placesByDoc.set(doc, places);
   return places;
+}
+
+function noteSuggestion(
+  suggestions: Map<string, SuggestionPlace>,
+  { id, authorId }: SuggestionAttrs,
+  isInsertion: boolean,
+  text: string,
+  pos: number,
+  sectionId: string,
+): void {
+  let place = suggestions.get(id);
+  if (!place) {
+    place = { from: pos, to: pos, authorId, sectionId, inserted: "", deleted: "" };
+    suggestions.set(id, place);
+  }
+  const joiner = place.to === pos ? "" : " ";
+  if (isInsertion) place.inserted += (place.inserted ? joiner : "") + text;
+  else place.deleted += (place.deleted ? joiner : "") + text;
+  place.to = Math.max(place.to, pos + text.length);
 }
 
 /** The passage a card lines up with: its marked text, else its section's heading. */

@@ -209,6 +209,7 @@ function PartView({ part, next, column, filter }: { part: Part; next: Part | und
           style={part.author ? { borderColor: userColor(part.author.id) } : undefined}
         >
           {personName(part.author, t)}
+          {part.acceptedBy !== undefined ? ` · ${acceptance(part.acceptedBy, t)}` : null}
         </span>
       ) : null}
     </>
@@ -237,5 +238,11 @@ function Formatted({ marks, children }: { marks: PartMarks | undefined; children
 
 function changeTitle(part: Part, t: TFunction): string {
   const name = personWithOrganisation(part.author, t);
+  // An accepted suggestion: who suggested it, and who accepted it.
+  if (part.acceptedBy !== undefined) return `${t("versions.suggestedBy", { name })}, ${acceptance(part.acceptedBy, t)}`;
   return part.type === "insert" ? t("versions.insertedBy", { name }) : t("versions.deletedBy", { name });
+}
+
+function acceptance(acceptedBy: Person | null, t: TFunction): string {
+  return acceptedBy ? t("versions.acceptedBy", { name: acceptedBy.name }) : t("versions.acceptedSuggestion");
 }
