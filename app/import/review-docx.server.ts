@@ -1,7 +1,7 @@
 // A reviewed copy of a plan's Word export, read for what its reviewers did (docs/suggestions.md,
 // "Reviewed Word files back in"): each paragraph's accepted text (the text as Gotong wrote it:
 // deletions still in, insertions out), its tracked changes, the comments and their ranges, and
-// the section bookmark it falls under. The zip goes through the same checks as the new-plan
+// the bookmarks that name its section. The zip goes through the same checks as the new-plan
 // import; the XML through a parser that expands no entities and fetches nothing, and a file
 // that declares a DOCTYPE at all is refused (Word never writes one).
 import { DOMParser } from "@xmldom/xmldom";
@@ -41,8 +41,9 @@ export interface ReviewParagraph {
   text: string;
   /** Heading 1-9 by its style (or outline level), else null. */
   headingLevel: number | null;
-  /** The last section bookmark (as named in the file) seen up to the end of this paragraph. */
-  bookmark: string | null;
+  /** The bookmarks (names as in the file) that start in it or just before it: the export names
+   * each section's heading with one (app/export/section-bookmarks.ts). */
+  bookmarks: string[];
   changes: TrackedChange[];
   /** Its paragraph mark was inserted or deleted: the reviewer split or joined paragraphs here. */
   isMarkChanged: boolean;
@@ -176,17 +177,18 @@ class BodyWalker {
   /** Comment range ends and starts by Word comment id. */
   readonly rangeStarts = new Map<string, TextPoint>();
   readonly rangeEnds = new Map<string, TextPoint>();
-  private bookmark: string | null = null;
   private current: ReviewParagraph | null = null;
   /** Comment ranges started between paragraphs: they start with the next one. */
   private pendingStarts: string[] = [];
+  /** Bookmarks started between paragraphs: they belong to the next one. */
+  private pendingBookmarks: string[] = [];
 
   constructor(private headingStyles: Map<string, number>) {}
 
   walk(node: Element): void {
     for (const child of elementChildren(node)) {
       if (isW(child, "p")) this.paragraph(child);
-      else if (isW(child, "bookmarkStart")) this.noteBookmark(child);
+      else if (isW(child, "bookmarkStart")) this.pendingBookmarks.push(wAttribute(child, "name") ?? "");
       else if (isW(child, "commentRangeStart")) this.pendingStarts.push(wAttribute(child, "id") ?? "");
       else if (isW(child, "commentRangeEnd")) this.endRangeBetweenParagraphs(wAttribute(child, "id") ?? "");
       else if (!isW(child, "sectPr") && !isW(child, "tblPr") && !isW(child, "trPr") && !isW(child, "tcPr")) this.walk(child);
@@ -197,7 +199,7 @@ class BodyWalker {
     const paragraph: ReviewParagraph = {
       text: "",
       headingLevel: null,
-      bookmark: this.bookmark,
+      bookmarks: this.pendingBookmarks.splice(0),
       changes: [],
       isMarkChanged: false,
       formattingChanges: [],
@@ -208,7 +210,6 @@ class BodyWalker {
     const properties = elementChildren(element).find((child) => isW(child, "pPr"));
     if (properties) this.paragraphProperties(properties, paragraph);
     this.inline(element, null);
-    paragraph.bookmark = this.bookmark;
     this.current = null;
   }
 
@@ -254,7 +255,7 @@ class BodyWalker {
         paragraph.changes.push(change);
         this.inline(child, { kind, change });
       } else if (name === "bookmarkStart") {
-        this.noteBookmark(child);
+        paragraph.bookmarks.push(wAttribute(child, "name") ?? "");
       } else if (name === "commentRangeStart") {
         this.rangeStarts.set(wAttribute(child, "id") ?? "", { paragraph: this.paragraphs.length - 1, offset: paragraph.text.length });
       } else if (name === "commentRangeEnd") {
@@ -281,11 +282,6 @@ class BodyWalker {
       if (scope) scope.change.text += text;
       if (scope?.kind !== "insert") paragraph.text += text;
     }
-  }
-
-  private noteBookmark(element: Element): void {
-    const name = wAttribute(element, "name");
-    if (name && sectionIdOfBookmark(name) !== null) this.bookmark = name;
   }
 
   private endRangeBetweenParagraphs(id: string): void {
@@ -319,15 +315,6 @@ function headingLevelOfStyleId(style: Element): number | null {
 
 function changeAuthor(element: Element): { author: string; date: string | null } {
   return { author: (wAttribute(element, "author") ?? "").trim(), date: wAttribute(element, "date") };
-}
-
-/**
- * The section id a bookmark of Gotong's export names (`gotong_` and the id, '-' written '_'), or
- * null. The one place that reads the naming: app/export/section-bookmarks.ts writes it.
- */
-export function sectionIdOfBookmark(name: string): string | null {
-  const match = /^gotong_([A-Za-z0-9_]{1,64})$/.exec(name);
-  return match ? match[1]!.replace(/_/g, "-") : null;
 }
 
 /** comments.xml's comments, replies (commentsExtended's paraIdParent) gathered under the comment they answer. */

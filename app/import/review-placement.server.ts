@@ -5,7 +5,7 @@
 // members come in, nothing is read or written here.
 import { createHash } from "node:crypto";
 import type { ReviewComment, ReviewDocument, ReviewParagraph, TextPoint, TrackedChange } from "./review-docx.server";
-import { sectionIdOfBookmark } from "./review-docx.server";
+import { sectionBookmarkNames } from "../export/section-bookmarks";
 
 /** A section of the plan as suggestions see it: its textblocks' accepted text (open insertions left out). */
 export interface PlanSectionText {
@@ -130,10 +130,11 @@ export function placeReview(input: {
   return placement;
 }
 
-/** Each paragraph's section: the section bookmark it is under, else the last heading whose
- * text is a section's title; null before the first. */
+/** Each paragraph's section: the one whose bookmark starts in or just before it (the export
+ * marks each section's heading), else the last heading whose text is a section's title (a file
+ * exported before the bookmarks, or one whose bookmarks Word lost); null before the first. */
 function paragraphSections(paragraphs: ReviewParagraph[], sections: PlanSectionText[]): (string | null)[] {
-  const ids = new Set(sections.map((section) => section.id));
+  const byBookmark = sectionBookmarkNames(sections.map((section) => section.id));
   const byTitle = new Map<string, string>();
   for (const section of sections) {
     const key = normalised(section.title);
@@ -141,29 +142,15 @@ function paragraphSections(paragraphs: ReviewParagraph[], sections: PlanSectionT
     byTitle.set(key, byTitle.has(key) ? "" : section.id);
   }
   let current: string | null = null;
-  let lastBookmark: string | null = null;
   return paragraphs.map((paragraph) => {
-    if (paragraph.bookmark !== lastBookmark) {
-      lastBookmark = paragraph.bookmark;
-      const fromBookmark = paragraph.bookmark ? sectionForBookmark(paragraph.bookmark, ids) : null;
-      if (fromBookmark) return (current = fromBookmark);
-    }
+    const named = paragraph.bookmarks.flatMap((name) => byBookmark.get(name) ?? []).at(-1);
+    if (named) return (current = named);
     if (paragraph.headingLevel !== null) {
       const fromTitle = byTitle.get(normalised(paragraph.text));
       if (fromTitle !== undefined) current = fromTitle || null;
     }
     return current;
   });
-}
-
-/** The plan's section a bookmark names. The naming writes '-' as '_', so an id that had a '_'
- * of its own is found by comparing written forms. */
-function sectionForBookmark(bookmark: string, sectionIds: Set<string>): string | null {
-  const id = sectionIdOfBookmark(bookmark);
-  if (id === null) return null;
-  if (sectionIds.has(id)) return id;
-  const written = id.replace(/-/g, "_");
-  return [...sectionIds].find((sectionId) => sectionId.replace(/-/g, "_") === written) ?? null;
 }
 
 interface ChangeGroup {
