@@ -16,7 +16,6 @@ import { listMembers } from "../models/plan.server";
 import { sectionThreadOpenings, threadComments, threadEverExisted } from "../models/review-threads.server";
 import { can, type Role } from "../models/roles";
 import { loadPlanDoc } from "../models/plan-document.server";
-import type { CollabServices } from "../utils/load-context";
 import { singleton } from "../utils/singleton.server";
 import { readReviewDocx } from "./review-docx.server";
 import { DocxImportError } from "./upload.server";
@@ -36,7 +35,7 @@ const MAX_THREADS = 500;
 const RATE_LIMIT_PAUSE_MS = 250;
 const RATE_LIMIT_TRIES = 40;
 
-export type ImportUnplacedReason = UnplacedReason | "roundClosed" | "tooMany" | "suggestionsUnavailable" | "refused";
+export type ImportUnplacedReason = UnplacedReason | "roundClosed" | "tooMany" | "refused";
 
 export interface ReviewImportResult {
   suggestions: { id: string; sectionId: string; find: string; replaceWith: string; author: string }[];
@@ -49,29 +48,6 @@ export interface ReviewImportResult {
 export interface Importer {
   id: number;
   role: Role;
-}
-
-/** The suggestions part's services (issue 23, server/collab/services.ts on its branch). */
-export interface SuggestionWriter {
-  /** One suggestion written on a person's behalf; a second call with the same import key adds nothing. */
-  suggestText(
-    planId: string,
-    userId: number,
-    input: { sectionId: string; find: string; replaceWith: string; importKey?: string; wordAuthor?: string },
-  ): Promise<{ ok: true; id: string } | { ok: false; reason: string }>;
-  /** Open pages fetch the suggestions again. */
-  notifySuggestionsChanged?(planId: string): void;
-}
-
-/** The collaboration server's suggestText where it has one: the one place this import meets the
- * suggestions model, so that part's contract can change here alone. */
-function suggestionWriter(collab: CollabServices): SuggestionWriter | null {
-  const services = collab as CollabServices & Partial<SuggestionWriter>;
-  if (typeof services.suggestText !== "function") return null;
-  return {
-    suggestText: services.suggestText.bind(collab),
-    notifySuggestionsChanged: (planId) => services.notifySuggestionsChanged?.call(collab, planId),
-  };
 }
 
 /** suggestText's refusals that say where the text is not, as the placement says them. */
@@ -206,17 +182,15 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
   }
 
   // After the threads: a suggestion's inserted words inside a commented passage would change the quote its mark checks.
-  const writer = suggestionWriter(context.collab);
   for (const [index, suggestion] of placement.suggestions.entries()) {
     const unplaced = (reason: ImportUnplacedReason, detail?: string) =>
       result.unplaced.push({ kind: "suggestion", text: describe(suggestion), reason, detail, author: suggestion.wordAuthor });
     if (isOpenSuggestion(plan, suggestion)) result.alreadyThere.suggestions++;
     else if (index >= MAX_SUGGESTIONS) unplaced("tooMany");
-    else if (!writer) unplaced("suggestionsUnavailable");
     else if ((await roundOf(suggestion.sectionId)) === "closed") unplaced("roundClosed");
     else {
       const written = await paced(() =>
-        writer.suggestText(planId, suggestion.authorId ?? importer.id, {
+        context.collab.suggestText(planId, suggestion.authorId ?? importer.id, {
           sectionId: suggestion.sectionId,
           find: suggestion.find,
           replaceWith: suggestion.replaceWith,
@@ -232,7 +206,7 @@ async function importInto(context: AppLoadContext, planId: string, importer: Imp
   }
 
   if (threadsChanged) context.collab.notifyThreadsChanged(planId);
-  if (result.suggestions.length > 0) writer?.notifySuggestionsChanged?.(planId);
+  if (result.suggestions.length > 0) context.collab.notifySuggestionsChanged(planId);
   live.destroy();
   return result;
 }

@@ -1,12 +1,10 @@
 // "Import a reviewed Word file" through the real server: the demo plan's own Word export,
 // changed the way Word writes a reviewer's comments, posted to /plans/:planId/import-review.
-// (The tracked-changes half of the round trip needs the suggestions service, issue 23's model
-// part; its test comes with the merge.)
 import { describe, expect, it } from "vitest";
 import { DEMO_THREAD } from "../../db/demo-plan";
 import { useDemoServer } from "../helpers/demo-server";
 import { DEMO, type DemoRole } from "../helpers/server";
-import { commentEnd, commentStart, editDocumentXml, escapeXml, run } from "../helpers/word-review";
+import { commentEnd, commentStart, del, editDocumentXml, escapeXml, ins, run } from "../helpers/word-review";
 
 const demo = useDemoServer();
 
@@ -215,5 +213,83 @@ describe("importing a reviewed Word file", () => {
     const html = await response.text();
     expect(html).toContain("Imported from the Word file");
     expect(html).toContain("0 comment threads");
+  });
+});
+
+describe("the Word round trip", () => {
+  interface Suggestion {
+    id: string;
+    sectionId: string;
+    status: string;
+    inserted: string;
+    deleted: string;
+    author: { name: string };
+    wordAuthor?: string;
+  }
+  async function suggestions(): Promise<Suggestion[]> {
+    const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}/suggestions`, { headers: { cookie: demo.cookies.owner } });
+    return ((await response.json()) as { suggestions: Suggestion[] }).suggestions;
+  }
+
+  it("brings a replacement, an insertion and a comment made in Word back as suggestions and a thread, once; an export of them brings nothing new", async () => {
+    const before = await suggestions();
+    const reviewed = await editDocumentXml(await exportedPlan(), (xml) => {
+      expect(xml).toContain("how the action plan understands SSE, and how");
+      return xml.replace(
+        "how the action plan understands SSE, and how",
+        `how the action plan </w:t></w:r>${del("Eri Trinurini", "understands")}${ins("Eri Trinurini", "defines")}` +
+          `<w:r><w:t xml:space="preserve"> SSE, and </w:t></w:r>${ins("Someone Outside", "exactly ")}` +
+          `${commentStart(96)}${run("how")}${commentEnd(96)}<w:r><w:t xml:space="preserve">`,
+      );
+    });
+    const JSZip = (await import("jszip")).default;
+    const zip = await JSZip.loadAsync(reviewed);
+    const comments = (await zip.file("word/comments.xml")?.async("string")) ?? "";
+    zip.file(
+      "word/comments.xml",
+      comments.replace(
+        "</w:comments>",
+        `<w:comment w:id="96" w:author="Someone Outside" w:date="2026-12-05T08:00:00Z"><w:p><w:r><w:t>How, exactly?</w:t></w:r></w:p></w:comment></w:comments>`,
+      ),
+    );
+    const file = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+
+    const first = await postReview(file, "commenter");
+    expect(first.status).toBe(200);
+    const result = (await first.json()) as {
+      suggestions: { id: string; find: string; replaceWith: string }[];
+      threads: unknown[];
+      unplaced: unknown[];
+    };
+    expect(result.unplaced).toEqual([]);
+    expect(result.suggestions.map(({ find, replaceWith }) => ({ find, replaceWith }))).toEqual([
+      { find: "understands", replaceWith: "defines" },
+      { find: expect.stringContaining("how"), replaceWith: expect.stringContaining("exactly how") },
+    ]);
+    expect(result.threads).toEqual([expect.objectContaining({ sectionId: "s-concept", quote: "how" })]);
+
+    const after = await suggestions();
+    expect(after).toHaveLength(before.length + 2);
+    expect(after.find((suggestion) => suggestion.id === result.suggestions[0]!.id)).toMatchObject({
+      sectionId: "s-concept",
+      status: "open",
+      inserted: "defines",
+      deleted: "understands",
+      author: { name: "Eri Trinurini" },
+    });
+    const viaWord = after.find((suggestion) => suggestion.id === result.suggestions[1]!.id)!;
+    expect(viaWord).toMatchObject({ inserted: "exactly ", deleted: "", author: { name: "Eri Trinurini" }, wordAuthor: "Someone Outside" });
+
+    const threadCount = (await threads()).length;
+    const second = await postReview(file, "commenter");
+    expect(await second.json()).toMatchObject({ suggestions: [], threads: [], unplaced: [], alreadyThere: { suggestions: 2 } });
+    expect(await suggestions()).toHaveLength(after.length);
+    expect(await threads()).toHaveLength(threadCount);
+
+    // The export now writes the open suggestions as tracked changes and the thread as a comment.
+    const again = await postReview(await exportedPlan(), "editor");
+    expect(await again.json()).toMatchObject({ suggestions: [], threads: [], unplaced: [] });
+    expect(await suggestions()).toHaveLength(after.length);
+    expect(await threads()).toHaveLength(threadCount);
   });
 });

@@ -682,7 +682,6 @@ const en = {
       emptyComment: "The comment is empty.",
       roundClosed: "The consultation round on this section is closed.",
       tooMany: "More than one import takes: import the rest from a smaller file.",
-      suggestionsUnavailable: "This server cannot take suggestions yet.",
       refused: "The plan refused it ({{detail}}).",
     },
   },

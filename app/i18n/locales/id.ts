@@ -692,7 +692,6 @@ const id: Messages = {
       emptyComment: "Komentar ini kosong.",
       roundClosed: "Putaran konsultasi pada bagian ini sudah ditutup.",
       tooMany: "Melebihi batas satu kali impor: impor sisanya dari file yang lebih kecil.",
-      suggestionsUnavailable: "Server ini belum dapat menerima saran.",
       refused: "Rencana menolaknya ({{detail}}).",
     },
   },
