@@ -136,7 +136,7 @@ function ReviewResult({ result }: { result: ReviewImportResult }) {
       ) : (
         <>
           <p className="muted">{t("reviewImport.unplacedHelp")}</p>
-          <table className="data-table">
+          <table className="members-table">
             <thead>
               <tr>
                 <th scope="col">{t("reviewImport.kind")}</th>
