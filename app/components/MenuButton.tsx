@@ -9,16 +9,35 @@ export interface MenuItem {
   onSelect: () => void;
   isDisabled?: boolean;
   isDanger?: boolean;
+  /** For a choice of one (menuitemradio): whether this is the one chosen. */
+  isChecked?: boolean;
+  /** A second, quieter line under the label. */
+  description?: string;
 }
 
-export function MenuButton({ label, icon, items, className }: { label: string; icon: ReactNode; items: MenuItem[]; className?: string }) {
+export function MenuButton({
+  label,
+  icon,
+  items,
+  className,
+  text,
+  triggerClassName,
+}: {
+  label: string;
+  icon: ReactNode;
+  items: MenuItem[];
+  className?: string;
+  /** Shown beside the icon (the button's name is still `label`). */
+  text?: ReactNode;
+  triggerClassName?: string;
+}) {
   const [isOpen, setIsOpen] = useState(false);
   const [focusOn, setFocusOn] = useState<"first" | "last">("first");
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
-  const menuItems = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+  const menuItems = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
   const open = (at: "first" | "last") => {
     setFocusOn(at);
     setIsOpen(true);
@@ -72,7 +91,7 @@ export function MenuButton({ label, icon, items, className }: { label: string; i
       <button
         ref={button}
         type="button"
-        className="icon-button menu-trigger"
+        className={triggerClassName ?? "icon-button menu-trigger"}
         aria-label={label}
         title={label}
         aria-haspopup="menu"
@@ -82,6 +101,7 @@ export function MenuButton({ label, icon, items, className }: { label: string; i
         onKeyDown={onButtonKeyDown}
       >
         {icon}
+        {text}
       </button>
       {isOpen ? (
         <div ref={menu} id={menuId} role="menu" aria-label={label} className="menu" tabIndex={-1} onKeyDown={onMenuKeyDown}>
@@ -89,13 +109,21 @@ export function MenuButton({ label, icon, items, className }: { label: string; i
             <button
               key={item.label}
               type="button"
-              role="menuitem"
+              role={item.isChecked === undefined ? "menuitem" : "menuitemradio"}
+              aria-checked={item.isChecked}
               tabIndex={-1}
               className={item.isDanger ? "menu-item is-danger" : "menu-item"}
               aria-disabled={item.isDisabled || undefined}
               onClick={() => select(item)}
             >
-              {item.label}
+              {item.description ? (
+                <>
+                  <span className="menu-item-label">{item.label}</span>
+                  <span className="menu-item-description">{item.description}</span>
+                </>
+              ) : (
+                item.label
+              )}
             </button>
           ))}
         </div>

@@ -11,6 +11,7 @@ import { ACTION_COLUMNS, type ActionColumn } from "../editor/action-matrix";
 import { caretElement, showNamesOnMove } from "../editor/caret-labels";
 import { planExtensions } from "../editor/extensions";
 import { FindReplace } from "../editor/find-replace";
+import { EDIT_MODES, Suggesting, suggestingState, type EditMode, type RefusedReason } from "../editor/suggesting";
 import { can } from "../models/roles";
 import { ActionsByInstitution } from "./ActionsByInstitution";
 import { CommentsPanel } from "./comments/CommentsPanel";
@@ -20,7 +21,7 @@ import { Panel, PanelButton, usePlanPanels } from "./PlanPanels";
 import type { PlanDetails, WorkspaceUser } from "./PlanWorkspace";
 import { FindBar, type FindRequest } from "./FindBar";
 import { ShortcutsDialog, type ShortcutsDialogHandle } from "./ShortcutsDialog";
-import { ReadingToolbar, Toolbar, type EditorCommands } from "./Toolbar";
+import { EditModeMenu, ReadingToolbar, Toolbar, type EditorCommands } from "./Toolbar";
 import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 
 export function PlanEditor({
@@ -45,6 +46,16 @@ export function PlanEditor({
   statusBar: ReactNode;
 }) {
   const { t } = useTranslation();
+  const canSuggest = can(details.role, "plan.suggest");
+  const [chosenMode, chooseMode] = useChosenEditMode(details.planId);
+  // Editors and owners choose; commenters always suggest; viewers read.
+  const mode: EditMode = canEdit ? chosenMode : canSuggest ? "suggesting" : "viewing";
+  const isEditable = mode !== "viewing";
+  const [refusal, setRefusal] = useState<{ key: number } | null>(null);
+  const onRefused = useRef<(reason: RefusedReason) => void>(() => {});
+  onRefused.current = (reason) => {
+    if (reason === "structure") setRefusal((previous) => ({ key: (previous?.key ?? 0) + 1 }));
+  };
   const actionColumnLabels = Object.fromEntries(ACTION_COLUMNS.map((column) => [column, t(`actions.columns.${column}`)])) as Record<
     ActionColumn,
     string
@@ -54,10 +65,11 @@ export function PlanEditor({
       extensions: [
         ...planExtensions({ actionColumnLabels }),
         FindReplace,
+        Suggesting.configure({ mode, authorId: user.id, onRefused: (reason) => onRefused.current(reason) }),
         Collaboration.configure({ document: doc }),
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color }, render: caretElement }),
       ],
-      editable: canEdit,
+      editable: isEditable,
       // Re-render only what subscribes to editor state: large plans stay fast to type in.
       immediatelyRender: false,
       shouldRerenderOnTransaction: false,
@@ -76,10 +88,18 @@ export function PlanEditor({
   useEffect(() => {
     if (editor) return showNamesOnMove(provider, editor.view.dom);
   }, [editor, provider]);
-  // A role changed while the page is open (the loader reloads on the server's notice).
+  // A role or the mode changed while the page is open (the loader reloads on the server's notice).
   useEffect(() => {
-    if (editor && editor.isEditable !== canEdit) editor.setEditable(canEdit);
-  }, [editor, canEdit]);
+    if (!editor) return;
+    if (suggestingState(editor.state).mode !== mode) editor.commands.setEditMode(mode);
+    if (editor.isEditable !== isEditable) editor.setEditable(isEditable);
+  }, [editor, mode, isEditable]);
+  // The hint that a change cannot be a suggestion goes away by itself.
+  useEffect(() => {
+    if (!refusal) return;
+    const timer = setTimeout(() => setRefusal(null), 6000);
+    return () => clearTimeout(timer);
+  }, [refusal]);
   const shortcuts = useRef<ShortcutsDialogHandle>(null);
   const wordCount = useRef<WordCountDialogHandle>(null);
   const [findRequest, setFindRequest] = useState<FindRequest | null>(null);
@@ -133,6 +153,9 @@ export function PlanEditor({
       <PlanLayout
         editor={editor}
         canEdit={canEdit}
+        mode={mode}
+        onModeChange={chooseMode}
+        refusalHint={refusal ? (canEdit ? t("editMode.refusedEditor") : t("editMode.refusedSuggester")) : null}
         details={details}
         statusBar={statusBar}
         commands={commands}
@@ -150,6 +173,9 @@ export function PlanEditor({
 function PlanLayout({
   editor,
   canEdit,
+  mode,
+  onModeChange,
+  refusalHint,
   details,
   statusBar,
   commands,
@@ -157,6 +183,10 @@ function PlanLayout({
 }: {
   editor: Editor;
   canEdit: boolean;
+  mode: EditMode;
+  onModeChange: (mode: EditMode) => void;
+  /** Why the last change was not made (it cannot be a suggestion), for a few seconds. */
+  refusalHint: string | null;
   details: PlanDetails;
   statusBar: ReactNode;
   commands: EditorCommands;
@@ -208,11 +238,24 @@ function PlanLayout({
             ) : null}
           </PanelButton>
         </div>
-        {canEdit ? (
-          <Toolbar editor={editor} planId={details.planId} commands={commands} />
+        {canEdit && mode !== "viewing" ? (
+          <Toolbar
+            editor={editor}
+            planId={details.planId}
+            commands={commands}
+            modeMenu={<EditModeMenu mode={mode} onChange={onModeChange} />}
+          />
         ) : (
-          <ReadingToolbar canComment={can(details.role, "plan.comment")} commands={commands} />
+          <ReadingToolbar
+            canComment={can(details.role, "plan.comment")}
+            commands={commands}
+            modeMenu={canEdit ? <EditModeMenu mode={mode} onChange={onModeChange} /> : null}
+            isSuggesting={!canEdit && mode === "suggesting"}
+          />
         )}
+        <span className="mode-refused" role="status">
+          {refusalHint}
+        </span>
         {statusBar}
         {findBar}
       </div>
@@ -229,4 +272,32 @@ function PlanLayout({
       </div>
     </div>
   );
+}
+
+const modeStorageKey = (planId: string) => `gotong.editMode.${planId}`;
+
+/** The mode an editor chose on this plan, remembered in this browser (Editing at first). */
+function useChosenEditMode(planId: string): [EditMode, (mode: EditMode) => void] {
+  const [mode, setMode] = useState<EditMode>("editing");
+  useEffect(() => {
+    const stored = readStorage(modeStorageKey(planId));
+    if (stored && (EDIT_MODES as readonly string[]).includes(stored)) setMode(stored as EditMode);
+  }, [planId]);
+  const choose = (next: EditMode) => {
+    setMode(next);
+    try {
+      window.localStorage.setItem(modeStorageKey(planId), next);
+    } catch {
+      // Storage may be off (private windows, policies): the mode then lasts for this page.
+    }
+  };
+  return [mode, choose];
+}
+
+function readStorage(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
 }

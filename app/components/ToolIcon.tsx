@@ -25,6 +25,10 @@ const PATHS = {
   search: "M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z M10.3 10.3l3.2 3.2",
   wordCount: "M2.5 4h5.5 M2.5 8h5.5 M2.5 12h5.5 M11 3.5l-1 9 M14 3.5l-1 9 M9.6 6.2h4.6 M9.3 9.8h4.6",
   close: "M4 4l8 8 M12 4l-8 8",
+  // The three modes: a pencil, a pencil with a speech mark, an eye.
+  editing: "M10.5 2.5l3 3-8 8H2.5v-3z M9 4l3 3",
+  suggesting: "M9.5 2.5l2 2-6 6H3.5v-2z M8.5 3.5l2 2 M8.5 13.5h5.5 M11 11l3 2.5-3 2.5",
+  viewing: "M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8 12.1 12.5 8 12.5 1.5 8 1.5 8z M8 6a2 2 0 1 0 0 4a2 2 0 1 0 0-4z",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -5,8 +5,10 @@ import { useCallback, useEffect, useRef, type KeyboardEvent, type ReactNode } fr
 import { useTranslation } from "react-i18next";
 import { addActionRow, insertActionMatrix, isInActionMatrix, moveActionRow, removeActionRow } from "../editor/action-matrix";
 import { isSafeLinkUrl } from "../editor/extensions";
+import { EDIT_MODES, type EditMode } from "../editor/suggesting";
 import { addSection } from "../editor/section-commands";
 import { CommentButton } from "./comments/CommentButton";
+import { MenuButton } from "./MenuButton";
 import { SaveVersionButton } from "./history/SaveVersionButton";
 import { itemForKey } from "./roving-focus";
 import { shortcutLabel } from "./ShortcutsDialog";
@@ -22,7 +24,18 @@ export interface EditorCommands {
   find(withReplace: boolean): void;
 }
 
-export function Toolbar({ editor, planId, commands }: { editor: Editor; planId: string; commands: EditorCommands }) {
+export function Toolbar({
+  editor,
+  planId,
+  commands,
+  modeMenu,
+}: {
+  editor: Editor;
+  planId: string;
+  commands: EditorCommands;
+  /** Editing / Suggesting / Viewing, at the end of the bar (as in Google Docs). */
+  modeMenu: ReactNode;
+}) {
   const { t } = useTranslation();
   const toolbar = useRovingToolbar();
   const state = useEditorState({
@@ -126,12 +139,25 @@ export function Toolbar({ editor, planId, commands }: { editor: Editor; planId: 
       <FindAndCountTools commands={commands} canReplace />
       <CommentButton className="tool comment-tool" />
       <SaveVersionButton planId={planId} />
+      {modeMenu}
     </div>
   );
 }
 
-/** For those who read and comment: Comment, find, word count and the shortcut list. */
-export function ReadingToolbar({ canComment, commands }: { canComment: boolean; commands: EditorCommands }) {
+/** For those who read, comment and suggest (and editors in Viewing mode): Comment, find, word
+ * count and the shortcut list, and the mode. */
+export function ReadingToolbar({
+  canComment,
+  commands,
+  modeMenu,
+  isSuggesting,
+}: {
+  canComment: boolean;
+  commands: EditorCommands;
+  modeMenu?: ReactNode;
+  /** A commenter, who always suggests: said in the bar instead of a mode menu. */
+  isSuggesting?: boolean;
+}) {
   const { t } = useTranslation();
   const toolbar = useRovingToolbar();
   return (
@@ -145,7 +171,16 @@ export function ReadingToolbar({ canComment, commands }: { canComment: boolean; 
     >
       {canComment ? <CommentButton className="tool comment-tool" /> : null}
       <FindAndCountTools commands={commands} canReplace={false} />
-      {canComment ? <span className="muted comment-bar-hint">{t("comments.barHint")}</span> : null}
+      {isSuggesting ? (
+        <span className="mode-indicator" data-mode="suggesting" data-testid="edit-mode">
+          <ToolIcon name="suggesting" />
+          {t("editMode.suggesting")}
+        </span>
+      ) : null}
+      {modeMenu}
+      {canComment ? (
+        <span className="muted comment-bar-hint">{isSuggesting ? t("editMode.suggesterHint") : t("comments.barHint")}</span>
+      ) : null}
     </div>
   );
 }
@@ -187,6 +222,32 @@ function toolButton(
   );
 }
 
+const MODE_ICON: Record<EditMode, IconName> = { editing: "editing", suggesting: "suggesting", viewing: "viewing" };
+
+/** The mode menu button for editors and owners; the current mode is its text. */
+export function EditModeMenu({ mode, onChange }: { mode: EditMode; onChange: (mode: EditMode) => void }) {
+  const { t } = useTranslation();
+  return (
+    <MenuButton
+      className="mode-menu"
+      triggerClassName={`tool mode-tool mode-${mode}`}
+      label={t("editMode.button", { mode: t(`editMode.${mode}`) })}
+      icon={<ToolIcon name={MODE_ICON[mode]} />}
+      text={
+        <span className="tool-text" data-testid="edit-mode">
+          {t(`editMode.${mode}`)}
+        </span>
+      }
+      items={EDIT_MODES.map((each) => ({
+        label: t(`editMode.${each}`),
+        description: t(`editMode.${each}Help`),
+        isChecked: each === mode,
+        onSelect: () => onChange(each),
+      }))}
+    />
+  );
+}
+
 const keyOf = (button: HTMLElement) => button.getAttribute("aria-label") ?? button.textContent ?? "";
 const toolbarItems = (toolbar: HTMLElement | null) => [...(toolbar?.querySelectorAll<HTMLButtonElement>(ITEM_SELECTOR) ?? [])];
 
@@ -221,8 +282,8 @@ function useRovingToolbar() {
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
-    // Keys typed in the Save version form are the form's.
-    if (!target.matches(ITEM_SELECTOR)) return;
+    // Keys typed in the Save version form are the form's; the mode button's ArrowDown opens its menu.
+    if (!target.matches(ITEM_SELECTOR) || event.defaultPrevented) return;
     const enabled = items().filter((button) => !button.disabled);
     const next = itemForKey(enabled, target as HTMLButtonElement, event.key, "both");
     if (!next) return;

@@ -227,6 +227,13 @@ export async function openSuggestionAuthors(planId: string): Promise<Map<string,
   return new Map(rows.map((row) => [row.id, row.author_id]));
 }
 
+/** Every suggestion the plan has held, with its author: the gate lets an undo bring back a mark
+ * of one of them (server/collab/suggestion-gate.ts). */
+export async function suggestionAuthors(planId: string): Promise<[string, number][]> {
+  const rows = await getDb().selectFrom("suggestions").select(["id", "author_id"]).where("plan_id", "=", planId).execute();
+  return rows.map((row) => [row.id, row.author_id]);
+}
+
 export async function getSuggestion(planId: string, suggestionId: string) {
   return getDb().selectFrom("suggestions").selectAll().where("plan_id", "=", planId).where("id", "=", suggestionId).executeTakeFirst();
 }

@@ -1,11 +1,19 @@
 // POST: accept or reject every open suggestion in a section, from one person or from one
-// organisation, as one edit (editors and owners). docs/suggestions.md, "Data and API".
+// organisation, or the ones named (what the comments column shows), as one edit (editors and owners). docs/suggestions.md, "Data and API".
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { SUGGESTION_ID_PATTERN } from "../editor/suggestion-marks";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { suggestionRefusal } from "../utils/suggestion-api.server";
 
 const BulkResolution = z.union([
+  z
+    .object({
+      action: z.enum(["accept", "reject"]),
+      ids: z.array(z.string().regex(SUGGESTION_ID_PATTERN)).min(1).max(1000),
+      reason: z.string().max(2000).optional(),
+    })
+    .strict(),
   z
     .object({ action: z.enum(["accept", "reject"]), sectionId: z.string().min(1).max(100), reason: z.string().max(2000).optional() })
     .strict(),

@@ -86,7 +86,11 @@ export default function PlanPage() {
       <div className="plan-heading">
         <h1>{plan.title}</h1>
         {canEdit ? null : (
-          <span className="readonly-badge" title={t("plan.viewOnlyHelp")} data-testid="readonly-badge">
+          <span
+            className="readonly-badge"
+            title={plan.role === "commenter" ? t("plan.suggestOnlyHelp") : t("plan.viewOnlyHelp")}
+            data-testid="readonly-badge"
+          >
             {plan.role === "commenter" ? t("plan.commentOnly") : t("plan.viewOnly")}
           </span>
         )}

@@ -4,6 +4,7 @@
 import { errorFields, log } from "../../app/utils/log.server";
 import type { Config } from "../config";
 import type { PlanRelay } from "./cluster/plan-relay";
+import { suggestionAuthors } from "../../app/models/suggestion.server";
 import { LivePlan } from "./live-plan";
 import type { PlanVersions } from "./plan-versions";
 import type { UpdateLog } from "./storage/update-log";
@@ -43,17 +44,24 @@ export class PlanRegistry {
       const { limits, relay, versions } = this.options;
       // Subscribed before loading, healed once both are done: nothing stored in between is missed.
       const subscribed = relay.subscribe(planId);
-      const loaded = LivePlan.load({
-        planId,
-        store: this.options.store,
-        log: this.options.log,
-        limits: { maxBytes: limits.maxPlanBytes, hibernateAfterMs: limits.hibernateAfterMs },
-        checkpoints: {
-          quietMs: limits.versionQuietMs,
-          maxIntervalMs: limits.versionMaxIntervalMs,
-          due: (plan) => versions.saveCheckpoint(plan),
-        },
-        shareAwareness: (update) => relay.publish(planId, { kind: "awareness", update }),
+      const loaded = Promise.all([
+        LivePlan.load({
+          planId,
+          store: this.options.store,
+          log: this.options.log,
+          limits: { maxBytes: limits.maxPlanBytes, hibernateAfterMs: limits.hibernateAfterMs },
+          checkpoints: {
+            quietMs: limits.versionQuietMs,
+            maxIntervalMs: limits.versionMaxIntervalMs,
+            due: (plan) => versions.saveCheckpoint(plan),
+          },
+          shareAwareness: (update) => relay.publish(planId, { kind: "awareness", update }),
+        }),
+        suggestionAuthors(planId),
+      ]).then(([plan, authors]) => {
+        // Whose each suggestion the plan has held is: an editor's undo may bring one back.
+        plan.suggestionGate.rememberAuthors(authors);
+        return plan;
       });
       const opened: OpenPlan = { loaded, joining: 0 };
       open = opened;

@@ -107,7 +107,7 @@ it("an invited partner accepts from the dashboard with the keyboard and can then
   await page.keyboard.press("Enter");
   await page.waitForURL(`${server.url}/plans/${DEMO.planId}`);
   await page.waitForSelector(".ProseMirror");
-  expect(await page.locator("body").innerText()).toContain("Comment only");
+  expect(await page.locator("body").innerText()).toContain("Can suggest and comment");
 
   await page.goto(`${server.url}/plans`);
   await page.locator(`.plan-card a[href="/plans/${DEMO.planId}"]`).waitFor();

@@ -11,7 +11,10 @@ export interface TestClient {
   doc: Y.Doc;
   provider: WebsocketProvider;
   tracker: SaveTracker;
+  /** The accepted text (open suggestions left out, as every reader shows the plan). */
   text(): string;
+  /** Every character, open suggestions' words included. */
+  allText(): string;
   destroy(): void;
 }
 
@@ -41,6 +44,7 @@ export function connectClient(wsUrl: string, planId: string, cookie: string): Te
     provider,
     tracker,
     text: () => planText(doc),
+    allText: () => rawPlanText(doc),
     destroy: () => {
       tracker.destroy();
       provider.destroy();
@@ -91,4 +95,21 @@ export function openRawSocket(wsUrl: string, planId: string, headers: Record<str
 
 export function whenClosed(socket: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/** Every character of the plan, open suggestions' words included. */
+export function rawPlanText(doc: Y.Doc): string {
+  const texts: string[] = [];
+  const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
+    if (node instanceof Y.XmlText)
+      texts.push(
+        node
+          .toDelta()
+          .map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : ""))
+          .join(""),
+      );
+    else for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText);
+  };
+  walk(doc.getXmlFragment(PLAN_FRAGMENT));
+  return texts.join("\n");
 }

@@ -6,7 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as Y from "yjs";
-import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
+import { planText } from "../../app/editor/document.server";
+import { rawPlanText } from "./clients";
 import { openDatabase } from "../../db";
 import { startPostgres, type TestPostgres } from "./postgres";
 
@@ -184,21 +185,4 @@ export async function storedPlanText(databasePath: string, planId: string, optio
   } finally {
     await db.destroy();
   }
-}
-
-/** Every character of the plan, open suggestions' words included. */
-function rawPlanText(doc: Y.Doc): string {
-  const texts: string[] = [];
-  const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
-    if (node instanceof Y.XmlText)
-      texts.push(
-        node
-          .toDelta()
-          .map((op: { insert?: unknown }) => (typeof op.insert === "string" ? op.insert : ""))
-          .join(""),
-      );
-    else for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText);
-  };
-  walk(doc.getXmlFragment(PLAN_FRAGMENT));
-  return texts.join("\n");
 }

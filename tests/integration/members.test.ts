@@ -69,7 +69,7 @@ describe("managing members", () => {
     expect(accepted.status).toBe(302);
     const page = await openPlan();
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("Comment only");
+    expect(await page.text()).toContain("Can suggest and comment");
     expect((await manage("owner", { intent: "invite", email: DEMO.outsider, role: "viewer" })).status).toBe(422);
     expect((await manage("owner", { intent: "invite", email: "nobody@example.org", role: "viewer" })).status).toBe(422);
   });

@@ -192,14 +192,14 @@ describe("the plan page", () => {
     expect((await get("/no/such/page", cookie)).status).toBe(404);
   });
 
-  it("shows a View only badge to a viewer and Comment only to a commenter", async () => {
+  it("shows a View only badge to a viewer and Can suggest and comment to a commenter", async () => {
     const viewerPage = await (await get("/plans/demo-sse", await signIn(server.url, DEMO.viewer))).text();
     expect(viewerPage).toContain("View only");
     const commenterPage = await (await get("/plans/demo-sse", await signIn(server.url, DEMO.commenter))).text();
-    expect(commenterPage).toContain("Comment only");
+    expect(commenterPage).toContain("Can suggest and comment");
     const editorPage = await (await get("/plans/demo-sse", await signIn(server.url, DEMO.editor))).text();
     expect(editorPage).not.toContain("View only");
-    expect(editorPage).not.toContain("Comment only");
+    expect(editorPage).not.toContain("Can suggest and comment");
   });
 
   it("speaks Bahasa Indonesia to a browser that asks for it", async () => {

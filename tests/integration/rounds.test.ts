@@ -163,7 +163,7 @@ describe("opening a round", () => {
     expect(await roleOf(DEMO.outsider)).toBe("commenter");
     const planPage = await get("outsider", `/plans/${DEMO.planId}`);
     expect(planPage.status).toBe(200);
-    expect(await planPage.text()).toContain("Comment only");
+    expect(await planPage.text()).toContain("Can suggest and comment");
     const owners = await (await get("owner", `/plans/${DEMO.planId}/rounds/${roundId}`)).text();
     expect(owners).toContain('data-invitation-status="accepted"');
     expect(await (await get("owner", `/plans/${DEMO.planId}/rounds`)).text()).toContain(

@@ -73,7 +73,7 @@ describe("making a suggestion", () => {
     expect(new Date((await suggestionById(id))!.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     await waitFor(() => suggestionsInDocument(pmDocOf(editor.doc)).some((entry) => entry.id === id), "the suggestion's marks");
     // Proposed words are not accepted text: the paragraph reads as before, plus the proposal.
-    expect(editor.text()).toContain("are a full part of the SSE");
+    expect(editor.allText()).toContain("are a full part of the SSE");
   });
 
   it("answers 422 when the text is not in the section exactly once, or the section is not there", async () => {
@@ -132,13 +132,13 @@ describe("accepting and rejecting", () => {
 
   it("rejecting takes the proposal out and keeps the reason", async () => {
     const editor = await syncedClient("editor");
-    const before = editor.text();
+    const before = editor.allText();
     const id = await suggest("s-mapping", "mapped SSE policy in six countries", "mapped SSE policy in several countries");
-    await waitFor(() => editor.text() !== before, "the suggestion");
+    await waitFor(() => editor.allText() !== before, "the suggestion");
     const { status, json } = await api("owner", "POST", `/suggestions/${id}/reject`, { reason: "The six are named below." });
     expect(status).toBe(200);
     expect(json).toMatchObject({ status: "rejected", reason: "The six are named below.", deleted: "six", inserted: "several" });
-    await waitFor(() => editor.text() === before, "the text as it was");
+    await waitFor(() => editor.allText() === before, "the text as it was");
   });
 
   it("shows a suggestion whose words an editor deleted as outdated, and refuses to accept it", async () => {

@@ -125,7 +125,7 @@ describe("a round inviting every organisation", () => {
     expect(await memberEmails(planId)).toEqual([DEMO.outsider, DEMO.commenter].sort());
     const page = await get("commenter", `/plans/${planId}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("Comment only");
+    expect(await page.text()).toContain("Can suggest and comment");
     expect((await get("commenter", `/api/plans/${planId}/threads`)).status).toBe(200);
     expect(await socketOutcome("commenter", planId)).toBe(101);
     const dashboard = await (await get("commenter", "/plans")).text();

@@ -13,7 +13,7 @@ import { SaveTracker } from "../../app/collab/save-status";
 import { planText } from "../../app/editor/document.server";
 import { openDatabase, type DB } from "../../db";
 import { DEMO_THREAD } from "../../db/demo-plan";
-import { cookieWebSocket, paragraphText, typeAt, type TestClient } from "../helpers/clients";
+import { cookieWebSocket, paragraphText, rawPlanText, typeAt, type TestClient } from "../helpers/clients";
 import { startPostgres, type TestPostgres } from "../helpers/postgres";
 import { startProxy } from "../helpers/proxy";
 import { startRedis, type TestRedis } from "../helpers/redis";
@@ -108,6 +108,7 @@ function connect(wsUrl: string, role: DemoRole, cookie = cookies[role]): Client 
     denied: [],
     planChanged: 0,
     text: () => planText(doc),
+    allText: () => rawPlanText(doc),
     destroy: () => {
       tracker.destroy();
       provider.destroy();

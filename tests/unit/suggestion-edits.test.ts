@@ -53,8 +53,13 @@ function sync(...docs: Y.Doc[]): void {
   for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
 }
 
+/** Every character of the section, open suggestions' words included. */
 function sectionText(doc: Y.Doc, sectionId: string): string {
-  return readSections(doc).find((section) => section.id === sectionId)!.text;
+  let text = "";
+  pmDocOf(doc).forEach((section) => {
+    if (section.attrs.id === sectionId) text = section.textBetween(0, section.content.size, "\n");
+  });
+  return text;
 }
 
 const ids = { a: "g-aaaaaaaaaaaa", b: "g-bbbbbbbbbbbb", c: "g-cccccccccccc" };

@@ -94,7 +94,8 @@ const en = {
   plan: {
     backToPlans: "All plans",
     viewOnly: "View only",
-    commentOnly: "Comment only",
+    commentOnly: "Can suggest and comment",
+    suggestOnlyHelp: "You can propose changes to the text as suggestions, and comment. The drafting team accepts or rejects them.",
     viewOnlyHelp: "You can read this plan but not change its text.",
     peopleHere_one: "{{count}} person here",
     peopleHere_other: "{{count}} people here",
@@ -146,6 +147,18 @@ const en = {
     undo: "Undo",
     redo: "Redo",
     readingLabel: "Reading tools",
+  },
+  editMode: {
+    button: "Mode: {{mode}}",
+    editing: "Editing",
+    suggesting: "Suggesting",
+    viewing: "Viewing",
+    editingHelp: "Change the text directly",
+    suggestingHelp: "Your edits become suggestions",
+    viewingHelp: "Read without changing anything",
+    suggesterHint: "Your edits are suggestions. Select text to comment.",
+    refusedEditor: "Suggestions change words only. New paragraphs, formatting and tables need Editing mode.",
+    refusedSuggester: "Suggestions change words only. New paragraphs, formatting and tables are for the drafting team.",
   },
   outline: {
     title: "Sections",

@@ -98,7 +98,8 @@ const id: Messages = {
   plan: {
     backToPlans: "Semua rencana",
     viewOnly: "Hanya baca",
-    commentOnly: "Hanya komentar",
+    commentOnly: "Dapat menyarankan dan berkomentar",
+    suggestOnlyHelp: "Anda dapat mengusulkan perubahan teks sebagai saran, dan berkomentar. Tim penyusun menerima atau menolaknya.",
     viewOnlyHelp: "Anda dapat membaca rencana ini tetapi tidak dapat mengubah teksnya.",
     peopleHere_one: "{{count}} orang di sini",
     peopleHere_other: "{{count}} orang di sini",
@@ -150,6 +151,18 @@ const id: Messages = {
     undo: "Urungkan",
     redo: "Ulangi",
     readingLabel: "Alat membaca",
+  },
+  editMode: {
+    button: "Mode: {{mode}}",
+    editing: "Mengedit",
+    suggesting: "Menyarankan",
+    viewing: "Melihat",
+    editingHelp: "Ubah teks secara langsung",
+    suggestingHelp: "Suntingan Anda menjadi saran",
+    viewingHelp: "Baca tanpa mengubah apa pun",
+    suggesterHint: "Suntingan Anda menjadi saran. Pilih teks untuk berkomentar.",
+    refusedEditor: "Saran hanya mengubah kata. Paragraf baru, format, dan tabel memerlukan mode Mengedit.",
+    refusedSuggester: "Saran hanya mengubah kata. Paragraf baru, format, dan tabel diubah oleh tim penyusun.",
   },
   outline: {
     title: "Bagian",
