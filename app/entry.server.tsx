@@ -17,6 +17,8 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  const answer = jsonAnswer(request, responseStatusCode, remixContext);
+  if (answer) return answer;
   const language = await i18next.getLocale(request);
   const i18n = createInstance();
   await i18n.use(initReactI18next).init({ ...i18nOptions, lng: language });
@@ -50,4 +52,25 @@ export default async function handleRequest(
     );
     setTimeout(abort, streamTimeout + 1000);
   });
+}
+
+/**
+ * A page route whose `handle` has `answersJson` (the review import: one address for the form
+ * and for scripts) answers a POST that asks for JSON with its action's data or its refusal, as
+ * the API routes do, rather than with the page. Remix itself renders a page for any document request.
+ */
+function jsonAnswer(request: Request, status: number, remixContext: EntryContext): Response | null {
+  if (request.method !== "POST" || !(request.headers.get("Accept") ?? "").includes("application/json")) return null;
+  const { matches, actionData, errors } = remixContext.staticHandlerContext;
+  const route = matches.at(-1)?.route;
+  if (!route || (remixContext.routeModules[route.id]?.handle as { answersJson?: boolean } | undefined)?.answersJson !== true) return null;
+  const headers = { "Cache-Control": "no-store" };
+  const error = errors?.[route.id] as { status?: number; data?: unknown } | undefined;
+  if (error) {
+    // Thrown refusals (requireApiPlan's) carry their JSON; anything else is the server's fault.
+    const isRefusal = typeof error.status === "number" && typeof error.data === "object" && error.data !== null;
+    return Response.json(isRefusal ? error.data : { error: "Server error" }, { status: isRefusal ? error.status : 500, headers });
+  }
+  if (!actionData || !(route.id in actionData)) return null;
+  return Response.json(actionData[route.id], { status, headers });
 }

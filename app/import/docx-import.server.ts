@@ -55,10 +55,15 @@ export interface ImportLabels {
 
 /** The plan a Word file holds. Throws DocxImportError when the file is refused. */
 export async function importDocx(bytes: Buffer, fileName: string, labels: ImportLabels): Promise<ImportedPlan> {
+  return oneImportAtATime(() => convertDocx(bytes, fileName, labels));
+}
+
+/** Runs `work` unless another import (a new plan or a reviewed file) is running: "busy". */
+export async function oneImportAtATime<T>(work: () => Promise<T>): Promise<T> {
   if (importGuard.isImporting) throw new DocxImportError("busy");
   importGuard.isImporting = true;
   try {
-    return await convertDocx(bytes, fileName, labels);
+    return await work();
   } finally {
     importGuard.isImporting = false;
   }
@@ -305,19 +310,21 @@ interface ZipEntry {
   localHeaderOffset: number;
 }
 
-/**
- * A Word file is a zip with `[Content_Types].xml` and `word/document.xml`. Its central
- * directory is read by hand, so the declared sizes are checked before anything is inflated;
- * then every entry is inflated with a cap at its declared size, so a directory that
- * understates an entry cannot smuggle a bomb past the check.
- */
 async function repack(entries: Map<string, Buffer>): Promise<Buffer> {
   const zip = new JSZip();
   for (const [name, data] of entries) zip.file(name, data, { binary: true });
   return zip.generateAsync({ type: "nodebuffer", compression: "STORE" });
 }
 
-function checkDocxZip(bytes: Buffer): Map<string, Buffer> {
+/**
+ * A Word file is a zip with `[Content_Types].xml` and `word/document.xml`. Its central
+ * directory is read by hand, so the declared sizes are checked before anything is inflated;
+ * then every entry is inflated with a cap at its declared size, so a directory that
+ * understates an entry cannot smuggle a bomb past the check.
+ * Media entries come back empty: nothing reads them. The new-plan and the review import both
+ * open files through here.
+ */
+export function checkDocxZip(bytes: Buffer): Map<string, Buffer> {
   if (bytes.length < 30 || bytes.readUInt32LE(0) !== 0x04034b50) throw new DocxImportError("notDocx");
   const entries = readCentralDirectory(bytes);
   const names = new Set(entries.map((entry) => entry.name));

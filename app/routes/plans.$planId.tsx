@@ -80,6 +80,7 @@ export default function PlanPage() {
           <a href={`/plans/${plan.id}/export.md`} download>
             {t("planExport.downloadMarkdown")}
           </a>
+          {can(plan.role, "plan.suggest") ? <Link to={`/plans/${plan.id}/import-review`}>{t("reviewImport.link")}</Link> : null}
         </span>
       </nav>
       <div className="plan-heading">
