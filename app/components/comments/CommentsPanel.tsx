@@ -1,7 +1,7 @@
 // The comments beside the plan's text. On wide windows each card sits level with the text it
 // is on (Google Docs' margin): pushed down so cards never overlap, the active one exactly at
 // its text. On narrow windows the cards are a plain list, in document order, under the text.
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLiveOutline } from "../Outline";
 import { Composer } from "./Composer";
@@ -76,6 +76,8 @@ export function CommentsPanel() {
     thread.anchor === "text" && !thread.detached && hasText && !places.passages.has(thread.id) ? { ...thread, detached: true } : thread,
   );
   const roundsById = new Map(rounds.map((round) => [round.id, round]));
+  const openIdsByAuthorRef = useRef(new Map<number, string[]>());
+  const openIdsOfAuthor = useCallback((authorId: number) => openIdsByAuthorRef.current.get(authorId) ?? [], []);
   const suggestions = suggestionCards(comments.suggestions, places, comments.members);
   const shownSuggestions = suggestions.filter(
     (suggestion) => suggestionCardKey(suggestion.id) === activeThreadId || suggestionMatchesFilters(suggestion, filters),
@@ -102,6 +104,14 @@ export function CommentsPanel() {
     const createdAt = suggestion.createdAt ? Date.parse(suggestion.createdAt) : Number.POSITIVE_INFINITY;
     cards.push({ key: suggestionCardKey(suggestion.id), order, createdAt, thread: null, draft: null, suggestion });
   }
+  const openIdsByAuthor = new Map<number, string[]>();
+  for (const suggestion of suggestions) {
+    if (suggestion.status !== "open" || suggestion.authorId === null) continue;
+    const ids = openIdsByAuthor.get(suggestion.authorId) ?? [];
+    ids.push(suggestion.id);
+    openIdsByAuthor.set(suggestion.authorId, ids);
+  }
+  openIdsByAuthorRef.current = openIdsByAuthor;
   const openShown = shownSuggestions.filter((suggestion) => suggestion.status === "open").map((suggestion) => suggestion.id);
   for (const draft of drafts) {
     const order = draft.kind === "text" ? pendingPassage(editor.state, draft.key)?.from : places.sections.get(draft.sectionId);
@@ -204,11 +214,8 @@ export function CommentsPanel() {
               isActive={key === activeThreadId}
               now={now}
               round={suggestion.roundId ? roundsById.get(suggestion.roundId) : undefined}
-              sameAuthorOpenIds={
-                suggestion.authorId === null
-                  ? []
-                  : suggestions.filter((s) => s.status === "open" && s.authorId === suggestion.authorId).map((s) => s.id)
-              }
+              sameAuthorOpenCount={suggestion.authorId === null ? 0 : (openIdsByAuthor.get(suggestion.authorId)?.length ?? 0)}
+              openIdsOfAuthor={openIdsOfAuthor}
             />
           ) : thread ? (
             <ThreadCard

@@ -50,21 +50,39 @@ export function useCardLayout(
       return;
     }
     const trackTop = element.getBoundingClientRect().top;
-    const desired = cards.map((card) => desiredTop(editor, card.dataset.cardKey ?? "", latest.current) - trackTop);
     const { activeKey } = latest.current;
+    const activeIndex = cards.findIndex((card) => card.dataset.cardKey === activeKey);
+    const { start, end, exactTop } = cardsNearWindow(
+      cards,
+      (card) => desiredTop(editor, card.dataset.cardKey ?? "", latest.current),
+      activeIndex,
+    );
+    const near = cards.slice(start, end);
     const heights = cards.map((card) => card.offsetHeight);
-    const tops = stackCards(
-      desired,
-      heights,
-      cards.findIndex((card) => card.dataset.cardKey === activeKey),
+    const nearTops = stackCards(
+      near.map((_, i) => exactTop(start + i) - trackTop),
+      heights.slice(start, end),
+      activeIndex - start,
       CARD_GAP,
     );
+    // Cards far from the window sit roughly level with their section (they are out of sight):
+    // placing each exactly costs a measurement of the text per card, every frame.
+    const roughTop = roughTops(editor, latest.current);
+    let lastBottom = 0;
+    const tops = cards.map((card, i) => {
+      const top = i >= start && i < end ? nearTops[i - start]! : roughTop(card.dataset.cardKey ?? "") - trackTop;
+      // A card whose place is gone (its section deleted) goes after the ones before it.
+      const placed = Number.isFinite(top) ? top : lastBottom + CARD_GAP;
+      lastBottom = Math.max(lastBottom, placed + heights[i]!);
+      return placed;
+    });
     cards.forEach((card, i) => {
-      card.style.top = `${tops[i]}px`;
+      // Unchanged tops are not written again: each write makes the browser restyle the column.
+      const top = `${tops[i]}px`;
+      if (card.style.top !== top) card.style.top = top;
       finalTops.current.set(card.dataset.cardKey ?? "", trackTop + tops[i]!);
     });
     // The column is at least as tall as the text, and tall enough for its last card.
-    const lastBottom = tops.length > 0 ? tops[tops.length - 1]! + heights[heights.length - 1]! : 0;
     const frame = editor.view.dom.closest(".editor-frame");
     element.style.minHeight = `${Math.max(lastBottom, frame ? frame.getBoundingClientRect().bottom - trackTop : 0)}px`;
   };
@@ -82,22 +100,88 @@ export function useCardLayout(
     resizeObserver.observe(editor.view.dom);
     editor.on("update", schedule);
     window.addEventListener("resize", schedule);
+    // Scrolling brings other cards near the window, to be placed exactly.
+    window.addEventListener("scroll", schedule, { passive: true });
     return () => {
       cancelAnimationFrame(frame);
       resizeObserver.disconnect();
       observer.current = null;
       editor.off("update", schedule);
       window.removeEventListener("resize", schedule);
+      window.removeEventListener("scroll", schedule);
     };
   }, [editor]);
 
   const revealed = useRef(0);
+  // After a render, only when the cards shown or the active one changed: a card's own height
+  // changes reach the ResizeObserver, and the text's changes the editor's update event. With
+  // hundreds of cards (a plan full of suggestions) laying them all out on every render was most
+  // of a keystroke's cost.
+  const laidOutFor = useRef("");
   useLayoutEffect(() => {
-    layout();
+    const cards = track.current ? Array.from(track.current.children, (card) => (card as HTMLElement).dataset.cardKey ?? "") : [];
+    const signature = `${state.activeKey ?? ""}|${cards.join(",")}`;
+    if (signature !== laidOutFor.current) {
+      laidOutFor.current = signature;
+      layout();
+    }
     if (!cardRequest || cardRequest.serial === revealed.current) return;
     revealed.current = cardRequest.serial;
     revealCard(track.current, cardRequest.threadId, finalTops.current.get(cardRequest.threadId));
   });
+}
+
+/** Window heights above and below the window within which cards are placed exactly. */
+const EXACT_BEYOND_WINDOWS = 1.5;
+
+/**
+ * The cards whose text is near the window, [start, end): cards are in document order, so their
+ * text's tops rise with their index and a binary search finds the first one near the window
+ * with a handful of measurements. The active card is always among them.
+ */
+function cardsNearWindow(
+  cards: HTMLElement[],
+  measure: (card: HTMLElement) => number,
+  activeIndex: number,
+): { start: number; end: number; exactTop: (index: number) => number } {
+  const measured = new Map<number, number>();
+  const exactTop = (index: number) => {
+    let top = measured.get(index);
+    if (top === undefined) measured.set(index, (top = measure(cards[index]!)));
+    return top;
+  };
+  const above = -window.innerHeight * EXACT_BEYOND_WINDOWS;
+  const below = window.innerHeight * (1 + EXACT_BEYOND_WINDOWS);
+  let start = 0;
+  let high = cards.length;
+  while (start < high) {
+    const middle = (start + high) >> 1;
+    if (exactTop(middle) < above) start = middle + 1;
+    else high = middle;
+  }
+  let end = start;
+  while (end < cards.length && exactTop(end) <= below) end += 1;
+  if (activeIndex >= 0) {
+    start = Math.min(start, activeIndex);
+    end = Math.max(end, activeIndex + 1);
+  }
+  return { start, end, exactTop };
+}
+
+/** A card's rough top: its section's, measured once per section. */
+function roughTops(editor: Editor, { threads }: CardsState): (key: string) => number {
+  const places = documentPlaces(editor.state.doc);
+  const sectionOf = new Map<string, string>();
+  for (const thread of threads) sectionOf.set(thread.id, thread.sectionId);
+  const tops = new Map<string, number>();
+  return (key) => {
+    const suggestionId = suggestionIdOfKey(key);
+    const sectionId = suggestionId ? places.suggestions.get(suggestionId)?.sectionId : sectionOf.get(key);
+    if (!sectionId) return Number.POSITIVE_INFINITY;
+    let top = tops.get(sectionId);
+    if (top === undefined) tops.set(sectionId, (top = sectionTop(editor, places, sectionId)));
+    return top;
+  };
 }
 
 /** Where a card would like its top, in viewport pixels; infinity when its place is gone. */

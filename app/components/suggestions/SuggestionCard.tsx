@@ -2,7 +2,7 @@
 // which round; Accept and Reject for the drafting team (the server checks the role again);
 // replies for everyone who may comment.
 import { TextSelection } from "@tiptap/pm/state";
-import { useState, type FormEvent, type MouseEvent } from "react";
+import { memo, useState, type FormEvent, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { userColor } from "../../utils/colors";
 import { Avatar } from "../Avatar";
@@ -22,19 +22,52 @@ export interface SuggestionCardData extends SuggestionView {
   isInText: boolean;
 }
 
-export function SuggestionCard({
+/** A card renders again only when what it shows changed: a plan may hold hundreds of them, and
+ * the column renders on every change to the text. */
+export const SuggestionCard = memo(SuggestionCardView, (before, after) => {
+  const a = before.suggestion;
+  const b = after.suggestion;
+  return (
+    before.isActive === after.isActive &&
+    before.now === after.now &&
+    before.round === after.round &&
+    before.sameAuthorOpenCount === after.sameAuthorOpenCount &&
+    a.id === b.id &&
+    a.status === b.status &&
+    a.inserted === b.inserted &&
+    a.deleted === b.deleted &&
+    a.author.name === b.author.name &&
+    a.author.organisation === b.author.organisation &&
+    a.createdAt === b.createdAt &&
+    a.reason === b.reason &&
+    a.partly === b.partly &&
+    a.wordAuthor === b.wordAuthor &&
+    a.resolvedBy?.name === b.resolvedBy?.name &&
+    replyKey(a) === replyKey(b)
+  );
+});
+
+function replyKey(suggestion: SuggestionView): string {
+  const replies = suggestion.replies ?? [];
+  return `${replies.length}:${replies.at(-1)?.id ?? ""}`;
+}
+
+function SuggestionCardView({
   suggestion,
   isActive,
   now,
   round,
-  sameAuthorOpenIds,
+  sameAuthorOpenCount,
+  openIdsOfAuthor,
 }: {
   suggestion: SuggestionCardData;
   isActive: boolean;
   now: number;
   round: RoundSummary | undefined;
-  /** The author's other open suggestions shown, for "Accept all from …". */
-  sameAuthorOpenIds: string[];
+  /** How many open suggestions its author has, for "Accept all from …". */
+  sameAuthorOpenCount: number;
+  /** Their ids when asked (read at the click: the list changes as people type). */
+  openIdsOfAuthor: (authorId: number) => string[];
 }) {
   const { t } = useTranslation();
   const { planId, editor, canComment, canDispose, activateThread, reload } = useComments();
@@ -206,23 +239,23 @@ export function SuggestionCard({
             <span>{t("suggestions.reasonLabel")}</span>
             <input type="text" value={reason} maxLength={2000} onChange={(event) => setReason(event.target.value)} />
           </label>
-          {sameAuthorOpenIds.length > 1 ? (
+          {sameAuthorOpenCount > 1 && suggestion.authorId !== null ? (
             <div className="suggestion-bulk">
               <button
                 type="button"
                 className="link-button"
                 disabled={isBusy}
-                onClick={() => void run(() => resolveSuggestions(planId, sameAuthorOpenIds, "accept"))}
+                onClick={() => void run(() => resolveSuggestions(planId, openIdsOfAuthor(suggestion.authorId!), "accept"))}
               >
-                {t("suggestions.acceptAllFrom", { count: sameAuthorOpenIds.length, name: suggestion.author.name })}
+                {t("suggestions.acceptAllFrom", { count: sameAuthorOpenCount, name: suggestion.author.name })}
               </button>
               <button
                 type="button"
                 className="link-button"
                 disabled={isBusy}
-                onClick={() => void run(() => resolveSuggestions(planId, sameAuthorOpenIds, "reject"))}
+                onClick={() => void run(() => resolveSuggestions(planId, openIdsOfAuthor(suggestion.authorId!), "reject"))}
               >
-                {t("suggestions.rejectAllFrom", { count: sameAuthorOpenIds.length, name: suggestion.author.name })}
+                {t("suggestions.rejectAllFrom", { count: sameAuthorOpenCount, name: suggestion.author.name })}
               </button>
             </div>
           ) : null}
