@@ -46,6 +46,7 @@ export interface SuggestionOrigin {
  * brought up to date, and resolved or withdrawn ones whose marks came back (a restored version,
  * the author's redo) open again. Returns whether any row changed.
  */
+/** Returns whether a suggestion is new to the table or open again. */
 export async function recordSuggestionsSeen(
   planId: string,
   inDocument: SuggestionInDocument[],
@@ -147,7 +148,9 @@ export async function recordSuggestionsSeen(
         .execute();
     }
   });
-  return true;
+  // Pages read open suggestions' words off the text itself: only new and reopened ones are news
+  // to them (every page fetches the list again on news, once a second while partners type).
+  return fresh.length > 0 || back.length > 0;
 }
 
 /** Adds what the server knows about a suggestion it wrote (the Word import's key and author)

@@ -27,8 +27,9 @@ import type { UpdateStore } from "./update-store";
 const COMMENT_MARKS_PER_SECOND = 5;
 
 /** Suggestions one account may write or resolve per second (a burst of twice that): each
- * copies and diffs the whole plan. The Word import writes one per tracked change. */
-const SUGGESTION_EDITS_PER_SECOND = 20;
+ * copies and diffs the whole plan (10-35 ms on a 100-page plan), so this keeps one account under
+ * about a third of a core. The Word import writes one per tracked change, waiting its turn. */
+const SUGGESTION_EDITS_PER_SECOND = 10;
 
 /** Versions one account may save or restore per second (a burst of twice that). */
 const VERSION_WRITES_PER_SECOND = 2;

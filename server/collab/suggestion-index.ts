@@ -73,6 +73,9 @@ export class SuggestionIndex {
         await recordWithdrawn(this.planId, withdrawn);
         changed ||= withdrawn.length > 0;
       }
+      // Marks that went (accepted or rejected elsewhere, withdrawn, or outdated by others' edits):
+      // pages learn how each ended.
+      changed ||= [...(this.idsAtLastWrite ?? [])].some((id) => !ids.has(id));
       this.idsAtLastWrite = ids;
       if (changed) this.onChanged();
     } catch (error) {
