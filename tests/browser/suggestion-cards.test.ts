@@ -100,3 +100,16 @@ it("the editor rejects a proposed deletion with a reason; the words stay and the
   expect(await rejected.textContent()).toContain("Rejected by Tendy Gunawan");
   expect(editorErrors).toEqual([]);
 });
+
+it("the editor accepts a suggestion in part; the card and the round's disposition say so", async () => {
+  await editor.getByRole("combobox", { name: "Show", exact: true }).selectOption("all");
+  await typeAtStartOfSecondParagraph(partner, "IN-PART ");
+  const card = editor.locator('.suggestion-card[data-status="open"]', { hasText: "IN-PART" });
+  await card.waitFor();
+  await card.click();
+  await card.getByRole("checkbox", { name: /Accept in part/ }).check();
+  await card.getByRole("button", { name: /Accept the suggestion/ }).click();
+  await editor.waitForFunction(() => !document.querySelector(".ProseMirror ins.suggestion"));
+  await editor.locator('.suggestion-card[data-status="accepted"]', { hasText: "Partly accepted by Tendy Gunawan" }).waitFor();
+  expect(editorErrors).toEqual([]);
+});

@@ -75,6 +75,8 @@ function SuggestionCardView({
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState("");
+  /** Accepted in part: the drafting team took the idea and will word it their way (the round's disposition). */
+  const [partly, setPartly] = useState(false);
   const [reply, setReply] = useState("");
   const key = suggestionCardKey(suggestion.id);
   const isOpen = suggestion.status === "open";
@@ -104,7 +106,7 @@ function SuggestionCardView({
   };
 
   const resolve = async (action: "accept" | "reject") => {
-    const body = reason.trim() ? { reason: reason.trim() } : {};
+    const body = { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(action === "accept" && partly ? { partly: true } : {}) };
     if (await run(() => resolveSuggestion(planId, suggestion.id, action, body))) activateThread(null);
   };
 
@@ -238,6 +240,10 @@ function SuggestionCardView({
           <label className="suggestion-reason-field">
             <span>{t("suggestions.reasonLabel")}</span>
             <input type="text" value={reason} maxLength={2000} onChange={(event) => setReason(event.target.value)} />
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={partly} onChange={(event) => setPartly(event.target.checked)} />
+            {t("suggestions.partlyLabel")}
           </label>
           {sameAuthorOpenCount > 1 && suggestion.authorId !== null ? (
             <div className="suggestion-bulk">

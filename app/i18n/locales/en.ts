@@ -571,6 +571,7 @@ const en = {
     rejectedBy: "Rejected by {{name}}",
     outdatedNote: "The words this suggestion was on have changed since; it can no longer be applied.",
     reason: "Reason",
+    partlyLabel: "Accept in part (the round records “partly accepted”)",
     reasonLabel: "Reason (optional, kept with the decision)",
     acceptAllFrom_one: "Accept {{count}} suggestion from {{name}}",
     acceptAllFrom_other: "Accept all {{count}} from {{name}}",

@@ -580,6 +580,7 @@ const id: Messages = {
     rejectedBy: "Ditolak oleh {{name}}",
     outdatedNote: "Kata-kata yang menjadi sasaran saran ini telah berubah; saran ini tidak dapat diterapkan lagi.",
     reason: "Alasan",
+    partlyLabel: "Terima sebagian (putaran mencatat “diterima sebagian”)",
     reasonLabel: "Alasan (opsional, disimpan bersama keputusan)",
     acceptAllFrom_one: "Terima {{count}} saran dari {{name}}",
     acceptAllFrom_other: "Terima semua {{count}} dari {{name}}",
