@@ -265,7 +265,8 @@ export class LivePlan {
     const doc = this.document();
     const incoming = ClientUpdate.check(doc, update, socket, this.clientOwners, this.suggestionGate);
     if (incoming.refusal) {
-      log.warn("update refused whole", { plan: this.planId, user: incoming.userId, ...incoming.refusal });
+      const why = incoming.refusal.kind === "outsideSchema" ? "outside the plan schema" : "more than the sender's own suggestions";
+      log.warn(`update refused whole: ${why}`, { plan: this.planId, user: incoming.userId, ...incoming.refusal });
       return incoming.refusal.kind;
     }
     incoming.admit(doc, this.clientOwners);

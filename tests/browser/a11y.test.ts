@@ -177,7 +177,7 @@ describe("the plan page from the keyboard", () => {
     await page.keyboard.press("ArrowLeft");
     expect(await focusedName()).toBe(first);
     await page.keyboard.press("End");
-    expect(await focusedName()).toBe("Save version");
+    expect(await focusedName()).toBe("Mode: Editing");
     await page.keyboard.press("Home");
     expect(await focusedName()).toBe(first);
     // Tab leaves the toolbar for the text, and Shift+Tab comes back to the last used button.

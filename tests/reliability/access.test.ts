@@ -3,6 +3,7 @@
 // that is a member of another plan only; each cell is checked on the real server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as encoding from "lib0/encoding";
+import { CLOSE_MALFORMED, CLOSE_NOT_A_SUGGESTION } from "../../app/collab/protocol";
 import { openRawSocket, whenClosed } from "../helpers/clients";
 import { DEMO, signInEveryone, startServer, type TestServer } from "../helpers/server";
 
@@ -293,7 +294,20 @@ describe("the websocket", () => {
     }
   });
 
-  it.each(["commenter", "viewer"] as const)("tells a %s that it cannot write, keeps the socket open and drops the update", async (who) => {
+  // A commenter may suggest: an update that is not their own suggestion closes their socket
+  // (tests/integration/suggestion-gate.test.ts has every case).
+  it("closes a commenter's socket for an update that is not their own suggestion, and stores nothing of it", async () => {
+    const socket = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies.commenter });
+    const closed = whenClosed(socket);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, 2);
+    encoding.writeVarUint8Array(encoder, Uint8Array.from([1, 1, 200, 1, 0, 4, 1, 7, 100, 101, 102, 97, 117, 108, 116, 1, 120, 0]));
+    socket.send(encoding.toUint8Array(encoder));
+    expect([CLOSE_MALFORMED, CLOSE_NOT_A_SUGGESTION]).toContain((await closed).code);
+  });
+
+  it.each(["viewer"] as const)("tells a %s that it cannot write, keeps the socket open and drops the update", async (who) => {
     const socket = await openRawSocket(server.wsUrl, DEMO.planId, { cookie: cookies[who] });
     const denied = new Promise<Buffer>((resolve) =>
       socket.on("message", (data: Buffer) => {

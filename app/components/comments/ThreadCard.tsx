@@ -24,6 +24,16 @@ export function useFailureText(): (failure: Extract<ApiResult<unknown>, { ok: fa
   return (failure) => failure.error ?? (failure.status === 0 ? t("comments.errorNetwork") : t("comments.errorGeneric"));
 }
 
+/** The consultation round a thread or a suggestion belongs to, and whether it is still open. */
+export function RoundLabel({ round }: { round: RoundSummary }) {
+  const { t } = useTranslation();
+  return (
+    <span className={round.isOpen ? "thread-round" : "thread-round is-closed"}>
+      {round.isOpen ? t("comments.round", { name: round.name }) : t("comments.roundClosed", { name: round.name })}
+    </span>
+  );
+}
+
 export function ThreadCard({
   thread,
   isActive,
@@ -91,11 +101,7 @@ export function ThreadCard({
     >
       <div className="thread-header">
         <div className="thread-labels">
-          {round ? (
-            <span className={round.isOpen ? "thread-round" : "thread-round is-closed"}>
-              {round.isOpen ? t("comments.round", { name: round.name }) : t("comments.roundClosed", { name: round.name })}
-            </span>
-          ) : null}
+          {round ? <RoundLabel round={round} /> : null}
           {isOpen ? null : (
             <span className="thread-resolved">
               {thread.resolvedBy ? t("comments.resolvedBy", { name: thread.resolvedBy.name }) : t("comments.resolved")}

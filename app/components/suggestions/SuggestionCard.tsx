@@ -9,7 +9,7 @@ import { Avatar } from "../Avatar";
 import { useComments } from "../comments/CommentsContext";
 import { documentPlaces } from "../comments/positions";
 import { RelativeTime } from "../RelativeTime";
-import { useFailureText } from "../comments/ThreadCard";
+import { RoundLabel, useFailureText } from "../comments/ThreadCard";
 import type { RoundSummary } from "../comments/types";
 import type { ApiResult } from "../../utils/json-api";
 import { replyToSuggestion, resolveSuggestion, resolveSuggestions } from "./api";
@@ -188,11 +188,7 @@ function SuggestionCardView({
         ) : null}
       </div>
       <div className="thread-labels">
-        {round ? (
-          <span className={round.isOpen ? "thread-round" : "thread-round is-closed"}>
-            {round.isOpen ? t("comments.round", { name: round.name }) : t("comments.roundClosed", { name: round.name })}
-          </span>
-        ) : null}
+        {round ? <RoundLabel round={round} /> : null}
         <StatusLabel suggestion={suggestion} />
       </div>
       <p className="suggestion-change" style={{ ["--suggestion-color" as string]: color }}>
