@@ -5,16 +5,15 @@ import type { Editor } from "@tiptap/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { groupByInstitution, readActionRows, type ActionRowData } from "../editor/action-matrix";
-import { acceptedDocument } from "../editor/suggestion-marks";
 
 export function ActionsByInstitution({ editor, planId }: { editor: Editor; planId: string }) {
   const { t } = useTranslation();
-  const [rows, setRows] = useState<ActionRowData[]>(() => readActionRows(acceptedDocument(editor.state.doc)));
+  const [rows, setRows] = useState<ActionRowData[]>(() => readActionRows(editor.state.doc));
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => setRows(readActionRows(acceptedDocument(editor.state.doc))), 150);
+      timer = setTimeout(() => setRows(readActionRows(editor.state.doc)), 150);
     };
     editor.on("update", update);
     return () => {

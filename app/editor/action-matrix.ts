@@ -5,6 +5,7 @@ import { Node, mergeAttributes, type Editor } from "@tiptap/core";
 import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { TextSelection } from "@tiptap/pm/state";
 import en from "../i18n/locales/en";
+import { acceptedDocument } from "./suggestion-marks";
 
 export const ACTION_COLUMNS = [
   "programme",
@@ -190,11 +191,13 @@ export function readActionRows(root: ProseMirrorNode): ActionRowData[] {
   root.forEach((section) => {
     if (section.type.name !== "section") return;
     const sectionId = section.attrs.id as string;
-    const sectionTitle = section.firstChild?.textContent ?? "";
+    // The accepted text (open suggestions left out), read per row: copying the whole plan for it
+    // on every change was the page's cost.
+    const sectionTitle = section.firstChild ? acceptedDocument(section.firstChild).textContent : "";
     section.descendants((node) => {
       if (node.type.name !== "actionRow") return true;
       const cells = {} as Record<ActionColumn, string>;
-      node.forEach((cell, _offset, index) => {
+      acceptedDocument(node).forEach((cell, _offset, index) => {
         const paragraphs: string[] = [];
         cell.forEach((paragraph) => paragraphs.push(paragraph.textContent));
         cells[ACTION_COLUMNS[index]!] = paragraphs.join("\n").trim();

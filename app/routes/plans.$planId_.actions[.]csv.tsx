@@ -2,7 +2,7 @@
 // account's language.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ACTION_COLUMNS, readActionRows } from "../editor/action-matrix";
-import { acceptedRoot } from "../editor/document.server";
+import { planRoot } from "../editor/document.server";
 import { attachmentHeaders, exportFileName } from "../export/plan-source.server";
 import { i18next } from "../i18n/i18next.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -15,7 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
   const [{ plan }, t] = await Promise.all([requirePlanPermission(request, planId, "plan.view"), i18next.getFixedT(request)]);
   const doc = await loadPlanDoc(planId, await context.collab.documentState(planId));
-  const rows = readActionRows(acceptedRoot(doc));
+  const rows = readActionRows(planRoot(doc));
   const csv = toCsv([
     [t("actions.sectionId"), t("actions.section"), ...ACTION_COLUMNS.map((column) => t(`actions.columns.${column}`))],
     ...rows.map((row) => [row.sectionId, row.sectionTitle, ...ACTION_COLUMNS.map((column) => row.cells[column])]),
