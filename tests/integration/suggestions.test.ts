@@ -5,57 +5,15 @@ import { describe, expect, it } from "vitest";
 import { planSchema } from "../../app/editor/document.server";
 import { suggestionsInDocument } from "../../app/editor/suggestion-marks";
 import { openDatabase } from "../../db";
-import { waitFor, whenSynced, type TestClient } from "../helpers/clients";
+import { waitFor } from "../helpers/clients";
 import { useDemoServer } from "../helpers/demo-server";
 import { editLikeEditor, findText, pmDocOf } from "../helpers/pm-edit";
-import { DEMO, type DemoRole } from "../helpers/server";
+import { DEMO } from "../helpers/server";
+import { suggestionsApi, type Suggestion } from "../helpers/suggestions-api";
 
 const demo = useDemoServer();
 
-interface Suggestion {
-  id: string;
-  sectionId: string;
-  status: "open" | "accepted" | "rejected" | "outdated";
-  inserted: string;
-  deleted: string;
-  author: { name: string; organisation: string };
-  createdAt: string;
-  roundId?: number;
-  resolvedBy?: { name: string; organisation: string };
-  reason?: string;
-  replies: { body: string; author: { name: string } }[];
-}
-
-async function api(role: DemoRole, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}${path}`, {
-    method,
-    headers: { cookie: demo.cookies[role], ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
-async function suggestions(role: DemoRole = "viewer"): Promise<Suggestion[]> {
-  const { status, json } = await api(role, "GET", "/suggestions");
-  expect(status).toBe(200);
-  return json.suggestions as Suggestion[];
-}
-
-async function suggestionById(id: string): Promise<Suggestion | undefined> {
-  return (await suggestions()).find((suggestion) => suggestion.id === id);
-}
-
-async function suggest(sectionId: string, find: string, replaceWith: string, role: DemoRole = "commenter"): Promise<string> {
-  const { status, json } = await api(role, "POST", "/suggestions", { sectionId, find, replaceWith });
-  expect(status, JSON.stringify(json)).toBe(201);
-  return json.id as string;
-}
-
-async function syncedClient(role: DemoRole): Promise<TestClient> {
-  const client = demo.client(role);
-  await whenSynced(client);
-  return client;
-}
+const { api, suggestions, suggestionById, suggest, syncedClient } = suggestionsApi(demo);
 
 describe("making a suggestion", () => {
   it("lists a commenter's suggestion as open, with its author, and every client receives its marks", async () => {
