@@ -20,6 +20,7 @@ import { SaveTracker, type SaveState } from "../collab/save-status";
 import { Avatar } from "./Avatar";
 import type { OutlineProps } from "./Outline";
 import { PlanEditor } from "./PlanEditor";
+import { batchRemoteUpdates, sendOwnPresenceOnly } from "../collab/remote-updates";
 
 export interface WorkspaceUser {
   id: number;
@@ -61,7 +62,9 @@ export function PlanWorkspace({
   useEffect(() => {
     const doc = new Y.Doc();
     const serverUrl = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
-    const provider = new WebsocketProvider(serverUrl, planId, doc);
+    // Every tab hears the server; copying each update and cursor to the other tabs of this
+    // browser too (BroadcastChannel) cost as much as sending it.
+    const provider = new WebsocketProvider(serverUrl, planId, doc, { disableBc: true });
     provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
       decoding.readVarUint(decoder); // permission-denied
       decoding.readVarString(decoder);
@@ -75,9 +78,12 @@ export function PlanWorkspace({
       if (isSynced && hasSynced) setThreadsVersion((version) => version + 1);
       if (isSynced) hasSynced = true;
     });
+    const applyWaitingUpdates = batchRemoteUpdates(provider, doc);
+    sendOwnPresenceOnly(provider);
     const tracker = new SaveTracker(provider, doc);
     setSession({ doc, provider, tracker });
     return () => {
+      applyWaitingUpdates();
       tracker.destroy();
       provider.destroy();
       doc.destroy();
@@ -175,7 +181,10 @@ function Presence({ provider, self }: { provider: WebsocketProvider; self: Works
         const person = (state as { user?: PresentUser }).user;
         if (clientId !== awareness.clientID && person && typeof person.id === "number") byId.set(person.id, person);
       }
-      setPeople([...byId.values()]);
+      const next = [...byId.values()];
+      // Others' cursors move on every keystroke; the row of people changes only when someone
+      // comes, goes or is renamed.
+      setPeople((previous) => (JSON.stringify(previous) === JSON.stringify(next) ? previous : next));
     };
     update();
     awareness.on("change", update);
