@@ -27,9 +27,11 @@ export function batchRemoteUpdates(provider: WebsocketProvider, doc: Y.Doc, dela
     const updates = waiting;
     waiting = [];
     try {
-      doc.transact(() => {
-        for (const update of updates) Y.applyUpdate(doc, update, provider);
-      }, provider);
+      withoutUpdateEvents(doc, provider, () =>
+        doc.transact(() => {
+          for (const update of updates) Y.applyUpdate(doc, update, provider);
+        }, provider),
+      );
     } catch (error) {
       // As y-protocols does for one update: an observer's error must not stop the connection.
       console.error("Caught error while handling Yjs updates", error);
@@ -43,9 +45,38 @@ export function batchRemoteUpdates(provider: WebsocketProvider, doc: Y.Doc, dela
       return;
     }
     applyWaiting();
-    applyMessage(encoder, decoder, ...rest);
+    withoutUpdateEvents(doc, provider, () => applyMessage(encoder, decoder, ...rest));
   };
   return applyWaiting;
+}
+
+/**
+ * Runs `apply` (which applies what came from the server) without announcing the provider's
+ * transactions as "update" events. Yjs encodes what a transaction integrated just to hand it to
+ * "update" listeners, and on the first sync that is the whole plan again (a quarter of the time to
+ * open a long plan); this page's listeners (y-websocket's sender, the save tracker) ignore what
+ * the provider applied anyway. A change of the page's own made meanwhile (by an observer) is
+ * announced as always: the listeners are back before Yjs announces it.
+ */
+function withoutUpdateEvents(doc: Y.Doc, provider: WebsocketProvider, apply: () => void): void {
+  const listeners = doc._observers.get("update");
+  if (!listeners) return apply();
+  doc._observers.delete("update");
+  const restore = () => {
+    const addedMeanwhile = doc._observers.get("update");
+    if (addedMeanwhile) for (const listener of addedMeanwhile) listeners.add(listener);
+    doc._observers.set("update", listeners);
+  };
+  const onTransaction = (transaction: Y.Transaction) => {
+    if (transaction.origin !== provider) restore();
+  };
+  doc.on("afterTransaction", onTransaction);
+  try {
+    apply();
+  } finally {
+    doc.off("afterTransaction", onTransaction);
+    restore();
+  }
 }
 
 /**

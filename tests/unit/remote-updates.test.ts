@@ -71,6 +71,36 @@ it("applies what waits before the server's next sync step, so the order stays th
   expect(doc.getText("t").toString()).toBe("abc");
 });
 
+it("does not encode the server's updates for the page's listeners, yet announces a change an observer makes meanwhile", async () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  const applyWaiting = batchRemoteUpdates(provider, doc, 60_000);
+  const announced: unknown[] = [];
+  doc.on("update", (_update: Uint8Array, origin: unknown) => announced.push(origin));
+  // An observer that answers others' typing with a change of its own (as a plugin might).
+  const text = doc.getText("t");
+  text.observe((event) => {
+    if (event.transaction.origin === provider && !text.toString().endsWith("!")) doc.transact(() => text.insert(text.length, "!"), "page");
+  });
+  for (const update of othersTyping()) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  applyWaiting();
+  expect(text.toString()).toBe("abc!");
+  expect(announced).toEqual(["page"]);
+  // The first sync's whole plan is applied the same way.
+  const first = Y.encodeStateAsUpdate(doc);
+  const fresh = new Y.Doc();
+  const freshProvider = offlineProvider(fresh);
+  batchRemoteUpdates(freshProvider, fresh);
+  const freshAnnounced: unknown[] = [];
+  fresh.on("update", (_update: Uint8Array, origin: unknown) => freshAnnounced.push(origin));
+  receive(freshProvider, syncMessage((encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, first))));
+  expect(fresh.getText("t").toString()).toBe("abc!");
+  expect(freshAnnounced).toEqual([]);
+  // Listeners are all back afterwards: a change of the page's own is announced.
+  fresh.getText("t").insert(0, ">");
+  expect(freshAnnounced).toEqual([null]);
+});
+
 it("sends this page's presence, never others' presence back to the server", () => {
   const doc = new Y.Doc();
   const provider = offlineProvider(doc);
