@@ -82,7 +82,7 @@ async function startCase(item: StartCase, runs: number): Promise<Row> {
         samples.push(await timeStart([path.resolve("build/server.js")], env, `http://127.0.0.1:${port}/healthz`));
       } else {
         const script = path.resolve("bench/peers", item.server === "hocuspocus" ? "hocuspocus.mjs" : "y-websocket.cjs");
-        const env = { PORT: String(port), HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite") };
+        const env = { PEER_PORT: String(port), HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite") };
         samples.push(await timeStart([script], env, `http://127.0.0.1:${port}/`));
       }
     }
