@@ -210,6 +210,20 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "maxUpdatesPerSecondUnder100msP99", smallerIsBetter: false },
     groupBy: "layout",
   },
+  start: {
+    what: "Each server spawned as `npm start` runs it (Gotong: `build/server.js`, production settings) on storage that is already there, as after a deployment or a failover, and timed from spawn to its first 200: Gotong's `/healthz` (database reachable and migrated), the peers' only page. Then, once healthy, the CPU time the process has used (user + system from /proc, in 10 ms ticks: it does not depend on what else the machine runs, unlike the wall clock) and its RSS. Large plans: two plans of the 100,000-update history of scenario 3 (one as its update log, one compacted) and ten 100-page plans stored as one state; Hocuspocus holds the same documents in its table. \"First start\" is a new file: migrations and the demo plan (Gotong), the table (Hocuspocus). Every start is repeated (runs) and stopped with SIGTERM.",
+    columns: [
+      ["database", "storage"],
+      ["storedMb", "stored MB"],
+      ["runs", "runs"],
+      ["healthyP50Ms", "healthy p50 ms"],
+      ["healthyMinMs", "min ms"],
+      ["healthyMaxMs", "max ms"],
+      ["cpuP50Ms", "CPU to healthy p50 ms"],
+      ["cpuMinMs", "CPU min ms"],
+      ["rssMb", "RSS when healthy MB"],
+    ],
+  },
   app: {
     what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The second row: the same plan with an open suggestion in every paragraph (their cards beside the text), the 20 others partners whose typing is suggestions.",
     columns: [
