@@ -225,8 +225,9 @@ const LAYOUTS: Record<string, Layout> = {
     ],
   },
   app: {
-    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The second row: the same plan with an open suggestion in every paragraph (their cards beside the text), the 20 others partners whose typing is suggestions.",
+    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The plan has an open comment thread (a comment and a reply) on every sixth paragraph, their cards beside the text. The second row: the same plan with an open suggestion in every paragraph as well (their cards beside the text), the 20 others partners whose typing is suggestions. The tab's memory after the typing: its JavaScript heap and the number of elements (Chrome's Performance.getMetrics).",
     columns: [
+      ["openThreads", "open threads"],
       ["openSuggestions", "open suggestions"],
       ["pages", "pages"],
       ["pageKb", "page KB"],
@@ -238,6 +239,8 @@ const LAYOUTS: Record<string, Layout> = {
       ["keystrokeToPaintP50Ms", "keystroke→paint p50 ms"],
       ["keystrokeToPaintP99Ms", "keystroke→paint p99 ms"],
       ["keystrokes", "keystrokes"],
+      ["tabJsHeapMb", "tab JS heap MB"],
+      ["tabElements", "tab elements"],
     ],
   },
 };
