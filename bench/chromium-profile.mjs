@@ -69,7 +69,8 @@ const top = (map) =>
 console.log(`${file}\n--- self time\n${top(self)}\n--- total time (with what it called)\n${top(total)}`);
 
 if (calledName) {
-  const subtreeMs = (id) => (selfMicros.get(id) ?? 0) / 1000 + (byId.get(id).children ?? []).reduce((sum, child) => sum + subtreeMs(child), 0);
+  const subtreeMs = (id) =>
+    (selfMicros.get(id) ?? 0) / 1000 + (byId.get(id).children ?? []).reduce((sum, child) => sum + subtreeMs(child), 0);
   const callers = new Map();
   for (const node of profile.nodes) {
     if (!names.get(node.id).startsWith(calledName)) continue;

@@ -54,7 +54,8 @@ export function useLiveOutline(editor: Editor): OutlineEntry[] {
 }
 
 function sameOutline(previous: OutlineEntry[], next: OutlineEntry[]): OutlineEntry[] {
-  const isSame = previous.length === next.length && previous.every((entry, i) => entry.id === next[i]!.id && entry.title === next[i]!.title);
+  const isSame =
+    previous.length === next.length && previous.every((entry, i) => entry.id === next[i]!.id && entry.title === next[i]!.title);
   return isSame ? previous : next;
 }
 

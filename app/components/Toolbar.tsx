@@ -40,16 +40,16 @@ export function Toolbar({
   const { t } = useTranslation();
   const toolbar = useRovingToolbar();
   const state = useLocalEditorState(editor, (e) => ({
-      isBold: e.isActive("bold"),
-      isItalic: e.isActive("italic"),
-      isSubheading: e.isActive("heading", { level: 3 }),
-      isBulletList: e.isActive("bulletList"),
-      isOrderedList: e.isActive("orderedList"),
-      isLink: e.isActive("link"),
-      isInTable: e.isActive("table"),
-      isInActionMatrix: isInActionMatrix(e),
-      canUndo: e.can().undo(),
-      canRedo: e.can().redo(),
+    isBold: e.isActive("bold"),
+    isItalic: e.isActive("italic"),
+    isSubheading: e.isActive("heading", { level: 3 }),
+    isBulletList: e.isActive("bulletList"),
+    isOrderedList: e.isActive("orderedList"),
+    isLink: e.isActive("link"),
+    isInTable: e.isActive("table"),
+    isInActionMatrix: isInActionMatrix(e),
+    canUndo: e.can().undo(),
+    canRedo: e.can().redo(),
   }));
 
   const setLink = () => {

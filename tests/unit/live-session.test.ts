@@ -30,13 +30,25 @@ it("the page takes the session opened early for its plan, with the notices that 
   // Two notices arrive before the page listens.
   for (let i = 0; i < 2; i += 1) {
     const encoder = encoding.createEncoder();
-    session.provider.messageHandlers[MESSAGE_THREADS_CHANGED]!(encoder, decoding.createDecoder(new Uint8Array()), session.provider, false, MESSAGE_THREADS_CHANGED);
+    session.provider.messageHandlers[MESSAGE_THREADS_CHANGED]!(
+      encoder,
+      decoding.createDecoder(new Uint8Array()),
+      session.provider,
+      false,
+      MESSAGE_THREADS_CHANGED,
+    );
   }
   let heard = 0;
   session.onNotice(MESSAGE_THREADS_CHANGED, () => (heard += 1));
   expect(heard).toBe(2);
   // From now on each is handled as it comes.
-  session.provider.messageHandlers[MESSAGE_THREADS_CHANGED]!(encoding.createEncoder(), decoding.createDecoder(new Uint8Array()), session.provider, false, MESSAGE_THREADS_CHANGED);
+  session.provider.messageHandlers[MESSAGE_THREADS_CHANGED]!(
+    encoding.createEncoder(),
+    decoding.createDecoder(new Uint8Array()),
+    session.provider,
+    false,
+    MESSAGE_THREADS_CHANGED,
+  );
   expect(heard).toBe(3);
   // The page opened its session: one asked for early after that is not opened beside it.
   openLiveSessionEarly("plan-a");

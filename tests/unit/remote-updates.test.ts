@@ -14,7 +14,11 @@ const providers: WebsocketProvider[] = [];
 afterEach(() => providers.splice(0).forEach((provider) => provider.destroy()));
 
 function offlineProvider(doc: Y.Doc): WebsocketProvider {
-  const provider = new WebsocketProvider("ws://127.0.0.1:9", "plan", doc, { connect: false, disableBc: true, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket });
+  const provider = new WebsocketProvider("ws://127.0.0.1:9", "plan", doc, {
+    connect: false,
+    disableBc: true,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
   providers.push(provider);
   return provider;
 }
@@ -49,7 +53,11 @@ it("applies others' updates after a moment, in one transaction, with the provide
   batchRemoteUpdates(provider, doc, 20);
   const transactions: unknown[] = [];
   doc.on("afterTransaction", (transaction: Y.Transaction) => transactions.push(transaction.origin));
-  for (const update of othersTyping()) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  for (const update of othersTyping())
+    receive(
+      provider,
+      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
+    );
   expect(doc.getText("t").toString()).toBe("");
   await expect.poll(() => doc.getText("t").toString()).toBe("abc");
   expect(transactions).toEqual([provider]);
@@ -60,13 +68,25 @@ it("applies what waits before the server's next sync step, so the order stays th
   const provider = offlineProvider(doc);
   const applyWaiting = batchRemoteUpdates(provider, doc, 60_000);
   const [first, ...rest] = othersTyping();
-  receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, first!)));
+  receive(
+    provider,
+    syncMessage((encoder) => syncProtocol.writeUpdate(encoder, first!)),
+  );
   expect(doc.getText("t").toString()).toBe("");
   const nothingNew = Y.encodeStateAsUpdate(new Y.Doc());
-  receive(provider, syncMessage((encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, nothingNew))));
+  receive(
+    provider,
+    syncMessage(
+      (encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, nothingNew)),
+    ),
+  );
   expect(doc.getText("t").toString()).toBe("a");
   // The function handed back applies the rest at once (the page does so when it closes).
-  for (const update of rest) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  for (const update of rest)
+    receive(
+      provider,
+      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
+    );
   applyWaiting();
   expect(doc.getText("t").toString()).toBe("abc");
 });
@@ -82,7 +102,11 @@ it("does not encode the server's updates for the page's listeners, yet announces
   text.observe((event) => {
     if (event.transaction.origin === provider && !text.toString().endsWith("!")) doc.transact(() => text.insert(text.length, "!"), "page");
   });
-  for (const update of othersTyping()) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  for (const update of othersTyping())
+    receive(
+      provider,
+      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
+    );
   applyWaiting();
   expect(text.toString()).toBe("abc!");
   expect(announced).toEqual(["page"]);
@@ -93,7 +117,12 @@ it("does not encode the server's updates for the page's listeners, yet announces
   batchRemoteUpdates(freshProvider, fresh);
   const freshAnnounced: unknown[] = [];
   fresh.on("update", (_update: Uint8Array, origin: unknown) => freshAnnounced.push(origin));
-  receive(freshProvider, syncMessage((encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, first))));
+  receive(
+    freshProvider,
+    syncMessage(
+      (encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, first)),
+    ),
+  );
   expect(fresh.getText("t").toString()).toBe("abc!");
   expect(freshAnnounced).toEqual([]);
   // Listeners are all back afterwards: a change of the page's own is announced.
