@@ -210,6 +210,23 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "maxUpdatesPerSecondUnder100msP99", smallerIsBetter: false },
     groupBy: "layout",
   },
+  store: {
+    what: "Martin Kleppmann's automerge-paper editing trace (259,778 keystrokes: 182,315 characters typed, 77,463 deleted; bench/traces/README.md) typed into one plan by 20 people, each signed in with an account of their own, taking turns of 100 to 500 keystrokes; each line of the paper is a paragraph (a newline splits one, deleting it joins two). Every author's socket sends its run in updates of 10 keystrokes (so the run takes minutes, not hours), and the next turn starts once an observer has received the run (on Gotong, once it is also \"Saved\"). Then everyone leaves; Gotong unloads the plan, keeps a checkpoint and compacts; Hocuspocus stores the document. The store is the growth of the server's SQLite file over its empty one after a WAL checkpoint (Gotong's includes the 20 accounts' plan rows, its checkpoint version and who inserted and deleted what); per table with indexes from SQLite's dbstat. Then the server restarts on that file and a first reader syncs; both must give the trace's final text.",
+    columns: [
+      ["keystrokes", "keystrokes"],
+      ["updates", "updates sent"],
+      ["typingSeconds", "typing s"],
+      ["storeKb", "store KB"],
+      ["bytesPerKeystroke", "bytes per keystroke"],
+      ["freeKb", "free pages KB"],
+      ["byTable", "KB by table"],
+      ["sameText", "final text as the trace's"],
+      ["restartMs", "restart to listening ms"],
+      ["firstSyncMs", "first reader synced ms"],
+      ["syncedBytes", "document bytes"],
+    ],
+    ratio: { key: "storeKb", smallerIsBetter: true },
+  },
   app: {
     what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The second row: the same plan with an open suggestion in every paragraph (their cards beside the text), the 20 others partners whose typing is suggestions.",
     columns: [
