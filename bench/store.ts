@@ -219,7 +219,10 @@ function sqliteAll<T>(file: string, query: string): Promise<T[]> {
  * with its indexes (SQLite's dbstat). */
 async function sqliteBytes(file: string): Promise<{ fileBytes: number; freeBytes: number; byTable: Record<string, number> }> {
   await sqliteAll(file, "PRAGMA wal_checkpoint(TRUNCATE)");
-  const [pages] = await sqliteAll<{ free: number; size: number }>(file, "SELECT freelist_count AS free, page_size AS size FROM pragma_freelist_count, pragma_page_size");
+  const [pages] = await sqliteAll<{ free: number; size: number }>(
+    file,
+    "SELECT freelist_count AS free, page_size AS size FROM pragma_freelist_count, pragma_page_size",
+  );
   const rows = await sqliteAll<{ tbl: string; bytes: number }>(
     file,
     "SELECT coalesce(m.tbl_name, d.name) AS tbl, sum(d.pgsize) AS bytes FROM dbstat d LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY tbl",
@@ -260,7 +263,11 @@ async function waitFor<T>(what: string, check: () => T | undefined | Promise<T |
 }
 
 /** Time to a first reader's sync (a fresh socket with an empty document) and the text it got. */
-async function firstReader(kind: "gotong" | "hocuspocus", url: string, cookie?: string): Promise<{ ms: number; bytes: number; text: string }> {
+async function firstReader(
+  kind: "gotong" | "hocuspocus",
+  url: string,
+  cookie?: string,
+): Promise<{ ms: number; bytes: number; text: string }> {
   const doc = new Y.Doc();
   const reader = new TraceSocket(kind, url, doc, cookie, true);
   await reader.connect();
@@ -270,7 +277,10 @@ async function firstReader(kind: "gotong" | "hocuspocus", url: string, cookie?: 
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-async function gotongStore(trace: Trace, updatesFor: (initial: Uint8Array) => ReturnType<typeof traceUpdates>): Promise<{ row: Row; initial: Uint8Array }> {
+async function gotongStore(
+  trace: Trace,
+  updatesFor: (initial: Uint8Array) => ReturnType<typeof traceUpdates>,
+): Promise<{ row: Row; initial: Uint8Array }> {
   const dir = tempDir();
   const databasePath = path.join(dir, "gotong.db");
   let server: TestServer | undefined;

@@ -32,7 +32,10 @@ export const TRACE_PLAN_CONTENT = {
     {
       type: "section",
       attrs: { id: "s-trace" },
-      content: [{ type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "A conflict-free replicated JSON datatype" }] }, { type: "paragraph" }],
+      content: [
+        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "A conflict-free replicated JSON datatype" }] },
+        { type: "paragraph" },
+      ],
     },
   ],
 };
@@ -124,7 +127,7 @@ export function traceLines(doc: Y.Doc): string {
 export function authorRuns(keystrokes: number, authors: number, seed = 7): { start: number; end: number; author: number }[] {
   const runs: { start: number; end: number; author: number }[] = [];
   let author = 0;
-  for (let start = 0; start < keystrokes; ) {
+  for (let start = 0; start < keystrokes;) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     const end = Math.min(keystrokes, start + 100 + (seed % 401));
     runs.push({ start, end, author });
