@@ -32,7 +32,7 @@ interface Layout {
   what: string;
   columns: [key: string, label: string][];
   /** The figure compared with the peers, and whether smaller is better. */
-  ratio?: { key: string; smallerIsBetter: boolean };
+  ratio?: { key: string; smallerIsBetter: boolean; better?: string };
   /** Rows are compared with Gotong's row that has the same value here. */
   groupBy?: string;
 }
@@ -225,7 +225,7 @@ const LAYOUTS: Record<string, Layout> = {
       ["firstSyncMs", "first reader synced ms"],
       ["syncedBytes", "document bytes"],
     ],
-    ratio: { key: "storeKb", smallerIsBetter: true },
+    ratio: { key: "storeKb", smallerIsBetter: true, better: "smaller" },
   },
   app: {
     what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The second row: the same plan with an open suggestion in every paragraph (their cards beside the text), the 20 others partners whose typing is suggestions.",
@@ -266,7 +266,9 @@ export function scenarioMarkdown(result: ScenarioResult): string {
   const layout = LAYOUTS[result.name]!;
   const headers = ["server", ...layout.columns.map(([, label]) => label)];
   if (layout.ratio)
-    headers.push(`Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? ", < 1: Gotong faster" : ", > 1: Gotong more"})`);
+    headers.push(
+      `Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? `, < 1: Gotong ${layout.ratio.better ?? "faster"}` : ", > 1: Gotong more"})`,
+    );
   const lines = [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`];
   for (const row of result.rows) {
     const cells = [SERVER_NAMES[row.server as ServerKind] ?? String(row.server), ...layout.columns.map(([key]) => cell(row[key]))];

@@ -325,7 +325,7 @@ async function gotongStore(
         byTable: JSON.stringify(
           Object.fromEntries(
             Object.entries(store.byTable)
-              .filter(([table]) => table.startsWith("plan_"))
+              .filter(([table, bytes]) => table.startsWith("plan_") && bytes > (empty.byTable[table] ?? 0))
               .map(([table, bytes]) => [table, round((bytes - (empty.byTable[table] ?? 0)) / KB)]),
           ),
         ),
