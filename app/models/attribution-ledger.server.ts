@@ -25,16 +25,17 @@ const SAME_MOMENT_MS = 60_000;
  * attribution.server.ts reads it), sorted by client and clock, neighbours merged.
  */
 export function settleRanges(oldestFirst: Iterable<LedgerRange>): LedgerRange[] {
-  const byClient = new Map<number, LedgerRange[]>();
+  const byClient = new Map<number, { range: LedgerRange; order: number }[]>();
+  let order = 0;
   for (const range of oldestFirst) {
     if (range.len <= 0) continue;
-    let settled = byClient.get(range.client);
-    if (!settled) byClient.set(range.client, (settled = []));
-    fillGaps(settled, range);
+    let entries = byClient.get(range.client);
+    if (!entries) byClient.set(range.client, (entries = []));
+    entries.push({ range, order: order++ });
   }
   const result: LedgerRange[] = [];
   for (const client of [...byClient.keys()].sort((a, b) => a - b)) {
-    for (const range of byClient.get(client)!) {
+    for (const range of firstCovering(byClient.get(client)!)) {
       const last = result[result.length - 1];
       if (
         last &&
@@ -45,37 +46,68 @@ export function settleRanges(oldestFirst: Iterable<LedgerRange>): LedgerRange[] 
       ) {
         last.len += range.len;
         last.at = Math.min(last.at, range.at);
-      } else result.push({ ...range });
+      } else result.push(range);
     }
   }
   return result;
 }
 
-/** Adds the parts of `range` no range in `settled` (sorted, disjoint) covers yet. */
-function fillGaps(settled: LedgerRange[], range: LedgerRange): void {
-  const end = range.clock + range.len;
-  // The first settled range ending after the new one starts.
-  let low = 0;
-  let high = settled.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (settled[middle]!.clock + settled[middle]!.len <= range.clock) low = middle + 1;
-    else high = middle;
+/**
+ * One client's ranges cut where any starts or ends, each piece taken from the oldest range
+ * covering it: a sweep over the boundaries with the covering ranges in a heap by age, so a
+ * plan's many small deletions cost n log n, whatever their overlaps.
+ */
+function firstCovering(entries: { range: LedgerRange; order: number }[]): LedgerRange[] {
+  entries.sort((a, b) => a.range.clock - b.range.clock);
+  const boundaries = [...new Set(entries.flatMap(({ range }) => [range.clock, range.clock + range.len]))].sort((a, b) => a - b);
+  const covering = new MinHeap<{ range: LedgerRange; order: number }>((a, b) => a.order - b.order);
+  const pieces: LedgerRange[] = [];
+  let next = 0;
+  for (let k = 0; k < boundaries.length - 1; k++) {
+    const from = boundaries[k]!;
+    while (next < entries.length && entries[next]!.range.clock <= from) covering.push(entries[next++]!);
+    // Ranges that ended are dropped when they come to the top.
+    while (covering.top && covering.top.range.clock + covering.top.range.len <= from) covering.pop();
+    const oldest = covering.top?.range;
+    if (oldest) pieces.push({ ...oldest, clock: from, len: boundaries[k + 1]! - from });
   }
-  let index = low;
-  let at = range.clock;
-  while (at < end) {
-    const next = settled[index];
-    if (!next || next.clock >= end) {
-      settled.splice(index, 0, { ...range, clock: at, len: end - at });
-      return;
+  return pieces;
+}
+
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  get top(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    for (let i = items.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(items[i]!, items[parent]!) >= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
     }
-    if (next.clock > at) {
-      settled.splice(index, 0, { ...range, clock: at, len: next.clock - at });
-      index += 1;
+  }
+
+  pop(): void {
+    const items = this.items;
+    const last = items.pop()!;
+    if (items.length === 0) return;
+    items[0] = last;
+    for (let i = 0; ;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
+      if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) smallest = right;
+      if (smallest === i) return;
+      [items[i], items[smallest]] = [items[smallest]!, items[i]!];
+      i = smallest;
     }
-    at = Math.max(at, next.clock + next.len);
-    index += 1;
   }
 }
 

@@ -26,6 +26,27 @@ describe("the attribution ledger", () => {
       expect(fromLedger.deleterOf(client!, clock!)).toEqual(fromRows.deleterOf(client!, clock!));
   });
 
+  it("answers as the rows do for many overlapping deletions by several people", () => {
+    let seed = 42;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    const rows = Array.from({ length: 3000 }, () =>
+      range(1 + random(3), random(2000), 1 + random(40), 1 + random(5), at + random(600_000)),
+    );
+    const settled = settleRanges(rows);
+    const person = (id: number) => ({ id, name: `P${id}`, organisation: "O" });
+    const fromRows = createAttribution({ clients: new Map(), deletions: rows.map((r) => ({ ...r, person: person(r.userId) })) });
+    const fromLedger = createAttribution({
+      clients: new Map(),
+      deletions: decodeLedger(encodeLedger(settled)).map((r) => ({ ...r, person: person(r.userId) })),
+    });
+    for (let client = 1; client <= 3; client++)
+      for (let clock = 0; clock < 2050; clock++) expect(fromLedger.deleterOf(client, clock)).toEqual(fromRows.deleterOf(client, clock));
+    // Disjoint and sorted, as the ledger is read.
+    for (let i = 1; i < settled.length; i++)
+      if (settled[i]!.client === settled[i - 1]!.client)
+        expect(settled[i]!.clock).toBeGreaterThanOrEqual(settled[i - 1]!.clock + settled[i - 1]!.len);
+  });
+
   it("merges neighbouring ranges of one account within a minute, keeping the earlier time", () => {
     const backspaces = Array.from({ length: 50 }, (_, i) => range(3, 99 - i, 1, 4, at + i * 100));
     expect(settleRanges(backspaces)).toEqual([range(3, 50, 50, 4, at)]);
