@@ -3,6 +3,8 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "esm",
   serverBuildPath: "build/index.js",
+  // Bundled rather than loaded from node_modules at start: see BUNDLED in scripts/build-server.mjs.
+  serverDependenciesToBundle: [/^kysely(\/|$)/],
   assetsBuildDirectory: "public/build",
   publicPath: "/build/",
   future: {

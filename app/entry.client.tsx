@@ -20,4 +20,8 @@ async function hydrate() {
   });
 }
 
+// A plan's page: its socket opens and the plan syncs while the page's code renders.
+const planPage = /^\/plans\/([^/]+)\/?$/.exec(window.location.pathname);
+if (planPage) void import("./collab/live-session").then(({ openLiveSessionEarly }) => openLiveSessionEarly(decodeURIComponent(planPage[1]!)));
+
 void hydrate();

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "../tests/helpers/browser";
 import { DEMO } from "../tests/helpers/server";
-import { demoUserId, prepareGotongDatabase, withOpenSuggestions, type History } from "./fixtures";
+import { demoUserId, prepareGotongDatabase, withOpenSuggestions, withOpenThreads, type History } from "./fixtures";
 import type { LoadPool } from "./load/pool";
 import { startBenchServer, tempDir } from "./servers";
 import { sleep, summarise } from "./stats";
@@ -29,7 +29,9 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
     openSuggestions = suggested.openSuggestions;
     history = suggested;
   }
-  await prepareGotongDatabase(dir, [{ id: "big-plan", history, compact: true }]);
+  // Open threads beside the text, as a plan under consultation has them.
+  const commented = withOpenThreads(history);
+  await prepareGotongDatabase(dir, [{ id: "big-plan", history: commented, compact: true, threads: commented.threads }]);
   const server = await startBenchServer("gotong", dir);
   let browser: Browser | undefined;
   try {
@@ -97,11 +99,28 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
     });
     await page.locator(".ProseMirror section.plan-section p").nth(3).click();
     await page.keyboard.press("End");
+    const cdp = await context.newCDPSession(page);
+    // `--profile`: where the page's time went while typing (bench/chromium-profile.mjs reads it).
+    const isProfiling = process.argv.includes("--profile");
+    if (isProfiling) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+      await cdp.send("Profiler.start");
+    }
     for (let i = 0; i < (quick ? 30 : 100); i += 1) {
       await page.keyboard.type(String.fromCharCode(97 + (i % 26)));
       await sleep(60);
     }
     await sleep(300);
+    if (isProfiling) {
+      const { profile } = await cdp.send("Profiler.stop");
+      fs.mkdirSync("build/profiles", { recursive: true });
+      fs.writeFileSync(`build/profiles/chromium-keystrokes-${suggesting ? "suggesting" : "plain"}.cpuprofile`, JSON.stringify(profile));
+    }
+    // The tab's memory after the typing: its JavaScript heap and the elements of the page.
+    await cdp.send("Performance.enable");
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
     const keyLatencies = await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies);
     await pool.typing(false);
     await pool.closeClients();
@@ -113,6 +132,7 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
       {
         server: "gotong",
         openSuggestions,
+        openThreads: commented.threads.length,
         pages: Math.round(history.textLength / 3000),
         pageKb: Math.round(pageBytes / 1024),
         ttfbP50Ms: round(first.p50),
@@ -123,6 +143,8 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
         keystrokeToPaintP50Ms: round(keys.p50),
         keystrokeToPaintP99Ms: round(keys.p99),
         keystrokes: keys.count,
+        tabJsHeapMb: round(metric("JSHeapUsedSize") / 1024 ** 2),
+        tabElements: metric("Nodes"),
       },
     ];
   } finally {

@@ -11,6 +11,7 @@ import { planUpdateFromJSON, sectionOutline, PLAN_FRAGMENT } from "../app/editor
 import { compactPlan } from "../server/collab/storage/compaction";
 import { appendUpdates } from "../server/collab/storage/sql-update-log";
 import type { StoredUpdate } from "../server/collab/storage/update-log";
+import { addComment, createThread } from "../app/models/comment.server";
 import { addMember, createPlan } from "../app/models/plan.server";
 import { syncSectionIndex } from "../app/models/section.server";
 import { getUserByEmail } from "../app/models/user.server";
@@ -147,12 +148,50 @@ export function withOpenSuggestions(history: History, authorId: number, every = 
   return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength, openSuggestions: count };
 }
 
+export interface ThreadFixture {
+  id: string;
+  sectionId: string;
+  quote: string;
+}
+
+/**
+ * The history plus one more update: an open comment thread on the first words of every
+ * `every`-th paragraph (the comment mark the editor writes); the threads' rows are made by
+ * prepareGotongDatabase, each with a comment and a reply.
+ */
+export function withOpenThreads(history: History, every = 6): History & { threads: ThreadFixture[] } {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, history.state);
+  doc.clientID = 30_000;
+  const threads: ThreadFixture[] = [];
+  const updates = [...history.updates];
+  doc.on("update", (update: Uint8Array) => updates.push(update));
+  doc.transact(() => {
+    let index = 0;
+    for (const section of doc.getXmlFragment(PLAN_FRAGMENT).toArray() as Y.XmlElement[]) {
+      for (const block of (section.toArray() as Y.XmlElement[]).slice(1)) {
+        const text = block.get(0);
+        if (!(text instanceof Y.XmlText) || text.length < 12 || index++ % every !== 0) continue;
+        const id = `t-bench-${threads.length}`;
+        // As y-tiptap writes a mark that may overlap: its name and a hash of its attributes.
+        text.format(0, 10, { [`comment--${threads.length.toString(36).padStart(8, "0")}`]: { threadId: id } });
+        threads.push({ id, sectionId: String(section.getAttribute("id")), quote: text.toString().slice(0, 10) });
+      }
+    }
+  });
+  const authors = new Uint16Array(updates.length);
+  authors.set(history.authors);
+  return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength, threads };
+}
+
 export interface GotongPlanFixture {
   id: string;
   content?: JSONContent;
   /** Stored as Gotong's update log instead of `content`; compacted if asked. */
   history?: History;
   compact?: boolean;
+  /** Open comment threads whose marks the history holds (withOpenThreads). */
+  threads?: ThreadFixture[];
 }
 
 /** Gotong's database with the demo accounts and these plans, the editor a member of each. */
@@ -171,6 +210,18 @@ export async function prepareGotongDatabase(dir: string, plans: GotongPlanFixtur
       await addMember(plan.id, editor.id, "editor");
       // Suggesting typers (fan-out while partners suggest) sign in as the demo partner.
       await addMember(plan.id, commenter.id, "commenter");
+      for (const thread of plan.threads ?? []) {
+        await createThread({
+          ...thread,
+          planId: plan.id,
+          anchor: "text",
+          roundId: null,
+          userId: commenter.id,
+          body: "Could this name the provinces where the pilots run?",
+          mentions: [],
+        });
+        await addComment(thread.id, owner.id, "Yes: the next draft will list them.", []);
+      }
       if (!plan.history) continue;
       await getDb().deleteFrom("plan_updates").where("plan_id", "=", plan.id).execute();
       const { updates, authors } = plan.history;

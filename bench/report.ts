@@ -210,6 +210,20 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "maxUpdatesPerSecondUnder100msP99", smallerIsBetter: false },
     groupBy: "layout",
   },
+  start: {
+    what: "Each server spawned as `npm start` runs it (Gotong: `build/server.js`, production settings) on storage that is already there, as after a deployment or a failover, and timed from spawn to its first 200: Gotong's `/healthz` (database reachable and migrated), the peers' only page. Then, once healthy, the CPU time the process has used (user + system from /proc, in 10 ms ticks: it does not depend on what else the machine runs, unlike the wall clock) and its RSS. Large plans: two plans of the 100,000-update history of scenario 3 (one as its update log, one compacted) and ten 100-page plans stored as one state; Hocuspocus holds the same documents in its table. \"First start\" is a new file: migrations and the demo plan (Gotong), the table (Hocuspocus). Every start is repeated (runs) and stopped with SIGTERM.",
+    columns: [
+      ["database", "storage"],
+      ["storedMb", "stored MB"],
+      ["runs", "runs"],
+      ["healthyP50Ms", "healthy p50 ms"],
+      ["healthyMinMs", "min ms"],
+      ["healthyMaxMs", "max ms"],
+      ["cpuP50Ms", "CPU to healthy p50 ms"],
+      ["cpuMinMs", "CPU min ms"],
+      ["rssMb", "RSS when healthy MB"],
+    ],
+  },
   store: {
     what: "Martin Kleppmann's automerge-paper editing trace (259,778 keystrokes: 182,315 characters typed, 77,463 deleted; bench/traces/README.md) typed into one plan by 20 people, each signed in with an account of their own, taking turns of 100 to 500 keystrokes; each line of the paper is a paragraph (a newline splits one, deleting it joins two). Every author's socket sends its run in updates of 10 keystrokes (so the run takes minutes, not hours), and the next turn starts once an observer has received the run (on Gotong, once it is also \"Saved\"). Then everyone leaves; Gotong unloads the plan, keeps a checkpoint and compacts; Hocuspocus stores the document. The store is the growth of the server's SQLite file over its empty one after a WAL checkpoint (the empty one already holds the 20 accounts; Gotong's growth includes their sessions, the checkpoint version it keeps on unload and who inserted and deleted what); per table with indexes from SQLite's dbstat. Then the server restarts on that file and a first reader syncs; both must give the trace's final text.",
     columns: [

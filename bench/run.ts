@@ -14,6 +14,7 @@ import { instancesFanOut, instancesWrites } from "./instances";
 import { buildHistory } from "./fixtures";
 import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
+import { startAfterRestart } from "./start";
 import { scenarioMarkdown, writeReport, type ScenarioResult } from "./report";
 import { storeOfLongHistory } from "./store";
 import { coldOpen, docHeap, fanOut, fanOutSuggesting, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
@@ -129,6 +130,7 @@ async function main() {
     ]);
     await run("compare", "7. Compare two versions", async () => [compareBench({ quick })]);
     await run("docx-export", "8. DOCX export", async () => [await docxExportBench({ quick })]);
+    await run("start", "10. Start after a restart", () => startAfterRestart(settings, history));
     await run("instances-fan-out", "9. Several instances: fan-out latency", () => instancesFanOut(settings));
     await run("instances-writes", "9b. Several instances: sustained writes", () => instancesWrites(settings));
     await run("store", "11. Store of a long history", () => storeOfLongHistory(servers));

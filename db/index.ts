@@ -3,9 +3,10 @@
 // Kept on globalThis because the Remix build and the server bundle each carry a copy of
 // this module; both must share the one connection.
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
-import pg from "pg";
+import type * as Pg from "pg";
 import { isPostgresUrl } from "./dialect";
 import { Sqlite3Dialect } from "./sqlite-dialect";
 import { migrations } from "./migrations";
@@ -29,9 +30,14 @@ const PRAGMAS = [
 
 const holder = globalThis as unknown as { __gotongDb?: DB; __gotongDbPath?: string; __gotongDbLocation?: string };
 
-// Times, ids and Yjs client ids are bigint columns that always fit in a JavaScript number;
-// pg would otherwise return them (and count(*)) as strings. BYTEA already arrives as a Buffer.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+/** pg, required on the first PostgreSQL connection: a server on SQLite never loads it. */
+function loadPg(): typeof Pg {
+  const pg = createRequire(import.meta.url)("pg") as typeof Pg;
+  // Times, ids and Yjs client ids are bigint columns that always fit in a JavaScript number;
+  // pg would otherwise return them (and count(*)) as strings. BYTEA already arrives as a Buffer.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+  return pg;
+}
 
 /** Chooses the database getDb() opens: whoever starts the process says which (the server
  * from server/config.ts, the CLI, a test's temporary database); nothing here reads the
@@ -46,7 +52,7 @@ export function openDatabase(location: string): DB {
     // A pool with no free connection for 30 s fails the query (writes are retried) rather than
     // waiting for ever.
     return new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location, connectionTimeoutMillis: 30_000 }) }),
+      dialect: new PostgresDialect({ pool: new (loadPg().Pool)({ connectionString: location, connectionTimeoutMillis: 30_000 }) }),
     });
   }
   if (location !== ":memory:") fs.mkdirSync(path.dirname(location), { recursive: true });

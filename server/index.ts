@@ -16,6 +16,11 @@ async function main() {
   useDatabase(config.databasePath);
   configureRuntime({ sessionSecret: config.sessionSecret });
 
+  // The web app's modules load while the database is migrated (reading files and running SQL
+  // overlap); nothing is served before both are done. Its failure is reported where it is awaited.
+  const loadingApp = import(new URL("./index.js", import.meta.url).href) as Promise<ServerBuild>;
+  loadingApp.catch(() => undefined);
+
   // Instances starting together on one PostgreSQL migrate and seed one after the other.
   await withLock(getDb(), "startup", "migrate-and-seed", async () => {
     const applied = await migrateToLatest();
@@ -29,7 +34,7 @@ async function main() {
     }
   });
 
-  const build = (await import(new URL("./index.js", import.meta.url).href)) as ServerBuild;
+  const build = await loadingApp;
   const hub = new CollabHub(config);
   const server = http.createServer(createApp(config, build, hub));
   server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));

@@ -13,7 +13,11 @@ export function ActionsByInstitution({ editor, planId }: { editor: Editor; planI
     let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => setRows(readActionRows(editor.state.doc)), 150);
+      // Unchanged rows keep the same list: typing outside the matrices renders nothing.
+      timer = setTimeout(() => {
+        const next = readActionRows(editor.state.doc);
+        setRows((previous) => (JSON.stringify(previous) === JSON.stringify(next) ? previous : next));
+      }, 150);
     };
     editor.on("update", update);
     return () => {

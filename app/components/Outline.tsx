@@ -39,7 +39,9 @@ export function useLiveOutline(editor: Editor): OutlineEntry[] {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => setOutline(readOutline(editor)), 50);
+      // The same sections under the same titles keep the same list: typing elsewhere (which
+      // only moves positions) renders nothing.
+      timer = setTimeout(() => setOutline((previous) => sameOutline(previous, readOutline(editor))), 50);
     };
     editor.on("update", update);
     update();
@@ -49,6 +51,11 @@ export function useLiveOutline(editor: Editor): OutlineEntry[] {
     };
   }, [editor]);
   return outline;
+}
+
+function sameOutline(previous: OutlineEntry[], next: OutlineEntry[]): OutlineEntry[] {
+  const isSame = previous.length === next.length && previous.every((entry, i) => entry.id === next[i]!.id && entry.title === next[i]!.title);
+  return isSame ? previous : next;
 }
 
 export function Outline(props: OutlineProps) {

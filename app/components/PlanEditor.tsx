@@ -23,6 +23,7 @@ import { FindBar, type FindRequest } from "./FindBar";
 import { ShortcutsDialog, type ShortcutsDialogHandle } from "./ShortcutsDialog";
 import { EditModeMenu, ReadingToolbar, Toolbar, type EditorCommands } from "./Toolbar";
 import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
+import { RemoteChanges } from "../editor/remote-changes";
 
 export function PlanEditor({
   doc,
@@ -67,6 +68,7 @@ export function PlanEditor({
         FindReplace,
         Suggesting.configure({ mode, authorId: user.id, onRefused: (reason) => onRefused.current(reason) }),
         Collaboration.configure({ document: doc }),
+        RemoteChanges,
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color }, render: caretElement }),
       ],
       editable: isEditable,

@@ -4,8 +4,7 @@ import * as decoding from "lib0/decoding";
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
-import { WebsocketProvider } from "y-websocket";
-import * as Y from "yjs";
+import type { WebsocketProvider } from "y-websocket";
 import {
   CLOSE_CLIENT_ID_TAKEN,
   CLOSE_NOT_A_SUGGESTION,
@@ -16,7 +15,8 @@ import {
   MESSAGE_PLAN_CHANGED,
   MESSAGE_THREADS_CHANGED,
 } from "../collab/protocol";
-import { SaveTracker, type SaveState } from "../collab/save-status";
+import { openLiveSession, type LiveSession } from "../collab/live-session";
+import type { SaveState, SaveTracker } from "../collab/save-status";
 import { Avatar } from "./Avatar";
 import type { OutlineProps } from "./Outline";
 import { PlanEditor } from "./PlanEditor";
@@ -25,12 +25,6 @@ export interface WorkspaceUser {
   id: number;
   name: string;
   color: string;
-}
-
-interface LiveSession {
-  doc: Y.Doc;
-  provider: WebsocketProvider;
-  tracker: SaveTracker;
 }
 
 export type PlanDetails = Omit<OutlineProps, "editor" | "canEdit">;
@@ -59,29 +53,22 @@ export function PlanWorkspace({
   revalidate.current = revalidator.revalidate;
 
   useEffect(() => {
-    const doc = new Y.Doc();
-    const serverUrl = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
-    const provider = new WebsocketProvider(serverUrl, planId, doc);
-    provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+    const live = openLiveSession(planId);
+    live.onNotice(MESSAGE_AUTH, (decoder) => {
       decoding.readVarUint(decoder); // permission-denied
       decoding.readVarString(decoder);
       setWasRefused(true);
-    };
-    provider.messageHandlers[MESSAGE_PLAN_CHANGED] = () => revalidate.current();
-    provider.messageHandlers[MESSAGE_THREADS_CHANGED] = () => setThreadsVersion((version) => version + 1);
+    });
+    live.onNotice(MESSAGE_PLAN_CHANGED, () => revalidate.current());
+    live.onNotice(MESSAGE_THREADS_CHANGED, () => setThreadsVersion((version) => version + 1));
     // Notices sent while the socket was down are lost: fetch again after each reconnection.
-    let hasSynced = false;
-    provider.on("sync", (isSynced: boolean) => {
+    let hasSynced = live.provider.synced;
+    live.provider.on("sync", (isSynced: boolean) => {
       if (isSynced && hasSynced) setThreadsVersion((version) => version + 1);
       if (isSynced) hasSynced = true;
     });
-    const tracker = new SaveTracker(provider, doc);
-    setSession({ doc, provider, tracker });
-    return () => {
-      tracker.destroy();
-      provider.destroy();
-      doc.destroy();
-    };
+    setSession(live);
+    return () => live.close();
   }, [planId]);
 
   useEffect(() => {
@@ -175,7 +162,10 @@ function Presence({ provider, self }: { provider: WebsocketProvider; self: Works
         const person = (state as { user?: PresentUser }).user;
         if (clientId !== awareness.clientID && person && typeof person.id === "number") byId.set(person.id, person);
       }
-      setPeople([...byId.values()]);
+      const next = [...byId.values()];
+      // Others' cursors move on every keystroke; the row of people changes only when someone
+      // comes, goes or is renamed.
+      setPeople((previous) => (JSON.stringify(previous) === JSON.stringify(next) ? previous : next));
     };
     update();
     awareness.on("change", update);

@@ -1,6 +1,6 @@
 // The editors' formatting toolbar: one Tab stop, arrow keys, Home and End inside (the WAI-ARIA
 // toolbar pattern, with a roving tabindex), icon buttons named for screen readers.
-import { useEditorState, type Editor } from "@tiptap/react";
+import type { Editor } from "@tiptap/react";
 import { useCallback, useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { addActionRow, insertActionMatrix, isInActionMatrix, moveActionRow, removeActionRow } from "../editor/action-matrix";
@@ -13,6 +13,7 @@ import { SaveVersionButton } from "./history/SaveVersionButton";
 import { itemForKey } from "./roving-focus";
 import { shortcutLabel } from "./ShortcutsDialog";
 import { ToolIcon, type IconName } from "./ToolIcon";
+import { useLocalEditorState } from "../editor/remote-changes";
 
 /** The toolbar's own buttons, its Comment and its Save version: what arrow keys move between. */
 const ITEM_SELECTOR = "button.tool";
@@ -38,9 +39,7 @@ export function Toolbar({
 }) {
   const { t } = useTranslation();
   const toolbar = useRovingToolbar();
-  const state = useEditorState({
-    editor,
-    selector: ({ editor: e }) => ({
+  const state = useLocalEditorState(editor, (e) => ({
       isBold: e.isActive("bold"),
       isItalic: e.isActive("italic"),
       isSubheading: e.isActive("heading", { level: 3 }),
@@ -51,8 +50,7 @@ export function Toolbar({
       isInActionMatrix: isInActionMatrix(e),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
-    }),
-  });
+  }));
 
   const setLink = () => {
     if (state.isLink) {

@@ -1,31 +1,18 @@
 // What the plan's Word file (docx.server.ts) and the Word redline (app/versions/compare-docx.server.ts)
 // share: page, styles, properties, the title page, lists, tables and the words of section details.
-import {
-  AlignmentType,
-  BorderStyle,
-  Footer,
-  HeadingLevel,
-  LevelFormat,
-  LineRuleType,
-  PageNumber,
-  PageOrientation,
-  Paragraph,
-  ShadingType,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-  type ILevelsOptions,
-  type IPropertiesOptions,
-  type ISectionOptions,
-} from "docx";
+import type * as Docx from "docx";
+import type { ILevelsOptions, IPropertiesOptions, ISectionOptions, Paragraph, Table, TableCell, TableRow } from "docx";
 import type { TFunction } from "i18next";
 import { ACTION_COLUMNS } from "../editor/action-matrix";
 import type { Person } from "../models/comment.server";
 import type { SectionDetail } from "../versions/version.server";
 
 export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** The docx library: a megabyte of JavaScript, loaded when the first Word file is written rather
+ * than when the server starts. Everything here that makes Word objects is handed it. */
+export type DocxLibrary = typeof Docx;
+export const loadDocx = (): Promise<DocxLibrary> => import("docx");
 
 /** The words a document is written with, in the reader's language. */
 export interface DocxLanguage {
@@ -46,7 +33,12 @@ const GREY = "595959";
  * A run of pages: A4 portrait, or landscape for a wide action matrix. The first one starts with
  * the title page, which has no page number.
  */
-export function documentSection(children: ISectionOptions["children"], { isFirst = true, isLandscape = false } = {}): ISectionOptions {
+export function documentSection(
+  docx: DocxLibrary,
+  children: ISectionOptions["children"],
+  { isFirst = true, isLandscape = false } = {},
+): ISectionOptions {
+  const { AlignmentType, Footer, PageNumber, PageOrientation, Paragraph, TextRun } = docx;
   return {
     properties: {
       titlePage: isFirst,
@@ -69,7 +61,8 @@ export function documentSection(children: ISectionOptions["children"], { isFirst
   };
 }
 
-export function documentProperties(input: { title: string; description: string }): Omit<IPropertiesOptions, "sections"> {
+export function documentProperties(docx: DocxLibrary, input: { title: string; description: string }): Omit<IPropertiesOptions, "sections"> {
+  const { BorderStyle, LevelFormat, LineRuleType } = docx;
   return {
     title: input.title,
     description: input.description,
@@ -126,19 +119,21 @@ export function documentProperties(input: { title: string; description: string }
     },
     numbering: {
       config: [
-        { reference: BULLETS, levels: listLevels((level) => ({ format: LevelFormat.BULLET, text: ["•", "◦", "▪"][level % 3]! })) },
-        { reference: NUMBERS, levels: numberedLevels(1) },
+        { reference: BULLETS, levels: listLevels(docx, (level) => ({ format: LevelFormat.BULLET, text: ["•", "◦", "▪"][level % 3]! })) },
+        { reference: NUMBERS, levels: numberedLevels(docx, 1) },
       ],
     },
   };
 }
 
-export function numberedLevels(start: number): ILevelsOptions[] {
+export function numberedLevels(docx: DocxLibrary, start: number): ILevelsOptions[] {
+  const { LevelFormat } = docx;
   const formats = [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN];
-  return listLevels((level) => ({ format: formats[level % 3]!, text: `%${level + 1}.` }), start);
+  return listLevels(docx, (level) => ({ format: formats[level % 3]!, text: `%${level + 1}.` }), start);
 }
 
-function listLevels(shape: (level: number) => Pick<ILevelsOptions, "format" | "text">, start = 1): ILevelsOptions[] {
+function listLevels(docx: DocxLibrary, shape: (level: number) => Pick<ILevelsOptions, "format" | "text">, start = 1): ILevelsOptions[] {
+  const { AlignmentType } = docx;
   return Array.from({ length: 9 }, (_, level) => ({
     level,
     ...shape(level),
@@ -149,7 +144,8 @@ function listLevels(shape: (level: number) => Pick<ILevelsOptions, "format" | "t
 }
 
 /** The title and the lines under it (which version, its date), at the top of the first page. */
-export function titlePage(title: string, lines: string[]): Paragraph[] {
+export function titlePage(docx: DocxLibrary, title: string, lines: string[]): Paragraph[] {
+  const { HeadingLevel, Paragraph, TextRun } = docx;
   return [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(title)] }),
     ...lines.map((line) => new Paragraph({ style: "Subtitle", children: [new TextRun(line)] })),
@@ -173,17 +169,20 @@ export function statusLabel(status: string, t: TFunction): string {
 }
 
 /** The small line under a section's heading: who leads it, and its status. */
-export function sectionDetailsLine(detail: SectionDetail | undefined, { t }: DocxLanguage): Paragraph | null {
+export function sectionDetailsLine(docx: DocxLibrary, detail: SectionDetail | undefined, { t }: DocxLanguage): Paragraph | null {
   if (!detail) return null;
+  const { Paragraph, TextRun } = docx;
   const text = t("exports.sectionDetails", { lead: detail.lead ?? t("section.noLead"), status: statusLabel(detail.status, t) });
   return new Paragraph({ style: "SectionDetails", children: [new TextRun(text)] });
 }
 
 /** A table cell with room around its text; a header cell shaded. */
 export function tableCell(
+  docx: DocxLibrary,
   children: (Paragraph | Table)[],
   options: { header?: boolean; columnSpan?: number; rowSpan?: number } = {},
 ): TableCell {
+  const { Paragraph, ShadingType, TableCell } = docx;
   // A cell must end with a paragraph (Word refuses a cell that ends with a table).
   const content = children[children.length - 1] instanceof Paragraph ? children : [...children, new Paragraph({ style: "TableText" })];
   return new TableCell({
@@ -196,18 +195,24 @@ export function tableCell(
 }
 
 /** The column labels, as a header row Word repeats at the top of every page the matrix runs over. */
-export function actionMatrixHeader({ t }: DocxLanguage): TableRow {
+export function actionMatrixHeader(docx: DocxLibrary, { t }: DocxLanguage): TableRow {
+  const { Paragraph, TableRow, TextRun } = docx;
   return new TableRow({
     tableHeader: true,
     cantSplit: true,
     children: ACTION_COLUMNS.map((column) =>
-      tableCell([new Paragraph({ style: "TableText", children: [new TextRun({ text: t(`actions.columns.${column}`), bold: true })] })], {
-        header: true,
-      }),
+      tableCell(
+        docx,
+        [new Paragraph({ style: "TableText", children: [new TextRun({ text: t(`actions.columns.${column}`), bold: true })] })],
+        {
+          header: true,
+        },
+      ),
     ),
   });
 }
 
-export function fullWidthTable(rows: TableRow[]): Table {
+export function fullWidthTable(docx: DocxLibrary, rows: TableRow[]): Table {
+  const { Table, WidthType } = docx;
   return new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } });
 }

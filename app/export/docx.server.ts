@@ -5,26 +5,16 @@
 // changes under their suggester's name, and each section heading in a bookmark named from the
 // section's id (section-bookmarks.ts) so a reviewed copy finds its sections again. Everything is
 // written through the docx library, never as hand-made XML.
-import {
-  Bookmark,
-  CommentRangeEnd,
-  CommentRangeStart,
-  CommentReference,
-  DeletedTextRun,
+import type {
   Document,
-  ExternalHyperlink,
-  HeadingLevel,
-  InsertedTextRun,
-  Packer,
+  ICommentOptions,
+  IParagraphOptions,
+  IRunOptions,
   Paragraph,
+  ParagraphChild,
   Table,
-  type TableCell,
+  TableCell,
   TableRow,
-  TextRun,
-  type ICommentOptions,
-  type IParagraphOptions,
-  type IRunOptions,
-  type ParagraphChild,
 } from "docx";
 import type { Mark, Node as PMNode } from "@tiptap/pm/model";
 import { COMMENT_MARK } from "../editor/comment-mark";
@@ -45,7 +35,9 @@ import {
   sectionDetailsLine,
   tableCell,
   titlePage,
+  loadDocx,
   type DocxLanguage,
+  type DocxLibrary,
 } from "./docx-layout.server";
 import type { PlanSource } from "./plan-source.server";
 import { sectionBookmarkName } from "./section-bookmarks";
@@ -65,7 +57,8 @@ export interface PlanDocxOptions extends DocxLanguage {
 
 /** The plan as a .docx file. */
 export async function planDocx(source: PlanSource, options: PlanDocxOptions): Promise<ArrayBuffer> {
-  return Packer.pack(new PlanWriter(source, options).document(), "arraybuffer");
+  const docx = await loadDocx();
+  return docx.Packer.pack(new PlanWriter(docx, source, options).document(), "arraybuffer");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,6 +93,7 @@ class PlanWriter {
   private revisions = 0;
 
   constructor(
+    private docx: DocxLibrary,
     private source: PlanSource,
     private options: PlanDocxOptions,
   ) {
@@ -107,9 +101,10 @@ class PlanWriter {
   }
 
   document(): Document {
-    const { source, options } = this;
+    const { docx, source, options } = this;
+    const { Document, Paragraph, Table } = docx;
     const details = new Map(source.details.map((detail) => [detail.id, detail]));
-    this.add(titlePage(source.title, [options.versionLabel, formatDeadline(source.date, options.locale)]));
+    this.add(titlePage(docx, source.title, [options.versionLabel, formatDeadline(source.date, options.locale)]));
     let isFirst = true;
     source.docWithSuggestions.forEach((section, offset) => {
       if (section.type.name !== "section") return;
@@ -119,14 +114,16 @@ class PlanWriter {
     // Word always ends a document with a paragraph; LibreOffice loses the last page setup without one.
     const last = this.pages[this.pages.length - 1]!;
     if (last.children.at(-1) instanceof Table) this.add([new Paragraph({})], last.isLandscape);
-    const properties = documentProperties({ title: source.title, description: options.versionLabel });
+    const properties = documentProperties(docx, { title: source.title, description: options.versionLabel });
     return new Document({
       ...properties,
       numbering: { config: [...properties.numbering!.config, ...this.startedNumberings()] },
       comments: { children: this.comments },
       // A reviewer's changes to the file are tracked, so they can come back as suggestions.
       features: { trackRevisions: true },
-      sections: this.pages.map((pages, index) => documentSection(pages.children, { isFirst: index === 0, isLandscape: pages.isLandscape })),
+      sections: this.pages.map((pages, index) =>
+        documentSection(docx, pages.children, { isFirst: index === 0, isLandscape: pages.isLandscape }),
+      ),
     });
   }
 
@@ -138,10 +135,12 @@ class PlanWriter {
   }
 
   private section(section: PMNode, pos: number, detail: SectionDetail | undefined, isFirst: boolean): void {
+    const { docx } = this;
+    const { Bookmark, HeadingLevel, Paragraph } = docx;
     const heading = section.firstChild;
     const threads = this.sectionAnchors.get(section.attrs.id as string) ?? [];
     const runs = heading ? this.inline(heading, pos + 1, {}) : [];
-    const title = threads.length ? [...commentStarts(threads.flat()), ...runs, ...commentEnds(threads)] : runs;
+    const title = threads.length ? [...commentStarts(docx, threads.flat()), ...runs, ...commentEnds(docx, threads)] : runs;
     this.add([
       new Paragraph({
         heading: HeadingLevel.HEADING_1,
@@ -149,7 +148,7 @@ class PlanWriter {
         children: [new Bookmark({ id: sectionBookmarkName(String(section.attrs.id ?? "")), children: title })],
       }),
     ]);
-    const line = sectionDetailsLine(detail, this.options);
+    const line = sectionDetailsLine(docx, detail, this.options);
     if (line) this.add([line]);
     section.forEach((child, offset, index) => {
       if (index === 0) return;
@@ -160,6 +159,7 @@ class PlanWriter {
   }
 
   private block(node: PMNode, pos: number, context: BlockContext): Block[] {
+    const { HeadingLevel, Paragraph } = this.docx;
     const children = (childContext: BlockContext) => {
       const blocks: Block[] = [];
       node.forEach((child, offset) => blocks.push(...this.block(child, pos + 1 + offset, childContext)));
@@ -213,10 +213,11 @@ class PlanWriter {
   }
 
   private paragraph(node: PMNode, pos: number, context: BlockContext, properties: Partial<IParagraphOptions>): Paragraph {
-    return new Paragraph({ style: context.style, ...properties, children: this.inline(node, pos, context.run) });
+    return new this.docx.Paragraph({ style: context.style, ...properties, children: this.inline(node, pos, context.run) });
   }
 
   private table(node: PMNode, pos: number): Table {
+    const { docx } = this;
     const context: BlockContext = { list: null, style: "TableText", run: {} };
     const rows: TableRow[] = [];
     node.forEach((row, rowOffset, rowIndex) => {
@@ -231,35 +232,42 @@ class PlanWriter {
           blocks.push(...this.block(child, rowPos + 1 + cellOffset + 1 + offset, isHeader ? { ...context, run: { bold: true } } : context)),
         );
         cells.push(
-          tableCell(blocks, { header: isHeader, columnSpan: Number(cell.attrs.colspan ?? 1), rowSpan: Number(cell.attrs.rowspan ?? 1) }),
+          tableCell(docx, blocks, {
+            header: isHeader,
+            columnSpan: Number(cell.attrs.colspan ?? 1),
+            rowSpan: Number(cell.attrs.rowspan ?? 1),
+          }),
         );
       });
       // A first row of header cells repeats at the top of every page the table runs over.
       // Only set when true: docx writes tableHeader false as <w:tblHeader w:val="off"/>, which
       // readers such as mammoth take for a header all the same.
-      rows.push(new TableRow({ children: cells, ...(rowIndex === 0 && isHeaderRow ? { tableHeader: true } : {}) }));
+      rows.push(new docx.TableRow({ children: cells, ...(rowIndex === 0 && isHeaderRow ? { tableHeader: true } : {}) }));
     });
-    return fullWidthTable(rows);
+    return fullWidthTable(docx, rows);
   }
 
   private actionMatrix(node: PMNode, pos: number): Table {
+    const { docx } = this;
     const context: BlockContext = { list: null, style: "TableText", run: {} };
-    const rows = [actionMatrixHeader(this.options)];
+    const rows = [actionMatrixHeader(docx, this.options)];
     node.forEach((row, rowOffset) => {
       const rowPos = pos + 1 + rowOffset;
       const cells: TableCell[] = [];
       row.forEach((cell, cellOffset) => {
         const blocks: Block[] = [];
         cell.forEach((child, offset) => blocks.push(...this.block(child, rowPos + 1 + cellOffset + 1 + offset, context)));
-        cells.push(tableCell(blocks));
+        cells.push(tableCell(docx, blocks));
       });
-      rows.push(new TableRow({ children: cells }));
+      rows.push(new docx.TableRow({ children: cells }));
     });
-    return fullWidthTable(rows);
+    return fullWidthTable(docx, rows);
   }
 
   /** A text block's runs: marks as run formatting, links as hyperlinks, comment ranges around. */
   private inline(node: PMNode, pos: number, run: IRunOptions): ParagraphChild[] {
+    const { docx } = this;
+    const { ExternalHyperlink, TextRun } = docx;
     const children: ParagraphChild[] = [];
     node.forEach((child, offset) => {
       const childPos = pos + 1 + offset;
@@ -272,7 +280,12 @@ class PlanWriter {
         const anchor = this.textAnchors.get(threadId);
         return anchor ? [anchor] : [];
       });
-      children.push(...commentStarts(threads.filter((anchor) => anchor.first === childPos).flatMap((anchor) => anchor.ids)));
+      children.push(
+        ...commentStarts(
+          docx,
+          threads.filter((anchor) => anchor.first === childPos).flatMap((anchor) => anchor.ids),
+        ),
+      );
       const href = safeLinkHref(child.marks.find((mark) => mark.type.name === "link")?.attrs.href);
       const text = this.textRun(child, {
         ...run,
@@ -281,7 +294,12 @@ class PlanWriter {
         ...(href ? { style: "Hyperlink" } : {}),
       });
       if (text) children.push(href ? new ExternalHyperlink({ link: href, children: [text] }) : text);
-      children.push(...commentEnds(threads.filter((anchor) => anchor.last === childPos).map((anchor) => anchor.ids)));
+      children.push(
+        ...commentEnds(
+          docx,
+          threads.filter((anchor) => anchor.last === childPos).map((anchor) => anchor.ids),
+        ),
+      );
     });
     return children;
   }
@@ -293,6 +311,7 @@ class PlanWriter {
    * every suggestion accepted, and Word's change cannot say both (docs/suggestions.md).
    */
   private textRun(node: PMNode, options: IRunOptions): ParagraphChild | null {
+    const { DeletedTextRun, InsertedTextRun, TextRun } = this.docx;
     const insertion = insertMarkOf(node);
     // Several people proposing the same deletion: Word keeps one author per change, the first.
     const [deletion] = deleteMarksOf(node);
@@ -321,11 +340,12 @@ class PlanWriter {
   }
 
   private startedNumberings() {
-    return [...this.numberings].map(([start, reference]) => ({ reference, levels: numberedLevels(start) }));
+    return [...this.numberings].map(([start, reference]) => ({ reference, levels: numberedLevels(this.docx, start) }));
   }
 
   /** Which threads become Word comments, on which passages, under which ids. */
   private placeComments(): void {
+    const { Paragraph, TextRun } = this.docx;
     const threads = this.options.threads ?? [];
     if (threads.length === 0) return;
     const textRanges = new Map<string, { first: number; last: number }>();
@@ -380,12 +400,13 @@ function threadIdsOf(marks: readonly Mark[]): string[] {
   return marks.flatMap((mark) => (mark.type.name === COMMENT_MARK && typeof mark.attrs.threadId === "string" ? [mark.attrs.threadId] : []));
 }
 
-function commentStarts(ids: number[]): ParagraphChild[] {
-  return ids.map((id) => new CommentRangeStart(id));
+function commentStarts(docx: DocxLibrary, ids: number[]): ParagraphChild[] {
+  return ids.map((id) => new docx.CommentRangeStart(id));
 }
 
 /** Where threads end: every range end first, then the references (Word's order for replies). */
-function commentEnds(threads: number[][]): ParagraphChild[] {
+function commentEnds(docx: DocxLibrary, threads: number[][]): ParagraphChild[] {
+  const { CommentRangeEnd, CommentReference, TextRun } = docx;
   const ids = threads.flat();
   return [...ids.map((id) => new CommentRangeEnd(id)), ...ids.map((id) => new TextRun({ children: [new CommentReference(id)] }))];
 }

@@ -1,12 +1,11 @@
 // "New plan from a Word file": reads the upload under a size limit, checks the zip before
 // anything is inflated, converts it with mammoth and parses the HTML with the editor's own
 // schema, then groups the blocks into sections. Nothing the file refers to is fetched or run.
+// mammoth, jszip and @tiptap/html (a whole DOM, happy-dom) load at the first import, not when
+// the server starts.
 import zlib from "node:zlib";
 import type { JSONContent } from "@tiptap/core";
 import Document from "@tiptap/extension-document";
-import { generateJSON } from "@tiptap/html/server";
-import JSZip from "jszip";
-import mammoth from "mammoth";
 import { ACTION_COLUMNS } from "../editor/action-matrix";
 import { planExtensions } from "../editor/extensions";
 import { newSectionId } from "../editor/section";
@@ -79,6 +78,7 @@ async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels
   let imagesDropped = 0;
   let titlePage: TitlePage = { title: null, subtitle: null };
   let html: string;
+  const { default: mammoth } = await import("mammoth");
   try {
     const result = await mammoth.convertToHtml(
       { buffer: checked },
@@ -107,6 +107,7 @@ async function convertDocx(bytes: Buffer, fileName: string, labels: ImportLabels
   if (html.length > MAX_HTML_CHARS) throw new DocxImportError("tooMuchText");
 
   let blocks: JSONContent[];
+  const { generateJSON } = await import("@tiptap/html/server");
   try {
     blocks = (generateJSON(html, parseExtensions()) as JSONContent).content ?? [];
   } catch (error) {
@@ -311,6 +312,7 @@ interface ZipEntry {
 }
 
 async function repack(entries: Map<string, Buffer>): Promise<Buffer> {
+  const { default: JSZip } = await import("jszip");
   const zip = new JSZip();
   for (const [name, data] of entries) zip.file(name, data, { binary: true });
   return zip.generateAsync({ type: "nodebuffer", compression: "STORE" });

@@ -3,8 +3,9 @@
 // deletions still in, insertions out), its tracked changes, the comments and their ranges, and
 // the bookmarks that name its section. The zip goes through the same checks as the new-plan
 // import; the XML through a parser that expands no entities and fetches nothing, and a file
-// that declares a DOCTYPE at all is refused (Word never writes one).
-import { DOMParser } from "@xmldom/xmldom";
+// that declares a DOCTYPE at all is refused (Word never writes one). The parser (xmldom) loads
+// with the first reviewed file, not when the server starts.
+import type { DOMParser } from "@xmldom/xmldom";
 import { checkDocxZip, oneImportAtATime } from "./docx-import.server";
 import { DocxImportError } from "./upload.server";
 
@@ -80,14 +81,16 @@ export async function readReviewDocx(bytes: Buffer): Promise<ReviewDocument> {
 }
 
 /** The review in a zip's checked entries (separate from the guard so tests can call it freely). */
-export function parseReview(entries: Map<string, Buffer>): ReviewDocument {
-  const headingStyles = readHeadingStyles(entries.get("word/styles.xml"));
-  const body = parseXml(entries.get("word/document.xml")!);
+export async function parseReview(entries: Map<string, Buffer>): Promise<ReviewDocument> {
+  const { DOMParser } = await import("@xmldom/xmldom");
+  const parse = (bytes: Buffer | undefined) => (bytes ? parseXml(DOMParser, bytes) : undefined);
+  const headingStyles = readHeadingStyles(parse(entries.get("word/styles.xml")));
+  const body = parse(entries.get("word/document.xml"))!;
   const walker = new BodyWalker(headingStyles);
   walker.walk(body.documentElement!);
   const textLength = walker.paragraphs.reduce((sum, paragraph) => sum + paragraph.text.length, 0);
   if (textLength > MAX_REVIEW_TEXT_CHARS) throw new DocxImportError("tooMuchText");
-  const comments = readComments(entries.get("word/comments.xml"), entries.get("word/commentsExtended.xml"), walker);
+  const comments = readComments(parse(entries.get("word/comments.xml")), parse(entries.get("word/commentsExtended.xml")), walker);
   return { paragraphs: walker.paragraphs, comments };
 }
 
@@ -95,7 +98,7 @@ export function parseReview(entries: Map<string, Buffer>): ReviewDocument {
  * A parsed XML part. xmldom knows only XML's five predefined entities and never loads
  * anything; refusing every DOCTYPE also rules out internal entity definitions (billion laughs).
  */
-function parseXml(bytes: Buffer): Document {
+function parseXml(Parser: typeof DOMParser, bytes: Buffer): Document {
   const source = bytes.toString("utf8").replace(/^\uFEFF/, "");
   if (/<!DOCTYPE|<!ENTITY/i.test(source)) throw new DocxImportError("damaged");
   const fail = (message: string) => {
@@ -103,7 +106,7 @@ function parseXml(bytes: Buffer): Document {
   };
   let document: Document;
   try {
-    document = new DOMParser({ errorHandler: { warning: () => undefined, error: fail, fatalError: fail } }).parseFromString(
+    document = new Parser({ errorHandler: { warning: () => undefined, error: fail, fatalError: fail } }).parseFromString(
       source,
       "application/xml",
     ) as unknown as Document;
@@ -140,10 +143,10 @@ function wAttribute(element: Element, name: string): string | null {
 
 /** styles.xml's style ids whose name is a built-in heading ("heading 1"), with their level:
  * Word in another language gives them local ids ("berschrift1"), never local names. */
-function readHeadingStyles(bytes: Buffer | undefined): Map<string, number> {
+function readHeadingStyles(styles: Document | undefined): Map<string, number> {
   const levels = new Map<string, number>();
-  if (!bytes) return levels;
-  for (const style of Array.from(parseXml(bytes).getElementsByTagNameNS("*", "style"))) {
+  if (!styles) return levels;
+  for (const style of Array.from(styles.getElementsByTagNameNS("*", "style"))) {
     if (!isW(style)) continue;
     const id = wAttribute(style, "styleId");
     const name = elementChildren(style).find((child) => isW(child, "name"));
@@ -318,18 +321,18 @@ function changeAuthor(element: Element): { author: string; date: string | null }
 }
 
 /** comments.xml's comments, replies (commentsExtended's paraIdParent) gathered under the comment they answer. */
-function readComments(commentsXml: Buffer | undefined, extendedXml: Buffer | undefined, walker: BodyWalker): ReviewComment[] {
+function readComments(commentsXml: Document | undefined, extendedXml: Document | undefined, walker: BodyWalker): ReviewComment[] {
   if (!commentsXml) return [];
   const parentOf = new Map<string, string>();
   if (extendedXml) {
-    for (const entry of Array.from(parseXml(extendedXml).getElementsByTagNameNS(W15, "commentEx"))) {
+    for (const entry of Array.from(extendedXml.getElementsByTagNameNS(W15, "commentEx"))) {
       const paraId = entry.getAttributeNS(W15, "paraId");
       const parent = entry.getAttributeNS(W15, "paraIdParent");
       if (paraId && parent) parentOf.set(paraId, parent);
     }
   }
   const all: (ReviewComment & { paraId: string | null })[] = [];
-  for (const comment of Array.from(parseXml(commentsXml).getElementsByTagNameNS("*", "comment"))) {
+  for (const comment of Array.from(commentsXml.getElementsByTagNameNS("*", "comment"))) {
     if (!isW(comment)) continue;
     const wordId = wAttribute(comment, "id") ?? "";
     const paragraphs = Array.from(comment.getElementsByTagNameNS("*", "p")).filter((paragraph) => isW(paragraph));

@@ -1,25 +1,21 @@
 // The redline between two versions as a Word document with tracked changes: each inserted run
 // a Word insertion and each deleted run a Word deletion under the name of the person who made
 // it, so a reviewer reads (and accepts or rejects) the changes in Word.
-import {
-  DeletedTextRun,
-  Document,
-  ExternalHyperlink,
-  HeadingLevel,
-  InsertedTextRun,
-  Packer,
-  Paragraph,
-  TextRun,
-  type IParagraphOptions,
-  type IParagraphRunOptions,
-  type IRunOptions,
-  type ParagraphChild,
-} from "docx";
+import type { Document, IParagraphOptions, IParagraphRunOptions, IRunOptions, Paragraph, ParagraphChild } from "docx";
 import { cellLabel } from "./labels";
 import type { ComparedBlock, ComparedSection, Comparison, Part, PartMarks, Person } from "./types";
 import { safeLinkHref } from "../editor/extensions";
 import { formatDeadline } from "../utils/deadline";
-import { documentProperties, documentSection, personName, statusLabel, titlePage, type DocxLanguage } from "../export/docx-layout.server";
+import {
+  documentProperties,
+  documentSection,
+  loadDocx,
+  personName,
+  statusLabel,
+  titlePage,
+  type DocxLanguage,
+  type DocxLibrary,
+} from "../export/docx-layout.server";
 
 export interface CompareDocxOptions extends DocxLanguage {
   planTitle: string;
@@ -27,7 +23,8 @@ export interface CompareDocxOptions extends DocxLanguage {
 
 /** The comparison as a .docx file with tracked changes. */
 export async function compareDocx(comparison: Comparison, options: CompareDocxOptions): Promise<ArrayBuffer> {
-  return Packer.pack(new RedlineWriter(comparison, options).document(), "arraybuffer");
+  const docx = await loadDocx();
+  return docx.Packer.pack(new RedlineWriter(docx, comparison, options).document(), "arraybuffer");
 }
 
 interface Revision {
@@ -42,6 +39,7 @@ class RedlineWriter {
   private date: string;
 
   constructor(
+    private docx: DocxLibrary,
     private comparison: Comparison,
     private options: CompareDocxOptions,
   ) {
@@ -50,7 +48,7 @@ class RedlineWriter {
   }
 
   document(): Document {
-    const { comparison, options } = this;
+    const { docx, comparison, options } = this;
     const { t } = options;
     const side = (key: "exports.compareFrom" | "exports.compareTo", { id, name, createdAt }: Comparison["from"] | Comparison["to"]) =>
       t(key, {
@@ -58,7 +56,7 @@ class RedlineWriter {
         date: formatDeadline(createdAt, options.locale),
       });
     const children: Paragraph[] = [
-      ...titlePage(options.planTitle, [
+      ...titlePage(docx, options.planTitle, [
         t("versions.compareTitle"),
         side("exports.compareFrom", comparison.from),
         side("exports.compareTo", comparison.to),
@@ -66,16 +64,17 @@ class RedlineWriter {
       ...this.summary(),
     ];
     comparison.sections.forEach((section, index) => children.push(...this.section(section, index === 0)));
-    const properties = documentProperties({ title: options.planTitle, description: t("versions.compareTitle") });
-    return new Document({
+    const properties = documentProperties(docx, { title: options.planTitle, description: t("versions.compareTitle") });
+    return new docx.Document({
       ...properties,
       // What the reviewer changes in the file is tracked too.
       features: { trackRevisions: true },
-      sections: [documentSection(children)],
+      sections: [documentSection(docx, children)],
     });
   }
 
   private summary(): Paragraph[] {
+    const { HeadingLevel, Paragraph, TextRun } = this.docx;
     const { summary } = this.comparison;
     const { t } = this.options;
     const paragraphs = [
@@ -127,6 +126,7 @@ class RedlineWriter {
   }
 
   private section(section: ComparedSection, isFirst: boolean): Paragraph[] {
+    const { HeadingLevel, Paragraph, TextRun } = this.docx;
     const { t } = this.options;
     // The title's runs carry who inserted or deleted each word of it.
     const title: ParagraphChild[] = section.titleParts.flatMap((part) => this.runs(part));
@@ -147,6 +147,7 @@ class RedlineWriter {
   }
 
   private block(block: ComparedBlock): Paragraph {
+    const { Paragraph, TextRun } = this.docx;
     const runs = block.parts.flatMap((part) => this.runs(part));
     const { t } = this.options;
     const cell = block.cell && cellLabel(block.cell, t);
@@ -173,6 +174,7 @@ class RedlineWriter {
    * plan's Word export), a list item indented with its marker hanging, a cell as table text. */
   private blockLayout(block: ComparedBlock): Partial<IParagraphOptions> {
     if (block.kind === "matrixCell") return { style: "TableText", indent: { left: 567 } };
+    const { HeadingLevel } = this.docx;
     if (block.style?.kind === "heading") return { heading: block.style.level === 4 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2 };
     if (block.style?.kind === "listItem") return { indent: { left: 720, hanging: 360 }, tabStops: [{ type: "left", position: 720 }] };
     return {};
@@ -181,6 +183,7 @@ class RedlineWriter {
   /** A part as runs with its formatting: a line break inside it (a hard break) becomes a break
    * in the run, a link a hyperlink around its runs. */
   private runs(part: Part): ParagraphChild[] {
+    const { DeletedTextRun, ExternalHyperlink, InsertedTextRun, TextRun } = this.docx;
     const href = part.marks?.link ? safeLinkHref(part.marks.link) : null;
     const formatting: IRunOptions = { ...runFormatting(part.marks), ...(href ? { style: "Hyperlink" } : {}) };
     const runs = part.text.split("\n").flatMap((line, index): ParagraphChild[] => {

@@ -1,10 +1,10 @@
 // Hocuspocus 3.4 (@hocuspocus/server) with its SQLite extension at its default settings, on
-// a free loopback port. Started by the benchmark harness; prints {"msg":"listening","port":…}.
+// a free loopback port (or PEER_PORT). Started by the benchmark harness; prints {"msg":"listening","port":…}.
 import { Server } from "@hocuspocus/server";
 import { SQLite } from "@hocuspocus/extension-sqlite";
 
 const server = new Server({
-  port: 0,
+  port: Number(process.env.PEER_PORT ?? 0),
   address: "127.0.0.1",
   quiet: true,
   extensions: [new SQLite({ database: process.env.HOCUSPOCUS_DATABASE })],

@@ -58,6 +58,29 @@ it('shows "Saved" once the server has stored the edit', async () => {
   expect(await storedPlanText(server.databasePath, DEMO.planId)).toContain(TYPED);
 });
 
+it("another person's typing costs this page no messages of its own: its caret is sent when it moves", async () => {
+  // The editor's caret sits in a paragraph; the owner types elsewhere.
+  await editor.locator(".ProseMirror section").nth(2).locator("p").first().click();
+  const cdp = await editor.context().newCDPSession(editor);
+  const sent: number[] = [];
+  cdp.on("Network.webSocketFrameSent", ({ response }: { response: { opcode: number; payloadData: string } }) => {
+    if (response.opcode === 2) sent.push(Buffer.from(response.payloadData, "base64")[0]!);
+  });
+  await cdp.send("Network.enable");
+  await owner.locator(".ProseMirror section").nth(3).locator("p").first().click();
+  const typed = " twenty keystrokes ok";
+  for (const letter of typed) await owner.keyboard.type(letter);
+  await editor.waitForFunction((text) => document.querySelector(".ProseMirror")?.textContent?.includes(text), typed);
+  // Each remote keystroke made the binding send this page's unchanged caret again (a presence
+  // message, type 1), twenty people typing made every page send a hundred a second. Presence is
+  // renewed every 15 s, so one may fall in the window.
+  expect(sent.filter((type) => type === 1).length).toBeLessThanOrEqual(1);
+  // Moving the caret is still told to the others.
+  await editor.keyboard.press("ArrowRight");
+  await expect.poll(() => sent.filter((type) => type === 1).length).toBeGreaterThanOrEqual(1);
+  await cdp.detach();
+});
+
 it("a reload shows the text", async () => {
   await editor.reload();
   await editor.waitForFunction((text) => document.querySelector(".ProseMirror")?.textContent?.includes(text), TYPED);

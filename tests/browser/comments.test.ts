@@ -143,3 +143,28 @@ it("a comment being written stays on its passage when another comment is started
   expect(await sectionDraft.count()).toBe(1);
   expect(pageErrors(partner)).toEqual([]);
 });
+
+it("a card follows its passage when another person's typing moves the text", async () => {
+  const card = partner.locator("article[data-thread-id]", { hasText: "Name the law and its year." });
+  const threadId = await card.getAttribute("data-thread-id");
+  const highlight = partner.locator(`.ProseMirror .comment-highlight[data-thread-id="${threadId}"]`).first();
+  const gap = async () => {
+    const [cardBox, textBox] = await Promise.all([card.boundingBox(), highlight.boundingBox()]);
+    return Math.abs(cardBox!.y - textBox!.y);
+  };
+  await expect.poll(gap).toBeLessThan(40);
+  const before = (await highlight.boundingBox())!.y;
+  // The editor writes a few new paragraphs above the commented passage.
+  await editor.goto(`${server.url}${PLAN_PATH}`);
+  await editor.waitForSelector(".ProseMirror");
+  await editor.locator(".ProseMirror section").first().locator("p").first().click();
+  await editor.keyboard.press("End");
+  for (let i = 0; i < 4; i += 1) {
+    await editor.keyboard.press("Enter");
+    await editor.keyboard.type("A new paragraph above the commented passage.");
+  }
+  await expect.poll(async () => (await highlight.boundingBox())!.y).toBeGreaterThan(before + 60);
+  // The card has followed its moved text.
+  await expect.poll(gap).toBeLessThan(40);
+  expect(pageErrors(partner)).toEqual([]);
+});

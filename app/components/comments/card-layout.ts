@@ -3,7 +3,9 @@
 // exactly at its text. Cards are placed by setting their `top` directly, on every render and
 // whenever the text, its width or a card's height changes, without rendering React again.
 import type { Editor } from "@tiptap/react";
+import type { Transaction } from "@tiptap/pm/state";
 import { useEffect, useLayoutEffect, useRef, type RefObject } from "react";
+import { isRemoteChange } from "../../editor/remote-changes";
 import type { Draft } from "./CommentsContext";
 import { pendingPassage } from "./highlights";
 import { documentPlaces, stackCards, threadPlace, type DocumentPlaces } from "./positions";
@@ -13,6 +15,8 @@ import { suggestionIdOfKey } from "../suggestions/types";
 /** Keep in step with the media query in app.css. */
 const WIDE_LAYOUT = "(min-width: 1100px)";
 const CARD_GAP = 8;
+/** How soon cards follow text that others' typing moved. */
+const REMOTE_CHANGE_LAYOUT_MS = 150;
 
 interface CardsState {
   threads: Thread[];
@@ -33,6 +37,10 @@ export function useCardLayout(
   const observer = useRef<ResizeObserver | null>(null);
   const observed = useRef(new WeakSet<Element>());
   const finalTops = useRef(new Map<string, number>());
+  // Cards' heights as the ResizeObserver last reported them, and the tops last written: reading
+  // every card's offsetHeight and style each time cost a layout pass over the column per frame.
+  const heights = useRef(new WeakMap<Element, number>());
+  const writtenTops = useRef(new WeakMap<Element, string>());
 
   const layout = () => {
     const element = track.current;
@@ -46,6 +54,7 @@ export function useCardLayout(
     finalTops.current.clear();
     if (!window.matchMedia(WIDE_LAYOUT).matches) {
       for (const card of cards) card.style.top = "";
+      writtenTops.current = new WeakMap();
       element.style.minHeight = "";
       return;
     }
@@ -58,7 +67,7 @@ export function useCardLayout(
       activeIndex,
     );
     const near = cards.slice(start, end);
-    const heights = cards.map((card) => card.offsetHeight);
+    const heights = cards.map((card) => cardHeight(card));
     const nearTops = stackCards(
       near.map((_, i) => exactTop(start + i) - trackTop),
       heights.slice(start, end),
@@ -79,34 +88,57 @@ export function useCardLayout(
     cards.forEach((card, i) => {
       // Unchanged tops are not written again: each write makes the browser restyle the column.
       const top = `${tops[i]}px`;
-      if (card.style.top !== top) card.style.top = top;
+      if (writtenTops.current.get(card) !== top) {
+        card.style.top = top;
+        writtenTops.current.set(card, top);
+      }
       finalTops.current.set(card.dataset.cardKey ?? "", trackTop + tops[i]!);
     });
     // The column is at least as tall as the text, and tall enough for its last card.
     const frame = editor.view.dom.closest(".editor-frame");
     element.style.minHeight = `${Math.max(lastBottom, frame ? frame.getBoundingClientRect().bottom - trackTop : 0)}px`;
   };
+  const cardHeight = (card: HTMLElement) => {
+    let height = heights.current.get(card);
+    if (height === undefined) heights.current.set(card, (height = card.offsetHeight));
+    return height;
+  };
   const layoutRef = useRef(layout);
   layoutRef.current = layout;
 
   useEffect(() => {
     let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = () => {
+      clearTimeout(timer);
+      timer = undefined;
       if (!frame) frame = requestAnimationFrame(() => ((frame = 0), layoutRef.current()));
     };
-    const resizeObserver = new ResizeObserver(schedule);
+    // Others' typing moves cards a little, many times a second: they follow within a moment
+    // rather than at every frame; this person's own edits and scrolling move them at once.
+    const onUpdate = ({ transaction }: { transaction: Transaction }) => {
+      if (!isRemoteChange(transaction)) schedule();
+      else if (!frame && !timer) timer = setTimeout(schedule, REMOTE_CHANGE_LAYOUT_MS);
+    };
+    const resizeObserver = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.target !== editor.view.dom) heights.current.set(entry.target, (entry.target as HTMLElement).offsetHeight);
+      }
+      schedule();
+    });
     observer.current = resizeObserver;
     observed.current = new WeakSet();
     resizeObserver.observe(editor.view.dom);
-    editor.on("update", schedule);
+    editor.on("update", onUpdate);
     window.addEventListener("resize", schedule);
     // Scrolling brings other cards near the window, to be placed exactly.
     window.addEventListener("scroll", schedule, { passive: true });
     return () => {
       cancelAnimationFrame(frame);
+      clearTimeout(timer);
       resizeObserver.disconnect();
       observer.current = null;
-      editor.off("update", schedule);
+      editor.off("update", onUpdate);
       window.removeEventListener("resize", schedule);
       window.removeEventListener("scroll", schedule);
     };

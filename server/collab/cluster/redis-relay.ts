@@ -4,7 +4,9 @@
 // applies what the others publish. Pub/sub may drop messages: every instance also heals from
 // the database (LivePlan.heal), so Redis makes things fast, never correct.
 import crypto from "node:crypto";
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type * as IORedis from "ioredis";
+import type { Redis } from "ioredis";
 import { errorFields, log, redactedUrl } from "../../../app/utils/log.server";
 import { PRESENCE_TTL_SECONDS, type OnlineUser, type PlanRelay, type RelayHandlers, type RelayStatus } from "./plan-relay";
 import { decodeRelayMessage, encodeRelayMessage, type RelayMessage } from "./relay-codec";
@@ -48,8 +50,10 @@ export class RedisRelay implements PlanRelay {
       // A Redis that hangs rather than closes: fail the command, do not wait for ever.
       commandTimeout: 5_000,
     };
-    this.publisher = new Redis(url, { ...options, connectionName: `gotong-pub-${this.instanceId}` });
-    this.subscriber = new Redis(url, { ...options, connectionName: `gotong-sub-${this.instanceId}` });
+    // ioredis is required here, with REDIS_URL only: one instance never loads it.
+    const { Redis: RedisClient } = createRequire(import.meta.url)("ioredis") as typeof IORedis;
+    this.publisher = new RedisClient(url, { ...options, connectionName: `gotong-pub-${this.instanceId}` });
+    this.subscriber = new RedisClient(url, { ...options, connectionName: `gotong-sub-${this.instanceId}` });
     const where = redactedUrl(url);
     for (const client of [this.publisher, this.subscriber]) {
       client.on("error", (error: Error) => {

@@ -1,0 +1,125 @@
+// Others' updates are applied together in one transaction, in the server's order; the page
+// sends only its own presence.
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import { messageSync, WebsocketProvider } from "y-websocket";
+import { WebSocket } from "ws";
+import * as Y from "yjs";
+import { afterEach, expect, it } from "vitest";
+import { batchRemoteUpdates, sendOwnPresenceOnly } from "../../app/collab/remote-updates";
+
+const providers: WebsocketProvider[] = [];
+afterEach(() => providers.splice(0).forEach((provider) => provider.destroy()));
+
+function offlineProvider(doc: Y.Doc): WebsocketProvider {
+  const provider = new WebsocketProvider("ws://127.0.0.1:9", "plan", doc, { connect: false, disableBc: true, WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket });
+  providers.push(provider);
+  return provider;
+}
+
+/** Hands a message to the provider as if the server had sent it. */
+function receive(provider: WebsocketProvider, message: Uint8Array) {
+  const decoder = decoding.createDecoder(message);
+  const type = decoding.readVarUint(decoder);
+  provider.messageHandlers[type]!(encoding.createEncoder(), decoder, provider, true, type);
+}
+
+function syncMessage(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageSync);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Three keystrokes by someone else, each its own update. */
+function othersTyping(): Uint8Array[] {
+  const other = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  other.on("update", (update: Uint8Array) => updates.push(update));
+  const text = other.getText("t");
+  for (const letter of "abc") text.insert(text.length, letter);
+  return updates;
+}
+
+it("applies others' updates after a moment, in one transaction, with the provider as origin", async () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  batchRemoteUpdates(provider, doc, 20);
+  const transactions: unknown[] = [];
+  doc.on("afterTransaction", (transaction: Y.Transaction) => transactions.push(transaction.origin));
+  for (const update of othersTyping()) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  expect(doc.getText("t").toString()).toBe("");
+  await expect.poll(() => doc.getText("t").toString()).toBe("abc");
+  expect(transactions).toEqual([provider]);
+});
+
+it("applies what waits before the server's next sync step, so the order stays the server's", () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  const applyWaiting = batchRemoteUpdates(provider, doc, 60_000);
+  const [first, ...rest] = othersTyping();
+  receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, first!)));
+  expect(doc.getText("t").toString()).toBe("");
+  const nothingNew = Y.encodeStateAsUpdate(new Y.Doc());
+  receive(provider, syncMessage((encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, nothingNew))));
+  expect(doc.getText("t").toString()).toBe("a");
+  // The function handed back applies the rest at once (the page does so when it closes).
+  for (const update of rest) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  applyWaiting();
+  expect(doc.getText("t").toString()).toBe("abc");
+});
+
+it("does not encode the server's updates for the page's listeners, yet announces a change an observer makes meanwhile", async () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  const applyWaiting = batchRemoteUpdates(provider, doc, 60_000);
+  const announced: unknown[] = [];
+  doc.on("update", (_update: Uint8Array, origin: unknown) => announced.push(origin));
+  // An observer that answers others' typing with a change of its own (as a plugin might).
+  const text = doc.getText("t");
+  text.observe((event) => {
+    if (event.transaction.origin === provider && !text.toString().endsWith("!")) doc.transact(() => text.insert(text.length, "!"), "page");
+  });
+  for (const update of othersTyping()) receive(provider, syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)));
+  applyWaiting();
+  expect(text.toString()).toBe("abc!");
+  expect(announced).toEqual(["page"]);
+  // The first sync's whole plan is applied the same way.
+  const first = Y.encodeStateAsUpdate(doc);
+  const fresh = new Y.Doc();
+  const freshProvider = offlineProvider(fresh);
+  batchRemoteUpdates(freshProvider, fresh);
+  const freshAnnounced: unknown[] = [];
+  fresh.on("update", (_update: Uint8Array, origin: unknown) => freshAnnounced.push(origin));
+  receive(freshProvider, syncMessage((encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, first))));
+  expect(fresh.getText("t").toString()).toBe("abc!");
+  expect(freshAnnounced).toEqual([]);
+  // Listeners are all back afterwards: a change of the page's own is announced.
+  fresh.getText("t").insert(0, ">");
+  expect(freshAnnounced).toEqual([null]);
+});
+
+it("sends this page's presence, never others' presence back to the server", () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  sendOwnPresenceOnly(provider);
+  const sent: Uint8Array[] = [];
+  // With no socket and no BroadcastChannel, broadcastMessage reaches nothing: count the encodes.
+  const handler = provider._awarenessUpdateHandler;
+  provider.awareness.off("update", handler);
+  provider.awareness.on("update", (changes: never, origin: unknown) => {
+    if (origin !== provider) sent.push(new Uint8Array());
+    handler(changes, origin);
+  });
+  const other = new Awareness(new Y.Doc());
+  other.setLocalState({ cursor: 1 });
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1); // messageAwareness
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(other, [other.clientID]));
+  receive(provider, encoding.toUint8Array(encoder));
+  expect(provider.awareness.getStates().has(other.clientID)).toBe(true);
+  provider.awareness.setLocalStateField("cursor", 2);
+  expect(sent).toHaveLength(1);
+});
