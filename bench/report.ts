@@ -32,7 +32,7 @@ interface Layout {
   what: string;
   columns: [key: string, label: string][];
   /** The figure compared with the peers, and whether smaller is better. */
-  ratio?: { key: string; smallerIsBetter: boolean };
+  ratio?: { key: string; smallerIsBetter: boolean; better?: string };
   /** Rows are compared with Gotong's row that has the same value here. */
   groupBy?: string;
 }
@@ -224,6 +224,23 @@ const LAYOUTS: Record<string, Layout> = {
       ["rssMb", "RSS when healthy MB"],
     ],
   },
+  store: {
+    what: "Martin Kleppmann's automerge-paper editing trace (259,778 keystrokes: 182,315 characters typed, 77,463 deleted; bench/traces/README.md) typed into one plan by 20 people, each signed in with an account of their own, taking turns of 100 to 500 keystrokes; each line of the paper is a paragraph (a newline splits one, deleting it joins two). Every author's socket sends its run in updates of 10 keystrokes (so the run takes minutes, not hours), and the next turn starts once an observer has received the run (on Gotong, once it is also \"Saved\"). Then everyone leaves; Gotong unloads the plan, keeps a checkpoint and compacts; Hocuspocus stores the document. The store is the growth of the server's SQLite file over its empty one after a WAL checkpoint (the empty one already holds the 20 accounts; Gotong's growth includes their sessions, the checkpoint version it keeps on unload and who inserted and deleted what); per table with indexes from SQLite's dbstat. Then the server restarts on that file and a first reader syncs; both must give the trace's final text.",
+    columns: [
+      ["keystrokes", "keystrokes"],
+      ["updates", "updates sent"],
+      ["typingSeconds", "typing s"],
+      ["storeKb", "store KB"],
+      ["bytesPerKeystroke", "bytes per keystroke"],
+      ["freeKb", "free pages KB"],
+      ["byTable", "KB by table"],
+      ["sameText", "final text as the trace's"],
+      ["restartMs", "restart to listening ms"],
+      ["firstSyncMs", "first reader synced ms"],
+      ["syncedBytes", "document bytes"],
+    ],
+    ratio: { key: "storeKb", smallerIsBetter: true, better: "smaller" },
+  },
   app: {
     what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The plan has an open comment thread (a comment and a reply) on every sixth paragraph, their cards beside the text. The second row: the same plan with an open suggestion in every paragraph as well (their cards beside the text), the 20 others partners whose typing is suggestions. The tab's memory after the typing: its JavaScript heap and the number of elements (Chrome's Performance.getMetrics).",
     columns: [
@@ -266,7 +283,9 @@ export function scenarioMarkdown(result: ScenarioResult): string {
   const layout = LAYOUTS[result.name]!;
   const headers = ["server", ...layout.columns.map(([, label]) => label)];
   if (layout.ratio)
-    headers.push(`Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? ", < 1: Gotong faster" : ", > 1: Gotong more"})`);
+    headers.push(
+      `Gotong ÷ this (${layout.ratio.key}${layout.ratio.smallerIsBetter ? `, < 1: Gotong ${layout.ratio.better ?? "faster"}` : ", > 1: Gotong more"})`,
+    );
   const lines = [`| ${headers.join(" | ")} |`, `|${headers.map(() => "---").join("|")}|`];
   for (const row of result.rows) {
     const cells = [SERVER_NAMES[row.server as ServerKind] ?? String(row.server), ...layout.columns.map(([key]) => cell(row[key]))];

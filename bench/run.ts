@@ -16,6 +16,7 @@ import { LoadPool } from "./load/pool";
 import type { ServerKind } from "./load/sim-client";
 import { startAfterRestart } from "./start";
 import { scenarioMarkdown, writeReport, type ScenarioResult } from "./report";
+import { storeOfLongHistory } from "./store";
 import { coldOpen, docHeap, fanOut, fanOutSuggesting, joinStorm, manyPlans, sustainedWrites, type Row, type Settings } from "./scenarios";
 
 const args = process.argv.slice(2);
@@ -132,6 +133,7 @@ async function main() {
     await run("start", "10. Start after a restart", () => startAfterRestart(settings, history));
     await run("instances-fan-out", "9. Several instances: fan-out latency", () => instancesFanOut(settings));
     await run("instances-writes", "9b. Several instances: sustained writes", () => instancesWrites(settings));
+    await run("store", "11. Store of a long history", () => storeOfLongHistory(servers));
   } finally {
     await pool.terminate();
   }

@@ -15,6 +15,10 @@ import type { Database } from "./schema";
 export type DB = Kysely<Database>;
 
 const PRAGMAS = [
+  // Pages freed (compaction deletes a plan's update rows) can be given back to the file system
+  // (`pragma incremental_vacuum`, after compaction). Takes effect only in a database that has
+  // no tables yet: an older file keeps its free pages for reuse until a VACUUM (docs/deployment.md).
+  "pragma auto_vacuum = incremental",
   // WAL lets readers go on while a write commits.
   "pragma journal_mode = wal",
   // FULL: a commit is on disk before we answer "Saved", so it survives a power loss,

@@ -58,12 +58,16 @@ export interface PlanUpdatesTable {
   merged_count: Generated<number>;
 }
 
-/** The compacted document: the state of every update up to `through_update_id`. */
+/** The compacted document: the state of every update up to `through_update_id`, and what
+ * those updates said of who deleted what and when what was inserted (migration 0008,
+ * app/models/attribution-ledger.server.ts); null before a compaction wrote one. */
 export interface PlanDocumentsTable {
   plan_id: string;
   state: Uint8Array;
   through_update_id: number;
   updated_at: number;
+  insertion_ledger: Uint8Array | null;
+  deletion_ledger: Uint8Array | null;
 }
 
 /** Which account each Yjs client id belongs to: authorship from the server's own records. */
@@ -205,13 +209,16 @@ export interface PlanVersionsTable {
   created_at: number;
 }
 
-/** Yjs item ids deleted by an account (a delete set does not record who deleted). */
+/** Yjs item ids deleted by an account (a delete set does not record who deleted), since the
+ * plan's last compaction moved the earlier ones into plan_documents.deletion_ledger. */
 export interface PlanDeletionsTable {
   plan_id: string;
   client_id: number;
   clock: number;
   length: number;
   user_id: number;
+  /** When it was stored; 0 for deletions stored before migration 0008. */
+  created_at: Generated<number>;
 }
 
 export type SuggestionStatus = "open" | "accepted" | "rejected" | "withdrawn";

@@ -5,6 +5,7 @@
 import * as Y from "yjs";
 import { getDb } from "../../db";
 import { readableDoc } from "../editor/document.server";
+import { decodeLedger, type LedgerRange } from "./attribution-ledger.server";
 
 /** Everything needed to rebuild the plan's Y.Doc, oldest first. */
 export async function loadPlanUpdates(planId: string): Promise<Uint8Array[]> {
@@ -59,12 +60,33 @@ export async function loadPlanDoc(planId: string, liveState: Uint8Array | null):
   return readableDoc(liveState ? [liveState] : await loadPlanUpdates(planId));
 }
 
-/** Every deleted id range of the plan with the account that deleted it. */
-export async function loadDeletions(planId: string): Promise<{ client: number; clock: number; len: number; userId: number }[]> {
-  const rows = await getDb()
-    .selectFrom("plan_deletions")
-    .select(["client_id", "clock", "length", "user_id"])
-    .where("plan_id", "=", planId)
-    .execute();
-  return rows.map((row) => ({ client: Number(row.client_id), clock: row.clock, len: row.length, userId: row.user_id }));
+/** Every deleted id range of the plan with the account that deleted it and when, oldest
+ * first: what compaction kept (its ledger), then the rows stored since. */
+export async function loadDeletions(planId: string): Promise<LedgerRange[]> {
+  const db = getDb();
+  const [compacted, rows] = await Promise.all([
+    db.selectFrom("plan_documents").select("deletion_ledger").where("plan_id", "=", planId).executeTakeFirst(),
+    db
+      .selectFrom("plan_deletions")
+      .select(["client_id", "clock", "length", "user_id", "created_at"])
+      .where("plan_id", "=", planId)
+      .execute(),
+  ]);
+  return [
+    ...decodeLedger(compacted?.deletion_ledger),
+    ...rows.map((row) => ({
+      client: Number(row.client_id),
+      clock: row.clock,
+      len: row.length,
+      userId: row.user_id,
+      at: Number(row.created_at),
+    })),
+  ];
+}
+
+/** When each run of the plan's items was inserted (client, clock range, time), as far as
+ * compaction has folded the log: the rows after it say so themselves. */
+export async function loadInsertionLedger(planId: string): Promise<LedgerRange[]> {
+  const row = await getDb().selectFrom("plan_documents").select("insertion_ledger").where("plan_id", "=", planId).executeTakeFirst();
+  return decodeLedger(row?.insertion_ledger);
 }

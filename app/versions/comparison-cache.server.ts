@@ -82,12 +82,16 @@ export async function cachedComparison<T>(planId: string, key: string, compute: 
 }
 
 /** The last stored update of the plan: who wrote and who deleted what (plan_clients,
- * plan_deletions) changes only with a stored update, so it stands for the attribution. */
+ * plan_deletions) changes only with a stored update, so it stands for the attribution.
+ * Compaction deletes the rows it folds but keeps the last one's id and every answer. */
 export async function lastStoredUpdateId(planId: string): Promise<number> {
-  const row = await getDb()
-    .selectFrom("plan_updates")
-    .select(sql<number | null>`max(id)`.as("last"))
-    .where("plan_id", "=", planId)
-    .executeTakeFirst();
-  return Number(row?.last ?? 0);
+  const [row, compacted] = await Promise.all([
+    getDb()
+      .selectFrom("plan_updates")
+      .select(sql<number | null>`max(id)`.as("last"))
+      .where("plan_id", "=", planId)
+      .executeTakeFirst(),
+    getDb().selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst(),
+  ]);
+  return Math.max(Number(row?.last ?? 0), compacted?.through_update_id ?? 0);
 }

@@ -9,6 +9,7 @@ import type { Person, SectionDetail, Version } from "./types";
 import { listSections } from "../models/section.server";
 import { PLAN_FRAGMENT } from "../editor/plan-fragment";
 import { readableDoc } from "../editor/document.server";
+import { loadDeletions } from "../models/plan-document.server";
 
 export type { SectionDetail };
 
@@ -104,12 +105,11 @@ export async function people(ids: number[]): Promise<Map<number, Person>> {
 
 /** Everyone who ever wrote in or deleted from the plan (members or not any more), by id. */
 export async function listPlanAuthors(planId: string): Promise<Map<number, Person>> {
-  const db = getDb();
-  const [writers, deleters] = await Promise.all([
-    db.selectFrom("plan_clients").select("user_id").distinct().where("plan_id", "=", planId).execute(),
-    db.selectFrom("plan_deletions").select("user_id").distinct().where("plan_id", "=", planId).execute(),
+  const [writers, deletions] = await Promise.all([
+    getDb().selectFrom("plan_clients").select("user_id").distinct().where("plan_id", "=", planId).execute(),
+    loadDeletions(planId),
   ]);
-  return people([...new Set([...writers, ...deleters].map((row) => row.user_id))]);
+  return people([...new Set([...writers.map((row) => row.user_id), ...deletions.map((range) => range.userId)])]);
 }
 
 /** The plan's versions, newest first (or just `onlyVersionId`). */

@@ -8,6 +8,7 @@ import * as m0004 from "./0004_versions";
 import * as m0005 from "./0005_invitations";
 import * as m0006 from "./0006_content_checked";
 import * as m0007 from "./0007_suggestions";
+import * as m0008 from "./0008_attribution_ledger";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0005_invitations": m0005,
   "0006_content_checked": m0006,
   "0007_suggestions": m0007,
+  "0008_attribution_ledger": m0008,
 };

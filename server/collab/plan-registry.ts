@@ -140,8 +140,8 @@ export class PlanRegistry {
       // Counted first without a write transaction; counted again under the lock (another
       // instance may have compacted meanwhile).
       if ((await updateLog.countUncompacted(plan.planId)) >= COMPACT_AFTER_UPDATES) {
-        const { mergedRows, skipped } = await updateLog.compact(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
-        if (mergedRows > 0) log.info("plan compacted", { plan: plan.planId, mergedRows });
+        const { foldedRows, skipped } = await updateLog.compact(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
+        if (foldedRows > 0) log.info("plan compacted", { plan: plan.planId, foldedRows });
         if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
       }
     } catch (error) {

@@ -9,6 +9,7 @@ import { planContent } from "../../bench/fixtures";
 import { LoadPool } from "../../bench/load/pool";
 import { updateOrigin, type ClientSpec } from "../../bench/load/sim-client";
 import { startBenchServer, tempDir, type RunningServer } from "../../bench/servers";
+import { authorRuns, traceLines, TraceTyping, TRACE_PLAN_CONTENT, type Patch } from "../../bench/trace";
 import { signIn, startServer, DEMO } from "../helpers/server";
 
 const pool = new LoadPool(1);
@@ -79,5 +80,42 @@ describe("simulated users", () => {
       await server?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the editing trace of scenario 11 (bench/trace.ts)", () => {
+  it("lays the text out as paragraphs: a typed newline splits one, a deleted one joins two", () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, planUpdateFromJSON(TRACE_PLAN_CONTENT));
+    const typing = new TraceTyping(doc);
+    const patches: Patch[] = [
+      [0, 0, "abcdef"],
+      [3, 0, "\n"],
+      [0, 0, "\n"],
+      [8, 0, "\nxy\nz"],
+      [1, 1, ""],
+      [3, 1, ""],
+      [4, 2, "Q"],
+    ];
+    let expected = "";
+    for (const patch of patches) {
+      typing.apply(patch);
+      expected = expected.slice(0, patch[0]) + patch[2] + expected.slice(patch[0] + patch[1]);
+      expect(traceLines(doc)).toBe(expected);
+    }
+    const section = doc.getXmlFragment("default").get(0) as Y.XmlElement;
+    expect(section.length - 1).toBe(expected.split("\n").length);
+  });
+
+  it("gives each of 20 authors turns of 100 to 500 keystrokes, never two turns in a row", () => {
+    const runs = authorRuns(259_778, 20);
+    expect(runs[0]!.start).toBe(0);
+    expect(runs.at(-1)!.end).toBe(259_778);
+    for (const [i, run] of runs.entries()) {
+      if (i > 0) expect([run.start, run.author === runs[i - 1]!.author]).toEqual([runs[i - 1]!.end, false]);
+      if (i < runs.length - 1) expect(run.end - run.start).toBeGreaterThanOrEqual(100);
+      expect(run.end - run.start).toBeLessThanOrEqual(500);
+    }
+    expect(new Set(runs.map((run) => run.author)).size).toBe(20);
   });
 });

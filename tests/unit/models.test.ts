@@ -5,8 +5,15 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, isPostgres } from "../../db";
 import { planText, planUpdateFromJSON, PLAN_FRAGMENT } from "../../app/editor/document.server";
-import { applyStoredUpdates, loadClientBindings, loadPlanLog, loadPlanUpdates } from "../../app/models/plan-document.server";
-import { compactPlan, countUncompactedUpdates, mergeManyUpdates } from "../../server/collab/storage/compaction";
+import {
+  applyStoredUpdates,
+  loadClientBindings,
+  loadDeletions,
+  loadInsertionLedger,
+  loadPlanLog,
+  loadPlanUpdates,
+} from "../../app/models/plan-document.server";
+import { compactPlan, countUncompactedUpdates } from "../../server/collab/storage/compaction";
 import { appendUpdates, listUpdateIdsAfter, loadUpdatesByIds } from "../../server/collab/storage/sql-update-log";
 import { storeVersion } from "../../app/versions/version.server";
 import { withLockIfFree } from "../../db/locks";
@@ -320,7 +327,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect(rows.map((r) => r.user_id)).toEqual([null, members.editor!.id]);
     });
 
-    it("compaction keeps the text, folds the log into a state, and keeps one author per row", async () => {
+    it("compaction folds the log into a state and keeps who inserted and deleted what, and when", async () => {
       const { planId, owner, members } = await createTestPlan(["editor"]);
       const initial = await loadPlanUpdates(planId);
       const a = new Y.Doc();
@@ -329,40 +336,109 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
         Y.applyUpdate(a, update);
         Y.applyUpdate(b, update);
       }
-      const stored: { userId: number; update: Uint8Array }[] = [];
-      a.on("update", (update: Uint8Array) => stored.push({ userId: owner.id, update }));
-      b.on("update", (update: Uint8Array) => stored.push({ userId: members.editor!.id, update }));
-      const typeInto = (doc: Y.Doc, text: string) => {
-        const section = doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement;
-        const heading = section.get(0) as Y.XmlElement;
-        (heading.get(0) as Y.XmlText).insert(0, text);
+      const stored: { userId: number; update: Uint8Array; deletions: [number, number, number][] }[] = [];
+      const record = (userId: number) => (update: Uint8Array, origin: unknown) => {
+        if (origin === "remote") return;
+        const deletions: [number, number, number][] = [];
+        for (const [client, ranges] of Y.decodeUpdate(update).ds.clients) for (const r of ranges) deletions.push([client, r.clock, r.len]);
+        stored.push({ userId, update, deletions });
       };
-      for (const ch of "abc") typeInto(a, ch);
-      for (const ch of "xyz") typeInto(b, ch);
-      await appendUpdates(stored.map((s) => ({ planId, userId: s.userId, update: s.update, createdAt: Date.now(), newClientIds: [] })));
+      a.on("update", record(owner.id));
+      b.on("update", record(members.editor!.id));
+      const heading = (doc: Y.Doc) =>
+        ((doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+      for (const ch of "abc") heading(a).insert(0, ch);
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a), "remote");
+      // The editor deletes two of the owner's letters, then types.
+      heading(b).delete(0, 2);
+      for (const ch of "xyz") heading(b).insert(0, ch);
+      const t0 = Date.now();
+      await appendUpdates(
+        stored.map((s, i) => ({ planId, userId: s.userId, update: s.update, createdAt: t0 + i, newClientIds: [], deletions: s.deletions })),
+      );
 
       const before = new Y.Doc();
       for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(before, update);
-      expect(await countUncompactedUpdates(planId)).toBe(7);
+      const deletionsBefore = await loadDeletions(planId);
+      expect(await countUncompactedUpdates(planId)).toBe(8);
 
-      const { mergedRows } = await compactPlan(planId);
-      expect(mergedRows).toBe(4); // runs: [seed], [a a a] → 1, [b b b] → 1
+      const { foldedRows } = await compactPlan(planId);
+      expect(foldedRows).toBe(8);
 
       const after = new Y.Doc();
-      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(after, update);
+      const updatesAfter = await loadPlanUpdates(planId);
+      expect(updatesAfter).toHaveLength(1); // the state alone
+      for (const update of updatesAfter) Y.applyUpdate(after, update);
       expect(planText(after)).toBe(planText(before));
+      expect(Y.encodeStateVector(after)).toEqual(Y.encodeStateVector(before));
       expect(await countUncompactedUpdates(planId)).toBe(0);
-      const rows = await getDb()
-        .selectFrom("plan_updates")
-        .select(["user_id", "merged_count"])
-        .where("plan_id", "=", planId)
-        .orderBy("id")
-        .execute();
-      expect(rows).toEqual([
-        { user_id: null, merged_count: 1 },
-        { user_id: owner.id, merged_count: 3 },
-        { user_id: members.editor!.id, merged_count: 3 },
-      ]);
+      expect(await getDb().selectFrom("plan_updates").select("id").where("plan_id", "=", planId).execute()).toEqual([]);
+      expect(await getDb().selectFrom("plan_deletions").select("user_id").where("plan_id", "=", planId).execute()).toEqual([]);
+      // Who deleted: the same ranges by the same person, now from the ledger, with their time.
+      expect(deletionsBefore).toEqual([{ client: a.clientID, clock: 1, len: 2, userId: members.editor!.id, at: t0 + 3 }]);
+      expect(await loadDeletions(planId)).toEqual(deletionsBefore);
+      // When each one's letters were inserted (to the minute: the first of a run's times).
+      const insertions = await loadInsertionLedger(planId);
+      expect(insertions.find((range) => range.client === a.clientID)).toEqual({ client: a.clientID, clock: 0, len: 3, userId: 0, at: t0 });
+      expect(insertions.find((range) => range.client === b.clientID)).toEqual({
+        client: b.clientID,
+        clock: 0,
+        len: 3,
+        userId: 0,
+        at: t0 + 4,
+      });
+    });
+
+    it("a compaction whose write fails at its last step leaves the log, the deletions and the state as they were", async () => {
+      const { planId, owner } = await createTestPlan();
+      const doc = new Y.Doc();
+      applyStoredUpdates(doc, await loadPlanUpdates(planId));
+      const stored: { update: Uint8Array; deletions: [number, number, number][] }[] = [];
+      doc.on("update", (update: Uint8Array) => {
+        const deletions: [number, number, number][] = [];
+        for (const [client, ranges] of Y.decodeUpdate(update).ds.clients) for (const r of ranges) deletions.push([client, r.clock, r.len]);
+        stored.push({ update, deletions });
+      });
+      const text = new Y.XmlText();
+      doc.getXmlFragment(PLAN_FRAGMENT).insert(1, [text]);
+      for (let i = 0; i < 30; i += 1) text.insert(text.length, `${i % 10}`);
+      text.delete(5, 10);
+      await appendUpdates(stored.map((s) => ({ planId, userId: owner.id, ...s, createdAt: Date.now(), newClientIds: [] })));
+      const snapshot = async () => {
+        const read = new Y.Doc();
+        applyStoredUpdates(read, await loadPlanUpdates(planId));
+        const document = await getDb().selectFrom("plan_documents").select("state").where("plan_id", "=", planId).executeTakeFirst();
+        return {
+          text: (read.getXmlFragment(PLAN_FRAGMENT).get(1) as Y.XmlText).toString(),
+          rows: await countUncompactedUpdates(planId),
+          deletions: await loadDeletions(planId),
+          state: document ? Buffer.from(document.state).toString("base64") : null,
+        };
+      };
+      const before = await snapshot();
+      expect(before.rows).toBe(33);
+      // The disk fails as the folded rows are deleted, after the state and ledgers were written.
+      if (kind === "postgres") {
+        await sql`create function fail_fold() returns trigger language plpgsql as $$ begin raise exception 'disk I/O error'; end $$`.execute(
+          getDb(),
+        );
+        await sql`create trigger fail_fold before delete on plan_updates for each row execute function fail_fold()`.execute(getDb());
+      } else
+        await sql`create trigger fail_fold before delete on plan_updates begin select raise(abort, 'disk I/O error'); end`.execute(getDb());
+      try {
+        await expect(compactPlan(planId)).rejects.toThrow(/disk I\/O error/);
+      } finally {
+        await sql`drop trigger fail_fold${kind === "postgres" ? sql` on plan_updates` : sql``}`.execute(getDb());
+        if (kind === "postgres") await sql`drop function fail_fold`.execute(getDb());
+      }
+      expect(await snapshot()).toEqual(before);
+      expect((await compactPlan(planId)).foldedRows).toBe(33);
+      const after = await snapshot();
+      expect({ text: after.text, rows: after.rows, deletions: after.deletions }).toEqual({
+        text: before.text,
+        rows: 0,
+        deletions: before.deletions,
+      });
     });
 
     it("gives each stored update its row id, and reads back the rows after one (healing, docs/deployment.md)", async () => {
@@ -432,7 +508,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     it("compaction waits for enough updates outside the stored state", async () => {
       const { planId } = await createTestPlan();
       expect(await countUncompactedUpdates(planId)).toBe(1);
-      expect(await compactPlan(planId, { minUpdates: 2 })).toEqual({ mergedRows: 0 });
+      expect(await compactPlan(planId, { minUpdates: 2 })).toEqual({ foldedRows: 0 });
       expect(await countUncompactedUpdates(planId)).toBe(1);
       await compactPlan(planId, { minUpdates: 1 });
       expect(await countUncompactedUpdates(planId)).toBe(0);
@@ -466,7 +542,7 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       expect(rows.map((row) => row.content_hash)).toEqual(["same", "changed"]);
     });
 
-    it("merges and applies a long log from many authors to the same document as one by one", () => {
+    it("applies a long log from many authors, in order or not, to the same document", () => {
       const doc = new Y.Doc();
       const log: Uint8Array[] = [];
       doc.on("update", (update: Uint8Array) => log.push(update));
@@ -478,14 +554,12 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
         else text.insert((i * 13) % (text.length + 1), String.fromCharCode(97 + (i % 26)));
       }
       const expected = text.toString();
-      const fromMerge = new Y.Doc();
-      Y.applyUpdate(fromMerge, mergeManyUpdates(log));
       const fromApply = new Y.Doc();
       applyStoredUpdates(fromApply, log);
       // Out of order too: a later update waits for what it builds on, then applies.
       const fromReversed = new Y.Doc();
       applyStoredUpdates(fromReversed, [...log].reverse());
-      for (const copy of [fromMerge, fromApply, fromReversed]) {
+      for (const copy of [fromApply, fromReversed]) {
         expect((copy.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlText).toString()).toBe(expected);
         expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(doc));
       }
@@ -526,7 +600,7 @@ describe("on postgres, work for one instance at a time", () => {
       await released;
     });
     await isLocked;
-    expect(await compactPlan(planId)).toEqual({ mergedRows: 0, skipped: true });
+    expect(await compactPlan(planId)).toEqual({ foldedRows: 0, skipped: true });
     expect(await countUncompactedUpdates(planId)).toBe(1);
     release();
     expect(await other).toEqual({ value: undefined });

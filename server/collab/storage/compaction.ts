@@ -1,11 +1,13 @@
-// Compaction: a plan's update log folded into one stored state, and runs of one author's
-// consecutive updates merged into one row, once at a time across instances.
+// Compaction: a plan's update log folded into one stored state beside what the rows said of
+// who changed what (docs/decisions/0012-compaction-keeps-attribution-not-updates.md), once at
+// a time across instances.
 import * as Y from "yjs";
-import type { Kysely } from "kysely";
-import { getDb } from "../../../db";
+import { sql, type Kysely } from "kysely";
+import { getDb, isPostgres } from "../../../db";
 import { withLockIfFree } from "../../../db/locks";
 import type { Database } from "../../../db/schema";
 import { toBytes } from "../../../app/models/plan-document.server";
+import { decodeLedger, encodeLedger, settleRanges, type LedgerRange } from "../../../app/models/attribution-ledger.server";
 
 export async function countUncompactedUpdates(planId: string, db: Kysely<Database> = getDb()): Promise<number> {
   const snapshot = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
@@ -22,37 +24,46 @@ export async function countUncompactedUpdates(planId: string, db: Kysely<Databas
 const compacting = new Set<string>();
 
 /**
- * Folds the log into a stored state so a plan opens from one row, and merges each run of
- * consecutive updates by the same author into one row. Authorship survives: every row
- * still has one author, and inserted text carries its client id, bound in plan_clients.
+ * Folds the plan's update rows into one stored state and deletes them, keeping what they said
+ * of who changed what: inserted text keeps its Yjs client ids (bound to accounts in
+ * plan_clients), and the state sits beside two ledgers (attribution-ledger.server.ts): when
+ * each run of items was inserted, and who deleted each range of items and when (the
+ * plan_deletions rows, moved there). Deleted text itself is not kept (the state is a
+ * garbage-collected document's): versions keep their own full states (ADR 7).
  * Runs only when at least `minUpdates` are outside the stored state, and on one instance
- * at a time: `skipped` when another is compacting the plan.
+ * at a time: `skipped` when another is compacting the plan. `foldedRows`: rows deleted.
  *
- * The plan's row is held only to learn which rows are stored so far; reading and merging
- * them (seconds for a long log) happen outside any transaction, so other instances keep
- * storing the plan's new updates meanwhile. Only compaction changes rows already stored,
- * and it runs once at a time, so the rows read are still there to rewrite.
+ * The plan's row is held only to learn which rows are stored so far; reading them and
+ * building the state (seconds for a long log) happen outside any transaction, so other
+ * instances keep storing the plan's new updates meanwhile. The write is one transaction:
+ * a crash leaves either the rows or the state and ledgers, never neither.
  */
-export async function compactPlan(planId: string, { minUpdates = 0 } = {}): Promise<{ mergedRows: number; skipped?: true }> {
-  if (compacting.has(planId)) return { mergedRows: 0, skipped: true };
+export async function compactPlan(planId: string, { minUpdates = 0 } = {}): Promise<{ foldedRows: number; skipped?: true }> {
+  if (compacting.has(planId)) return { foldedRows: 0, skipped: true };
   compacting.add(planId);
   try {
     const outcome = await withLockIfFree(getDb(), "compaction", planId, (db) => compactLocked(db, planId, minUpdates));
-    return outcome ? outcome.value : { mergedRows: 0, skipped: true };
+    return outcome ? outcome.value : { foldedRows: 0, skipped: true };
   } finally {
     compacting.delete(planId);
   }
 }
 
-async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: number): Promise<{ mergedRows: number }> {
+/** Holds the plan's row until the transaction ends: appendUpdates takes it first too, so on
+ * PostgreSQL a plan's rows commit in id order and none is stored while this one runs. */
+async function holdPlanRow(trx: Kysely<Database>, planId: string): Promise<void> {
+  await trx
+    .updateTable("plans")
+    .set((eb) => ({ last_edited_at: eb.ref("last_edited_at") }))
+    .where("id", "=", planId)
+    .execute();
+}
+
+async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: number): Promise<{ foldedRows: number }> {
   const throughId = await db.transaction().execute(async (trx) => {
     // Waits for appendUpdates batches holding this plan's row: with concurrent writers, ids
     // can commit out of order, and through_update_id must not pass one still to come.
-    await trx
-      .updateTable("plans")
-      .set((eb) => ({ last_edited_at: eb.ref("last_edited_at") }))
-      .where("id", "=", planId)
-      .execute();
+    await holdPlanRow(trx, planId);
     if (minUpdates > 0 && (await countUncompactedUpdates(planId, trx)) < minUpdates) return null;
     const last = await trx
       .selectFrom("plan_updates")
@@ -61,74 +72,80 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
       .executeTakeFirst();
     return last?.id ?? null;
   });
-  if (throughId === null) return { mergedRows: 0 };
-  const rows = await db
-    .selectFrom("plan_updates")
-    .select(["id", "user_id", "update", "created_at", "merged_count"])
-    .where("plan_id", "=", planId)
-    .where("id", "<=", throughId)
-    .orderBy("id")
-    .execute();
-  if (rows.length === 0) return { mergedRows: 0 };
-  const state = mergeManyUpdates(rows.map((row) => toBytes(row.update)));
-  // Runs of consecutive rows by the same author, merged before the write transaction starts.
-  const runs: (typeof rows)[] = [];
-  for (const row of rows) {
-    const run = runs[runs.length - 1];
-    if (run && run[0]!.user_id === row.user_id) run.push(row);
-    else runs.push([row]);
-  }
-  const merges = runs
-    .filter((run) => run.length > 1)
-    .map((run) => ({
-      firstId: run[0]!.id,
-      last: run[run.length - 1]!,
-      update: mergeManyUpdates(run.map((row) => toBytes(row.update))),
-      mergedCount: run.reduce((sum, row) => sum + row.merged_count, 0),
-      rows: run.length,
-    }));
-  return db.transaction().execute(async (trx) => {
+  if (throughId === null) return { foldedRows: 0 };
+  // Only compaction changes rows already stored, and it runs once at a time, so what is read
+  // here is what the write below replaces.
+  const [stored, rows] = await Promise.all([
+    db
+      .selectFrom("plan_documents")
+      .select(["state", "insertion_ledger", "deletion_ledger"])
+      .where("plan_id", "=", planId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("plan_updates")
+      .select(["id", "update", "created_at"])
+      .where("plan_id", "=", planId)
+      .where("id", "<=", throughId)
+      .orderBy("id")
+      .execute(),
+  ]);
+  if (rows.length === 0) return { foldedRows: 0 };
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    if (stored) Y.applyUpdate(doc, toBytes(stored.state));
+    for (const row of rows) Y.applyUpdate(doc, toBytes(row.update));
+  });
+  const state = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  const insertions = encodeLedger(settleRanges([...decodeLedger(stored?.insertion_ledger), ...rows.flatMap(insertedRanges)]));
+  const folded = await db.transaction().execute(async (trx) => {
+    await holdPlanRow(trx, planId);
+    // Every deletion stored so far, those after throughId too: they are records of who
+    // deleted, apart from the state, and the plan's row keeps new ones out until commit.
+    const deletionRows = await trx
+      .selectFrom("plan_deletions")
+      .select(["client_id", "clock", "length", "user_id", "created_at"])
+      .where("plan_id", "=", planId)
+      .execute();
+    const deletions = encodeLedger(
+      settleRanges([
+        ...decodeLedger(stored?.deletion_ledger),
+        ...deletionRows.map((row) => ({
+          client: Number(row.client_id),
+          clock: row.clock,
+          len: row.length,
+          userId: row.user_id,
+          at: Number(row.created_at),
+        })),
+      ]),
+    );
+    const values = {
+      state,
+      through_update_id: throughId,
+      updated_at: Date.now(),
+      insertion_ledger: insertions,
+      deletion_ledger: deletions,
+    };
     await trx
       .insertInto("plan_documents")
-      .values({ plan_id: planId, state, through_update_id: throughId, updated_at: Date.now() })
-      .onConflict((oc) => oc.column("plan_id").doUpdateSet({ state, through_update_id: throughId, updated_at: Date.now() }))
+      .values({ plan_id: planId, ...values })
+      .onConflict((oc) => oc.column("plan_id").doUpdateSet(values))
       .execute();
-    let mergedRows = 0;
-    for (const merge of merges) {
-      await trx
-        .updateTable("plan_updates")
-        .set({ update: merge.update, merged_count: merge.mergedCount, created_at: merge.last.created_at })
-        .where("id", "=", merge.last.id)
-        .execute();
-      // A run is consecutive among this plan's rows, so a range names exactly it.
-      await trx
-        .deleteFrom("plan_updates")
-        .where("plan_id", "=", planId)
-        .where("id", ">=", merge.firstId)
-        .where("id", "<", merge.last.id)
-        .execute();
-      mergedRows += merge.rows - 1;
-    }
-    return { mergedRows };
+    await trx.deleteFrom("plan_deletions").where("plan_id", "=", planId).execute();
+    const deleted = await trx.deleteFrom("plan_updates").where("plan_id", "=", planId).where("id", "<=", throughId).executeTakeFirst();
+    return { foldedRows: Number(deleted.numDeletedRows) };
   });
+  // SQLite: the pages the rows held go back to the file system (PostgreSQL's autovacuum
+  // makes them reusable on its own).
+  if (!isPostgres(db)) await sql`pragma incremental_vacuum`.execute(db);
+  return folded;
 }
 
-/** How many updates Y.mergeUpdates is given at once: its cost grows faster than linearly. */
-const MERGE_FAN_IN = 32;
-
-/**
- * Merges any number of updates into one. Y.mergeUpdates on 100,000 small updates takes
- * minutes (docs/benchmarks.md, "Long update logs"); merging in a tree of small groups takes a fraction of a second.
- */
-export function mergeManyUpdates(updates: Uint8Array[]): Uint8Array {
-  if (updates.length === 0) return Y.encodeStateAsUpdate(new Y.Doc());
-  while (updates.length > 1) {
-    const merged: Uint8Array[] = [];
-    for (let start = 0; start < updates.length; start += MERGE_FAN_IN) {
-      const group = updates.slice(start, start + MERGE_FAN_IN);
-      merged.push(group.length === 1 ? group[0]! : Y.mergeUpdates(group));
-    }
-    updates = merged;
-  }
-  return updates[0]!;
+/** The items a stored row inserted, per client, with the row's time. */
+function insertedRanges(row: { update: Uint8Array; created_at: number }): LedgerRange[] {
+  const { from, to } = Y.parseUpdateMeta(toBytes(row.update));
+  return [...to].map(([client, end]) => {
+    const clock = from.get(client) ?? 0;
+    return { client, clock, len: end - clock, userId: 0, at: Number(row.created_at) };
+  });
 }

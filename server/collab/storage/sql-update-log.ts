@@ -20,19 +20,31 @@ export async function markPlanContentChecked(planId: string): Promise<void> {
   await getDb().updateTable("plans").set({ content_checked_at: Date.now() }).where("id", "=", planId).execute();
 }
 
-/** The ids of the plan's rows after `afterId`, and how many updates each folds in. */
+/**
+ * The ids of the plan's rows after `afterId`, and how many updates each folds in. Compaction
+ * folds rows into the stored state and deletes them: when it folded rows after `afterId`,
+ * the state is listed first as if it were the row `through_update_id` (folding in more than
+ * one update, so an instance that saw that id reads it again).
+ */
 export async function listUpdateIdsAfter(planId: string, afterId: number): Promise<{ id: number; mergedCount: number }[]> {
-  const rows = await getDb()
-    .selectFrom("plan_updates")
-    .select(["id", "merged_count"])
-    .where("plan_id", "=", planId)
-    .where("id", ">", afterId)
-    .orderBy("id")
-    .execute();
-  return rows.map((row) => ({ id: row.id, mergedCount: row.merged_count }));
+  const [folded, rows] = await Promise.all([
+    getDb().selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst(),
+    getDb()
+      .selectFrom("plan_updates")
+      .select(["id", "merged_count"])
+      .where("plan_id", "=", planId)
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .execute(),
+  ]);
+  const listed = rows.map((row) => ({ id: row.id, mergedCount: row.merged_count }));
+  const throughId = folded?.through_update_id ?? 0;
+  if (throughId > afterId && !listed.some((row) => row.id === throughId)) listed.unshift({ id: throughId, mergedCount: 2 });
+  return listed.sort((a, b) => a.id - b.id);
 }
 
-/** The plan's rows with these ids, oldest first (missing ids are left out). */
+/** The plan's rows with these ids, oldest first (missing ids are left out); the id of the
+ * compacted state's last update, when that row is gone, gives the state (by nobody). */
 export async function loadUpdatesByIds(planId: string, ids: number[]): Promise<StoredRow[]> {
   const found: StoredRow[] = [];
   for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
@@ -44,6 +56,12 @@ export async function loadUpdatesByIds(planId: string, ids: number[]): Promise<S
       .orderBy("id")
       .execute();
     found.push(...rows.map((row) => ({ rowId: row.id, userId: row.user_id, update: toBytes(row.update) })));
+  }
+  const folded = await getDb().selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
+  const stateId = folded?.through_update_id;
+  if (stateId !== undefined && ids.includes(stateId) && !found.some((row) => row.rowId === stateId)) {
+    const { state } = await getDb().selectFrom("plan_documents").select("state").where("plan_id", "=", planId).executeTakeFirstOrThrow();
+    found.push({ rowId: stateId, userId: null, update: toBytes(state) });
   }
   return found.sort((a, b) => a.rowId - b.rowId);
 }
@@ -104,6 +122,7 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
               clock,
               length,
               user_id: u.userId!,
+              created_at: u.createdAt,
             })),
       );
       for (let start = 0; start < deletions.length; start += ROWS_PER_STATEMENT) {

@@ -36,7 +36,7 @@ export interface UpdateLog {
   /** How many rows lie outside the plan's compacted state. */
   countUncompacted(planId: string): Promise<number>;
   /** Folds the log into a stored state (see compaction.ts); `skipped`: another is at it. */
-  compact(planId: string, options?: { minUpdates?: number }): Promise<{ mergedRows: number; skipped?: true }>;
+  compact(planId: string, options?: { minUpdates?: number }): Promise<{ foldedRows: number; skipped?: true }>;
   /** Whether the plan's stored content was checked against the schema as a whole. */
   isContentChecked(planId: string): Promise<boolean>;
   markContentChecked(planId: string): Promise<void>;
