@@ -7,7 +7,7 @@ import { DEMO } from "../tests/helpers/server";
 import { demoUserId, planContent, prepareGotongDatabase, prepareHocuspocusDatabase, type History } from "./fixtures";
 import type { LoadPool } from "./load/pool";
 import type { ClientSpec, ServerKind } from "./load/sim-client";
-import { cpuSeconds, peakRssBytes, rssBytes, startBenchServer, tempDir, type RunningServer } from "./servers";
+import { cpuSeconds, peakRssBytes, rssBytes, startBenchServer, tempDir, writeCalls, type RunningServer } from "./servers";
 import { sleep, summarise } from "./stats";
 
 export type Row = Record<string, string | number | boolean | null>;
@@ -58,6 +58,14 @@ function cpuMeter(server: RunningServer) {
   };
 }
 
+/** The server's CPU seconds and write system calls over a stretch: divided by the updates
+ * received, they depend far less on what else the machine runs than the percentage does. */
+function serverCostMeter(server: RunningServer) {
+  const cpuStart = cpuSeconds(server.pid);
+  const writesStart = writeCalls(server.pid);
+  return () => ({ cpuSeconds: cpuSeconds(server.pid) - cpuStart, writeCalls: writeCalls(server.pid) - writesStart });
+}
+
 function clientSpec(server: RunningServer, docName: string, extra: Partial<ClientSpec> = {}): ClientSpec {
   return { kind: server.kind, url: server.wsUrl, docName, cookie: server.cookie, ...extra };
 }
@@ -83,14 +91,17 @@ async function measureTyping(pool: LoadPool, server: RunningServer, seconds: num
   await sleep(1000); // everyone has started
   await pool.reset();
   const meter = cpuMeter(server);
+  const costMeter = serverCostMeter(server);
   await sleep(seconds * 1000);
   const cpu = meter();
+  const cost = costMeter();
   await pool.typing(false);
   await sleep(500); // the last updates arrive
   const report = await pool.collect();
   const latency = summarise(report.latencies);
   const save = summarise(report.saveLatencies);
   const expected = report.updatesSent * receiversPerUpdate;
+  const perReceipt = (value: number) => (report.updatesReceived > 0 ? value / report.updatesReceived : NaN);
   return {
     p50Ms: round(latency.p50),
     p99Ms: round(latency.p99),
@@ -101,6 +112,8 @@ async function measureTyping(pool: LoadPool, server: RunningServer, seconds: num
     savedAckP50Ms: save.count ? round(save.p50) : null,
     savedAckP99Ms: save.count ? round(save.p99) : null,
     ...cpu,
+    serverCpuUsPerReceipt: round(perReceipt(cost.cpuSeconds) * 1e6),
+    serverWritesPerReceipt: round(perReceipt(cost.writeCalls), 2),
     loadThreadBusyPercent: round(report.maxWorkerBusy * 100, 0),
     closedSockets: report.closedSockets,
   };

@@ -46,6 +46,11 @@ function statusField(pid: number, field: string): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
+/** Write system calls the process has made (write, writev, …; `syscw` of /proc/<pid>/io). */
+export function writeCalls(pid: number): number {
+  return Number(/^syscw: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? NaN);
+}
+
 export const peakRssBytes = (pid: number) => statusField(pid, "VmHWM");
 export const rssBytes = (pid: number) => statusField(pid, "VmRSS");
 

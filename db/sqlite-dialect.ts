@@ -91,36 +91,87 @@ class Sqlite3Driver implements Driver {
     this.database = undefined;
     if (!database) return;
     await this.queue;
+    await this.connection?.finalizeStatements();
     await new Promise<void>((resolve, reject) => database.close((error) => (error ? reject(error) : resolve())));
   }
 }
 
+/** Prepared statements kept per connection; the least recently used beyond this is finalized. */
+const STATEMENT_CACHE_SIZE = 100;
+
 class Sqlite3Connection implements DatabaseConnection {
   release?: () => void;
+  /**
+   * Statements by SQL text, prepared once: preparing and finalizing one for every query cost
+   * CPU on each stored keystroke, the finalizing on the main thread (node-sqlite3 does it there,
+   * under the connection's mutex).
+   */
+  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
 
   constructor(private readonly database: sqlite3.Database) {}
 
-  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
     const kind = compiledQuery.query.kind;
     const returnsRows =
       kind === "SelectQueryNode" ||
       kind === "RawNode" ||
       ("returning" in compiledQuery.query && compiledQuery.query.returning !== undefined);
+    const statement = await this.statement(sql);
+    const failed = (error: Error) => {
+      // Prepared afresh next time (an error may leave it in any state).
+      this.forget(sql);
+      return error;
+    };
     if (returnsRows) {
       return new Promise((resolve, reject) =>
-        this.database.all(sql, parameters as unknown[], (error, rows) => (error ? reject(error) : resolve({ rows: rows as R[] }))),
+        statement.all(parameters as unknown[], (error, rows) => (error ? reject(failed(error)) : resolve({ rows: rows as R[] }))),
       );
     }
     return new Promise((resolve, reject) =>
-      this.database.run(sql, parameters as unknown[], function (this: sqlite3.RunResult, error) {
-        if (error) return reject(error);
+      statement.run(parameters as unknown[], function (this: sqlite3.RunResult, error) {
+        if (error) return reject(failed(error));
         resolve({
           rows: [],
           numAffectedRows: BigInt(this.changes),
           insertId: BigInt(this.lastID),
         });
       }),
+    );
+  }
+
+  /** The statement for `sql`, prepared (a failure to prepare, such as a syntax error, rejects). */
+  private statement(sql: string): Promise<sqlite3.Statement> {
+    let statement = this.statements.get(sql);
+    if (statement) {
+      // Most recently used last: the first is the one to finalize when the cache is full.
+      this.statements.delete(sql);
+      this.statements.set(sql, statement);
+      return statement;
+    }
+    if (this.statements.size >= STATEMENT_CACHE_SIZE) this.forget(this.statements.keys().next().value!);
+    statement = new Promise<sqlite3.Statement>((resolve, reject) => {
+      const prepared: sqlite3.Statement = this.database.prepare(sql, (error) => (error ? reject(error) : resolve(prepared)));
+    });
+    this.statements.set(sql, statement);
+    statement.catch(() => this.statements.get(sql) === statement && this.statements.delete(sql));
+    return statement;
+  }
+
+  private forget(sql: string): void {
+    const statement = this.statements.get(sql);
+    this.statements.delete(sql);
+    void statement?.then((prepared) => prepared.finalize()).catch(() => undefined);
+  }
+
+  /** Before the database closes: it refuses to while statements are open. */
+  async finalizeStatements(): Promise<void> {
+    const statements = [...this.statements.values()];
+    this.statements.clear();
+    await Promise.all(
+      statements.map((statement) =>
+        statement.then((prepared) => new Promise<void>((resolve) => prepared.finalize(() => resolve()))).catch(() => undefined),
+      ),
     );
   }
 

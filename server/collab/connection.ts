@@ -3,6 +3,7 @@
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import * as awarenessProtocol from "y-protocols/awareness";
+import type { Duplex } from "node:stream";
 import { WebSocket } from "ws";
 import {
   CLOSE_CLIENT_ID_TAKEN,
@@ -27,8 +28,11 @@ import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./m
 import type { CollabMetrics } from "./metrics";
 import { MessageRateLimit, TokenBucket } from "./rate-limit";
 import type { UpdateStore } from "./update-store";
+import { holdWritesForThisTurn } from "./write-batching";
 
 class MalformedMessage extends Error {}
+
+const SEND_OPTIONS = { binary: true } as const;
 
 /** What one socket may cost the server beyond its message rate (server/config.ts, collab). */
 export interface SocketCostLimits {
@@ -52,6 +56,9 @@ const NO_COST_LIMITS: SocketCostLimits = {
 
 export interface ConnectionOptions {
   socket: WebSocket;
+  /** The socket's network stream (the upgraded one): its frames of one turn leave in one write
+   * (write-batching.ts). Without it, each frame is written as it is sent. */
+  stream?: Duplex;
   plan: LivePlan;
   user: UserSummary;
   sessionId: string;
@@ -80,6 +87,7 @@ export class CollabConnection implements PlanSocket {
   private hasBeenToldReadOnly = false;
 
   readonly socket: WebSocket;
+  private readonly stream: Duplex | undefined;
   readonly plan: LivePlan;
   readonly user: UserSummary;
   readonly sessionId: string;
@@ -91,6 +99,7 @@ export class CollabConnection implements PlanSocket {
   constructor(options: ConnectionOptions) {
     const { maxMessagesPerSecond, limits = NO_COST_LIMITS } = options;
     this.socket = options.socket;
+    this.stream = options.stream;
     this.plan = options.plan;
     this.user = options.user;
     this.sessionId = options.sessionId;
@@ -147,10 +156,13 @@ export class CollabConnection implements PlanSocket {
       this.close(CLOSE_SEND_BACKLOG, "too much unsent data waiting for this connection");
       return;
     }
-    this.socket.send(message, { binary: true }, (error) => {
-      if (error) this.close(CLOSE_MALFORMED, "send failed");
-    });
+    if (this.stream) holdWritesForThisTurn(this.stream);
+    this.socket.send(message, SEND_OPTIONS, this.afterSend);
   }
+
+  private readonly afterSend = (error?: Error) => {
+    if (error) this.close(CLOSE_MALFORMED, "send failed");
+  };
 
   close(code: number, reason: string): void {
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {

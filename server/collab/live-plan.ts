@@ -44,8 +44,9 @@ export interface LivePlanOptions {
   limits?: PlanLimits;
   /** When a checkpoint is due, and who keeps it (the hub); settles once it is written. */
   checkpoints?: CheckpointTimes & { due(plan: LivePlan): Promise<void> | void };
-  /** Presence changes of our own clients (carets, who is here), for the other instances. */
-  shareAwareness?(update: Uint8Array): void;
+  /** Presence changes of our own clients (carets, who is here), for the other instances
+   * (none: there are no others). */
+  shareAwareness?: (update: Uint8Array) => void;
 }
 
 export class LivePlan {
@@ -91,7 +92,7 @@ export class LivePlan {
     this.limits = options.limits ?? NO_LIMITS;
     this.storedUpdates = stored.updates;
     this.approximateBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
-    this.presence = new PlanPresence(this.connections, options.shareAwareness ?? (() => undefined));
+    this.presence = new PlanPresence(this.connections, options.shareAwareness);
     this.checkpoints = new CheckpointTimer(checkpoints, () => checkpoints.due(this));
     this.sections = new SectionIndex(
       planId,

@@ -55,7 +55,8 @@ export class PlanRegistry {
             maxIntervalMs: limits.versionMaxIntervalMs,
             due: (plan) => versions.saveCheckpoint(plan),
           },
-          shareAwareness: (update) => relay.publish(planId, { kind: "awareness", update }),
+          // One instance: no other to tell (and nothing to encode for it).
+          shareAwareness: relay.status === "off" ? undefined : (update) => relay.publish(planId, { kind: "awareness", update }),
         }),
         suggestionAuthors(planId),
       ]).then(([plan, authors]) => {

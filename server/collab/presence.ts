@@ -17,8 +17,8 @@ export class PlanPresence {
 
   constructor(
     private readonly sockets: ReadonlySet<PlanSocket>,
-    /** Presence changes of our own clients, for the other instances. */
-    private readonly share: (update: Uint8Array) => void,
+    /** Presence changes of our own clients, for the other instances (none: one instance). */
+    private readonly share: ((update: Uint8Array) => void) | undefined,
   ) {
     // Presence has a document of its own: the plan's is replaced when it hibernates.
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
@@ -80,7 +80,7 @@ export class PlanPresence {
     for (const clientId of removed) this.relayedAwarenessIds.delete(clientId);
     if (origin === RELAYED_PRESENCE) {
       for (const clientId of [...added, ...updated]) this.relayedAwarenessIds.add(clientId);
-    } else if (origin !== "timeout") {
+    } else if (origin !== "timeout" && this.share) {
       // Our clients' presence (and their leaving); not states the 30-second timeout dropped
       // here, which may be alive on their own instance.
       this.share(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));

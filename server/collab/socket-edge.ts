@@ -72,7 +72,7 @@ export class SocketEdge {
       const plan = await open.loaded;
       this.sockets.handleUpgrade(request, socket, head, (ws) => {
         socket.off("error", onError);
-        this.attach(ws, plan, decision);
+        this.attach(ws, socket, plan, decision);
       });
     } catch (error) {
       release();
@@ -82,10 +82,11 @@ export class SocketEdge {
     }
   }
 
-  private attach(ws: WebSocket, plan: LivePlan, auth: Extract<UpgradeDecision, { ok: true }>): void {
+  private attach(ws: WebSocket, stream: Duplex, plan: LivePlan, auth: Extract<UpgradeDecision, { ok: true }>): void {
     const { config, metrics, store, plans, onJoinOrLeave } = this.options;
     const connection = new CollabConnection({
       socket: ws,
+      stream,
       plan,
       user: auth.user,
       sessionId: auth.sessionId,
