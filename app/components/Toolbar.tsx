@@ -13,7 +13,7 @@ import { SaveVersionButton } from "./history/SaveVersionButton";
 import { itemForKey } from "./roving-focus";
 import { shortcutLabel } from "./ShortcutsDialog";
 import { ToolIcon, type IconName } from "./ToolIcon";
-import { useLocalEditorState } from "../editor/remote-changes";
+import { hasUndo, useLocalEditorState } from "../editor/remote-changes";
 
 /** The toolbar's own buttons, its Comment and its Save version: what arrow keys move between. */
 const ITEM_SELECTOR = "button.tool";
@@ -48,8 +48,8 @@ export function Toolbar({
     isLink: e.isActive("link"),
     isInTable: e.isActive("table"),
     isInActionMatrix: isInActionMatrix(e),
-    canUndo: e.can().undo(),
-    canRedo: e.can().redo(),
+    canUndo: hasUndo(e.state, "undo"),
+    canRedo: hasUndo(e.state, "redo"),
   }));
 
   const setLink = () => {

@@ -2,14 +2,25 @@
 // people typing, a hundred remote changes a second arrive, and each is a whole editor
 // transaction. Work that only matters for one's own typing skips them.
 import { Extension, type Editor } from "@tiptap/core";
-import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import type { Transaction } from "@tiptap/pm/state";
+import { ySyncPluginKey, yUndoPluginKey } from "@tiptap/y-tiptap";
+import type { EditorState, Transaction } from "@tiptap/pm/state";
 import { useRef, useSyncExternalStore } from "react";
 
 /** A transaction that brings others' changes in from the shared document. */
 export function isRemoteChange(transaction: Transaction): boolean {
   const meta = transaction.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
   return Boolean(meta?.isChangeOrigin);
+}
+
+/**
+ * Whether this person's undo (or redo) has anything to take back, read from the Yjs undo
+ * manager as the undo command itself does: `editor.can().undo()` built a chain of every command
+ * to ask, a millisecond per keystroke on the toolbar alone.
+ */
+export function hasUndo(state: EditorState, direction: "undo" | "redo"): boolean {
+  const undoManager = (yUndoPluginKey.getState(state) as { undoManager?: { undoStack: unknown[]; redoStack: unknown[] } } | undefined)
+    ?.undoManager;
+  return (direction === "undo" ? undoManager?.undoStack.length : undoManager?.redoStack.length) ? true : false;
 }
 
 /**

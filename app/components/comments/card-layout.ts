@@ -15,7 +15,8 @@ import { suggestionIdOfKey } from "../suggestions/types";
 /** Keep in step with the media query in app.css. */
 const WIDE_LAYOUT = "(min-width: 1100px)";
 const CARD_GAP = 8;
-/** How soon cards follow text that others' typing moved. */
+/** How soon cards follow text that one's own or others' typing moved. */
+const OWN_CHANGE_LAYOUT_MS = 50;
 const REMOTE_CHANGE_LAYOUT_MS = 150;
 
 interface CardsState {
@@ -114,11 +115,12 @@ export function useCardLayout(
       timer = undefined;
       if (!frame) frame = requestAnimationFrame(() => ((frame = 0), layoutRef.current()));
     };
-    // Others' typing moves cards a little, many times a second: they follow within a moment
-    // rather than at every frame; this person's own edits and scrolling move them at once.
+    // Typing moves cards a little, many times a second: they follow within a moment, after the
+    // keystroke's own frame is painted (others' typing a little later still), not at every frame;
+    // scrolling and resizing move them at once.
     const onUpdate = ({ transaction }: { transaction: Transaction }) => {
-      if (!isRemoteChange(transaction)) schedule();
-      else if (!frame && !timer) timer = setTimeout(schedule, REMOTE_CHANGE_LAYOUT_MS);
+      if (frame || timer) return;
+      timer = setTimeout(schedule, isRemoteChange(transaction) ? REMOTE_CHANGE_LAYOUT_MS : OWN_CHANGE_LAYOUT_MS);
     };
     const resizeObserver = new ResizeObserver((entries) => {
       for (const entry of entries) {
