@@ -118,15 +118,13 @@ export function buildHistory(options: { updates: number; authors: number; sectio
 }
 
 /**
- * The history plus one more update by `authorIndex`: an open suggestion in every `every`-th
- * paragraph (its first words proposed for deletion, a few words proposed at its end), marked as
- * the editor's binding marks them. `authorId` is the account the marks name.
+ * The history plus one more update, by Yjs client `clientId`: `mark` is called with the text of
+ * every `every`-th paragraph (of at least 12 characters) and its section's id, in one transaction.
  */
-export function withOpenSuggestions(history: History, authorId: number, every = 1): History & { openSuggestions: number } {
+function withOneMoreUpdate(history: History, clientId: number, every: number, mark: (text: Y.XmlText, sectionId: string) => void): History {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, history.state);
-  doc.clientID = 20_000;
-  let count = 0;
+  doc.clientID = clientId;
   const updates = [...history.updates];
   doc.on("update", (update: Uint8Array) => updates.push(update));
   doc.transact(() => {
@@ -135,17 +133,30 @@ export function withOpenSuggestions(history: History, authorId: number, every = 
       for (const block of (section.toArray() as Y.XmlElement[]).slice(1)) {
         const text = block.get(0);
         if (!(text instanceof Y.XmlText) || text.length < 12 || index++ % every !== 0) continue;
-        const attrs = { id: `g-${count.toString(36).padStart(12, "0")}`, authorId };
-        // An overlapping mark's key, as y-tiptap writes it: the name and a hash of its attributes.
-        text.format(0, 8, { [`suggestionDelete--${count.toString(36).padStart(8, "0")}`]: attrs });
-        text.insert(text.length, " proposed words", { suggestionInsert: attrs });
-        count += 1;
+        mark(text, String(section.getAttribute("id")));
       }
     }
   });
   const authors = new Uint16Array(updates.length);
   authors.set(history.authors);
-  return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength, openSuggestions: count };
+  return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength };
+}
+
+/**
+ * The history plus an open suggestion in every `every`-th paragraph (its first words proposed
+ * for deletion, a few words proposed at its end), marked as the editor's binding marks them.
+ * `authorId` is the account the marks name.
+ */
+export function withOpenSuggestions(history: History, authorId: number, every = 1): History & { openSuggestions: number } {
+  let count = 0;
+  const suggested = withOneMoreUpdate(history, 20_000, every, (text) => {
+    const attrs = { id: `g-${count.toString(36).padStart(12, "0")}`, authorId };
+    // An overlapping mark's key, as y-tiptap writes it: the name and a hash of its attributes.
+    text.format(0, 8, { [`suggestionDelete--${count.toString(36).padStart(8, "0")}`]: attrs });
+    text.insert(text.length, " proposed words", { suggestionInsert: attrs });
+    count += 1;
+  });
+  return { ...suggested, openSuggestions: count };
 }
 
 export interface ThreadFixture {
@@ -155,33 +166,23 @@ export interface ThreadFixture {
 }
 
 /**
- * The history plus one more update: an open comment thread on the first words of every
- * `every`-th paragraph (the comment mark the editor writes); the threads' rows are made by
- * prepareGotongDatabase, each with a comment and a reply.
+ * The history plus an open comment thread on the first words of every `every`-th paragraph (the
+ * comment mark the editor writes); the threads' rows are made by prepareGotongDatabase, each with
+ * a comment and a reply.
  */
 export function withOpenThreads(history: History, every = 6): History & { threads: ThreadFixture[] } {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, history.state);
-  doc.clientID = 30_000;
   const threads: ThreadFixture[] = [];
-  const updates = [...history.updates];
-  doc.on("update", (update: Uint8Array) => updates.push(update));
-  doc.transact(() => {
-    let index = 0;
-    for (const section of doc.getXmlFragment(PLAN_FRAGMENT).toArray() as Y.XmlElement[]) {
-      for (const block of (section.toArray() as Y.XmlElement[]).slice(1)) {
-        const text = block.get(0);
-        if (!(text instanceof Y.XmlText) || text.length < 12 || index++ % every !== 0) continue;
-        const id = `t-bench-${threads.length}`;
-        // As y-tiptap writes a mark that may overlap: its name and a hash of its attributes.
-        text.format(0, 10, { [`comment--${threads.length.toString(36).padStart(8, "0")}`]: { threadId: id } });
-        threads.push({ id, sectionId: String(section.getAttribute("id")), quote: text.toString().slice(0, 10) });
-      }
-    }
+  const commented = withOneMoreUpdate(history, 30_000, every, (text, sectionId) => {
+    const id = `t-bench-${threads.length}`;
+    const quote = (text.toDelta() as { insert: string }[])
+      .map((piece) => piece.insert)
+      .join("")
+      .slice(0, 10);
+    // As y-tiptap writes a mark that may overlap: its name and a hash of its attributes.
+    text.format(0, 10, { [`comment--${threads.length.toString(36).padStart(8, "0")}`]: { threadId: id } });
+    threads.push({ id, sectionId, quote });
   });
-  const authors = new Uint16Array(updates.length);
-  authors.set(history.authors);
-  return { updates, authors, state: Y.encodeStateAsUpdate(doc), textLength: history.textLength, threads };
+  return { ...commented, threads };
 }
 
 export interface GotongPlanFixture {
