@@ -68,10 +68,13 @@ export class SocketEdge {
     }
     const open = plans.open(decision.planId);
     open.joining += 1;
+    let loadedPlan: LivePlan | undefined;
+    let isAttached = false;
     try {
-      const plan = await open.loaded;
+      const plan = (loadedPlan = await open.loaded);
       this.sockets.handleUpgrade(request, socket, head, (ws) => {
         socket.off("error", onError);
+        isAttached = true;
         this.attach(ws, socket, plan, decision);
       });
     } catch (error) {
@@ -79,6 +82,9 @@ export class SocketEdge {
       throw error;
     } finally {
       open.joining -= 1;
+      // Given up while the plan loaded: no socket will leave it, so nobody else would unload it
+      // (a socket that left meanwhile found this upgrade still joining).
+      if (loadedPlan && !isAttached) void plans.unloadIfIdle(loadedPlan);
     }
   }
 
