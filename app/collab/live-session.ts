@@ -58,7 +58,10 @@ function createSession(planId: string): LiveSession {
   // Every tab hears the server; copying each update and cursor to the other tabs of this
   // browser too (BroadcastChannel) cost as much as sending it.
   const provider = new WebsocketProvider(serverUrl, planId, doc, { disableBc: true });
-  const applyWaitingUpdates = batchRemoteUpdates(provider, doc);
+  // Applied as they come (gathering them for 40 ms saved editor transactions but let a remote
+  // change restore a selection the browser had just extended, before ProseMirror read it), yet
+  // without Yjs encoding them again for "update" listeners.
+  const applyWaitingUpdates = batchRemoteUpdates(provider, doc, 0);
   sendOwnPresenceOnly(provider);
   const tracker = new SaveTracker(provider, doc);
 

@@ -41,7 +41,8 @@ export function batchRemoteUpdates(provider: WebsocketProvider, doc: Y.Doc, dela
     if (decoding.peekVarUint(decoder) === messageYjsUpdate) {
       decoding.readVarUint(decoder);
       waiting.push(decoding.readVarUint8Array(decoder));
-      timer ??= setTimeout(applyWaiting, delayMs);
+      if (delayMs === 0) applyWaiting();
+      else timer ??= setTimeout(applyWaiting, delayMs);
       return;
     }
     applyWaiting();

@@ -1,6 +1,7 @@
 // Suggesting mode in real Chromium: an editor switches to Suggesting from the toolbar's mode
 // menu; typing and deleting show as <ins>/<del> for everyone; structure is refused with a hint;
 // undo takes the suggestion back; the mode is remembered for the plan.
+import type { Editor } from "@tiptap/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
@@ -23,9 +24,20 @@ const TO_DELETE = "This section";
  */
 async function selectForward(page: Page, text: string): Promise<void> {
   const selected = () => page.evaluate(() => String(window.getSelection()));
+  // The editor reads a selection the browser extended on the next selectionchange event; a key
+  // pressed before that acts on the selection it knew (one letter short).
+  const editorSelected = () =>
+    page.evaluate(() => {
+      const editor = (document.querySelector(".ProseMirror") as unknown as { editor: Editor }).editor;
+      const { from, to } = editor.state.selection;
+      return editor.state.doc.textBetween(from, to);
+    });
   for (let presses = 0; presses < text.length * 3; presses++) {
     const before = await selected();
-    if (before === text) return;
+    if (before === text) {
+      await expect.poll(editorSelected).toBe(text);
+      return;
+    }
     expect(text.startsWith(before), `selection "${before}" is not the start of "${text}"`).toBe(true);
     await page.keyboard.press("Shift+ArrowRight");
     await page
