@@ -5,7 +5,7 @@ import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "./protocol";
-import { batchRemoteUpdates, sendOwnPresenceOnly } from "./remote-updates";
+import { applyServerUpdatesQuietly, sendOwnPresenceOnly } from "./remote-updates";
 import { SaveTracker } from "./save-status";
 
 /** The server's notices the page answers once it has rendered (before, they wait). */
@@ -58,10 +58,7 @@ function createSession(planId: string): LiveSession {
   // Every tab hears the server; copying each update and cursor to the other tabs of this
   // browser too (BroadcastChannel) cost as much as sending it.
   const provider = new WebsocketProvider(serverUrl, planId, doc, { disableBc: true });
-  // Applied as they come (gathering them for 40 ms saved editor transactions but let a remote
-  // change restore a selection the browser had just extended, before ProseMirror read it), yet
-  // without Yjs encoding them again for "update" listeners.
-  const applyWaitingUpdates = batchRemoteUpdates(provider, doc, 0);
+  applyServerUpdatesQuietly(provider, doc);
   sendOwnPresenceOnly(provider);
   const tracker = new SaveTracker(provider, doc);
 
@@ -81,7 +78,6 @@ function createSession(planId: string): LiveSession {
       waiting.splice(0, waiting.length, ...waiting.filter((n) => n.type !== type));
     },
     close() {
-      applyWaitingUpdates();
       tracker.destroy();
       provider.destroy();
       doc.destroy();

@@ -1,54 +1,18 @@
-// Others' changes are applied together, not one message at a time. On a long plan with twenty
-// people typing a hundred updates arrive a second, and each applied alone was a whole editor
-// transaction (the binding rebuilds the document's top level, every plugin runs, the page
-// re-renders what changed). Gathered for a few milliseconds, they are one Yjs transaction and
-// so one editor transaction; nobody sees others' words 40 ms later.
-import * as decoding from "lib0/decoding";
-import { messageYjsUpdate } from "y-protocols/sync";
+// What the page does with what the server sends, and which presence it sends back, kept cheap on
+// a long plan where a hundred updates and a hundred cursor messages arrive a second.
 import { messageSync, type WebsocketProvider } from "y-websocket";
-import * as Y from "yjs";
-
-export const REMOTE_BATCH_MS = 40;
+import type * as Y from "yjs";
 
 /**
- * From now on, the provider's updates from the server wait up to `REMOTE_BATCH_MS` and are applied
- * in one transaction (with the provider as origin, as y-websocket applies them). Any other sync
- * message (the server's sync steps) first applies what waits, so the order stays the server's.
- * Returns a function that applies what waits and stops the timer.
+ * From now on, the server's sync messages (its sync steps and updates) are applied as
+ * y-websocket applies them, but without the "update" events for them (withoutUpdateEvents).
+ * Gathering updates for a few milliseconds into one transaction was tried and dropped: a remote
+ * change then often landed between the browser extending a selection and ProseMirror reading it,
+ * and the binding restored the old selection (docs/architecture.md, "Others' typing").
  */
-export function batchRemoteUpdates(provider: WebsocketProvider, doc: Y.Doc, delayMs = REMOTE_BATCH_MS): () => void {
+export function applyServerUpdatesQuietly(provider: WebsocketProvider, doc: Y.Doc): void {
   const applyMessage = provider.messageHandlers[messageSync]!;
-  let waiting: Uint8Array[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const applyWaiting = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (waiting.length === 0) return;
-    const updates = waiting;
-    waiting = [];
-    try {
-      withoutUpdateEvents(doc, provider, () =>
-        doc.transact(() => {
-          for (const update of updates) Y.applyUpdate(doc, update, provider);
-        }, provider),
-      );
-    } catch (error) {
-      // As y-protocols does for one update: an observer's error must not stop the connection.
-      console.error("Caught error while handling Yjs updates", error);
-    }
-  };
-  provider.messageHandlers[messageSync] = (encoder, decoder, ...rest) => {
-    if (decoding.peekVarUint(decoder) === messageYjsUpdate) {
-      decoding.readVarUint(decoder);
-      waiting.push(decoding.readVarUint8Array(decoder));
-      if (delayMs === 0) applyWaiting();
-      else timer ??= setTimeout(applyWaiting, delayMs);
-      return;
-    }
-    applyWaiting();
-    withoutUpdateEvents(doc, provider, () => applyMessage(encoder, decoder, ...rest));
-  };
-  return applyWaiting;
+  provider.messageHandlers[messageSync] = (...message) => withoutUpdateEvents(doc, provider, () => applyMessage(...message));
 }
 
 /**

@@ -3,7 +3,8 @@
 import { expect } from "vitest";
 import { whenSynced, type TestClient } from "./clients";
 import type { DemoServer } from "./demo-server";
-import { DEMO, type DemoRole } from "./server";
+import { planApi } from "./plan-api";
+import type { DemoRole } from "./server";
 
 export interface Suggestion {
   id: string;
@@ -20,14 +21,7 @@ export interface Suggestion {
 }
 
 export function suggestionsApi(demo: DemoServer) {
-  async function api(role: DemoRole, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}${path}`, {
-      method,
-      headers: { cookie: demo.cookies[role], ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-  }
+  const api = planApi(demo);
 
   async function suggestions(role: DemoRole = "viewer"): Promise<Suggestion[]> {
     const { status, json } = await api(role, "GET", "/suggestions");

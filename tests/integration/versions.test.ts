@@ -9,18 +9,12 @@ import { openDatabase } from "../../db";
 import { typeAt, waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
 import { useDemoServer } from "../helpers/demo-server";
-import { DEMO, type DemoRole } from "../helpers/server";
+import { planApi } from "../helpers/plan-api";
+import { DEMO } from "../helpers/server";
 
 const demo = useDemoServer({ env: { VERSION_QUIET_MS: "400" } });
 
-async function api(role: DemoRole, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${demo.server.url}/api/plans/${DEMO.planId}${path}`, {
-    method,
-    headers: { cookie: demo.cookies[role], ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const api = planApi(demo);
 
 interface VersionDetail {
   id: number;

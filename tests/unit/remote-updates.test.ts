@@ -1,5 +1,5 @@
-// Others' updates are applied together in one transaction, in the server's order; the page
-// sends only its own presence.
+// The server's updates are applied without being encoded again for the page's listeners; the
+// page sends only its own presence.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
@@ -8,7 +8,7 @@ import { messageSync, WebsocketProvider } from "y-websocket";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
-import { batchRemoteUpdates, sendOwnPresenceOnly } from "../../app/collab/remote-updates";
+import { applyServerUpdatesQuietly, sendOwnPresenceOnly } from "../../app/collab/remote-updates";
 
 const providers: WebsocketProvider[] = [];
 afterEach(() => providers.splice(0).forEach((provider) => provider.destroy()));
@@ -47,54 +47,25 @@ function othersTyping(): Uint8Array[] {
   return updates;
 }
 
-it("applies others' updates after a moment, in one transaction, with the provider as origin", async () => {
+it("applies the server's updates at once, with the provider as origin, as y-websocket does", () => {
   const doc = new Y.Doc();
   const provider = offlineProvider(doc);
-  batchRemoteUpdates(provider, doc, 20);
-  const transactions: unknown[] = [];
-  doc.on("afterTransaction", (transaction: Y.Transaction) => transactions.push(transaction.origin));
+  applyServerUpdatesQuietly(provider, doc);
+  const origins: unknown[] = [];
+  doc.on("afterTransaction", (transaction: Y.Transaction) => origins.push(transaction.origin));
   for (const update of othersTyping())
     receive(
       provider,
       syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
     );
-  expect(doc.getText("t").toString()).toBe("");
-  await expect.poll(() => doc.getText("t").toString()).toBe("abc");
-  expect(transactions).toEqual([provider]);
-});
-
-it("applies what waits before the server's next sync step, so the order stays the server's", () => {
-  const doc = new Y.Doc();
-  const provider = offlineProvider(doc);
-  const applyWaiting = batchRemoteUpdates(provider, doc, 60_000);
-  const [first, ...rest] = othersTyping();
-  receive(
-    provider,
-    syncMessage((encoder) => syncProtocol.writeUpdate(encoder, first!)),
-  );
-  expect(doc.getText("t").toString()).toBe("");
-  const nothingNew = Y.encodeStateAsUpdate(new Y.Doc());
-  receive(
-    provider,
-    syncMessage(
-      (encoder) => (encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2), encoding.writeVarUint8Array(encoder, nothingNew)),
-    ),
-  );
-  expect(doc.getText("t").toString()).toBe("a");
-  // The function handed back applies the rest at once (the page does so when it closes).
-  for (const update of rest)
-    receive(
-      provider,
-      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
-    );
-  applyWaiting();
   expect(doc.getText("t").toString()).toBe("abc");
+  expect(origins).toEqual([provider, provider, provider]);
 });
 
 it("does not encode the server's updates for the page's listeners, yet announces a change an observer makes meanwhile", async () => {
   const doc = new Y.Doc();
   const provider = offlineProvider(doc);
-  const applyWaiting = batchRemoteUpdates(provider, doc, 60_000);
+  applyServerUpdatesQuietly(provider, doc);
   const announced: unknown[] = [];
   doc.on("update", (_update: Uint8Array, origin: unknown) => announced.push(origin));
   // An observer that answers others' typing with a change of its own (as a plugin might).
@@ -102,19 +73,18 @@ it("does not encode the server's updates for the page's listeners, yet announces
   text.observe((event) => {
     if (event.transaction.origin === provider && !text.toString().endsWith("!")) doc.transact(() => text.insert(text.length, "!"), "page");
   });
-  for (const update of othersTyping())
-    receive(
-      provider,
-      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
-    );
-  applyWaiting();
+  const typed = Y.mergeUpdates(othersTyping());
+  receive(
+    provider,
+    syncMessage((encoder) => syncProtocol.writeUpdate(encoder, typed)),
+  );
   expect(text.toString()).toBe("abc!");
   expect(announced).toEqual(["page"]);
   // The first sync's whole plan is applied the same way.
   const first = Y.encodeStateAsUpdate(doc);
   const fresh = new Y.Doc();
   const freshProvider = offlineProvider(fresh);
-  batchRemoteUpdates(freshProvider, fresh);
+  applyServerUpdatesQuietly(freshProvider, fresh);
   const freshAnnounced: unknown[] = [];
   fresh.on("update", (_update: Uint8Array, origin: unknown) => freshAnnounced.push(origin));
   receive(
