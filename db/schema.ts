@@ -18,6 +18,8 @@ export interface UsersTable {
   /** Interface language; null means "follow the browser". */
   locale: string | null;
   created_at: number;
+  /** When the daily digest of notifications last went to them (server/mail/digest.ts). */
+  digest_sent_at: number | null;
 }
 
 export interface SessionsTable {
@@ -172,6 +174,9 @@ export interface CommentThreadsTable {
   resolved_at: number | null;
   /** Set when its only comment was deleted: no longer listed. */
   deleted_at: number | null;
+  /** The member it is assigned to ("assign to"), and by when (YYYY-MM-DD). */
+  assignee_id: number | null;
+  due_date: string | null;
 }
 
 export interface CommentsTable {
@@ -264,6 +269,66 @@ export interface SuggestionRepliesTable {
   created_at: number;
 }
 
+export type NotificationDelivery = "now" | "digest" | "none";
+
+/** An entry in a person's inbox (docs/workflow.md); its words are rendered when read, in the
+ * reader's language, from `kind` and `data`. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  /** Who it is for. */
+  user_id: number;
+  plan_id: string;
+  kind: string;
+  /** Who did what it tells of. */
+  actor_id: number | null;
+  /** JSON: what the text needs (app/models/notification-kinds.ts). */
+  data: string;
+  /** Where it leads: a path in the app. */
+  url: string;
+  /** How it was to be emailed when made: at once, in the daily digest, or not at all. */
+  delivery: NotificationDelivery;
+  created_at: number;
+  read_at: number | null;
+  /** When the outbox took it, alone or in a digest. */
+  mailed_at: number | null;
+  /** A reminder that reaches a person once (e.g. a round's deadline). */
+  once_key: string | null;
+}
+
+/** A person's choice of email for one kind; no row means the kind's default. */
+export interface NotificationSettingsTable {
+  user_id: number;
+  kind: string;
+  delivery: "now" | "digest" | "off";
+}
+
+/** Mail waiting to go, and mail sent (server/mail/outbox.ts). */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  user_id: number | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** The one-click address that turns this mail's kind off (RFC 8058). */
+  unsubscribe_url: string | null;
+  created_at: number;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** An instance sending it holds it until then. */
+  claimed_until: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+/** When a person last left a plan, and the version holding the text as they saw it. */
+export interface PlanVisitsTable {
+  user_id: number;
+  plan_id: string;
+  seen_at: number;
+  version_id: number | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -286,6 +351,10 @@ export interface Database {
   plan_deletions: PlanDeletionsTable;
   suggestions: SuggestionsTable;
   suggestion_replies: SuggestionRepliesTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  mail_outbox: MailOutboxTable;
+  plan_visits: PlanVisitsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -9,6 +9,7 @@ import * as m0005 from "./0005_invitations";
 import * as m0006 from "./0006_content_checked";
 import * as m0007 from "./0007_suggestions";
 import * as m0008 from "./0008_attribution_ledger";
+import * as m0009 from "./0009_workflow";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0006_content_checked": m0006,
   "0007_suggestions": m0007,
   "0008_attribution_ledger": m0008,
+  "0009_workflow": m0009,
 };
