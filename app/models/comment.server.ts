@@ -87,6 +87,7 @@ export async function listThreads(
     : [];
   const personIds = new Set<number>([
     ...threads.map((thread) => thread.created_by),
+    ...threads.flatMap((thread) => (thread.assignee_id === null ? [] : [thread.assignee_id])),
     ...threads.flatMap((thread) => (thread.resolved_by === null ? [] : [thread.resolved_by])),
     ...comments.map((comment) => comment.user_id),
   ]);
@@ -136,7 +137,11 @@ export async function listThreads(
       createdAt: Number(thread.created_at),
       author: person(thread.created_by),
       resolvedBy: thread.resolved_by === null ? null : person(thread.resolved_by),
+      assignee: thread.assignee_id === null ? null : person(thread.assignee_id),
+      dueDate: thread.due_date,
       canResolve: canResolveThread(viewer, thread),
+      // Who may resolve it may also say who takes it up.
+      canAssign: canResolveThread(viewer, thread) && mayChangeOwn,
       canReply: mayReplyIn(sectionId),
       comments: (commentsOf.get(thread.id) ?? []).map((comment) => ({ ...comment, canEdit: comment.canEdit && mayChangeOwn })),
     };
@@ -163,6 +168,8 @@ export async function createThread(input: {
   userId: number;
   body: string;
   mentions: number[];
+  assigneeId?: number | null;
+  dueDate?: string | null;
 }): Promise<void> {
   const now = Date.now();
   await getDb()
@@ -186,6 +193,8 @@ export async function createThread(input: {
           resolved_by: null,
           resolved_at: null,
           deleted_at: null,
+          assignee_id: input.assigneeId ?? null,
+          due_date: input.assigneeId ? (input.dueDate ?? null) : null,
         })
         .execute();
       const { id } = await trx
@@ -229,6 +238,25 @@ export async function getComment(threadId: string, commentId: number) {
     .where("id", "=", commentId)
     .where("deleted_at", "is", null)
     .executeTakeFirst();
+}
+
+/** A thread's first comment still there ("" when none is). */
+export async function firstCommentBody(threadId: string): Promise<string> {
+  const row = await getDb()
+    .selectFrom("comments")
+    .select("body")
+    .where("thread_id", "=", threadId)
+    .where("deleted_at", "is", null)
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.body ?? "";
+}
+
+/** The members a comment mentions now. */
+export async function mentionsIn(commentId: number): Promise<number[]> {
+  const rows = await getDb().selectFrom("comment_mentions").select("user_id").where("comment_id", "=", commentId).execute();
+  return rows.map((row) => row.user_id);
 }
 
 export async function editComment(commentId: number, body: string, mentions: number[]): Promise<void> {
@@ -275,6 +303,56 @@ export async function setThreadStatus(threadId: string, status: "open" | "resolv
     )
     .where("id", "=", threadId)
     .execute();
+}
+
+/** Assigns the thread to a member by a date, or to nobody (null). */
+export async function setThreadAssignment(threadId: string, assigneeId: number | null, dueDate: string | null): Promise<void> {
+  await getDb()
+    .updateTable("comment_threads")
+    .set({ assignee_id: assigneeId, due_date: assigneeId === null ? null : dueDate })
+    .where("id", "=", threadId)
+    .execute();
+}
+
+/** Open threads assigned to the person on the plans they are on, the soonest due first
+ * (the dashboard's "Assigned to me"). */
+export async function threadsAssignedTo(userId: number) {
+  const rows = await getDb()
+    .selectFrom("comment_threads")
+    .innerJoin("plan_members", (join) =>
+      join.onRef("plan_members.plan_id", "=", "comment_threads.plan_id").on("plan_members.user_id", "=", userId),
+    )
+    .innerJoin("plans", "plans.id", "comment_threads.plan_id")
+    .select([
+      "comment_threads.id as id",
+      "comment_threads.plan_id as planId",
+      "plans.title as planTitle",
+      "comment_threads.quote as quote",
+      "comment_threads.due_date as dueDate",
+      "comment_threads.created_at as createdAt",
+    ])
+    .where("comment_threads.assignee_id", "=", userId)
+    .where("comment_threads.status", "=", "open")
+    .where("comment_threads.deleted_at", "is", null)
+    .execute();
+  const firstComments = rows.length
+    ? await getDb()
+        .selectFrom("comments")
+        .select(["thread_id", "body", "id"])
+        .where(
+          "thread_id",
+          "in",
+          rows.map((row) => row.id),
+        )
+        .where("deleted_at", "is", null)
+        .orderBy("id")
+        .execute()
+    : [];
+  const firstBody = new Map<string, string>();
+  for (const comment of firstComments) if (!firstBody.has(comment.thread_id)) firstBody.set(comment.thread_id, comment.body);
+  return rows
+    .map((row) => ({ ...row, createdAt: Number(row.createdAt), firstComment: firstBody.get(row.id) ?? "" }))
+    .sort((a, b) => (a.dueDate ?? "9999").localeCompare(b.dueDate ?? "9999") || a.createdAt - b.createdAt);
 }
 
 export async function setDisposition(

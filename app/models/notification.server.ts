@@ -3,7 +3,8 @@
 // it drops the person who acted and anyone who is not on the plan, writes the inbox entries and
 // the mail to send in one transaction, and wakes the outbox; it never waits for a mail server.
 import { getDb } from "../../db";
-import type { NotificationDelivery } from "../../db/schema";
+import type { ExpressionBuilder } from "kysely";
+import type { Database, NotificationDelivery } from "../../db/schema";
 import { isLanguage, type Language } from "../i18n/config";
 import { log, errorFields } from "../utils/log.server";
 import { singleton } from "../utils/singleton.server";
@@ -159,19 +160,30 @@ export interface InboxEntry {
   createdAt: number;
 }
 
+/** Nothing about a plan is shown to someone no longer on it (nor invited to it). */
+const onTheirPlan = (eb: ExpressionBuilder<Database, "notifications">) =>
+  eb.or([
+    eb.exists(
+      eb
+        .selectFrom("plan_members")
+        .select("plan_members.user_id")
+        .whereRef("plan_members.plan_id", "=", "notifications.plan_id")
+        .whereRef("plan_members.user_id", "=", "notifications.user_id"),
+    ),
+    eb.exists(
+      eb
+        .selectFrom("plan_invitations")
+        .select("plan_invitations.id")
+        .whereRef("plan_invitations.plan_id", "=", "notifications.plan_id")
+        .whereRef("plan_invitations.user_id", "=", "notifications.user_id")
+        .where("plan_invitations.status", "=", "pending"),
+    ),
+  ]);
+
 /** A person's notifications, newest first, from the plans they are still on. */
 export async function listNotifications(userId: number, options: { limit?: number; unreadOnly?: boolean } = {}): Promise<InboxEntry[]> {
   let query = getDb()
     .selectFrom("notifications")
-    .leftJoin("plan_members", (join) =>
-      join.onRef("plan_members.plan_id", "=", "notifications.plan_id").onRef("plan_members.user_id", "=", "notifications.user_id"),
-    )
-    .leftJoin("plan_invitations", (join) =>
-      join
-        .onRef("plan_invitations.plan_id", "=", "notifications.plan_id")
-        .onRef("plan_invitations.user_id", "=", "notifications.user_id")
-        .on("plan_invitations.status", "=", "pending"),
-    )
     .select([
       "notifications.id as id",
       "notifications.kind as kind",
@@ -182,17 +194,14 @@ export async function listNotifications(userId: number, options: { limit?: numbe
       "notifications.created_at as createdAt",
     ])
     .where("notifications.user_id", "=", userId)
-    .where((eb) => eb.or([eb("plan_members.user_id", "is not", null), eb("plan_invitations.id", "is not", null)]))
+    .where(onTheirPlan)
     .orderBy("notifications.created_at", "desc")
     .orderBy("notifications.id", "desc")
     .limit(options.limit ?? 100);
   if (options.unreadOnly) query = query.where("notifications.read_at", "is", null);
   const rows = await query.execute();
-  // A pending invitation from a round and one from the members page join twice: list once.
-  const seen = new Set<number>();
   return rows.flatMap((row) => {
-    if (seen.has(row.id) || !isNotificationKind(row.kind)) return [];
-    seen.add(row.id);
+    if (!isNotificationKind(row.kind)) return [];
     return [
       {
         id: row.id,
@@ -207,9 +216,16 @@ export async function listNotifications(userId: number, options: { limit?: numbe
   });
 }
 
-/** How many unread notifications a person has (the bell's number). */
+/** How many unread notifications a person has, from the plans they are on (the bell's number). */
 export async function unreadCount(userId: number): Promise<number> {
-  return (await listNotifications(userId, { unreadOnly: true, limit: 100 })).length;
+  const row = await getDb()
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("notifications.user_id", "=", userId)
+    .where("notifications.read_at", "is", null)
+    .where(onTheirPlan)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** Marks one of the person's notifications read; false when it is not theirs. */

@@ -91,7 +91,7 @@ export async function updateSectionDetails(
   sectionId: string,
   actor: { id: number; role: Role },
   changes: SectionChanges,
-): Promise<{ changedFields: string[] }> {
+): Promise<{ changedFields: string[]; section?: ChangedSection }> {
   if (!can(actor.role, "plan.editText")) throw new SectionRuleError("forbidden");
   return getDb()
     .transaction()
@@ -179,8 +179,29 @@ export async function updateSectionDetails(
           })),
         )
         .execute();
-      return { changedFields: activity.map((a) => a.field) };
+      const after = { ...section, ...update };
+      return {
+        changedFields: activity.map((a) => a.field),
+        section: {
+          title: section.title,
+          statusBefore: section.status,
+          status: after.status,
+          assigneeUserId: after.assignee_user_id,
+          leadOrganisationId: after.lead_organisation_id,
+          dueDate: after.due_date,
+        },
+      };
     });
+}
+
+/** A section's details after a change, and its status before (for those told of it). */
+export interface ChangedSection {
+  title: string;
+  statusBefore: SectionStatus;
+  status: SectionStatus;
+  assigneeUserId: number | null;
+  leadOrganisationId: number | null;
+  dueDate: string | null;
 }
 
 function isIsoDate(value: string): boolean {

@@ -28,7 +28,12 @@ export interface ThreadView {
   createdAt: number;
   author: PersonView;
   resolvedBy: PersonView | null;
+  /** The member who is to take it up ("assign to"), and by when (YYYY-MM-DD). */
+  assignee: PersonView | null;
+  dueDate: string | null;
   canResolve: boolean;
+  /** Whether the caller may change who it is assigned to. */
+  canAssign: boolean;
   /** Whether the caller may reply now (a closed consultation round stops partners). */
   canReply: boolean;
   comments: CommentView[];

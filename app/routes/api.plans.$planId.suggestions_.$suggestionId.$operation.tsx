@@ -3,6 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { addSuggestionReply } from "../models/suggestion.server";
+import { notifySuggestionReply, notifySuggestionsResolved } from "../models/suggestion-notifications.server";
 import { can } from "../models/roles";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { checkBody, checkRound } from "../utils/comment-api.server";
@@ -26,6 +27,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await checkRound(plan.id, suggestion.sectionId, { id: user.id, role: plan.role }, t);
     await addSuggestionReply(plan.id, suggestion.id, user.id, body);
     context.collab.notifySuggestionsChanged(plan.id);
+    await notifySuggestionReply({ plan, actor: { id: user.id, name: user.name }, suggestionId: suggestion.id, body });
     const [view] = await suggestionViews(context, plan.id, suggestion.id);
     return Response.json(view, { status: 201 });
   }
@@ -40,6 +42,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   });
   if (!result.ok) return suggestionRefusal(result, t);
   context.collab.notifySuggestionsChanged(plan.id);
+  await notifySuggestionsResolved({
+    plan,
+    actor: { id: user.id, name: user.name },
+    ids: result.ids,
+    outcome: operation === "accept" ? "accepted" : "rejected",
+    reason: input.reason,
+  });
   const [view] = await suggestionViews(context, plan.id, suggestion.id);
   return Response.json(view);
 }

@@ -3,6 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { SUGGESTION_ID_PATTERN } from "../editor/suggestion-marks";
+import { notifySuggestionsResolved } from "../models/suggestion-notifications.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { suggestionRefusal } from "../utils/suggestion-api.server";
 
@@ -32,5 +33,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = await context.collab.resolveSuggestions(plan.id, user.id, target, resolution, { reason });
   if (!result.ok) return suggestionRefusal(result, t, true);
   context.collab.notifySuggestionsChanged(plan.id);
+  const outcome = resolution === "accept" ? "accepted" : "rejected";
+  await notifySuggestionsResolved({ plan, actor: { id: user.id, name: user.name }, ids: result.ids, outcome, reason });
   return Response.json({ ids: result.ids });
 }

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { createThread, listPlanPeople, listThreads, personAsSeenBy } from "../models/comment.server";
 import { listRounds, sectionsClosedToPartners } from "../models/consultation.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
-import { checkBody, checkRound, threadView } from "../utils/comment-api.server";
+import { checkAssignee, checkBody, checkRound, DueDate, threadView } from "../utils/comment-api.server";
+import { notifyComment, notifyThreadAssigned } from "../models/comment-notifications.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, plan } = await requireApiPlan(request, params.planId, "plan.view");
@@ -26,14 +27,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   );
 }
 
+/** "Assign to" a member, optionally by a date; given with a new thread or later (…/assign). */
+const Assignment = { assigneeId: z.number().int().positive().nullable().optional(), dueDate: DueDate.nullable().optional() };
+
 const NewThread = z.union([
   z
     .object({
       body: z.unknown(),
       anchor: z.object({ from: z.string().max(1000), to: z.string().max(1000), quote: z.string() }).strict(),
+      ...Assignment,
     })
     .strict(),
-  z.object({ body: z.unknown(), sectionId: z.string().max(100) }).strict(),
+  z.object({ body: z.unknown(), sectionId: z.string().max(100), ...Assignment }).strict(),
 ]);
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -42,6 +47,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = { id: user.id, role: plan.role };
   const input = await readJson(request, NewThread, t);
   const { body, mentions } = await checkBody(plan.id, input.body, t);
+  const assigneeId = input.assigneeId ?? null;
+  if (assigneeId !== null) await checkAssignee(plan.id, assigneeId, t);
+  const dueDate = assigneeId === null ? null : (input.dueDate ?? null);
   const threadId = `t-${crypto.randomUUID()}`;
   let thread: { sectionId: string; quote: string; anchor: "text" | "section" };
   let roundId: number | null = null;
@@ -61,7 +69,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     thread = { sectionId: input.sectionId, quote: "", anchor: "section" };
   }
 
-  await createThread({ id: threadId, planId: plan.id, ...thread, roundId, userId: user.id, body, mentions });
+  await createThread({ id: threadId, planId: plan.id, ...thread, roundId, userId: user.id, body, mentions, assigneeId, dueDate });
   context.collab.notifyThreadsChanged(plan.id);
+  const actor = { id: user.id, name: user.name };
+  await notifyComment({ plan, actor, threadId, body, mentions });
+  if (assigneeId !== null) {
+    await notifyThreadAssigned({ plan, actor, threadId, assigneeId, dueDate, title: thread.quote || body });
+  }
   return Response.json(await threadView(context, plan.id, viewer, threadId), { status: 201 });
 }

@@ -2,7 +2,8 @@
 // has other comments).
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { deleteComment, editComment, getComment } from "../models/comment.server";
+import { deleteComment, editComment, getComment, mentionsIn } from "../models/comment.server";
+import { notifyComment } from "../models/comment-notifications.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { checkBody, checkRound, requireThread, threadView } from "../utils/comment-api.server";
 
@@ -26,7 +27,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const input = await readJson(request, z.object({ body: z.unknown() }).strict(), t);
   const { body, mentions } = await checkBody(plan.id, input.body, t);
+  const mentionedBefore = new Set(await mentionsIn(comment.id));
   await editComment(comment.id, body, mentions);
   context.collab.notifyThreadsChanged(plan.id);
+  // Those the edit newly mentions hear of it; nobody hears of the same comment twice.
+  const newlyMentioned = mentions.filter((id) => !mentionedBefore.has(id));
+  const actor = { id: user.id, name: user.name };
+  await notifyComment({ plan, actor, threadId: thread.id, body, mentions: newlyMentioned, isEdit: true });
   return Response.json(await threadView(context, plan.id, viewer, thread.id));
 }

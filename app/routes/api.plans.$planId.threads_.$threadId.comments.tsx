@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { addComment } from "../models/comment.server";
+import { notifyComment } from "../models/comment-notifications.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { checkBody, checkRound, requireThread, threadView } from "../utils/comment-api.server";
 
@@ -16,5 +17,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   await checkRound(plan.id, anchors.get(thread.id)?.sectionId ?? thread.section_id, viewer, t);
   await addComment(thread.id, user.id, body, mentions);
   context.collab.notifyThreadsChanged(plan.id);
+  await notifyComment({ plan, actor: { id: user.id, name: user.name }, threadId: thread.id, body, mentions });
   return Response.json(await threadView(context, plan.id, viewer, thread.id), { status: 201 });
 }

@@ -7,6 +7,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requirePlanPermission } from "../models/permissions.server";
+import { notifyInvitedToPlan } from "../models/invitation-notifications.server";
 import { InvitationRuleError, inviteToPlan, listOpenDirectInvitations, withdrawInvitation } from "../models/invitation.server";
 import { isPlanId, listMembers, MemberRuleError, setMemberRole } from "../models/plan.server";
 import { can, ROLES } from "../models/roles";
@@ -42,7 +43,7 @@ type MemberError = MemberRuleError["reason"] | InvitationRuleError["reason"] | "
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const planId = params.planId ?? "";
-  const { user } = await requirePlanPermission(request, planId, "plan.manage");
+  const { user, plan } = await requirePlanPermission(request, planId, "plan.manage");
   const parsed = MemberAction.safeParse(Object.fromEntries(await request.formData()));
   const done = { error: null as MemberError | null, invited: null as string | null };
   if (!parsed.success) return data({ ...done, error: "invalid" as MemberError }, { status: 422 });
@@ -52,6 +53,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       // An invitation: nobody's role changes until they accept it on their dashboard.
       const invitedId = await inviteToPlan({ planId, invitedBy: user.id, email: form.email, role: form.role });
       log.info("plan invitation sent", { plan: planId, user: user.id, invited: invitedId, role: form.role });
+      await notifyInvitedToPlan({ plan, actor: { id: user.id, name: user.name }, invitedId, role: form.role });
       return { ...done, invited: form.email };
     }
     if (form.intent === "withdraw") {

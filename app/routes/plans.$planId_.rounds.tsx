@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { i18next } from "../i18n/i18next.server";
 import { closeRound, getRound, listRounds, openRound } from "../models/consultation.server";
+import { notifyInvitedToRound } from "../models/invitation-notifications.server";
 import { countRoundInvitations } from "../models/invitation.server";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
@@ -91,7 +92,7 @@ interface FieldErrors {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const planId = params.planId ?? "";
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
-  const { user } = await requirePlanPermission(request, planId, "plan.manage");
+  const { user, plan } = await requirePlanPermission(request, planId, "plan.manage");
   const formData = await request.formData();
   const values = {
     intent: formData.get("intent"),
@@ -151,6 +152,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   });
   // Nobody's role changed: the invited become commenters only when they accept.
   log.info("consultation round opened", { plan: planId, user: user.id, round: roundId, invited: invitedCount });
+  await notifyInvitedToRound({
+    plan,
+    actor: { id: user.id, name: user.name },
+    roundId,
+    roundName: form.name,
+    organisationIds: [...new Set(form.organisationIds)],
+  });
   context.collab.notifyPlanChanged(planId);
   context.collab.notifyThreadsChanged(planId);
   return redirect(`/plans/${planId}/rounds/${roundId}`);

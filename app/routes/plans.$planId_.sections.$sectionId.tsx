@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requirePlanPermission } from "../models/permissions.server";
 import { SECTION_STATUSES } from "../models/roles";
 import { SectionRuleError, updateSectionDetails } from "../models/section.server";
+import { notifySectionChanged } from "../models/section-notifications.server";
 import { log } from "../utils/log.server";
 
 const optionalId = z
@@ -42,10 +43,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // serialises data() from resource routes as 200).
   if (!parsed.success) return Response.json({ ok: false, error: "invalid" }, { status: 422 });
   try {
-    const { changedFields } = await updateSectionDetails(planId, sectionId, { id: user.id, role: plan.role }, parsed.data);
-    if (changedFields.length > 0) {
+    const { changedFields, section } = await updateSectionDetails(planId, sectionId, { id: user.id, role: plan.role }, parsed.data);
+    if (changedFields.length > 0 && section) {
       log.info("section details changed", { plan: planId, section: sectionId, user: user.id, fields: changedFields });
       context.collab.notifyPlanChanged(planId);
+      await notifySectionChanged({ plan, actor: { id: user.id, name: user.name }, sectionId, changedFields, section });
     }
     return Response.json({ ok: true, error: null });
   } catch (error) {

@@ -23,6 +23,14 @@ export async function requireApiPlan(request: Request, planId: string | undefine
   return { user, plan, t };
 }
 
+/** The signed-in caller with their language for messages; a JSON 401 otherwise. */
+export async function requireApiUser(request: Request) {
+  const t = await i18next.getFixedT(request);
+  const user = await getOptionalUser(request);
+  if (!user) throw jsonError(401, t("api.signedOut"));
+  return { user, t };
+}
+
 /** The request's JSON body checked against `schema`; a 422 refusal otherwise. */
 export async function readJson<T extends z.ZodTypeAny>(request: Request, schema: T, t: TFunction): Promise<z.infer<T>> {
   if (!(request.headers.get("Content-Type") ?? "").includes("application/json")) throw jsonError(422, t("api.expectedJson"));

@@ -2,8 +2,10 @@
 // the caller sees it (docs/comments.md).
 import type { AppLoadContext } from "@remix-run/node";
 import type { TFunction } from "i18next";
+import { z } from "zod";
 import { getThread, listPlanPeople, listThreads, MAX_COMMENT_LENGTH, mentionedUserIds, type Viewer } from "../models/comment.server";
 import { commentingRule, listRounds, sectionsClosedToPartners } from "../models/consultation.server";
+import { getMemberRole } from "../models/plan.server";
 import { can } from "../models/roles";
 import { jsonError } from "./api.server";
 
@@ -39,4 +41,20 @@ export async function threadView(context: AppLoadContext, planId: string, viewer
   const [anchors, rounds] = await Promise.all([context.collab.commentAnchors(planId), listRounds(planId)]);
   const [thread] = await listThreads(planId, viewer, anchors, sectionsClosedToPartners(rounds), threadId);
   return thread;
+}
+
+/** A due date as the API takes it: a real calendar date, YYYY-MM-DD. */
+export const DueDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "dueDate must be YYYY-MM-DD")
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, "dueDate must be a real date");
+
+/** The member a thread may be assigned to: someone on the plan who can comment on it (a
+ * reader could neither reply nor resolve). A 422 refusal otherwise. */
+export async function checkAssignee(planId: string, assigneeId: number, t: TFunction): Promise<void> {
+  const role = await getMemberRole(planId, assigneeId);
+  if (!role || !can(role, "plan.comment")) throw jsonError(422, t("api.assigneeNotMember"), "assigneeNotMember");
 }

@@ -574,6 +574,8 @@ const en = {
     switchTo: "Show Gotong in {{language}}",
   },
   api: {
+    notificationNotFound: "No such notification.",
+    assigneeNotMember: "A thread can be assigned only to a member of this plan who can comment on it.",
     signedOut: "You are signed out. Sign in again to continue.",
     planNotFound: "No such plan, or you are not a member of it.",
     forbidden: "Your role on this plan does not allow this.",

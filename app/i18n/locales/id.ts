@@ -583,6 +583,8 @@ const id: Messages = {
     switchTo: "Tampilkan Gotong dalam {{language}}",
   },
   api: {
+    notificationNotFound: "Notifikasi itu tidak ada.",
+    assigneeNotMember: "Utas hanya dapat ditugaskan kepada anggota rencana ini yang dapat berkomentar.",
     signedOut: "Anda telah keluar. Masuk lagi untuk melanjutkan.",
     planNotFound: "Rencana tidak ditemukan, atau Anda bukan anggotanya.",
     forbidden: "Peran Anda pada rencana ini tidak mengizinkan tindakan ini.",
