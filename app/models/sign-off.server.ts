@@ -225,6 +225,17 @@ export async function findSignOff(planId: string, requestId: number) {
     .executeTakeFirst();
 }
 
+/** Where `userId` stands on a request: undefined when they are not asked. */
+export async function answerOf(requestId: number, userId: number) {
+  const row = await getDb()
+    .selectFrom("sign_off_approvers")
+    .select("state")
+    .where("request_id", "=", requestId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row?.state;
+}
+
 /**
  * A person asked answers: approve (with the version of the text they approved) or refuse (with a
  * reason). Only the person asked, only while the request is open and they have not answered.

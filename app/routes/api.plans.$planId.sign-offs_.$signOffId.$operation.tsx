@@ -2,7 +2,7 @@
 // withdraws the request (docs/workflow.md, "Sign-off").
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { answerSignOff, cancelSignOff, findSignOff, listSignOffs, MAX_REASON, SignOffRuleError } from "../models/sign-off.server";
+import { answerOf, answerSignOff, cancelSignOff, findSignOff, listSignOffs, MAX_REASON, SignOffRuleError } from "../models/sign-off.server";
 import { can } from "../models/roles";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { signOffRefusal } from "../utils/sign-off-api.server";
@@ -25,10 +25,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } else {
       const input = await readJson(request, Answer, t);
       // Checked before a version is saved for it; checked again with the answer, in its transaction.
-      const current = (await listSignOffs(plan.id, actor)).find((entry) => entry.id === signOff.id);
-      const mine = current?.approvers.find((approver) => approver.id === user.id);
-      if (!mine) return jsonError(403, t("signOff.errors.notAsked"));
-      if (!current?.canAnswer) return signOffRefusal(new SignOffRuleError(signOff.status === "open" ? "alreadyAnswered" : "closed"), t);
+      const answer = await answerOf(signOff.id, user.id);
+      if (!answer) throw new SignOffRuleError("notAsked");
+      if (signOff.status !== "open") throw new SignOffRuleError("closed");
+      if (answer !== "waiting") throw new SignOffRuleError("alreadyAnswered");
       await context.collab.answerSignOff(plan.id, signOff.sectionId, input.decision === "approve", (versionId) =>
         answerSignOff(plan.id, signOff.id, actor, { ...input, versionId }),
       );
