@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } f
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Avatar } from "../components/Avatar";
+import { SignOffsAskedOfYou } from "../components/dashboard/SignOffsAskedOfYou";
 import { ImportPlanFields } from "../components/ImportPlanFields";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
@@ -14,6 +15,7 @@ import { createPlan, listPlansForUser } from "../models/plan.server";
 import { roleAtLeast, type Role } from "../models/roles";
 import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
+import { signOffsAskedOf } from "../models/sign-off.server";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { formatDeadline } from "../utils/deadline";
 import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
@@ -51,6 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The list stops at the newest MAX_LISTED_INVITATIONS; answering some shows the rest.
     invitationLimit: invitations.length >= MAX_LISTED_INVITATIONS ? MAX_LISTED_INVITATIONS : null,
     assigned,
+    signOffsAsked: await signOffsAskedOf(user.id),
     now: Date.now(),
     importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024),
   };
@@ -113,7 +116,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function MyPlans() {
   const { t, i18n } = useTranslation();
-  const { plans, invitations, invitationLimit, assigned, now, importLimitMegabytes } = useLoaderData<typeof loader>();
+  const { plans, invitations, invitationLimit, assigned, signOffsAsked, now, importLimitMegabytes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const isCreating = useNavigation().formAction === "/plans?index";
   const errors = actionData?.fieldErrors;
@@ -152,6 +155,7 @@ export default function MyPlans() {
         ))}
       </ul>
 
+      <SignOffsAskedOfYou signOffs={signOffsAsked} />
       <section className="assigned" aria-labelledby="assigned-heading">
         <h2 id="assigned-heading">{t("plans.assignedToMe")}</h2>
         {assigned.length === 0 ? <p className="muted">{t("plans.nothingAssigned")}</p> : null}
