@@ -3,8 +3,6 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.*"],
   serverModuleFormat: "esm",
   serverBuildPath: "build/index.js",
-  // Bundled rather than loaded from node_modules at start: see BUNDLED in scripts/build-server.mjs.
-  serverDependenciesToBundle: [/^kysely(\/|$)/],
   assetsBuildDirectory: "public/build",
   publicPath: "/build/",
   future: {

@@ -8,10 +8,10 @@ export function isPostgresUrl(location: string): boolean {
 }
 
 /**
- * For a Kysely instance or a transaction. Asked of the adapter, not `instanceof PostgresAdapter`:
- * build/server.js and build/index.js each bundle their own copy of kysely (scripts/build-server.mjs),
- * so an adapter made by one copy is no instance of the other's class. Of the two dialects Gotong
- * runs on, PostgreSQL's adapter alone says it supports transactional DDL.
+ * For a Kysely instance or a transaction. Asked of the adapter, not `instanceof PostgresAdapter`,
+ * so the answer does not depend on which copy of kysely made it (the server's modules and the
+ * Remix build have been bundled apart, each with its own). Of the two dialects Gotong runs on,
+ * PostgreSQL's adapter alone says it supports transactional DDL.
  */
 export function isPostgres(db: { getExecutor(): QueryExecutor }): boolean {
   return db.getExecutor().adapter.supportsTransactionalDdl;

@@ -18,7 +18,7 @@ async function main() {
 
   // The web app's modules load while the database is migrated (reading files and running SQL
   // overlap); nothing is served before both are done. Its failure is reported where it is awaited.
-  const loadingApp = import(new URL("./index.js", import.meta.url).href) as Promise<ServerBuild>;
+  const loadingApp = import("@remix-run/dev/server-build") as Promise<ServerBuild>;
   loadingApp.catch(() => undefined);
 
   // Instances starting together on one PostgreSQL migrate and seed one after the other.

@@ -441,6 +441,29 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       });
     });
 
+    it("stores plain updates one commit after another in order, and the plan's last edit with the first", async () => {
+      const { planId, owner } = await createTestPlan();
+      const doc = new Y.Doc();
+      for (const update of await loadPlanUpdates(planId)) Y.applyUpdate(doc, update);
+      const updates: Uint8Array[] = [];
+      doc.on("update", (update: Uint8Array) => updates.push(update));
+      const paragraph = (doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlElement;
+      for (const ch of "abcd") paragraph.insert(0, [new Y.XmlText(ch)]);
+      const firstAt = Date.now() + 60_000;
+      // The first commit writes the plan's last edit; those after it within the second are
+      // one INSERT each on SQLite (sql-update-log.ts).
+      const rowIds: number[] = [];
+      for (const [i, update] of updates.entries()) {
+        rowIds.push(...(await appendUpdates([{ planId, userId: owner.id, update, createdAt: firstAt + i, newClientIds: [] }])));
+      }
+      expect([...rowIds].sort((a, b) => a - b)).toEqual(rowIds);
+      expect(new Set(rowIds).size).toBe(updates.length);
+      const read = await loadUpdatesByIds(planId, rowIds);
+      expect(read.map((row) => Buffer.from(row.update).toString("base64"))).toEqual(updates.map((u) => Buffer.from(u).toString("base64")));
+      const plan = await getDb().selectFrom("plans").select("last_edited_at").where("id", "=", planId).executeTakeFirstOrThrow();
+      expect(plan.last_edited_at).toBeGreaterThanOrEqual(firstAt);
+    });
+
     it("gives each stored update its row id, and reads back the rows after one (healing, docs/deployment.md)", async () => {
       const { planId, owner } = await createTestPlan();
       const { lastUpdateId: seedId } = await loadPlanLog(planId);

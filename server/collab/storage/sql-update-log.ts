@@ -1,7 +1,7 @@
 // The update log in the app's database (SQLite or PostgreSQL): the UpdateLog the server runs
 // with. Reading a plan back goes through app/models/plan-document.server.ts, which the web
 // app reads with too; writing, healing's reads and compaction are here.
-import { getDb } from "../../../db";
+import { getDb, isPostgres } from "../../../db";
 import { loadClientBindings, loadPlanLog, toBytes } from "../../../app/models/plan-document.server";
 import { compactPlan, countUncompactedUpdates } from "./compaction";
 import type { StoredRow, StoredUpdate, UpdateLog } from "./update-log";
@@ -67,12 +67,27 @@ export async function loadUpdatesByIds(planId: string, ids: number[]): Promise<S
 }
 
 /**
+ * How stale a plan's `last_edited_at` may be on SQLite (the dashboard shows it as "2 minutes ago"):
+ * writing it with every keystroke's commit made each commit four statements (begin, update,
+ * insert, commit) instead of one insert, which is atomic on its own.
+ */
+const LAST_EDITED_RESOLUTION_MS = 1_000;
+/** SQLite: when this process last wrote each plan's `last_edited_at`. */
+const lastEditedWrittenAt = new Map<string, number>();
+
+/**
  * Stores a batch of updates in one transaction: one commit (one fsync) for all of them.
  * Returns each update's row id, in the order given (0 for records without an update).
  */
 export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> {
   if (updates.length === 0) return [];
-  return getDb()
+  const db = getDb();
+  if (!isPostgres(db) && updates.length <= ROWS_PER_STATEMENT && updates.every(isUpdateOnly) && !isLastEditedDue(updates)) {
+    // Plain updates of plans whose last edit was written within the second: one statement, its
+    // own transaction on SQLite (one writer, so ids need no lock to commit in order).
+    return insertUpdateRows(db, updates);
+  }
+  return db
     .transaction()
     .execute(async (trx) => {
       // Writing the plans' rows first locks them (on PostgreSQL; SQLite's one writer does
@@ -83,19 +98,7 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
       for (const [planId, at] of [...lastEdit].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         await trx.updateTable("plans").set({ last_edited_at: at }).where("id", "=", planId).execute();
       }
-      const rows = updates.flatMap((u) =>
-        u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : [],
-      );
-      const rowIds: number[] = [];
-      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-        const inserted = await trx
-          .insertInto("plan_updates")
-          .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-          .returning("id")
-          .execute();
-        // Ids are handed out in the order of the values; RETURNING need not list them so.
-        rowIds.push(...inserted.map((row) => row.id).sort((a, b) => a - b));
-      }
+      const rowIds = await insertUpdateRows(trx, updates);
       const bindings = updates.flatMap((u) =>
         u.userId === null
           ? []
@@ -131,9 +134,42 @@ export async function appendUpdates(updates: StoredUpdate[]): Promise<number[]> 
           .values(deletions.slice(start, start + ROWS_PER_STATEMENT))
           .execute();
       }
-      let next = 0;
-      return updates.map((u) => (u.update ? rowIds[next++]! : 0));
+      return rowIds;
+    })
+    .then((rowIds) => {
+      const now = Date.now();
+      for (const u of updates) lastEditedWrittenAt.set(u.planId, now);
+      return rowIds;
     });
+}
+
+/** An update that brings no new client ids and deletes nothing: a row of plan_updates only. */
+function isUpdateOnly(u: StoredUpdate): boolean {
+  return u.update !== null && (u.userId === null || (u.newClientIds.length === 0 && (u.deletions?.length ?? 0) === 0));
+}
+
+function isLastEditedDue(updates: StoredUpdate[]): boolean {
+  const now = Date.now();
+  return updates.some((u) => now - (lastEditedWrittenAt.get(u.planId) ?? -Infinity) >= LAST_EDITED_RESOLUTION_MS);
+}
+
+/** Inserts the batch's updates; each update's row id in order (0 for records without one). */
+async function insertUpdateRows(db: Pick<ReturnType<typeof getDb>, "insertInto">, updates: StoredUpdate[]): Promise<number[]> {
+  const rows = updates.flatMap((u) =>
+    u.update ? [{ plan_id: u.planId, user_id: u.userId, update: u.update, created_at: u.createdAt }] : [],
+  );
+  const rowIds: number[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const inserted = await db
+      .insertInto("plan_updates")
+      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
+      .returning("id")
+      .execute();
+    // Ids are handed out in the order of the values; RETURNING need not list them so.
+    rowIds.push(...inserted.map((row) => row.id).sort((a, b) => a - b));
+  }
+  let next = 0;
+  return updates.map((u) => (u.update ? rowIds[next++]! : 0));
 }
 
 export const sqlUpdateLog: UpdateLog = {
