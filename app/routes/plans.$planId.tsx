@@ -5,6 +5,8 @@ import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { RestoredNotice } from "../components/history/RestoredNotice";
 import { PlanWorkspace } from "../components/PlanWorkspace";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
+import { useSectionFromAddress } from "../components/reveal-section";
+import { SinceLastVisit } from "../components/SinceLastVisit";
 import { i18next } from "../i18n/i18next.server";
 import { listRounds, type RoundSummary } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -65,6 +67,7 @@ export default function PlanPage() {
   const { t } = useTranslation();
   const { plan, user, sections, organisations, members, activity, rounds, now } = useLoaderData<typeof loader>();
   const canEdit = can(plan.role, "plan.editText");
+  useSectionFromAddress();
   return (
     <div className="plan-page">
       <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
@@ -97,6 +100,7 @@ export default function PlanPage() {
       </div>
       {plan.description ? <p className="muted">{plan.description}</p> : null}
       <RoundsBanner planId={plan.id} rounds={rounds} />
+      <SinceLastVisit planId={plan.id} />
       <RestoredNotice />
       <PlanWorkspace
         key={plan.id}
