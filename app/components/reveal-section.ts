@@ -1,6 +1,6 @@
 // Brings the reader to a section of the plan's text with the caret at its start, once the
-// text has synced: after a restore of one section, and for `?section=<id>` in the address (the
-// dashboard's links to sections assigned to someone).
+// text has synced: after a restore of one section, and for `#section-<id>` in the address (the
+// dashboard's links to sections assigned to someone; threads are `#thread-<id>`).
 import { useLocation } from "@remix-run/react";
 import { useEffect } from "react";
 
@@ -38,9 +38,17 @@ export function revealSection(sectionId: string): () => void {
   return () => window.clearTimeout(timer);
 }
 
-/** Reveals the section `?section=<id>` names, on arriving and when the address changes. */
+/** Reveals the section `#section-<id>` names, on arriving and when the address changes. */
 export function useSectionFromAddress(): void {
-  const { search, key } = useLocation();
-  const sectionId = new URLSearchParams(search).get("section");
+  const { hash, key } = useLocation();
+  const sectionId = hash.startsWith("#section-") ? safeDecode(hash.slice("#section-".length)) : null;
   useEffect(() => (sectionId ? revealSection(sectionId) : undefined), [sectionId, key]);
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null; // a malformed address names no section
+  }
 }

@@ -161,7 +161,7 @@ describe("the dashboard as a to-do list", () => {
 
     const html = await dashboard("editor");
     const item = (threadId: string) => new RegExp(`<li data-assigned-thread="${threadId}">(.*?)</li>`, "s").exec(html)?.[1] ?? "";
-    expect(item(late)).toContain(`href="/plans/${DEMO.planId}?thread=${late}"`);
+    expect(item(late)).toContain(`href="/plans/${DEMO.planId}#thread-${late}"`);
     expect(item(late)).toContain("January 31, 2020");
     expect(item(late)).toContain('data-overdue="true"');
     expect(item(soon)).toContain("December 31, 2999");
@@ -185,7 +185,7 @@ describe("the dashboard as a to-do list", () => {
           kind: "mention",
           actor_id: owner.id,
           data: JSON.stringify({ actor: "Sri Wahyuni", plan: "The demo plan", excerpt: "@Destry please check the figures" }),
-          url: `/plans/${DEMO.planId}?thread=t-mentioned`,
+          url: `/plans/${DEMO.planId}#thread-t-mentioned`,
           delivery: "none",
           created_at: Date.now(),
         })
@@ -205,7 +205,7 @@ describe("the dashboard as a to-do list", () => {
     }
     const html = await dashboard("viewer");
     expect(html).toContain("Mentions you have not read");
-    expect(html).toContain(`href="/plans/${DEMO.planId}?thread=t-mentioned"`);
+    expect(html).toContain(`href="/plans/${DEMO.planId}#thread-t-mentioned"`);
     expect(html).toContain("@Destry please check the figures");
     expect(html).toContain("Partners&#x27; round");
     expect(html).toContain("closes January 1, 2999");

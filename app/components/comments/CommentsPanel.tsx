@@ -1,7 +1,6 @@
 // The comments beside the plan's text. On wide windows each card sits level with the text it
 // is on (Google Docs' margin): pushed down so cards never overlap, the active one exactly at
 // its text. On narrow windows the cards are a plain list, in document order, under the text.
-import { useLocation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLiveOutline } from "../Outline";
@@ -339,18 +338,14 @@ function compare(a: number, b: number): number {
 }
 
 /**
- * Opens the thread an address names (`?thread=<id>`, as notifications and the dashboard link to
- * it, or `#thread-<id>`, as the response matrix does) once the threads are loaded and the text
- * has arrived, and again when the address changes.
+ * Opens the thread an address names (`#thread-<id>`, as the response matrix links to it) once
+ * the threads are loaded and the text has arrived, and again when the address changes.
  */
 function useThreadFromAddress(): void {
   const { threads, loadState, hasText, activateThread } = useComments();
-  const { search } = useLocation();
   const [wanted, setWanted] = useState<string | null>(null);
   useEffect(() => {
     const read = () => {
-      const fromSearch = new URLSearchParams(search).get("thread");
-      if (fromSearch) return setWanted(fromSearch);
       const hash = window.location.hash;
       if (!hash.startsWith("#thread-")) return setWanted(null);
       try {
@@ -362,7 +357,7 @@ function useThreadFromAddress(): void {
     read();
     window.addEventListener("hashchange", read);
     return () => window.removeEventListener("hashchange", read);
-  }, [search]);
+  }, []);
   useEffect(() => {
     if (!wanted || loadState === "loading" || !hasText) return;
     if (threads.some((thread) => thread.id === wanted)) activateThread(wanted, { showPassage: true, showCard: true });

@@ -36,7 +36,7 @@ export function AssignedToMe({ sections, threads }: { sections: AssignedSection[
       <ul className="todo-list">
         {sections.map((section) => (
           <li key={`${section.planId}-${section.sectionId}`}>
-            <Link to={`/plans/${section.planId}?section=${encodeURIComponent(section.sectionId)}`}>{section.title}</Link>{" "}
+            <Link to={`/plans/${section.planId}#section-${encodeURIComponent(section.sectionId)}`}>{section.title}</Link>{" "}
             <span className="muted">· {section.planTitle}</span>{" "}
             <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
             <DueDate dueDate={section.dueDate} isOverdue={section.isOverdue} />
@@ -48,7 +48,7 @@ export function AssignedToMe({ sections, threads }: { sections: AssignedSection[
       <ul className="todo-list">
         {threads.map((thread) => (
           <li key={thread.threadId} data-assigned-thread={thread.threadId}>
-            <Link to={`/plans/${thread.planId}?thread=${encodeURIComponent(thread.threadId)}`}>
+            <Link to={`/plans/${thread.planId}#thread-${encodeURIComponent(thread.threadId)}`}>
               {thread.quote ? `“${thread.quote}”` : t("dashboard.sectionComment", { section: thread.sectionTitle ?? "" })}
             </Link>{" "}
             <span className="muted">
