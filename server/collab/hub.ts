@@ -122,6 +122,7 @@ export class CollabHub {
   async shutdown(): Promise<void> {
     this.plans.stopCompacting();
     this.sessions.stop();
+    this.visits.leaveAll(this.plans.loadedPlans());
     this.edge.closeAll();
     await this.store.whenStored();
     // Edits since the last version get their checkpoint before the process goes.

@@ -25,14 +25,28 @@ export class PlanVisits {
   private readonly running = new Map<string, Promise<void>>();
   /** When a version was last kept for a visit of each plan. */
   private readonly lastCopyAt = new Map<string, number>();
+  /** The process is going: everyone was noted as leaving (leaveAll); later closes are not. */
+  private isStopping = false;
 
   constructor(private readonly options: PlanVisitsOptions) {}
 
   /** A socket of `userId` has left `plan`: call synchronously from its close, so the plan is
    * still open here and stays so until the visit is recorded. */
   noteLeave(plan: LivePlan, userId: number): void {
+    if (this.isStopping) return;
     // Still on the plan in another tab: not gone yet.
     for (const socket of plan.connections) if (socket.user.id === userId) return;
+    this.note(plan, userId);
+  }
+
+  /** The process is going: everyone on these plans leaves now, recorded while the database is
+   * still there (their sockets close later, when nothing may be written any more). */
+  leaveAll(plans: LivePlan[]): void {
+    this.isStopping = true;
+    for (const plan of plans) for (const socket of plan.connections) this.note(plan, socket.user.id);
+  }
+
+  private note(plan: LivePlan, userId: number): void {
     const waiting = this.waiting.get(plan.planId) ?? new Map<number, number>();
     waiting.set(userId, Date.now());
     this.waiting.set(plan.planId, waiting);

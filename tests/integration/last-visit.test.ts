@@ -139,6 +139,18 @@ describe("since your last visit", () => {
   });
 });
 
+describe("a server that stops", () => {
+  it("records the visits of the people on its plans while it still can", async () => {
+    const before = (await since("editor"))!.seenAt;
+    const editor = demo.client("editor");
+    await whenSynced(editor);
+    await demo.server.restart();
+    editor.destroy();
+    expect((await since("editor"))!.seenAt).toBeGreaterThan(before);
+    expect(demo.server.logs.filter((line) => line.level === "error")).toEqual([]);
+  });
+});
+
 describe("the dashboard as a to-do list", () => {
   it("lists the open threads assigned to me with their due dates, marks the overdue, and links to each", async () => {
     const thread = async (body: string, sectionId: string) => {
