@@ -20,7 +20,7 @@ import { listNotifications } from "../models/notification.server";
 import { notificationWords } from "../models/notification-text";
 import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
-import { isOverdue, openRoundsFor, threadsAssignedTo } from "../models/todo.server";
+import { isOverdue, openRoundsFor, threadsAssignedTo, TODO_LIMIT } from "../models/todo.server";
 import { plansWithNews } from "../models/visit.server";
 import { formatDeadline } from "../utils/deadline";
 import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
@@ -51,7 +51,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     sectionsAssignedTo(user.id),
     threadsAssignedTo(user.id),
     openRoundsFor(user.id, now),
-    listNotifications(user.id, { unreadOnly: true }),
+    listNotifications(user.id, { unreadOnly: true, kind: "mention", limit: TODO_LIMIT }),
     plansWithNews(user.id),
   ]);
   const withPresence = await Promise.all(
@@ -72,7 +72,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rounds: rounds.map((round) => ({ ...round, deadline: formatDeadline(Number(round.deadline), locale) })),
     mentions: mentions
       // Paths in the app only (the core writes them so; a stored one is never followed off it).
-      .filter((entry) => entry.kind === "mention" && entry.url.startsWith("/") && !entry.url.startsWith("//"))
+      .filter((entry) => entry.url.startsWith("/") && !entry.url.startsWith("//"))
       .map((entry) => ({ id: entry.id, url: entry.url, ...notificationWords(t, entry.kind, entry.data) })),
     now,
     importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024),
