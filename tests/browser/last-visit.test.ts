@@ -5,7 +5,6 @@
 // both languages.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openDatabase } from "../../db";
 import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
 import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
 
@@ -52,21 +51,15 @@ beforeAll(async () => {
   desktop = await reviewerPage(await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "en-GB" }), PLAN_PATH);
   phone = await reviewerPage(await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-GB" }), "/plans");
 
-  // A thread assigned to the reviewer, due in the past.
+  // A thread assigned to the partner (db/seed.ts: account 3), due on a day already past.
   const owner = await signIn(server.url, DEMO.owner);
   const created = await fetch(`${server.url}/api/plans/${DEMO.planId}/threads`, {
     method: "POST",
-    headers: { cookie: owner, "content-type": "application/json" },
-    body: JSON.stringify({ body: "Check these figures against the 2026 survey.", sectionId: "s-r193" }),
+    headers: { cookie: owner, "content-type": "application/json", origin: server.url },
+    body: JSON.stringify({ body: "Check these figures against the survey.", sectionId: "s-r193", assigneeId: 3, dueDate: "2026-01-15" }),
   });
+  expect(created.status).toBe(201);
   threadId = ((await created.json()) as { id: string }).id;
-  const db = openDatabase(server.databasePath);
-  try {
-    const reviewer = await db.selectFrom("users").select("id").where("email", "=", DEMO.viewer).executeTakeFirstOrThrow();
-    await db.updateTable("comment_threads").set({ assignee_id: reviewer.id, due_date: "2026-01-15" }).where("id", "=", threadId).execute();
-  } finally {
-    await db.destroy();
-  }
 });
 
 afterAll(async () => {
@@ -101,8 +94,6 @@ it("after the editor changes two sections, the dashboard marks the plan", async 
     await page.reload();
     await page.locator(`[data-plan-news="${DEMO.planId}"]`).waitFor();
     expect(await page.locator(`[data-plan-news="${DEMO.planId}"]`).innerText()).toBe("Changed since your last visit");
-    const thread = page.locator(`[data-assigned-thread="${threadId}"]`);
-    expect(await thread.innerText()).toContain("Overdue");
   }
   await shot(desktop, "last-visit-dashboard-desktop-en");
   await shot(phone, "last-visit-dashboard-390-en");
@@ -153,11 +144,21 @@ it("its link, followed by keyboard, opens the compare with the editor's words", 
   expect(await inserted.first().getAttribute("title")).toContain("Tendy Gunawan");
 });
 
-it("the dashboard's assigned thread opens its card on the plan", async () => {
-  await desktop.goto(`${server.url}/plans`);
-  await desktop.locator(`[data-assigned-thread="${threadId}"] a`).click();
-  await desktop.waitForURL(`${server.url}${PLAN_PATH}#thread-${threadId}`);
-  await desktop.locator(`.thread-card.is-active[data-thread-id="${threadId}"]`).waitFor();
+it("a thread assigned to the partner is on their dashboard, overdue, and opens its card on the plan", async () => {
+  const partner = await signedInPage(
+    await browser.newContext({ viewport: { width: 390, height: 844 } }),
+    server.url,
+    DEMO.commenter,
+    "/plans",
+  );
+  partner.setDefaultTimeout(8000);
+  const item = partner.locator(`[data-assigned-thread="${threadId}"]`);
+  expect(await item.innerText()).toContain("Overdue");
+  await shot(partner, "last-visit-dashboard-390-en-assigned");
+  await item.getByRole("link").click();
+  await partner.waitForURL(`${server.url}${PLAN_PATH}#thread-${threadId}`);
+  await partner.locator(`.thread-card.is-active[data-thread-id="${threadId}"]`).waitFor();
+  expect(pageErrors(partner)).toEqual([]);
   expect(pageErrors(desktop)).toEqual([]);
   expect(pageErrors(phone)).toEqual([]);
 });

@@ -153,23 +153,16 @@ describe("a server that stops", () => {
 
 describe("the dashboard as a to-do list", () => {
   it("lists the open threads assigned to me with their due dates, marks the overdue, and links to each", async () => {
-    const thread = async (body: string, sectionId: string) => {
-      const created = await api("owner", "POST", "/threads", { body, sectionId });
+    const editorId = 2; // db/seed.ts: Tendy Gunawan
+    const thread = async (body: string, sectionId: string, dueDate?: string) => {
+      const created = await api("owner", "POST", "/threads", { body, sectionId, assigneeId: editorId, dueDate });
       expect(created.status).toBe(201);
       return created.json.id as string;
     };
-    const late = await thread("Cite the 2023 census here.", "s-concept");
-    const soon = await thread("Add the ILO figures.", "s-regulation");
+    const late = await thread("Cite the 2023 census here.", "s-concept", "2020-01-31");
+    const soon = await thread("Add the ILO figures.", "s-regulation", "2999-12-31");
     const resolved = await thread("Already done.", "s-regulation");
-    const db = openDatabase(demo.server.databasePath);
-    try {
-      const editorId = (await db.selectFrom("users").select("id").where("email", "=", DEMO.editor).executeTakeFirstOrThrow()).id;
-      await db.updateTable("comment_threads").set({ assignee_id: editorId, due_date: "2020-01-31" }).where("id", "=", late).execute();
-      await db.updateTable("comment_threads").set({ assignee_id: editorId, due_date: "2999-12-31" }).where("id", "=", soon).execute();
-      await db.updateTable("comment_threads").set({ assignee_id: editorId, status: "resolved" }).where("id", "=", resolved).execute();
-    } finally {
-      await db.destroy();
-    }
+    expect((await api("owner", "POST", `/threads/${resolved}/resolve`)).status).toBe(200);
 
     const html = await dashboard("editor");
     const item = (threadId: string) => new RegExp(`<li data-assigned-thread="${threadId}">(.*?)</li>`, "s").exec(html)?.[1] ?? "";
