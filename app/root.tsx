@@ -8,6 +8,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  type ShouldRevalidateFunction,
   useLocation,
   useMatches,
   useRouteError,
@@ -17,7 +18,9 @@ import type { MouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { LanguageSwitch } from "./components/LanguageSwitch";
+import { NotificationBell } from "./components/NotificationBell";
 import { i18next } from "./i18n/i18next.server";
+import { unreadCount } from "./models/notification.server";
 import { getOptionalUser } from "./models/session.server";
 import stylesHref from "./styles/app.css";
 
@@ -31,9 +34,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     locale,
     cspNonce: context.cspNonce,
-    user: user ? { name: user.name, email: user.email, organisationName: user.organisationName } : null,
+    user: user ? { name: user.name, email: user.email, organisationName: user.organisationName, unread: await unreadCount(user.id) } : null,
   };
 }
+
+/** The bell's number is read again on every page one goes to, not only after a form is sent. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ defaultShouldRevalidate, currentUrl, nextUrl }) =>
+  defaultShouldRevalidate || currentUrl.pathname !== nextUrl.pathname;
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
@@ -62,7 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-function Header({ user, locale }: { user: { name: string; organisationName: string } | null; locale: string }) {
+function Header({ user, locale }: { user: { name: string; organisationName: string; unread: number } | null; locale: string }) {
   const { t } = useTranslation();
   const location = useLocation();
   return (
@@ -76,6 +83,7 @@ function Header({ user, locale }: { user: { name: string; organisationName: stri
       {user ? (
         <nav className="site-nav" aria-label={t("nav.site")}>
           <Link to="/plans">{t("nav.myPlans")}</Link>
+          <NotificationBell unread={user.unread} />
           <span className="muted" title={t("nav.signedInAs", { name: user.name, organisation: user.organisationName })}>
             {user.name}
           </span>

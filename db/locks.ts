@@ -6,7 +6,7 @@ import { isPostgres } from "./dialect";
 import type { Database } from "./schema";
 
 /** The first key of each advisory lock: what the work is. The second is the plan's. */
-const LOCK_CLASS = { startup: 1, compaction: 2, version: 3, sections: 4 } as const;
+const LOCK_CLASS = { startup: 1, compaction: 2, version: 3, sections: 4, signOff: 5 } as const;
 export type LockName = keyof typeof LOCK_CLASS;
 
 /** Waits for the lock on (name, key); it is held until the transaction ends. */

@@ -329,6 +329,53 @@ export interface PlanVisitsTable {
   version_id: number | null;
 }
 
+export type SignOffStatus = "open" | "approved" | "cancelled";
+export type SignOffAnswer = "waiting" | "approved" | "refused";
+export type SignOffEventKind = "asked" | "approved" | "refused" | "withdrawn" | "complete" | "cancelled";
+
+/** An owner's request that named members approve a section (or the whole plan: section_id
+ * null) by a date (app/models/sign-off.server.ts). */
+export interface SignOffRequestsTable {
+  id: Generated<number>;
+  plan_id: string;
+  section_id: string | null;
+  requested_by: number | null;
+  /** YYYY-MM-DD. */
+  due_date: string;
+  status: Generated<SignOffStatus>;
+  created_at: number;
+  /** When it was approved by all, or cancelled. */
+  closed_at: number | null;
+}
+
+/** A person asked, and their answer now (back to "waiting" when an edit withdraws it). */
+export interface SignOffApproversTable {
+  request_id: number;
+  user_id: number;
+  state: Generated<SignOffAnswer>;
+  answered_at: number | null;
+  /** The version of the text they approved. */
+  version_id: number | null;
+  /** Why they refused. */
+  reason: string | null;
+}
+
+/** The history of a request: who was asked, who approved which version, who refused and why,
+ * whose edit withdrew the approvals. */
+export interface SignOffEventsTable {
+  id: Generated<number>;
+  request_id: number;
+  plan_id: string;
+  kind: SignOffEventKind;
+  /** Who did it (the owner asking, the approver answering, the editor whose edit withdrew). */
+  actor_id: number | null;
+  /** For "asked": the person asked. */
+  approver_id: number | null;
+  version_id: number | null;
+  reason: string | null;
+  created_at: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -355,6 +402,9 @@ export interface Database {
   notification_settings: NotificationSettingsTable;
   mail_outbox: MailOutboxTable;
   plan_visits: PlanVisitsTable;
+  sign_off_requests: SignOffRequestsTable;
+  sign_off_approvers: SignOffApproversTable;
+  sign_off_events: SignOffEventsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

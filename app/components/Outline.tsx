@@ -9,6 +9,7 @@ import { statusesReachable, type Role, type SectionStatus } from "../models/role
 import type { SectionDetails } from "../models/views";
 import { useOptionalComments } from "./comments/CommentsContext";
 import { MenuButton, type MenuItem } from "./MenuButton";
+import { useOptionalSignOffs } from "./SignOffs";
 import { formatCalendarDate } from "./RelativeTime";
 import { ToolIcon } from "./ToolIcon";
 
@@ -64,6 +65,7 @@ export function Outline(props: OutlineProps) {
   const { editor, canEdit } = props;
   const outline = useLiveOutline(editor);
   const comments = useOptionalComments();
+  const signOffs = useOptionalSignOffs();
   const detailsById = new Map(props.details.map((d) => [d.id, d]));
   // One section's guidance or details form is open below its title, from its menu.
   const [panel, setPanel] = useState<{ sectionId: string; kind: PanelKind } | null>(null);
@@ -90,6 +92,8 @@ export function Outline(props: OutlineProps) {
           const details = detailsById.get(entry.id);
           const status = details?.status ?? "draft";
           const openThreads = comments?.openCountBySection.get(entry.id) ?? 0;
+          const signOff = signOffs?.bySection.get(entry.id);
+          const signedOff = signOff?.approvers.filter((approver) => approver.state === "approved").length ?? 0;
           return (
             <li key={entry.id} className="outline-item" data-section-id={entry.id}>
               <div className="outline-row">
@@ -125,6 +129,15 @@ export function Outline(props: OutlineProps) {
                     </svg>
                     {openThreads}
                   </button>
+                ) : null}
+                {signOff ? (
+                  <span
+                    className={`sign-off-badge is-${signOff.status}`}
+                    data-testid="section-sign-off"
+                    title={t("signOff.outlineBadgeLabel", { approved: signedOff, total: signOff.approvers.length })}
+                  >
+                    {t("signOff.outlineBadge", { approved: signedOff, total: signOff.approvers.length })}
+                  </span>
                 ) : null}
                 <span className="muted">{details?.leadOrganisationName ?? t("section.noLead")}</span>
                 {details?.assigneeName ? <span className="muted">· {details.assigneeName}</span> : null}
@@ -179,6 +192,7 @@ function SectionMenu({
 }) {
   const { t } = useTranslation();
   const comments = useOptionalComments();
+  const signOffs = useOptionalSignOffs();
   const items: MenuItem[] = [];
   if (canEdit) {
     items.push(
@@ -190,6 +204,10 @@ function SectionMenu({
   if (comments?.canComment) items.push({ label: t("outline.commentOn"), onSelect: () => comments.startSectionComment(sectionId) });
   if (canEdit && details?.guidance) items.push({ label: t("section.guidance"), onSelect: () => onOpenPanel("guidance") });
   if (canEdit && details) items.push({ label: t("outline.details"), onSelect: () => onOpenPanel("details") });
+  if (signOffs?.ask && details && !signOffs.bySection.has(sectionId)) {
+    const ask = signOffs.ask;
+    items.push({ label: t("signOff.askSection"), onSelect: () => ask(sectionId) });
+  }
   if (canEdit) {
     items.push({
       label: t("outline.remove"),

@@ -35,6 +35,17 @@ export async function listPlanPeople(planId: string): Promise<Person[]> {
     .execute();
 }
 
+/** The members a thread may be assigned to: those who can comment (commenters and up). */
+export async function assignableMemberIds(planId: string): Promise<number[]> {
+  const rows = await getDb()
+    .selectFrom("plan_members")
+    .select("user_id")
+    .where("plan_id", "=", planId)
+    .where("role", "in", ["commenter", "editor", "owner"])
+    .execute();
+  return rows.map((row) => row.user_id);
+}
+
 /** Members named in a body as `@<their email>`: the same reading the page shows. */
 export function mentionedUserIds(body: string, people: Person[]): number[] {
   const ids = tokenizeCommentBody(body, people).flatMap((token) => (token.type === "mention" ? [token.userId] : []));

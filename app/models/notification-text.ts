@@ -18,6 +18,14 @@ const STATUS_KEYS = {
 
 const isStatus = (value: string): value is keyof typeof STATUS_KEYS => value in STATUS_KEYS;
 
+/** A calendar date (YYYY-MM-DD) in the reader's language: "1 December 2026" / "1 Desember 2026". */
+function calendarDate(t: TFunction, isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return new Intl.DateTimeFormat(t("notify.dateLocale"), { dateStyle: "long", timeZone: "UTC" }).format(time);
+}
+
 export function notificationWords(t: TFunction, kind: NotificationKind, data: NotificationData[NotificationKind]): NotificationWords {
   switch (kind) {
     case "mention": {
@@ -32,7 +40,10 @@ export function notificationWords(t: TFunction, kind: NotificationKind, data: No
       const d = data as NotificationData["assigned"];
       const key = d.what === "section" ? "notify.assignedSection" : "notify.assignedThread";
       const line = t(key, { actor: d.actor, plan: d.plan, title: d.title });
-      return { line: d.dueDate ? `${line} ${t("notify.due", { date: d.dueDate })}` : line, excerpt: d.what === "thread" ? d.title : null };
+      return {
+        line: d.dueDate ? `${line} ${t("notify.due", { date: calendarDate(t, d.dueDate) })}` : line,
+        excerpt: d.what === "thread" ? d.title : null,
+      };
     }
     case "suggestion": {
       const d = data as NotificationData["suggestion"];
@@ -60,7 +71,10 @@ export function notificationWords(t: TFunction, kind: NotificationKind, data: No
       const d = data as NotificationData["signOff"];
       const target = d.section ? t("notify.signOffSection", { section: d.section }) : t("notify.signOffPlan");
       const line = t(`notify.signOff.${d.event}`, { actor: d.actor, plan: d.plan, target });
-      return { line: d.dueDate && d.event === "requested" ? `${line} ${t("notify.due", { date: d.dueDate })}` : line, excerpt: d.reason };
+      return {
+        line: d.dueDate && d.event === "requested" ? `${line} ${t("notify.due", { date: calendarDate(t, d.dueDate) })}` : line,
+        excerpt: d.reason,
+      };
     }
     case "status": {
       const d = data as NotificationData["status"];

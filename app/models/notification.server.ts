@@ -234,17 +234,24 @@ export async function unreadCount(userId: number): Promise<number> {
 
 /** Marks one of the person's notifications read; false when it is not theirs. */
 export async function markRead(userId: number, notificationId: number): Promise<boolean> {
+  return (await openNotification(userId, notificationId)) !== null;
+}
+
+/** Marks one of the person's notifications read and says where it leads; null when it is not
+ * theirs, or is about a plan they are no longer on. */
+export async function openNotification(userId: number, notificationId: number): Promise<string | null> {
   const existing = await getDb()
     .selectFrom("notifications")
-    .select(["id", "read_at"])
+    .select(["id", "read_at", "url"])
     .where("id", "=", notificationId)
     .where("user_id", "=", userId)
+    .where(onTheirPlan)
     .executeTakeFirst();
-  if (!existing) return false;
+  if (!existing) return null;
   if (existing.read_at === null) {
     await getDb().updateTable("notifications").set({ read_at: Date.now() }).where("id", "=", notificationId).execute();
   }
-  return true;
+  return existing.url;
 }
 
 /** Marks every unread notification of the person read (or those leading to `url`: opening a

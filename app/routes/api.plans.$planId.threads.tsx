@@ -1,7 +1,7 @@
 // GET: the plan's comment threads; POST: a new thread on a passage or a whole section.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { createThread, listPlanPeople, listThreads, personAsSeenBy } from "../models/comment.server";
+import { assignableMemberIds, createThread, listPlanPeople, listThreads, personAsSeenBy } from "../models/comment.server";
 import { listRounds, sectionsClosedToPartners } from "../models/consultation.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
 import { checkAssignee, checkBody, checkRound, DueDate, threadView } from "../utils/comment-api.server";
@@ -21,6 +21,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       threads,
       // For @mentions: names and organisations; email addresses for the plan's owners only.
       members: members.map((member) => personAsSeenBy(viewer, member)),
+      // Who a thread may be assigned to: members who can comment (checked again on assigning).
+      assignable: await assignableMemberIds(plan.id),
       rounds: rounds.map(({ id, name, deadline, isOpen, sectionIds }) => ({ id, name, deadline, isOpen, sectionIds })),
     },
     { headers: { "Cache-Control": "no-store" } },

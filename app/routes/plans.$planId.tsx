@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { RestoredNotice } from "../components/history/RestoredNotice";
+import { SignOffPanel, SignOffProvider } from "../components/SignOffs";
 import { PlanWorkspace } from "../components/PlanWorkspace";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { useSectionFromAddress } from "../components/reveal-section";
@@ -13,6 +14,7 @@ import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId, listMembers } from "../models/plan.server";
 import { can, SECTION_STATUSES, type SectionStatus } from "../models/roles";
 import { listActivity, listSections } from "../models/section.server";
+import { listSignOffs } from "../models/sign-off.server";
 import { listOrganisations } from "../models/user.server";
 import { userColor } from "../utils/colors";
 import { formatDeadline, formatTitleList } from "../utils/deadline";
@@ -23,13 +25,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
   const { user, plan } = await requirePlanPermission(request, planId, "plan.view");
-  const [sections, organisations, members, activity, rounds, locale] = await Promise.all([
+  const [sections, organisations, members, activity, rounds, locale, signOffs] = await Promise.all([
     listSections(planId),
     listOrganisations(),
     listMembers(planId),
     listActivity(planId),
     listRounds(planId),
     i18next.getLocale(request),
+    listSignOffs(planId, { id: user.id, role: plan.role }),
   ]);
   return {
     plan: { id: plan.id, title: plan.title, description: plan.description, role: plan.role },
@@ -39,6 +42,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The people a section can be assigned to: those who can write it.
     members: members.filter(({ role }) => can(role, "plan.editText")).map(({ userId, name }) => ({ userId, name })),
     activity,
+    signOffs,
+    // Whom an owner may ask for sign-off: any member.
+    signOffCandidates: can(plan.role, "plan.manage")
+      ? members.map(({ userId, name, organisationName }) => ({ userId, name, organisationName }))
+      : null,
     rounds: bannerRounds(rounds, sections).map((round) => ({
       id: round.id,
       name: round.name,
@@ -65,7 +73,8 @@ function bannerRounds(rounds: RoundSummary[], sections: { id: string; title: str
 
 export default function PlanPage() {
   const { t } = useTranslation();
-  const { plan, user, sections, organisations, members, activity, rounds, now } = useLoaderData<typeof loader>();
+  const { plan, user, sections, organisations, members, activity, rounds, signOffs, signOffCandidates, now } =
+    useLoaderData<typeof loader>();
   const canEdit = can(plan.role, "plan.editText");
   useSectionFromAddress();
   return (
@@ -102,14 +111,17 @@ export default function PlanPage() {
       <RoundsBanner planId={plan.id} rounds={rounds} />
       <SinceLastVisit planId={plan.id} />
       <RestoredNotice />
-      <PlanWorkspace
-        key={plan.id}
-        planId={plan.id}
-        planTitle={plan.title}
-        user={user}
-        canEdit={canEdit}
-        details={{ planId: plan.id, role: plan.role, details: sections, organisations, members }}
-      />
+      <SignOffProvider planId={plan.id} signOffs={signOffs} candidates={signOffCandidates} sections={sections}>
+        <SignOffPanel />
+        <PlanWorkspace
+          key={plan.id}
+          planId={plan.id}
+          planTitle={plan.title}
+          user={user}
+          canEdit={canEdit}
+          details={{ planId: plan.id, role: plan.role, details: sections, organisations, members }}
+        />
+      </SignOffProvider>
       <ActivityList activity={activity} now={now} />
     </div>
   );

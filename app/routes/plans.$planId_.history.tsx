@@ -3,10 +3,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { SignOffHistory } from "../components/history/SignOffHistory";
 import { VersionList } from "../components/history/VersionList";
 import { requirePlanPermission } from "../models/permissions.server";
 import { isPlanId } from "../models/plan.server";
 import { can } from "../models/roles";
+import { signOffHistory } from "../models/sign-off.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.plan.title} · Gotong` : "Gotong" }];
 
@@ -14,12 +16,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const planId = params.planId ?? "";
   if (!isPlanId(planId)) throw new Response("Not found", { status: 404 });
   const { plan } = await requirePlanPermission(request, planId, "plan.view");
-  return { plan: { id: plan.id, title: plan.title, role: plan.role } };
+  return { plan: { id: plan.id, title: plan.title, role: plan.role }, signOffs: await signOffHistory(plan.id), now: Date.now() };
 }
 
 export default function History() {
   const { t } = useTranslation();
-  const { plan } = useLoaderData<typeof loader>();
+  const { plan, signOffs, now } = useLoaderData<typeof loader>();
   return (
     <div className="history-page">
       <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
@@ -28,6 +30,7 @@ export default function History() {
       <h1>{t("versions.title")}</h1>
       <p className="muted">{t("versions.help")}</p>
       <VersionList planId={plan.id} canRestore={can(plan.role, "plan.editText")} />
+      <SignOffHistory planId={plan.id} events={signOffs} now={now} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { AssignedToMe } from "../components/dashboard/AssignedToMe";
 import { NewsBadge } from "../components/dashboard/NewsBadge";
 import { OpenRounds } from "../components/dashboard/OpenRounds";
 import { UnreadMentions } from "../components/dashboard/UnreadMentions";
+import { SignOffsAskedOfYou } from "../components/dashboard/SignOffsAskedOfYou";
 import { ImportPlanFields } from "../components/ImportPlanFields";
 import { RelativeTime } from "../components/RelativeTime";
 import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
@@ -22,6 +23,7 @@ import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
 import { isOverdue, openRoundsFor, threadsAssignedTo, TODO_LIMIT } from "../models/todo.server";
 import { plansWithNews } from "../models/visit.server";
+import { signOffsAskedOf } from "../models/sign-off.server";
 import { formatDeadline } from "../utils/deadline";
 import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { log } from "../utils/log.server";
@@ -74,6 +76,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       // Paths in the app only (the core writes them so; a stored one is never followed off it).
       .filter((entry) => entry.url.startsWith("/") && !entry.url.startsWith("//"))
       .map((entry) => ({ id: entry.id, url: entry.url, ...notificationWords(t, entry.kind, entry.data) })),
+    signOffsAsked: await signOffsAskedOf(user.id),
     now,
     importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024),
   };
@@ -136,7 +139,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function MyPlans() {
   const { t } = useTranslation();
-  const { plans, invitations, invitationLimit, assigned, threads, rounds, mentions, now, importLimitMegabytes } =
+  const { plans, invitations, invitationLimit, assigned, threads, rounds, mentions, signOffsAsked, now, importLimitMegabytes } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const isCreating = useNavigation().formAction === "/plans?index";
@@ -178,6 +181,7 @@ export default function MyPlans() {
       </ul>
 
       <div className="todo">
+        <SignOffsAskedOfYou signOffs={signOffsAsked} />
         <AssignedToMe sections={assigned} threads={threads} />
         <UnreadMentions mentions={mentions} />
         <OpenRounds rounds={rounds} />

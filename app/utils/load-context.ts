@@ -61,6 +61,16 @@ export interface CollabServices {
   notifySuggestionsChanged(planId: string): void;
   /** The ids of the plan's sections now. */
   sectionIds(planId: string): Promise<Set<string>>;
+  /** Records a sign-off answer; for an approval, `record` gets the id of the version of the
+   * text approved (saved now). `target`: the section, or null for the whole plan. */
+  answerSignOff<T>(
+    planId: string,
+    target: string | null,
+    isApproval: boolean,
+    record: (versionId: number | null) => Promise<T>,
+  ): Promise<T>;
+  /** Sign-offs were asked or cancelled: the collaboration server reads what edits withdraw. */
+  signOffsChanged(planId: string): Promise<void>;
   /** Applies a changed role or membership to the user's open sockets at once. */
   refreshMember(planId: string, userId: number): Promise<void>;
   /** Closes the open sockets of a session that signed out, on every instance. */

@@ -10,6 +10,7 @@ import * as m0006 from "./0006_content_checked";
 import * as m0007 from "./0007_suggestions";
 import * as m0008 from "./0008_attribution_ledger";
 import * as m0009 from "./0009_workflow";
+import * as m0010 from "./0010_sign_off";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0007_suggestions": m0007,
   "0008_attribution_ledger": m0008,
   "0009_workflow": m0009,
+  "0010_sign_off": m0010,
 };

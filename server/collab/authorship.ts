@@ -32,6 +32,8 @@ export class EditOnBehalf {
     readonly userId: number,
     /** A comment mark changes no text: it does not make a checkpoint due. */
     readonly isCommentMark = false,
+    /** A suggestion proposes text without changing it: it withdraws no sign-off. */
+    readonly isSuggestion = false,
   ) {}
 }
 

@@ -13,6 +13,7 @@ import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anc
 import { PLAN_FRAGMENT, planSchema } from "../../app/editor/document.server";
 import { repairDocument } from "../../app/editor/schema-check";
 import { applyStoredUpdates } from "../../app/models/plan-document.server";
+import { can } from "../../app/models/roles";
 import { errorFields, log } from "../../app/utils/log.server";
 import { authorshipOf, ClientUpdate, EditOnBehalf, LOAD_ORIGIN, REPAIR_ORIGIN, StoredElsewhere, type ClientOwners } from "./authorship";
 import { CheckpointTimer, NO_CHECKPOINTS, type CheckpointTimes } from "./checkpoint-timer";
@@ -21,6 +22,7 @@ import { encodePlanChanged, encodeSyncStep1For, encodeSyncStep2Update, encodeThr
 import type { PlanSocket } from "./plan-socket";
 import { PlanPresence } from "./presence";
 import { SectionIndex } from "./section-index";
+import { SignOffWatch } from "./sign-off-watch";
 import { SuggestionGate } from "./suggestion-gate";
 import { SuggestionIndex } from "./suggestion-index";
 import type { StoredRow, UpdateLog } from "./storage/update-log";
@@ -60,6 +62,8 @@ export class LivePlan {
   readonly suggestionGate = new SuggestionGate(() => this.document());
   /** The suggestions table kept in step with the document (suggestion-index.ts). */
   readonly suggestions: SuggestionIndex;
+  /** Sign-off answers an edit of their section withdraws (sign-off-watch.ts). */
+  readonly signOffs: SignOffWatch;
   private readonly store: UpdateStore;
   private readonly limits: PlanLimits;
   /** Replaced by a fresh one when the plan hibernates (see hibernate). */
@@ -104,6 +108,7 @@ export class LivePlan {
       () => (this.storedUpdates ? undefined : this.doc),
       () => this.broadcast(encodeThreadsChanged()),
     );
+    this.signOffs = new SignOffWatch(planId, () => this.broadcast(encodePlanChanged()));
     this.healing = new PlanHealing({
       planId,
       log: options.log,
@@ -123,6 +128,7 @@ export class LivePlan {
       updateLog.isContentChecked(planId),
     ]);
     const plan = new LivePlan(options, stored, clientOwners);
+    await plan.signOffs.reload();
     if (!isContentChecked) plan.checkStoredContent(updateLog);
     return plan;
   }
@@ -285,10 +291,14 @@ export class LivePlan {
   }
 
   /** Applies an update the server computed for `userId` (see EditOnBehalf). */
-  applyEditOnBehalf(update: Uint8Array, userId: number, options: { isCommentMark?: boolean } = {}): "applied" | "tooLarge" {
+  applyEditOnBehalf(
+    update: Uint8Array,
+    userId: number,
+    options: { isCommentMark?: boolean; isSuggestion?: boolean } = {},
+  ): "applied" | "tooLarge" {
     if (this.approximateBytes + update.byteLength > this.limits.maxBytes) return "tooLarge";
     this.approximateBytes += update.byteLength;
-    Y.applyUpdate(this.document(), update, new EditOnBehalf(userId, options.isCommentMark));
+    Y.applyUpdate(this.document(), update, new EditOnBehalf(userId, options.isCommentMark, options.isSuggestion));
     return "applied";
   }
 
@@ -341,6 +351,13 @@ export class LivePlan {
     this.sections.writeSoon();
     this.suggestions.noteEdit(authorship.userId);
     if (!(origin instanceof EditOnBehalf && origin.isCommentMark)) this.checkpoints.noteChange(authorship.userId);
+    // Comment marks and suggestions change no approved text; the other instances' edits are
+    // watched by the instance that received them.
+    const changesText =
+      origin instanceof EditOnBehalf
+        ? !origin.isCommentMark && !origin.isSuggestion
+        : !!incoming && can(incoming.socket.role, "plan.editText");
+    if (changesText) this.signOffs.noteEdit(transaction, authorship.userId);
   };
 
   /** Writes the sections' ids, titles and order to SQLite; runs after edits and on unload. */

@@ -11,6 +11,8 @@ export interface VersionRequest {
   name: string;
   note: string;
   createdBy: number | null;
+  /** Called as the document is read for it (a sign-off's version: later edits count). */
+  onSnapshot?: () => void;
 }
 
 export class PlanVersions {
@@ -56,10 +58,12 @@ export class PlanVersions {
     const hash = contentHash(doc, details);
     const state = Y.encodeStateAsUpdate(doc);
     const authors = plan.checkpoints.takeEditors();
+    const { onSnapshot, ...request } = version;
+    onSnapshot?.();
     // A checkpoint equal to the latest version (this instance's or another's) is not kept.
     return storeVersion({
       planId: plan.planId,
-      ...version,
+      ...request,
       state,
       details,
       contentHash: hash,

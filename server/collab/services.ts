@@ -14,6 +14,7 @@ import {
   recordSuggestionsSeen,
   suggestionIdForImportKey,
 } from "../../app/models/suggestion.server";
+import { latestVersionId } from "../../app/models/sign-off.server";
 import { versionDoc } from "../../app/versions/version.server";
 import type { CollabServices } from "../../app/utils/load-context";
 import type { PeerLink } from "./cluster/peer-link";
@@ -116,7 +117,8 @@ export function createCollabServices({ plans, versions, sessions, peers, store }
         const { importKey, wordAuthor, ...edit } = input;
         const prepared = prepareSuggestionEdit(plan.document(), planSchema(), { ...edit, authorId: userId, suggestionId });
         if (!prepared.ok) return prepared;
-        if (plan.applyEditOnBehalf(prepared.update, userId) === "tooLarge") return { ok: false, reason: "tooLarge" };
+        if (plan.applyEditOnBehalf(prepared.update, userId, { isSuggestion: true }) === "tooLarge")
+          return { ok: false, reason: "tooLarge" };
         await store.whenStored();
         const origin = { importKey, wordAuthor };
         await recordSuggestionsSeen(planId, [prepared.suggestion], new Map([[suggestionId, origin]]));
@@ -180,6 +182,39 @@ export function createCollabServices({ plans, versions, sessions, peers, store }
         await versions.saveCheckpoint(plan);
         return prepared;
       });
+    },
+
+    /**
+     * Records a sign-off answer (docs/workflow.md, "Sign-off"): for an approval, the plan's text
+     * now is kept as a version first (a checkpoint, or the latest version when that is the same)
+     * and `record` is given its id. An edit of what was approved that arrives after the version
+     * was read withdraws the approval once it is recorded.
+     */
+    async answerSignOff(planId, target, isApproval, record) {
+      return plans.withPlan(planId, async (plan) => {
+        const guard = plan.signOffs.guard(target);
+        try {
+          let versionId: number | null = null;
+          if (isApproval) {
+            const request = { kind: "checkpoint" as const, name: "", note: "", createdBy: null, onSnapshot: guard.snapshotTaken };
+            versionId = (await versions.saveVersion(plan, request)) ?? (await latestVersionId(planId));
+          } else {
+            guard.snapshotTaken();
+          }
+          return await record(versionId);
+        } finally {
+          guard.release();
+          await plan.signOffs.settle();
+          peers.notify(planId, "planChanged");
+        }
+      });
+    },
+
+    /** Sign-offs changed: what edits withdraw is read again here (others do on "plan changed"),
+     * and open pages reload. */
+    async signOffsChanged(planId) {
+      await (await plans.whenLoaded(planId))?.signOffs.reload();
+      peers.notify(planId, "planChanged");
     },
 
     /** Applies a changed role or membership to the sockets a user has open on a plan, on

@@ -104,6 +104,7 @@ describe.each([
     ["round", () => roundPath, "h1"],
     ["members", () => `${PLAN_PATH}/members`, "h1"],
     ["settings", () => "/settings", "h1"],
+    ["notifications", () => "/notifications", "h1"],
   ];
   it.each(pages)("the %s page has no violations", async (_name, pagePath, ready) => {
     await page.goto(`${server.url}${pagePath()}`);

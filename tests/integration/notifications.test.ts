@@ -119,7 +119,7 @@ describe("threads assigned to a member", () => {
     const [told] = (await inbox("editor")).notifications;
     expect(told).toMatchObject({ kind: "assigned", url: `/plans/${DEMO.planId}#thread-${thread.id}` });
     expect(told!.text).toContain("Sri Wahyuni assigned you a comment");
-    expect(told!.text).toContain("(due 2027-01-15)");
+    expect(told!.text).toContain("(due 15 January 2027)");
   });
 
   it("only to a member who can comment, only by a real date", async () => {

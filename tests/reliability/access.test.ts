@@ -201,6 +201,34 @@ apiDoors.push(
   },
 );
 
+// Sign-off (docs/workflow.md): everyone on the plan reads; owners ask and cancel; only the
+// person asked answers. The editor is asked in beforeAll below.
+let signOffId = 0;
+apiDoors.push(
+  { name: "listing sign-offs", method: "GET", path: () => `${API}/sign-offs`, expected: API_READ },
+  {
+    // The role is checked first: only an owner learns that nobody by that id is on the plan.
+    name: "asking for sign-off",
+    method: "POST",
+    path: () => `${API}/sign-offs`,
+    json: { sectionId: "s-actions", approverIds: [999999], dueDate: "2099-12-31" },
+    expected: { signedOut: 401, owner: 422, editor: 403, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "answering the sign-off asked of the editor",
+    method: "POST",
+    path: () => `${API}/sign-offs/${signOffId}/answer`,
+    json: { decision: "refuse", reason: "Not yet." },
+    expected: { signedOut: 401, owner: 403, editor: 200, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "cancelling a sign-off",
+    method: "POST",
+    path: () => `${API}/sign-offs/${signOffId}/cancel`,
+    expected: { signedOut: 401, owner: 200, editor: 403, commenter: 403, viewer: 403, outsider: 404 },
+  },
+);
+
 async function apiCall(who: Who, method: string, path: string, json?: unknown, origin?: string): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method,
@@ -230,6 +258,11 @@ describe("the comment and version API", () => {
     versionId = ((await (await apiCall("editor", "POST", `${API}/versions`, { name: "Access matrix" })).json()) as { id: number }).id;
     const suggestion = { sectionId: "s-mapping", find: "mapped SSE policy", replaceWith: "compared SSE policy" };
     suggestionId = ((await (await apiCall("commenter", "POST", `${API}/suggestions`, suggestion)).json()) as { id: string }).id;
+    const editorId = (
+      (await (await apiCall("editor", "GET", `${API}/threads`)).json()) as { members: { id: number; name: string }[] }
+    ).members.find((member) => member.name === "Tendy Gunawan")!.id;
+    const asked = { sectionId: "s-regulation", approverIds: [editorId], dueDate: "2099-12-31" };
+    signOffId = ((await (await apiCall("owner", "POST", `${API}/sign-offs`, asked)).json()) as { id: number }).id;
   });
 
   describe.each(apiDoors)("$name ($method)", ({ method, path, json, expected }) => {

@@ -46,6 +46,8 @@ interface CommentsValue {
    * live off the text (comments/positions.ts). */
   suggestions: SuggestionView[];
   members: Person[];
+  /** Ids of the members a thread may be assigned to. */
+  assignable: number[];
   rounds: RoundSummary[];
   loadState: "loading" | "ready" | "failed";
   reload(): void;
@@ -117,9 +119,10 @@ export function CommentsProvider({
     () => provider.synced,
     () => false,
   );
-  const [data, setData] = useState<{ threads: Thread[]; members: Person[]; rounds: RoundSummary[] }>({
+  const [data, setData] = useState<{ threads: Thread[]; members: Person[]; assignable: number[]; rounds: RoundSummary[] }>({
     threads: [],
     members: [],
+    assignable: [],
     rounds: [],
   });
   const [suggestions, setSuggestions] = useState<SuggestionView[]>([]);
@@ -143,7 +146,12 @@ export function CommentsProvider({
       (result) => {
         if (controller.signal.aborted) return;
         if (result.ok && Array.isArray(result.value.threads)) {
-          setData({ threads: result.value.threads, members: result.value.members ?? [], rounds: result.value.rounds ?? [] });
+          setData({
+            threads: result.value.threads,
+            members: result.value.members ?? [],
+            assignable: result.value.assignable ?? [],
+            rounds: result.value.rounds ?? [],
+          });
           setLoadState("ready");
         } else {
           setLoadState((state) => (state === "ready" ? state : "failed"));

@@ -4,8 +4,8 @@ import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from "re
 import { useTranslation } from "react-i18next";
 import { userColor } from "../../utils/colors";
 import { Avatar } from "../Avatar";
-import { RelativeTime } from "../RelativeTime";
-import { addReply, deleteComment, editComment, recordDisposition, setThreadStatus, type ApiResult } from "./api";
+import { formatCalendarDate, RelativeTime } from "../RelativeTime";
+import { addReply, assignThread, deleteComment, editComment, recordDisposition, setThreadStatus, type ApiResult } from "./api";
 import { CommentBody } from "./CommentBody";
 import { useComments } from "./CommentsContext";
 import { MentionTextarea } from "./MentionTextarea";
@@ -142,6 +142,7 @@ export function ThreadCard({
           <CommentItem key={comment.id} thread={thread} comment={comment} now={now} />
         ))}
       </ol>
+      <Assignment thread={thread} isActive={isActive} now={now} />
       {thread.disposition ? (
         <div className="thread-disposition" data-disposition={thread.disposition}>
           <span className="disposition-label">{t(DISPOSITION_LABEL_KEYS[thread.disposition])}</span>
@@ -397,5 +398,93 @@ function DispositionForm({ thread }: { thread: Thread }) {
         {t("comments.saveResponse")}
       </button>
     </form>
+  );
+}
+
+/** Today as YYYY-MM-DD in Jakarta, where the plan's dates are kept (as due dates are compared). */
+export function todayInJakarta(now: number): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(now);
+}
+
+/** Who the thread is assigned to and by when; whoever may resolve it may change that. */
+function Assignment({ thread, isActive, now }: { thread: Thread; isActive: boolean; now: number }) {
+  const { t, i18n } = useTranslation();
+  const { planId, members, assignable, applyThread } = useComments();
+  const failureText = useFailureText();
+  const [isEditing, setIsEditing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  useEffect(() => {
+    if (!isActive) setIsEditing(false);
+  }, [isActive]);
+  const isOpen = thread.status === "open";
+  const isOverdue = isOpen && thread.dueDate !== null && thread.dueDate < todayInJakarta(now);
+  const candidates = members.filter((member) => assignable.includes(member.id));
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const assignee = String(form.get("assignee") ?? "");
+    const dueDate = String(form.get("dueDate") ?? "");
+    setIsBusy(true);
+    setError(null);
+    const result = await assignThread(planId, thread.id, assignee ? Number(assignee) : null, assignee && dueDate ? dueDate : null);
+    setIsBusy(false);
+    if (!result.ok) {
+      setError(failureText(result));
+      return;
+    }
+    setIsEditing(false);
+    applyThread(result.value);
+  };
+
+  return (
+    <>
+      {thread.assignee ? (
+        <p className={isOverdue ? "thread-assignee is-overdue" : "thread-assignee"}>
+          {thread.dueDate
+            ? t("comments.assignedToBy", { name: thread.assignee.name, date: formatCalendarDate(thread.dueDate, i18n.language) })
+            : t("comments.assignedTo", { name: thread.assignee.name })}
+          {isOverdue ? <strong> · {t("comments.overdue")}</strong> : null}
+        </p>
+      ) : null}
+      {isActive && isOpen && thread.canAssign && !isEditing ? (
+        <button type="button" className="link-button thread-assign-link" onClick={() => setIsEditing(true)}>
+          {thread.assignee ? t("comments.changeAssignment") : t("comments.assign")}
+        </button>
+      ) : null}
+      {isEditing ? (
+        <form className="thread-assign-form" onSubmit={(event) => void submit(event)}>
+          <label>
+            {t("comments.assignTo")}
+            <select name="assignee" defaultValue={thread.assignee ? String(thread.assignee.id) : ""} autoFocus>
+              <option value="">{t("comments.nobody")}</option>
+              {candidates.map((member) => (
+                <option key={member.id} value={member.id}>
+                  {member.organisation ? `${member.name} (${member.organisation})` : member.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("comments.dueDate")}
+            <input type="date" name="dueDate" defaultValue={thread.dueDate ?? ""} />
+          </label>
+          <div className="comment-form-actions">
+            <button type="submit" className="primary small" disabled={isBusy}>
+              {t("comments.save")}
+            </button>
+            <button type="button" className="plain small" onClick={() => setIsEditing(false)}>
+              {t("comments.cancel")}
+            </button>
+          </div>
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </form>
+      ) : null}
+    </>
   );
 }

@@ -51,3 +51,13 @@ export function recordDisposition(
 ): Promise<ApiResult<Thread>> {
   return request("POST", `${threadUrl(planId, threadId)}/disposition`, { disposition, response });
 }
+
+/** Assigns the thread to a member by an optional date (YYYY-MM-DD), or to nobody. */
+export function assignThread(
+  planId: string,
+  threadId: string,
+  assigneeId: number | null,
+  dueDate: string | null,
+): Promise<ApiResult<Thread>> {
+  return request("POST", `${threadUrl(planId, threadId)}/assign`, { assigneeId, dueDate });
+}

@@ -16,5 +16,7 @@ export interface RoundSummary {
 export interface ThreadsResponse {
   threads: Thread[];
   members: Person[];
+  /** Ids of the members a thread may be assigned to. */
+  assignable: number[];
   rounds: RoundSummary[];
 }

@@ -109,6 +109,8 @@ export class PeerLink {
       case "awareness":
         return plan.presence.applyRelayed(message.update);
       case "planChanged":
+        // Sign-offs may have changed there: what an edit here would withdraw is read again.
+        void plan.signOffs.reload();
         return plan.broadcast(encodePlanChanged());
       case "threadsChanged":
         return plan.broadcast(encodeThreadsChanged());
