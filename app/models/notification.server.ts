@@ -181,7 +181,10 @@ const onTheirPlan = (eb: ExpressionBuilder<Database, "notifications">) =>
   ]);
 
 /** A person's notifications, newest first, from the plans they are still on. */
-export async function listNotifications(userId: number, options: { limit?: number; unreadOnly?: boolean } = {}): Promise<InboxEntry[]> {
+export async function listNotifications(
+  userId: number,
+  options: { limit?: number; unreadOnly?: boolean; kind?: NotificationKind } = {},
+): Promise<InboxEntry[]> {
   let query = getDb()
     .selectFrom("notifications")
     .select([
@@ -199,6 +202,7 @@ export async function listNotifications(userId: number, options: { limit?: numbe
     .orderBy("notifications.id", "desc")
     .limit(options.limit ?? 100);
   if (options.unreadOnly) query = query.where("notifications.read_at", "is", null);
+  if (options.kind) query = query.where("notifications.kind", "=", options.kind);
   const rows = await query.execute();
   return rows.flatMap((row) => {
     if (!isNotificationKind(row.kind)) return [];

@@ -6,6 +6,8 @@ import { RestoredNotice } from "../components/history/RestoredNotice";
 import { SignOffPanel, SignOffProvider } from "../components/SignOffs";
 import { PlanWorkspace } from "../components/PlanWorkspace";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
+import { useSectionFromAddress } from "../components/reveal-section";
+import { SinceLastVisit } from "../components/SinceLastVisit";
 import { i18next } from "../i18n/i18next.server";
 import { listRounds, type RoundSummary } from "../models/consultation.server";
 import { requirePlanPermission } from "../models/permissions.server";
@@ -74,6 +76,7 @@ export default function PlanPage() {
   const { plan, user, sections, organisations, members, activity, rounds, signOffs, signOffCandidates, now } =
     useLoaderData<typeof loader>();
   const canEdit = can(plan.role, "plan.editText");
+  useSectionFromAddress();
   return (
     <div className="plan-page">
       <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
@@ -106,6 +109,7 @@ export default function PlanPage() {
       </div>
       {plan.description ? <p className="muted">{plan.description}</p> : null}
       <RoundsBanner planId={plan.id} rounds={rounds} />
+      <SinceLastVisit planId={plan.id} />
       <RestoredNotice />
       <SignOffProvider planId={plan.id} signOffs={signOffs} candidates={signOffCandidates} sections={sections}>
         <SignOffPanel />

@@ -3,9 +3,13 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } f
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Avatar } from "../components/Avatar";
+import { AssignedToMe } from "../components/dashboard/AssignedToMe";
+import { NewsBadge } from "../components/dashboard/NewsBadge";
+import { OpenRounds } from "../components/dashboard/OpenRounds";
+import { UnreadMentions } from "../components/dashboard/UnreadMentions";
 import { SignOffsAskedOfYou } from "../components/dashboard/SignOffsAskedOfYou";
 import { ImportPlanFields } from "../components/ImportPlanFields";
-import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
+import { RelativeTime } from "../components/RelativeTime";
 import { planTemplate, TEMPLATE_IDS } from "../editor/templates";
 import { fallbackLanguage, isLanguage } from "../i18n/config";
 import { i18next } from "../i18n/i18next.server";
@@ -13,10 +17,13 @@ import { MAX_UPLOAD_BYTES } from "../import/upload.server";
 import { listPendingInvitations, MAX_LISTED_INVITATIONS, type PendingInvitation } from "../models/invitation.server";
 import { createPlan, listPlansForUser } from "../models/plan.server";
 import { roleAtLeast, type Role } from "../models/roles";
+import { listNotifications } from "../models/notification.server";
+import { notificationWords } from "../models/notification-text";
 import { sectionProgress, sectionsAssignedTo } from "../models/section.server";
 import { requireUser } from "../models/session.server";
+import { isOverdue, openRoundsFor, threadsAssignedTo, TODO_LIMIT } from "../models/todo.server";
+import { plansWithNews } from "../models/visit.server";
 import { signOffsAskedOf } from "../models/sign-off.server";
-import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { formatDeadline } from "../utils/deadline";
 import { oneLine, PLAN_TITLE_MAX_LENGTH } from "../utils/limits";
 import { log } from "../utils/log.server";
@@ -34,17 +41,27 @@ const NewPlanForm = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [plans, invitations, locale] = await Promise.all([
+  const now = Date.now();
+  const [plans, invitations, locale, t] = await Promise.all([
     listPlansForUser(user.id),
     listPendingInvitations(user.id),
     i18next.getLocale(request),
+    i18next.getFixedT(request),
   ]);
-  const [progress, assigned] = await Promise.all([sectionProgress(plans.map((p) => p.id)), sectionsAssignedTo(user.id)]);
+  const [progress, assigned, threads, rounds, mentions, news] = await Promise.all([
+    sectionProgress(plans.map((p) => p.id)),
+    sectionsAssignedTo(user.id),
+    threadsAssignedTo(user.id),
+    openRoundsFor(user.id, now),
+    listNotifications(user.id, { unreadOnly: true, kind: "mention", limit: TODO_LIMIT }),
+    plansWithNews(user.id),
+  ]);
   const withPresence = await Promise.all(
     plans.map(async (plan) => ({
       ...plan,
       online: await context.collab.onlineUsers(plan.id),
       progress: progress.get(plan.id) ?? { draft: 0, in_review: 0, approved: 0 },
+      hasNews: news.has(plan.id),
     })),
   );
   return {
@@ -52,9 +69,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     invitations: invitationsByPlan(invitations, locale),
     // The list stops at the newest MAX_LISTED_INVITATIONS; answering some shows the rest.
     invitationLimit: invitations.length >= MAX_LISTED_INVITATIONS ? MAX_LISTED_INVITATIONS : null,
-    assigned,
+    assigned: assigned.map((section) => ({ ...section, isOverdue: isOverdue(section.dueDate, now) })),
+    threads: threads.map((thread) => ({ ...thread, isOverdue: isOverdue(thread.dueDate, now) })),
+    rounds: rounds.map((round) => ({ ...round, deadline: formatDeadline(Number(round.deadline), locale) })),
+    mentions: mentions
+      // Paths in the app only (the core writes them so; a stored one is never followed off it).
+      .filter((entry) => entry.url.startsWith("/") && !entry.url.startsWith("//"))
+      .map((entry) => ({ id: entry.id, url: entry.url, ...notificationWords(t, entry.kind, entry.data) })),
     signOffsAsked: await signOffsAskedOf(user.id),
-    now: Date.now(),
+    now,
     importLimitMegabytes: MAX_UPLOAD_BYTES / (1024 * 1024),
   };
 }
@@ -115,8 +138,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function MyPlans() {
-  const { t, i18n } = useTranslation();
-  const { plans, invitations, invitationLimit, assigned, signOffsAsked, now, importLimitMegabytes } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const { plans, invitations, invitationLimit, assigned, threads, rounds, mentions, signOffsAsked, now, importLimitMegabytes } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const isCreating = useNavigation().formAction === "/plans?index";
   const errors = actionData?.fieldErrors;
@@ -137,6 +161,7 @@ export default function MyPlans() {
               <span>
                 {t("plans.lastEdited")} <RelativeTime time={plan.lastEditedAt} now={now} />
               </span>
+              {plan.hasNews ? <NewsBadge planId={plan.id} /> : null}
             </p>
             <Progress progress={plan.progress} />
             <div className="online" aria-label={t("plans.onlineNow")}>
@@ -155,22 +180,12 @@ export default function MyPlans() {
         ))}
       </ul>
 
-      <SignOffsAskedOfYou signOffs={signOffsAsked} />
-      <section className="assigned" aria-labelledby="assigned-heading">
-        <h2 id="assigned-heading">{t("plans.assignedToMe")}</h2>
-        {assigned.length === 0 ? <p className="muted">{t("plans.nothingAssigned")}</p> : null}
-        <ul>
-          {assigned.map((section) => (
-            <li key={`${section.planId}-${section.sectionId}`}>
-              <Link to={`/plans/${section.planId}`}>{section.title}</Link> <span className="muted">· {section.planTitle}</span>{" "}
-              <span className={`status-badge status-${section.status}`}>{t(STATUS_LABEL_KEYS[section.status])}</span>
-              {section.dueDate ? (
-                <span className="muted"> · {t("section.due", { date: formatCalendarDate(section.dueDate, i18n.language) })}</span>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <div className="todo">
+        <SignOffsAskedOfYou signOffs={signOffsAsked} />
+        <AssignedToMe sections={assigned} threads={threads} />
+        <UnreadMentions mentions={mentions} />
+        <OpenRounds rounds={rounds} />
+      </div>
 
       <div className="new-plan-choices">
         <section className="new-plan" aria-labelledby="new-plan-heading">

@@ -125,3 +125,17 @@ export interface Comparison {
   /** The redline, section by section in the newer order (removed sections where they were). */
   sections: ComparedSection[];
 }
+
+/** What others changed in a plan since a person last left it (GET /api/plans/:planId/since-last-visit). */
+export interface SinceLastVisit {
+  /** When they last left the plan (ms since the epoch). */
+  seenAt: number;
+  /** Runs inserted or deleted by others, as the compare counts them. */
+  changes: number;
+  /** Who made them, most words first (an unattributed change names nobody). */
+  people: Person[];
+  /** Where, in the order of the text now (a removed section where it was). */
+  sections: { id: string; title: string }[];
+  /** The compare of the text as they last saw it with the text now. */
+  compareUrl: string;
+}

@@ -160,3 +160,15 @@ export function versionIdFrom(value: string | undefined): number | null {
 export function versionDoc(state: Uint8Array): Y.Doc {
   return readableDoc([state]);
 }
+
+/** The id of the plan's newest version, or null when it has none. */
+export async function latestVersionId(planId: string): Promise<number | null> {
+  const row = await getDb()
+    .selectFrom("plan_versions")
+    .select("id")
+    .where("plan_id", "=", planId)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -9,6 +9,7 @@
 //   cluster/peer-link.ts      this instance among the others (publish, apply, catch up)
 //   session-watch.ts          sessions and roles of open sockets
 //   plan-registry.ts          open, share, unload, compact
+//   plan-visits.ts            what each person last saw of a plan, recorded as they leave
 //   plan-versions.ts          checkpoints and named versions of open plans
 //   live-plan.ts              one open plan: doc, lazy load, hibernation, sync, broadcast
 //     authorship.ts, sync-answers.ts, presence.ts, healing.ts, checkpoint-timer.ts, section-index.ts
@@ -27,6 +28,7 @@ import { RedisRelay } from "./cluster/redis-relay";
 import { newCollabMetrics } from "./metrics";
 import { PlanRegistry } from "./plan-registry";
 import { PlanVersions } from "./plan-versions";
+import { PlanVisits } from "./plan-visits";
 import { createCollabServices } from "./services";
 import { SessionWatch } from "./session-watch";
 import { SocketEdge } from "./socket-edge";
@@ -41,6 +43,7 @@ export class CollabHub {
   private readonly relay: PlanRelay;
   private readonly versions: PlanVersions;
   private readonly plans: PlanRegistry;
+  private readonly visits: PlanVisits;
   private readonly sessions: SessionWatch;
   private readonly peers: PeerLink;
   private readonly edge: SocketEdge;
@@ -61,6 +64,7 @@ export class CollabHub {
       relay: this.relay,
       versions: this.versions,
     });
+    this.visits = new PlanVisits({ plans: this.plans, versions: this.versions, minCopyIntervalMs: config.collab.versionQuietMs });
     this.sessions = new SessionWatch(this.plans, config.collab.recheckIntervalMs);
     this.peers = new PeerLink({
       relay: this.relay,
@@ -76,6 +80,7 @@ export class CollabHub {
       store: this.store,
       metrics: this.metrics,
       onJoinOrLeave: (plan) => this.peers.recordOnlineSoon(plan),
+      onLeave: (plan, userId) => this.visits.noteLeave(plan, userId),
     });
     this.services = createCollabServices({
       plans: this.plans,
@@ -117,6 +122,7 @@ export class CollabHub {
   async shutdown(): Promise<void> {
     this.plans.stopCompacting();
     this.sessions.stop();
+    this.visits.leaveAll(this.plans.loadedPlans());
     this.edge.closeAll();
     await this.store.whenStored();
     // Edits since the last version get their checkpoint before the process goes.
@@ -124,6 +130,7 @@ export class CollabHub {
       const plan = await loading;
       if (plan?.checkpoints.hasChanges) await this.versions.saveCheckpoint(plan);
     }
+    await this.visits.whenRecorded();
     await this.versions.whenWritten();
     for (const loading of this.plans.eachWhenLoaded()) await (await loading)?.indexSections();
     this.edge.stop();

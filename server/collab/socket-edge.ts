@@ -22,6 +22,8 @@ export interface SocketEdgeOptions {
   metrics: CollabMetrics;
   /** Someone joined or left the plan. */
   onJoinOrLeave(plan: LivePlan): void;
+  /** A socket of this account has closed (called before the plan may unload). */
+  onLeave?(plan: LivePlan, userId: number): void;
 }
 
 export class SocketEdge {
@@ -89,7 +91,7 @@ export class SocketEdge {
   }
 
   private attach(ws: WebSocket, stream: Duplex, plan: LivePlan, auth: Extract<UpgradeDecision, { ok: true }>): void {
-    const { config, metrics, store, plans, onJoinOrLeave } = this.options;
+    const { config, metrics, store, plans, onJoinOrLeave, onLeave } = this.options;
     const connection = new CollabConnection({
       socket: ws,
       stream,
@@ -108,6 +110,7 @@ export class SocketEdge {
     ws.on("close", () => {
       connection.leave();
       onJoinOrLeave(plan);
+      onLeave?.(plan, auth.user.id);
       void plans.unloadIfIdle(plan);
     });
     metrics.connectionsOpened += 1;
