@@ -83,8 +83,6 @@ export function Outline(props: OutlineProps) {
         .run();
   };
 
-  useSectionFromAddress(outline, scrollTo);
-
   return (
     <nav className="outline" aria-labelledby="outline-heading">
       <h2 id="outline-heading">{t("outline.title")}</h2>
@@ -333,27 +331,3 @@ function DetailsForm({ planId, role, organisations, members, section }: OutlineP
   );
 }
 
-/** Goes to the section an address names (`#section-<id>`, as notifications link to it) once the
- * text has it, and again when the address changes. */
-function useSectionFromAddress(outline: { id: string }[], scrollTo: (id: string) => void): void {
-  const [wanted, setWanted] = useState<string | null>(null);
-  useEffect(() => {
-    const read = () => {
-      const hash = window.location.hash;
-      if (!hash.startsWith("#section-")) return setWanted(null);
-      try {
-        setWanted(decodeURIComponent(hash.slice("#section-".length)));
-      } catch {
-        setWanted(null); // a malformed address names no section
-      }
-    };
-    read();
-    window.addEventListener("hashchange", read);
-    return () => window.removeEventListener("hashchange", read);
-  }, []);
-  useEffect(() => {
-    if (!wanted || !outline.some((entry) => entry.id === wanted)) return;
-    scrollTo(wanted);
-    setWanted(null);
-  }, [wanted, outline, scrollTo]);
-}
