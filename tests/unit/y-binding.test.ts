@@ -220,7 +220,7 @@ describe("the patched editor binding", () => {
       const initial = initialPlan(12);
       const alice = openEditor(schema, initial);
       const bob = openEditor(schema, initial);
-      for (let round = 0; round < 300; round++) {
+      for (let round = 0; round < 150; round++) {
         randomEdit(next() < 0.5 ? alice : bob, schema, next);
         // Updates arrive late and in bursts, so both often edit before seeing the other's edit.
         if (next() < 0.3) deliver(alice, bob, Math.ceil(next() * alice.outbox.length));
