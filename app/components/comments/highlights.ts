@@ -62,9 +62,12 @@ export function commentHighlights(options: { onClickThread: (threadId: string | 
           pending,
         };
         // Typing moves the highlights along; anything that may add or remove a comment mark
-        // (someone else's change, a paste, formatting) reads them from the document again.
-        if (!change && value.pending.size === 0 && isPlainTyping(tr))
-          return { ...next, decorations: value.decorations.map(tr.mapping, tr.doc) };
+        // (someone else's change, a paste, formatting) reads them again from the sections it
+        // touched (from the whole document when the threads or a pending passage change).
+        if (!change && value.pending.size === 0) {
+          const decorations = value.decorations.map(tr.mapping, tr.doc);
+          return { ...next, decorations: isPlainTyping(tr) ? decorations : rereadSections(decorations, tr, next) };
+        }
         return { ...next, decorations: buildDecorations(tr.doc, next) };
       },
     },
@@ -110,18 +113,57 @@ function openThreadAt(state: EditorState, pos: number): string | null {
 }
 
 function buildDecorations(doc: PMNode, state: Omit<HighlightState, "decorations">): DecorationSet {
+  const decorations = threadDecorations(doc, 0, doc.content.size, state.openIds, state.activeId);
+  for (const range of state.pending.values()) {
+    decorations.push(Decoration.inline(range.from, range.to, { nodeName: "span", class: "comment-highlight is-pending" }));
+  }
+  return DecorationSet.create(doc, decorations);
+}
+
+/**
+ * `decorations` (already mapped through `tr`) with the sections `tr` changed read again: on
+ * the 100-page plan, reading the whole document at each of others' keystrokes was a walk of
+ * every paragraph, and a new set the view compared section by section. The changed sections
+ * are those between the first and the last top-level node that is not the same object as
+ * before (ProseMirror shares unchanged nodes, and the binding replaces only changed sections);
+ * marks added or removed count too, which positions alone would not show.
+ */
+function rereadSections(decorations: DecorationSet, tr: Transaction, state: Omit<HighlightState, "decorations">): DecorationSet {
+  if (state.openIds.size === 0) return decorations;
+  const before = tr.before.content;
+  const after = tr.doc.content;
+  let first = 0;
+  let from = 0;
+  while (first < before.childCount && first < after.childCount && before.child(first) === after.child(first)) {
+    from += after.child(first).nodeSize;
+    first++;
+  }
+  let beforeEnd = before.childCount;
+  let afterEnd = after.childCount;
+  let to = after.size;
+  while (beforeEnd > first && afterEnd > first && before.child(beforeEnd - 1) === after.child(afterEnd - 1)) {
+    beforeEnd--;
+    afterEnd--;
+    to -= after.child(afterEnd).nodeSize;
+  }
+  if (from >= to) return decorations;
+  return decorations.remove(decorations.find(from, to)).add(tr.doc, threadDecorations(tr.doc, from, to, state.openIds, state.activeId));
+}
+
+/** A highlight on each text between `from` and `to` that carries an open thread's mark. */
+function threadDecorations(doc: PMNode, from: number, to: number, openIds: ReadonlySet<string>, activeId: string | null): Decoration[] {
   const decorations: Decoration[] = [];
-  if (state.openIds.size > 0) {
-    doc.descendants((node, pos) => {
+  if (openIds.size > 0) {
+    doc.nodesBetween(from, to, (node, pos) => {
       if (!node.isText) return true;
       for (const mark of node.marks) {
         const threadId = mark.attrs.threadId as string | null;
-        if (mark.type.name !== COMMENT_MARK || !threadId || !state.openIds.has(threadId)) continue;
+        if (mark.type.name !== COMMENT_MARK || !threadId || !openIds.has(threadId)) continue;
         // One span per thread (nodeName), so overlapping threads nest and look darker.
         decorations.push(
           Decoration.inline(pos, pos + node.nodeSize, {
             nodeName: "span",
-            class: threadId === state.activeId ? "comment-highlight is-active" : "comment-highlight",
+            class: threadId === activeId ? "comment-highlight is-active" : "comment-highlight",
             "data-thread-id": threadId,
           }),
         );
@@ -129,8 +171,5 @@ function buildDecorations(doc: PMNode, state: Omit<HighlightState, "decorations"
       return false;
     });
   }
-  for (const range of state.pending.values()) {
-    decorations.push(Decoration.inline(range.from, range.to, { nodeName: "span", class: "comment-highlight is-pending" }));
-  }
-  return DecorationSet.create(doc, decorations);
+  return decorations;
 }
