@@ -98,8 +98,8 @@ async function sendDigest(channel: Pick<MailChannel, "publicUrl" | "secret">, us
         if (!isNotificationKind(entry.kind)) return [];
         // Turned off since it was made: it stays in the inbox only.
         if ((isEmailChoice(entry.choice) ? entry.choice : DEFAULT_EMAIL[entry.kind]) === "off") return [];
-        // Nothing about a plan reaches someone no longer on it (an invitation still waiting is on it).
-        if (entry.memberId === null && !(entry.kind === "invited" && invitedTo.has(entry.planId))) return [];
+        // Nothing about a plan reaches someone no longer on it (or invited to it), as in the inbox.
+        if (entry.memberId === null && !invitedTo.has(entry.planId)) return [];
         if (Number(entry.createdAt) < slot - DIGEST_REACHES_BACK_MS) return [];
         const data = JSON.parse(entry.data) as NotificationData[NotificationKind];
         // A deadline that has passed is no longer worth a line.

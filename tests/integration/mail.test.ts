@@ -199,6 +199,41 @@ describe("the daily digest", () => {
     await eventually(async () => (await outboxWaiting()) === 0, "the outbox to empty");
     expect(mailsTo(DEMO.viewer)).toHaveLength(1);
   });
+  it("leaves out a kind the person has turned off since", async () => {
+    const owner = await userId(DEMO.owner);
+    await query((db) => db.insertInto("notification_settings").values({ user_id: owner, kind: "mention", delivery: "digest" }).execute());
+    for (const body of ["Turned off one", "Turned off two"]) await comment("editor", `@${DEMO.owner} ${body}`);
+    await query((db) =>
+      db.updateTable("notification_settings").set({ delivery: "off" }).where("user_id", "=", owner).where("kind", "=", "mention").execute(),
+    );
+    const lastSlot = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    await query((db) =>
+      db
+        .updateTable("notifications")
+        .set({ created_at: lastSlot - 3600_000 })
+        .where("user_id", "=", owner)
+        .where("delivery", "=", "digest")
+        .execute(),
+    );
+    // The digest's pass took them (marked mailed) and sent nothing.
+    await eventually(
+      async () =>
+        (
+          await query((db) =>
+            db
+              .selectFrom("notifications")
+              .select("id")
+              .where("user_id", "=", owner)
+              .where("delivery", "=", "digest")
+              .where("mailed_at", "is", null)
+              .execute(),
+          )
+        ).length === 0,
+      "the digest's pass",
+    );
+    await eventually(async () => (await outboxWaiting()) === 0, "the outbox to empty");
+    expect(mailsTo(DEMO.owner)).toEqual([]);
+  });
 });
 
 describe("a mail server that is away", () => {
