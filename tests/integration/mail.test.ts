@@ -148,7 +148,7 @@ describe("a mention", () => {
     const page = await fetch(forged);
     expect(page.status).toBe(400);
     expect(await page.text()).toContain("This link is not valid.");
-    const posted = await fetch(forged, { method: "POST", body: "List-Unsubscribe=One-Click" });
+    const posted = await fetch(forged, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { origin: "https://evil.example" } });
     expect(posted.status).toBe(400);
     expect(await query((db) => db.selectFrom("notification_settings").selectAll().where("user_id", "=", editor).execute())).toEqual([]);
   });
