@@ -46,9 +46,6 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub, ma
   // Cookies ride along on cross-site posts; refuse any state change from another origin.
   app.use((req, res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    // An unsubscribe link is its own authority (signed for one person and kind), never a cookie:
-    // mail clients post it from anywhere (RFC 8058).
-    if (req.path === "/unsubscribe") return next();
     if (isAllowedOrigin(req, config.allowedOrigins, config.trustProxy)) return next();
     log.warn("cross-origin request refused", { method: req.method, path: req.path, origin: req.headers.origin });
     res.status(403).type("text/plain").send("Cross-origin requests are not allowed.");

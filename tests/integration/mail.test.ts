@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../../db";
 import { useDemoServer } from "../helpers/demo-server";
 import { startPostgres, type TestPostgres } from "../helpers/postgres";
-import { DEMO, signIn, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { DEMO, TEST_SESSION_SECRET, signIn, startServer, type DemoRole, type TestServer } from "../helpers/server";
+import { unsubscribeUrl } from "../../app/models/unsubscribe-link.server";
 import { eventually, startSmtp, type ReceivedMail, type TestSmtp } from "../helpers/smtp";
 
 const FAST_MAIL = { MAIL_POLL_INTERVAL_MS: "100", MAIL_RETRY_BASE_MS: "100", MAIL_RETRY_MAX_MS: "400" };
@@ -148,8 +149,16 @@ describe("a mention", () => {
     const page = await fetch(forged);
     expect(page.status).toBe(400);
     expect(await page.text()).toContain("This link is not valid.");
-    const posted = await fetch(forged, { method: "POST", body: "List-Unsubscribe=One-Click", headers: { origin: "https://evil.example" } });
+    const posted = await fetch(forged, { method: "POST", body: "List-Unsubscribe=One-Click" });
     expect(posted.status).toBe(400);
+    // A real link posted from another site's page is refused like any cross-site post.
+    const real = unsubscribeUrl({ publicUrl: demo.server.url, secret: TEST_SESSION_SECRET }, editor, "mention");
+    const crossSite = await fetch(real, {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
     expect(await query((db) => db.selectFrom("notification_settings").selectAll().where("user_id", "=", editor).execute())).toEqual([]);
   });
 });
@@ -343,7 +352,7 @@ describe("two instances on one PostgreSQL", () => {
     await postgres?.stop();
   });
 
-  it("never send a mail twice", async () => {
+  it("never send a mail twice", { timeout: 90_000 }, async () => {
     // Mail piles up while the mail server is away, then both instances race for it.
     await smtpBoth.stop();
     const owner = await signIn(first.url, DEMO.owner);
