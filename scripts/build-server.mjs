@@ -17,7 +17,7 @@ const isWatching = process.argv.includes("--watch");
 // bufferutil and utf-8-validate are ws's optional native helpers; undici and @remix-run/web-fetch
 // only serve @remix-run/node's installGlobals, which Gotong never calls (Node 20 has fetch).
 const LOADED_FROM_NODE_MODULES =
-  /^(docx|mammoth|jszip|@xmldom\/xmldom|@tiptap\/html|happy-dom|pg|ioredis|sqlite3|bufferutil|utf-8-validate|undici|@remix-run\/web-fetch)(\/|$)/;
+  /^(docx|mammoth|jszip|@xmldom\/xmldom|@tiptap\/html|happy-dom|pg|ioredis|nodemailer|sqlite3|bufferutil|utf-8-validate|undici|@remix-run\/web-fetch)(\/|$)/;
 
 const plugins = [
   {

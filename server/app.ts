@@ -9,9 +9,10 @@ import { pingDb } from "../db";
 import { errorFields, log } from "../app/utils/log.server";
 import type { Config } from "./config";
 import type { CollabHub } from "./collab/hub";
+import type { MailStatus } from "./mail/outbox";
 import { isAllowedOrigin } from "./origin";
 
-export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
+export function createApp(config: Config, build: ServerBuild, hub: CollabHub, mail: { status(): Promise<MailStatus> }) {
   const app = express();
   app.disable("x-powered-by");
   if (config.trustProxy) app.set("trust proxy", config.trustProxy);
@@ -68,6 +69,8 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub) {
       database,
       // Redis being away is not unhealthy: instances still meet through the database.
       cluster: hub.clusterStatus(),
+      // Nor is the mail server being away: mail waits in the outbox and is retried.
+      mail: await mail.status().catch(() => ({ configured: config.mail.smtpUrl !== undefined, status: "unavailable" })),
       eventLoopDelayMs: {
         p50: loopDelay.percentile(50) / 1e6,
         p99: loopDelay.percentile(99) / 1e6,

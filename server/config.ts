@@ -61,6 +61,12 @@ const Environment = z.object({
   VERSION_QUIET_MS: count(120_000),
   VERSION_MAX_INTERVAL_MS: count(3_600_000),
   COLLAB_HEAL_INTERVAL_MS: count(3_000, 100),
+  SMTP_URL: text(),
+  MAIL_FROM: text(),
+  PUBLIC_URL: text(),
+  MAIL_POLL_INTERVAL_MS: count(30_000, 50),
+  MAIL_RETRY_BASE_MS: count(60_000, 10),
+  MAIL_RETRY_MAX_MS: count(3_600_000, 10),
 });
 
 type Environment = z.infer<typeof Environment>;
@@ -111,11 +117,52 @@ function redisUrl(env: Environment, database: string): string | undefined {
   return url;
 }
 
+/** SMTP_URL, MAIL_FROM, PUBLIC_URL: where mail goes, who it is from, where its links lead. No
+ * SMTP_URL, no mail: notifications stay in the app (README: Email). */
+function mailSettings(env: Environment) {
+  const publicUrl = env.PUBLIC_URL === undefined ? undefined : httpUrl("PUBLIC_URL", env.PUBLIC_URL);
+  const timing = {
+    /** How often each instance looks for mail due (a retry, another instance's), digests and deadlines. */
+    pollIntervalMs: env.MAIL_POLL_INTERVAL_MS,
+    /** The first retry's wait; each failure doubles it, up to retryMaxMs. */
+    retryBaseMs: env.MAIL_RETRY_BASE_MS,
+    retryMaxMs: Math.max(env.MAIL_RETRY_MAX_MS, env.MAIL_RETRY_BASE_MS),
+  };
+  if (!env.SMTP_URL) return { smtpUrl: undefined, from: undefined, publicUrl, ...timing };
+  let smtp: URL;
+  try {
+    smtp = new URL(env.SMTP_URL);
+  } catch {
+    throw new Error("SMTP_URL must be a URL: smtp://user:password@host:port or smtps://…");
+  }
+  if (smtp.protocol !== "smtp:" && smtp.protocol !== "smtps:") throw new Error("SMTP_URL must start with smtp:// or smtps://");
+  if (!smtp.hostname) throw new Error("SMTP_URL names no host: smtp://user:password@host:port");
+  const from = env.MAIL_FROM ?? `Gotong <noreply@${publicUrl ? new URL(publicUrl).hostname : "localhost"}>`;
+  // "Name <address>" or a bare address; nodemailer writes the header.
+  if (!/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(from)) {
+    throw new Error(`MAIL_FROM must be an address or "Name <address>", got "${from}"`);
+  }
+  return { smtpUrl: env.SMTP_URL, from, publicUrl, ...timing };
+}
+
+/** An http(s) URL without its trailing slash. */
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be a URL such as https://gotong.example, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${name} must start with http:// or https://`);
+  return value.replace(/\/+$/, "");
+}
+
 export function loadConfig(processEnv: Record<string, string | undefined> = process.env) {
   const env = parseEnvironment(processEnv);
   const database = databaseLocation(processEnv);
   // Refused before a session secret is generated and written for an instance that will not start.
   const redis = redisUrl(env, database);
+  const mail = mailSettings(env);
   return {
     /** Remix's mode: production (no error details to clients) unless NODE_ENV=development (npm run dev). */
     mode: env.NODE_ENV === "development" ? "development" : "production",
@@ -165,6 +212,16 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
       versionMaxIntervalMs: env.VERSION_MAX_INTERVAL_MS,
       /** With REDIS_URL: how often an open plan reads what other instances stored and it missed. */
       healIntervalMs: env.COLLAB_HEAL_INTERVAL_MS,
+    },
+    mail: {
+      /** Set: notifications are also emailed through this server (server/mail/). */
+      smtpUrl: mail.smtpUrl,
+      from: mail.from,
+      /** The address links in mail start with; unset, http://localhost:<the port listened on>. */
+      publicUrl: mail.publicUrl,
+      pollIntervalMs: mail.pollIntervalMs,
+      retryBaseMs: mail.retryBaseMs,
+      retryMaxMs: mail.retryMaxMs,
     },
   };
 }

@@ -10,6 +10,7 @@ import { configureRuntime } from "../app/utils/runtime.server";
 import { createApp } from "./app";
 import { CollabHub } from "./collab/hub";
 import { loadConfig } from "./config";
+import { startMail, type MailService } from "./mail/mail-service";
 
 async function main() {
   const config = loadConfig();
@@ -36,12 +37,17 @@ async function main() {
 
   const build = await loadingApp;
   const hub = new CollabHub(config);
-  const server = http.createServer(createApp(config, build, hub));
+  // Mail starts once the port is known (its links' default address); /healthz asks it from then.
+  const started: { mail?: MailService } = {};
+  const mailStatus = { status: () => started.mail?.status() ?? Promise.reject(new Error("mail is not started yet")) };
+  const server = http.createServer(createApp(config, build, hub, mailStatus));
   server.on("upgrade", (request, socket, head) => hub.handleUpgrade(request, socket, head));
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  // Links in mail lead to PUBLIC_URL, or to this very server when it is not set.
+  const mail = (started.mail = startMail(config, { publicUrl: config.mail.publicUrl ?? `http://localhost:${port}` }));
   log.info("listening", {
     url: `http://localhost:${port}`,
     port,
@@ -55,7 +61,7 @@ async function main() {
     isStopping = true;
     log.info("shutting down", { signal });
     server.close();
-    await hub.shutdown();
+    await Promise.all([hub.shutdown(), mail.stop()]);
     server.closeAllConnections();
     await closeDb();
     log.info("stopped");

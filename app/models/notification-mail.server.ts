@@ -2,13 +2,14 @@
 // and an unsubscribe link that needs no sign-in and turns off only that kind (RFC 8058 one-click
 // too). The link is signed with the server's secret, so it names one person and one kind and
 // cannot be made for anyone else.
-import crypto from "node:crypto";
 import type { TFunction } from "i18next";
 import type { Language } from "../i18n/config";
 import { i18next } from "../i18n/i18next.server";
 import type { NotificationData, NotificationKind } from "./notification-kinds";
-import { isNotificationKind } from "./notification-kinds";
 import { notificationWords } from "./notification-text";
+import { unsubscribeUrl } from "./unsubscribe-link.server";
+
+export { readUnsubscribeLink, unsubscribeUrl } from "./unsubscribe-link.server";
 
 interface MailSettings {
   publicUrl: string;
@@ -20,29 +21,6 @@ export interface RenderedMail {
   text_body: string;
   html_body: string;
   unsubscribe_url: string | null;
-}
-
-function sign(secret: string, userId: number, kind: string): string {
-  return crypto.createHmac("sha256", secret).update(`unsubscribe:${userId}:${kind}`).digest("base64url").slice(0, 32);
-}
-
-/** The address that turns `kind` off for this person. */
-export function unsubscribeUrl(settings: MailSettings, userId: number, kind: NotificationKind | "digest"): string {
-  const query = new URLSearchParams({ u: String(userId), k: kind, t: sign(settings.secret, userId, kind) });
-  return `${settings.publicUrl}/unsubscribe?${query.toString()}`;
-}
-
-/** The person and kind an unsubscribe link names, or null when its signature is not ours. */
-export function readUnsubscribeLink(secret: string, params: URLSearchParams): { userId: number; kind: NotificationKind | "digest" } | null {
-  const userId = Number(params.get("u"));
-  const kind = params.get("k") ?? "";
-  const token = params.get("t") ?? "";
-  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
-  if (kind !== "digest" && !isNotificationKind(kind)) return null;
-  const expected = Buffer.from(sign(secret, userId, kind));
-  const given = Buffer.from(token);
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
-  return { userId, kind };
 }
 
 const escapeHtml = (text: string) =>

@@ -279,4 +279,13 @@ export async function setEmailChoice(userId: number, kind: NotificationKind, cho
     .execute();
 }
 
+/** What an unsubscribe link does: turns one kind's email off, or for "digest" every kind now
+ * gathered in the digest. The inbox keeps listing them. */
+export async function turnOffEmail(userId: number, kind: NotificationKind | "digest"): Promise<NotificationKind[]> {
+  const choices = await emailChoices(userId);
+  const kinds = kind === "digest" ? NOTIFICATION_KINDS.filter((each) => choices[each] === "digest") : [kind];
+  for (const each of kinds) await setEmailChoice(userId, each, "off");
+  return kinds;
+}
+
 export { NOTIFICATION_KINDS };

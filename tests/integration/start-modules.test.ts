@@ -21,10 +21,10 @@ function loadedPackages(): Set<string> {
   return new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
 }
 
-const LOADED_WHEN_USED = ["docx", "mammoth", "jszip", "@xmldom/xmldom", "@tiptap/html", "happy-dom", "pg", "ioredis"];
+const LOADED_WHEN_USED = ["docx", "mammoth", "jszip", "@xmldom/xmldom", "@tiptap/html", "happy-dom", "pg", "ioredis", "nodemailer"];
 
 describe("a started server", () => {
-  it("answers /healthz and pages without having loaded the Word, import, PostgreSQL or Redis libraries", async () => {
+  it("answers /healthz and pages without having loaded the Word, import, PostgreSQL, Redis or mail libraries", async () => {
     expect((await fetch(`${demo.server.url}/healthz`)).status).toBe(200);
     const page = await fetch(`${demo.server.url}/plans/${DEMO.planId}`, { headers: { cookie: demo.cookies.editor } });
     expect(page.status).toBe(200);

@@ -56,4 +56,27 @@ describe("loadConfig", () => {
     expect(env).toEqual(base);
     expect(config.sessionSecret).toBe(base.SESSION_SECRET);
   });
+
+  it("sends no mail without SMTP_URL, and checks the mail settings when it is set", () => {
+    expect(loadConfig({ ...base }).mail).toMatchObject({
+      smtpUrl: undefined,
+      publicUrl: undefined,
+      pollIntervalMs: 30_000,
+      retryBaseMs: 60_000,
+      retryMaxMs: 3_600_000,
+    });
+    const mail = loadConfig({ ...base, SMTP_URL: "smtps://user:pw@mail.example:465", PUBLIC_URL: "https://rencana.example.go.id/" }).mail;
+    expect(mail).toMatchObject({
+      smtpUrl: "smtps://user:pw@mail.example:465",
+      publicUrl: "https://rencana.example.go.id",
+      from: "Gotong <noreply@rencana.example.go.id>",
+    });
+    expect(loadConfig({ ...base, SMTP_URL: "smtp://mail.example", MAIL_FROM: "Rencana <rencana@bappenas.example>" }).mail.from).toBe(
+      "Rencana <rencana@bappenas.example>",
+    );
+    expect(() => loadConfig({ ...base, SMTP_URL: "mail.example:25" })).toThrow(/SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
+    expect(() => loadConfig({ ...base, SMTP_URL: "smtp://mail.example", MAIL_FROM: "not an address" })).toThrow(/MAIL_FROM must be/);
+    expect(() => loadConfig({ ...base, PUBLIC_URL: "rencana.example" })).toThrow(/PUBLIC_URL must be a URL/);
+    expect(() => loadConfig({ ...base, MAIL_POLL_INTERVAL_MS: "5" })).toThrow("MAIL_POLL_INTERVAL_MS must be at least 50, got 5");
+  });
 });
