@@ -330,4 +330,3 @@ function DetailsForm({ planId, role, organisations, members, section }: OutlineP
     </div>
   );
 }
-
