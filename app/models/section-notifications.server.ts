@@ -26,22 +26,55 @@ export async function notifySectionChanged(event: {
     });
   }
   if (!event.changedFields.includes("status")) return;
-  const leads =
-    section.leadOrganisationId === null
-      ? []
-      : await getDb()
-          .selectFrom("plan_members")
-          .innerJoin("users", "users.id", "plan_members.user_id")
-          .select("users.id")
-          .where("plan_members.plan_id", "=", plan.id)
-          .where("users.organisation_id", "=", section.leadOrganisationId)
-          .execute();
-  await notify({
-    kind: "status",
-    planId: plan.id,
-    actorId: actor.id,
-    recipients: [...(section.assigneeUserId === null ? [] : [section.assigneeUserId]), ...leads.map((row) => row.id)],
-    url,
-    data: { actor: actor.name, plan: plan.title, section: section.title, from: section.statusBefore, to: section.status },
-  });
+  await notifyStatusMoves(plan.id, actor.id, [
+    { sectionId: event.sectionId, title: section.title, from: section.statusBefore, to: section.status },
+  ]);
+}
+
+/** Tells, for each section whose status moved (on its details form, or by a sign-off), the
+ * member it is assigned to and the plan's members of its lead institution. */
+export async function notifyStatusMoves(
+  planId: string,
+  actorId: number | null,
+  moves: { sectionId: string; title: string; from: string; to: string }[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  const db = getDb();
+  const [plan, actor, sections] = await Promise.all([
+    db.selectFrom("plans").select("title").where("id", "=", planId).executeTakeFirst(),
+    actorId === null ? undefined : db.selectFrom("users").select("name").where("id", "=", actorId).executeTakeFirst(),
+    db
+      .selectFrom("plan_sections")
+      .select(["section_id", "assignee_user_id", "lead_organisation_id"])
+      .where("plan_id", "=", planId)
+      .where(
+        "section_id",
+        "in",
+        moves.map((move) => move.sectionId),
+      )
+      .execute(),
+  ]);
+  const leadIds = [...new Set(sections.flatMap((row) => (row.lead_organisation_id === null ? [] : [row.lead_organisation_id])))];
+  const leadMembers = leadIds.length
+    ? await db
+        .selectFrom("plan_members")
+        .innerJoin("users", "users.id", "plan_members.user_id")
+        .select(["users.id as id", "users.organisation_id as organisationId"])
+        .where("plan_members.plan_id", "=", planId)
+        .where("users.organisation_id", "in", leadIds)
+        .execute()
+    : [];
+  for (const move of moves) {
+    const section = sections.find((row) => row.section_id === move.sectionId);
+    if (!section) continue;
+    const leads = leadMembers.filter((member) => member.organisationId === section.lead_organisation_id).map((member) => member.id);
+    await notify({
+      kind: "status",
+      planId,
+      actorId,
+      recipients: [...(section.assignee_user_id === null ? [] : [section.assignee_user_id]), ...leads],
+      url: `/plans/${planId}#section-${move.sectionId}`,
+      data: { actor: actor?.name ?? "", plan: plan?.title ?? "", section: move.title, from: move.from, to: move.to },
+    });
+  }
 }

@@ -10,6 +10,7 @@ import type { Database, SignOffEventKind } from "../../db/schema";
 import type { NotificationData } from "./notification-kinds";
 import { notify } from "./notification.server";
 import { can, type Role, type SectionStatus } from "./roles";
+import { notifyStatusMoves } from "./section-notifications.server";
 import type { SignOffAskedOfYou, SignOffEventView, SignOffPerson, SignOffView } from "./sign-off-types";
 
 export const MAX_APPROVERS = 20;
@@ -53,13 +54,13 @@ async function coveredSections(trx: Transaction<Database>, planId: string, secti
 async function setStatus(
   trx: Transaction<Database>,
   planId: string,
-  sections: { section_id: string; status: SectionStatus }[],
+  sections: { section_id: string; title: string; status: SectionStatus }[],
   to: SectionStatus,
   userId: number | null,
   now: number,
-): Promise<void> {
+): Promise<StatusMove[]> {
   const moving = sections.filter((section) => section.status !== to);
-  if (moving.length === 0) return;
+  if (moving.length === 0) return [];
   await trx
     .updateTable("plan_sections")
     .set({ status: to, updated_at: now })
@@ -84,6 +85,7 @@ async function setStatus(
       })),
     )
     .execute();
+  return moving.map((section) => ({ sectionId: section.section_id, title: section.title, from: section.status, to }));
 }
 
 async function addEvent(
@@ -109,6 +111,9 @@ async function addEvent(
     })
     .execute();
 }
+
+/** A section's status moved by a sign-off (asked, complete, withdrawn by an edit). */
+type StatusMove = { sectionId: string; title: string; from: SectionStatus; to: SectionStatus };
 
 /** What a notification about a request says (names as they are now). */
 async function notificationData(
@@ -155,7 +160,7 @@ export async function requestSignOff(
   if (!isIsoDate(input.dueDate) || input.dueDate < todayInJakarta()) throw new SignOffRuleError("badDate");
   const approverIds = [...new Set(input.approverIds)];
   const now = Date.now();
-  const { requestId, sectionTitle } = await getDb()
+  const { requestId, sectionTitle, moves } = await getDb()
     .transaction()
     .execute(async (trx) => {
       await lockForTransaction(trx, "signOff", planId);
@@ -194,7 +199,7 @@ export async function requestSignOff(
         .execute();
       for (const approverId of approverIds)
         await addEvent(trx, { requestId: id, planId, kind: "asked", actorId: actor.id, approverId }, now);
-      await setStatus(
+      const moves = await setStatus(
         trx,
         planId,
         sections.filter((section) => section.status === "draft"),
@@ -202,8 +207,9 @@ export async function requestSignOff(
         actor.id,
         now,
       );
-      return { requestId: id, sectionTitle: input.sectionId === null ? null : (sections[0]?.title ?? null) };
+      return { requestId: id, sectionTitle: input.sectionId === null ? null : (sections[0]?.title ?? null), moves };
     });
+  await notifyStatusMoves(planId, actor.id, moves);
   await notify({
     kind: "signOff",
     planId,
@@ -287,18 +293,21 @@ export async function answerSignOff(
       );
       const sections = await coveredSections(trx, planId, request.section_id);
       const complete = approving && approvers.every((approver) => approver.user_id === actor.id || approver.state === "approved");
+      let moves: StatusMove[] = [];
       if (complete) {
         await trx.updateTable("sign_off_requests").set({ status: "approved", closed_at: now }).where("id", "=", requestId).execute();
         await addEvent(trx, { requestId, planId, kind: "complete", actorId: actor.id }, now);
-        await setStatus(trx, planId, sections, "approved", actor.id, now);
+        moves = await setStatus(trx, planId, sections, "approved", actor.id, now);
       }
       return {
         complete,
+        moves,
         requestedBy: request.requested_by,
         approverIds: approvers.map((approver) => approver.user_id),
         sectionTitle: request.section_id === null ? null : (sections[0]?.title ?? null),
       };
     });
+  await notifyStatusMoves(planId, actor.id, outcome.moves);
   const url = signOffUrl(planId, requestId);
   const requester = outcome.requestedBy === null ? [] : [outcome.requestedBy];
   await notify({
@@ -401,7 +410,7 @@ export async function withdrawForEdit(
       const touched = requests.filter((request) =>
         request.section_id === null ? change.structural || change.sectionIds.size > 0 : change.sectionIds.has(request.section_id),
       );
-      const result: { requestId: number; sectionTitle: string | null; approverIds: number[] }[] = [];
+      const result: { requestId: number; sectionTitle: string | null; approverIds: number[]; moves: StatusMove[] }[] = [];
       for (const request of touched) {
         const approvers = await trx
           .selectFrom("sign_off_approvers")
@@ -419,8 +428,9 @@ export async function withdrawForEdit(
         const sections = await coveredSections(trx, planId, request.section_id);
         // Only the sections whose text changed lose their approval; the others' text is as approved.
         const changed = sections.filter((section) => section.status === "approved" && change.sectionIds.has(section.section_id));
-        await setStatus(trx, planId, changed, "in_review", editorId, now);
+        const moves = await setStatus(trx, planId, changed, "in_review", editorId, now);
         result.push({
+          moves,
           requestId: request.id,
           sectionTitle: request.section_id === null ? null : (sections[0]?.title ?? null),
           approverIds: approvers.map((approver) => approver.user_id),
@@ -429,6 +439,7 @@ export async function withdrawForEdit(
       return result;
     });
   for (const request of withdrawn) {
+    await notifyStatusMoves(planId, editorId, request.moves);
     await notify({
       kind: "signOff",
       planId,

@@ -96,6 +96,14 @@ describe("sign-off of a section by two people", () => {
     expect(await sectionStatus(SECTION)).toBe("in_review");
     expect(await events("owner")).toEqual(["approved"]);
 
+    // The partner's institution leads the section: they hear of its status moving.
+    const partner = await db.selectFrom("users").select("organisation_id").where("id", "=", ids.commenter).executeTakeFirstOrThrow();
+    await db
+      .updateTable("plan_sections")
+      .set({ lead_organisation_id: partner.organisation_id })
+      .where("plan_id", "=", DEMO.planId)
+      .where("section_id", "=", SECTION)
+      .execute();
     const second = await api("viewer", "POST", `/sign-offs/${requestId}/answer`, { decision: "approve", reason: "" });
     expect(second.status).toBe(200);
     const done = await signOff(requestId);
@@ -105,6 +113,13 @@ describe("sign-off of a section by two people", () => {
     expect(await events("owner")).toEqual(["approved", "approved", "complete"]);
     expect(await events("editor")).toEqual(["requested", "complete"]);
     expect(await events("viewer")).toEqual(["requested", "complete"]);
+    const statusNews = await db
+      .selectFrom("notifications")
+      .select("data")
+      .where("user_id", "=", ids.commenter)
+      .where("kind", "=", "status")
+      .execute();
+    expect(statusNews.map((row) => JSON.parse(row.data) as { to: string }).at(-1)).toMatchObject({ from: "in_review", to: "approved" });
 
     for (const approver of done.approvers) {
       expect(approver.versionId).toEqual(expect.any(Number));
