@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { SignOffView } from "../models/sign-off-types";
 import { ModalDialog, useModalDialog } from "./ModalDialog";
 import { formatCalendarDate } from "./RelativeTime";
+import { jakartaToday } from "../utils/deadline";
 
 export interface SignOffCandidate {
   userId: number;
@@ -86,11 +87,6 @@ async function post(path: string, body?: unknown): Promise<string | null> {
   }
 }
 
-/** Jakarta's date today (WIB), the earliest a request may be due. */
-function todayInJakarta(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
 function AskDialog({
   dialog,
   planId,
@@ -163,7 +159,7 @@ function AskDialog({
         </fieldset>
         <label>
           {t("signOff.dueDate")}
-          <input type="date" name="dueDate" min={todayInJakarta()} required />
+          <input type="date" name="dueDate" min={jakartaToday()} required />
         </label>
         {error ? (
           <p className="form-error" role="alert">

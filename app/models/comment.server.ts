@@ -325,47 +325,6 @@ export async function setThreadAssignment(threadId: string, assigneeId: number |
     .execute();
 }
 
-/** Open threads assigned to the person on the plans they are on, the soonest due first
- * (the dashboard's "Assigned to me"). */
-export async function threadsAssignedTo(userId: number) {
-  const rows = await getDb()
-    .selectFrom("comment_threads")
-    .innerJoin("plan_members", (join) =>
-      join.onRef("plan_members.plan_id", "=", "comment_threads.plan_id").on("plan_members.user_id", "=", userId),
-    )
-    .innerJoin("plans", "plans.id", "comment_threads.plan_id")
-    .select([
-      "comment_threads.id as id",
-      "comment_threads.plan_id as planId",
-      "plans.title as planTitle",
-      "comment_threads.quote as quote",
-      "comment_threads.due_date as dueDate",
-      "comment_threads.created_at as createdAt",
-    ])
-    .where("comment_threads.assignee_id", "=", userId)
-    .where("comment_threads.status", "=", "open")
-    .where("comment_threads.deleted_at", "is", null)
-    .execute();
-  const firstComments = rows.length
-    ? await getDb()
-        .selectFrom("comments")
-        .select(["thread_id", "body", "id"])
-        .where(
-          "thread_id",
-          "in",
-          rows.map((row) => row.id),
-        )
-        .where("deleted_at", "is", null)
-        .orderBy("id")
-        .execute()
-    : [];
-  const firstBody = new Map<string, string>();
-  for (const comment of firstComments) if (!firstBody.has(comment.thread_id)) firstBody.set(comment.thread_id, comment.body);
-  return rows
-    .map((row) => ({ ...row, createdAt: Number(row.createdAt), firstComment: firstBody.get(row.id) ?? "" }))
-    .sort((a, b) => (a.dueDate ?? "9999").localeCompare(b.dueDate ?? "9999") || a.createdAt - b.createdAt);
-}
-
 export async function setDisposition(
   threadId: string,
   disposition: ThreadDisposition | null,

@@ -5,6 +5,7 @@ import { lockForTransaction } from "../../db/locks";
 import { canChangeStatus, can, type Role, type SectionStatus } from "./roles";
 
 import type { SectionDetails } from "./views";
+import { isCalendarDate } from "../utils/deadline";
 
 export type { SectionDetails };
 
@@ -152,7 +153,7 @@ export async function updateSectionDetails(
         activity.push({ field: "assignee", from: await memberName(section.assignee_user_id), to });
       }
       if (changes.dueDate !== undefined && changes.dueDate !== section.due_date) {
-        if (changes.dueDate !== null && !isIsoDate(changes.dueDate)) throw new SectionRuleError("badDate");
+        if (changes.dueDate !== null && !isCalendarDate(changes.dueDate)) throw new SectionRuleError("badDate");
         update.due_date = changes.dueDate;
         activity.push({ field: "dueDate", from: section.due_date, to: changes.dueDate });
       }
@@ -202,10 +203,6 @@ export interface ChangedSection {
   assigneeUserId: number | null;
   leadOrganisationId: number | null;
   dueDate: string | null;
-}
-
-function isIsoDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 }
 
 export async function listActivity(planId: string, limit = 50) {

@@ -12,6 +12,7 @@ import { notify } from "./notification.server";
 import { can, type Role, type SectionStatus } from "./roles";
 import { notifyStatusMoves } from "./section-notifications.server";
 import type { SignOffAskedOfYou, SignOffEventView, SignOffPerson, SignOffView } from "./sign-off-types";
+import { isCalendarDate, jakartaToday } from "../utils/deadline";
 
 export const MAX_APPROVERS = 20;
 export const MAX_REASON = 2000;
@@ -140,15 +141,6 @@ async function notificationData(
 
 const signOffUrl = (planId: string, requestId: number) => `/plans/${planId}?signOff=${requestId}`;
 
-export function isIsoDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
-}
-
-/** Today's date where the plans are written (WIB, UTC+7), as YYYY-MM-DD. */
-function todayInJakarta(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
 /** An owner asks `approverIds` (members of the plan) to approve a section, or the whole plan
  * (sectionId null), by `dueDate`. Sections still in draft move to in review. */
 export async function requestSignOff(
@@ -157,7 +149,7 @@ export async function requestSignOff(
   input: { sectionId: string | null; approverIds: number[]; dueDate: string },
 ): Promise<number> {
   if (!can(actor.role, "plan.manage")) throw new SignOffRuleError("forbidden");
-  if (!isIsoDate(input.dueDate) || input.dueDate < todayInJakarta()) throw new SignOffRuleError("badDate");
+  if (!isCalendarDate(input.dueDate) || input.dueDate < jakartaToday()) throw new SignOffRuleError("badDate");
   const approverIds = [...new Set(input.approverIds)];
   const now = Date.now();
   const { requestId, sectionTitle, moves } = await getDb()

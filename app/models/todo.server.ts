@@ -2,16 +2,10 @@
 // across the plans they are on, each with where it leads.
 import { sql } from "kysely";
 import { getDb } from "../../db";
+import { jakartaToday } from "../utils/deadline";
 
-const WIB_OFFSET_MS = 7 * 3600_000;
 /** Items listed per block: the rest are on the plans. */
 export const TODO_LIMIT = 50;
-
-/** Today's date (YYYY-MM-DD) in Jakarta, the zone deadlines are announced in (app/utils/deadline.ts):
- * a due date is overdue once its day has passed there. */
-export function jakartaToday(now: number): string {
-  return new Date(now + WIB_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 export function isOverdue(dueDate: string | null, now: number): boolean {
   return dueDate !== null && dueDate < jakartaToday(now);

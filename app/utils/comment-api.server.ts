@@ -8,6 +8,7 @@ import { commentingRule, listRounds, sectionsClosedToPartners } from "../models/
 import { getMemberRole } from "../models/plan.server";
 import { can } from "../models/roles";
 import { jsonError } from "./api.server";
+import { isCalendarDate } from "./deadline";
 
 /** A comment body as stored: trimmed, not empty, not too long; and who it mentions. */
 export async function checkBody(planId: string, body: unknown, t: TFunction): Promise<{ body: string; mentions: number[] }> {
@@ -47,10 +48,7 @@ export async function threadView(context: AppLoadContext, planId: string, viewer
 export const DueDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "dueDate must be YYYY-MM-DD")
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, "dueDate must be a real date");
+  .refine(isCalendarDate, "dueDate must be a real date");
 
 /** The member a thread may be assigned to: someone on the plan who can comment on it (a
  * reader could neither reply nor resolve). A 422 refusal otherwise. */

@@ -3,6 +3,18 @@
 // partner whatever their browser's zone, and the server renders it without guessing one.
 const WIB_OFFSET_MS = 7 * 3600_000;
 
+/** Today's date (YYYY-MM-DD) in Jakarta: a due date is overdue once its day has passed there. */
+export function jakartaToday(now: number = Date.now()): string {
+  return new Date(now + WIB_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Whether a value is a real calendar date written YYYY-MM-DD (not 2027-02-30). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
 /** The instant a `<input type="datetime-local">` value ("2026-11-25T23:59") names in WIB,
  * or null when it is not a real date and time. */
 export function parseDeadline(value: string): number | null {

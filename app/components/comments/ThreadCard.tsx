@@ -10,6 +10,7 @@ import { CommentBody } from "./CommentBody";
 import { useComments } from "./CommentsContext";
 import { MentionTextarea } from "./MentionTextarea";
 import { DISPOSITIONS, type Disposition, type RoundSummary, type Thread, type ThreadComment } from "./types";
+import { jakartaToday } from "../../utils/deadline";
 
 export const DISPOSITION_LABEL_KEYS = {
   accepted: "comments.dispositionAccepted",
@@ -401,11 +402,6 @@ function DispositionForm({ thread }: { thread: Thread }) {
   );
 }
 
-/** Today as YYYY-MM-DD in Jakarta, where the plan's dates are kept (as due dates are compared). */
-export function todayInJakarta(now: number): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(now);
-}
-
 /** Who the thread is assigned to and by when; whoever may resolve it may change that. */
 function Assignment({ thread, isActive, now }: { thread: Thread; isActive: boolean; now: number }) {
   const { t, i18n } = useTranslation();
@@ -418,7 +414,7 @@ function Assignment({ thread, isActive, now }: { thread: Thread; isActive: boole
     if (!isActive) setIsEditing(false);
   }, [isActive]);
   const isOpen = thread.status === "open";
-  const isOverdue = isOpen && thread.dueDate !== null && thread.dueDate < todayInJakarta(now);
+  const isOverdue = isOpen && thread.dueDate !== null && thread.dueDate < jakartaToday(now);
   const candidates = members.filter((member) => assignable.includes(member.id));
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
