@@ -3,7 +3,7 @@
 // it drops the person who acted and anyone who is not on the plan, writes the inbox entries and
 // the mail to send in one transaction, and wakes the outbox; it never waits for a mail server.
 import { getDb } from "../../db";
-import type { ExpressionBuilder } from "kysely";
+import type { ExpressionBuilder, Transaction } from "kysely";
 import type { Database, NotificationDelivery } from "../../db/schema";
 import { isLanguage, type Language } from "../i18n/config";
 import { log, errorFields } from "../utils/log.server";
@@ -31,6 +31,14 @@ export interface NotificationEvent<K extends NotificationKind> {
   /** A reminder that must reach each person once: a second notify with the same key is nothing. */
   onceKey?: string;
 }
+
+/** A person is mailed at once about one place (a thread, a section) at most once in this time;
+ * whatever else happens there meanwhile waits for their digest. */
+const SAME_PLACE_MAIL_QUIET_MS = 10 * 60_000;
+/** Mails at once one person gets in an hour, whoever causes them; past it, the digest. Together
+ * these bound what any member can make someone's mailbox receive (docs/workflow.md). */
+const MAILS_AT_ONCE_PER_HOUR = 20;
+const HOUR_MS = 3600_000;
 
 /** How mail leaves (set at start by server/mail/outbox.ts; absent: notifications stay in the app). */
 export interface MailChannel {
@@ -102,7 +110,10 @@ async function writeNotifications<K extends NotificationKind>(event: Notificatio
   await db.transaction().execute(async (trx) => {
     for (const person of people) {
       const choice = emailChoiceOf(event.kind, person.choice);
-      const delivery: NotificationDelivery = choice === "off" ? "none" : choice;
+      let delivery: NotificationDelivery = choice === "off" ? "none" : choice;
+      if (delivery === "now" && channel !== undefined && (await mailedEnoughAlready(trx, person.id, event.url, now))) {
+        delivery = "digest";
+      }
       const sendsNow = delivery === "now" && channel !== undefined;
       const inserted = await trx
         .insertInto("notifications")
@@ -142,6 +153,21 @@ async function writeNotifications<K extends NotificationKind>(event: Notificatio
   });
   if (queuedMail) channel?.wake();
   return written;
+}
+
+/** Whether the person was mailed at once about this place lately, or has had their hour's
+ * share of mails at once: then this one goes to the digest instead. */
+async function mailedEnoughAlready(trx: Transaction<Database>, userId: number, url: string, now: number): Promise<boolean> {
+  const mailed = await trx
+    .selectFrom("notifications")
+    .select(["url", "mailed_at"])
+    .where("user_id", "=", userId)
+    .where("created_at", ">=", now - HOUR_MS)
+    .where("delivery", "=", "now")
+    .where("mailed_at", "is not", null)
+    .execute();
+  if (mailed.length >= MAILS_AT_ONCE_PER_HOUR) return true;
+  return mailed.some((row) => row.url === url && Number(row.mailed_at) >= now - SAME_PLACE_MAIL_QUIET_MS);
 }
 
 function emailChoiceOf(kind: NotificationKind, stored: string | null | undefined): EmailChoice {

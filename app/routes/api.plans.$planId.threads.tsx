@@ -4,7 +4,7 @@ import { z } from "zod";
 import { assignableMemberIds, createThread, listPlanPeople, listThreads, personAsSeenBy } from "../models/comment.server";
 import { listRounds, sectionsClosedToPartners } from "../models/consultation.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
-import { checkAssignee, checkBody, checkRound, DueDate, threadView } from "../utils/comment-api.server";
+import { checkAssignee, checkBody, checkRound, DueDate, takeCommentPost, threadView } from "../utils/comment-api.server";
 import { notifyComment, notifyThreadAssigned } from "../models/comment-notifications.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -51,6 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { body, mentions } = await checkBody(plan.id, input.body, t);
   const assigneeId = input.assigneeId ?? null;
   if (assigneeId !== null) await checkAssignee(plan.id, assigneeId, t);
+  takeCommentPost(user.id, t);
   const dueDate = assigneeId === null ? null : (input.dueDate ?? null);
   const threadId = `t-${crypto.randomUUID()}`;
   let thread: { sectionId: string; quote: string; anchor: "text" | "section" };

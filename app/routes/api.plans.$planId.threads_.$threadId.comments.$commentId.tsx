@@ -5,7 +5,7 @@ import { z } from "zod";
 import { deleteComment, editComment, getComment, mentionsIn } from "../models/comment.server";
 import { notifyComment } from "../models/comment-notifications.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
-import { checkBody, checkRound, requireThread, threadView } from "../utils/comment-api.server";
+import { checkBody, checkRound, requireThread, takeCommentPost, threadView } from "../utils/comment-api.server";
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "PATCH" && request.method !== "DELETE") return jsonError(405, "PATCH, DELETE");
@@ -27,6 +27,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const input = await readJson(request, z.object({ body: z.unknown() }).strict(), t);
   const { body, mentions } = await checkBody(plan.id, input.body, t);
+  takeCommentPost(user.id, t);
   const mentionedBefore = new Set(await mentionsIn(comment.id));
   await editComment(comment.id, body, mentions);
   context.collab.notifyThreadsChanged(plan.id);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { addComment } from "../models/comment.server";
 import { notifyComment } from "../models/comment-notifications.server";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
-import { checkBody, checkRound, requireThread, threadView } from "../utils/comment-api.server";
+import { checkBody, checkRound, requireThread, takeCommentPost, threadView } from "../utils/comment-api.server";
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return jsonError(405, "POST");
@@ -15,6 +15,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { body, mentions } = await checkBody(plan.id, input.body, t);
   const anchors = await context.collab.commentAnchors(plan.id);
   await checkRound(plan.id, anchors.get(thread.id)?.sectionId ?? thread.section_id, viewer, t);
+  takeCommentPost(user.id, t);
   await addComment(thread.id, user.id, body, mentions);
   context.collab.notifyThreadsChanged(plan.id);
   await notifyComment({ plan, actor: { id: user.id, name: user.name }, threadId: thread.id, body, mentions });

@@ -9,6 +9,19 @@ import { getMemberRole } from "../models/plan.server";
 import { can } from "../models/roles";
 import { jsonError } from "./api.server";
 import { isCalendarDate } from "./deadline";
+import { perAccountLimit } from "./rate-limit";
+import { singleton } from "./singleton.server";
+
+/** Comments (new threads, replies, edits) one account may post: a burst of 30, then one every
+ * three seconds; far above anyone typing them, and each can mention people and so send mail. */
+const COMMENT_POSTS_PER_SECOND = 1 / 3;
+const COMMENT_POST_BURST = 30;
+const mayPostComment = singleton("comment-post-rate", () => perAccountLimit(COMMENT_POSTS_PER_SECOND, COMMENT_POST_BURST));
+
+/** Counts a comment posted by this account; a 429 refusal when it posts faster than a person would. */
+export function takeCommentPost(userId: number, t: TFunction): void {
+  if (!mayPostComment(userId)) throw jsonError(429, t("api.commentsTooOften"), "rateLimited");
+}
 
 /** A comment body as stored: trimmed, not empty, not too long; and who it mentions. */
 export async function checkBody(planId: string, body: unknown, t: TFunction): Promise<{ body: string; mentions: number[] }> {

@@ -26,7 +26,7 @@ import type { LivePlan } from "./live-plan";
 import type { PlanSocket } from "./plan-socket";
 import { encodeAwarenessMessage, encodePermissionDenied, encodeSaved } from "./messages";
 import type { CollabMetrics } from "./metrics";
-import { MessageRateLimit, TokenBucket } from "./rate-limit";
+import { MessageRateLimit, TokenBucket } from "../../app/utils/rate-limit";
 import type { UpdateStore } from "./update-store";
 import { holdWritesForThisTurn } from "./write-batching";
 

@@ -15,7 +15,7 @@
 //     authorship.ts, sync-answers.ts, presence.ts, healing.ts, checkpoint-timer.ts, section-index.ts
 //   update-store.ts           group commit to the update log
 //   storage/, cluster/plan-relay.ts, cluster/redis-relay.ts, cluster/relay-codec.ts,
-//   plan-socket.ts, messages.ts, schema-guard.ts, awareness-stamp.ts, rate-limit.ts, metrics.ts
+//   plan-socket.ts, messages.ts, schema-guard.ts, awareness-stamp.ts, metrics.ts (token buckets: app/utils/rate-limit.ts)
 //
 // With REDIS_URL, open plans are shared with the other instances (docs/deployment.md).
 import type { IncomingMessage } from "node:http";

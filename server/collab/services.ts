@@ -20,7 +20,7 @@ import type { CollabServices } from "../../app/utils/load-context";
 import type { PeerLink } from "./cluster/peer-link";
 import type { PlanRegistry } from "./plan-registry";
 import type { PlanVersions } from "./plan-versions";
-import { MessageRateLimit } from "./rate-limit";
+import { perAccountLimit } from "../../app/utils/rate-limit";
 import type { SessionWatch } from "./session-watch";
 import type { UpdateStore } from "./update-store";
 
@@ -41,16 +41,6 @@ export interface ServicesOptions {
   sessions: SessionWatch;
   peers: PeerLink;
   store: UpdateStore;
-}
-
-/** One rate per account, for the paths that copy a whole plan. */
-function perAccountLimit(perSecond: number): (userId: number) => boolean {
-  const limits = new Map<number, MessageRateLimit>();
-  return (userId) => {
-    const limit = limits.get(userId) ?? new MessageRateLimit(perSecond);
-    limits.set(userId, limit);
-    return limit.take();
-  };
 }
 
 export function createCollabServices({ plans, versions, sessions, peers, store }: ServicesOptions): CollabServices {

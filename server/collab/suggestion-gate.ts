@@ -18,7 +18,7 @@
 import * as Y from "yjs";
 import { SUGGESTION_DELETE, SUGGESTION_INSERT } from "../../app/editor/suggestion-marks";
 import { markNameOfKey } from "../../app/editor/schema-rules";
-import { TokenBucket } from "./rate-limit";
+import { TokenBucket } from "../../app/utils/rate-limit";
 
 /** Bytes of plan one account's updates may have copied into a new proving copy (a refused
  * update costs one): 5 MB at once, then 100 KB a second. A small plan is copied a hundred times

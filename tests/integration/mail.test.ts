@@ -330,6 +330,66 @@ describe("a round's deadline", () => {
   });
 });
 
+describe("a flood of mentions", () => {
+  it("mails a person once per thread in ten minutes and twenty times an hour; the rest waits for the digest, and posting is rate-limited", async () => {
+    const viewer = await userId(DEMO.viewer);
+    // Back to the default (mentions at once) after the digest tests.
+    await query((db) => db.deleteFrom("notification_settings").where("user_id", "=", viewer).execute());
+    const before = mailsTo(DEMO.viewer).length;
+    const post = (path: string, body: unknown) =>
+      fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads${path}`, {
+        method: "POST",
+        headers: { cookie: demo.cookies.editor, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+
+    // One thread, six mentions in it: one mail.
+    const started = await post("", { body: `@${DEMO.viewer} Flood thread`, sectionId: "s-r193" });
+    expect(started.status).toBe(201);
+    const threadId = ((await started.json()) as { id: string }).id;
+    for (let reply = 1; reply <= 5; reply++) {
+      expect((await post(`/${threadId}/comments`, { body: `@${DEMO.viewer} Flood reply ${reply}` })).status).toBe(201);
+    }
+    await eventually(async () => (await outboxWaiting()) === 0, "the outbox to empty");
+    expect(mailsTo(DEMO.viewer).slice(before).map((mail) => /Flood \w+/.exec(mail.text)?.[0])).toEqual(["Flood thread"]);
+
+    // New threads as fast as the server takes them: it stops taking them, with a message for people.
+    let created = 1;
+    let refusal: Response | undefined;
+    for (let attempt = 0; attempt < 60 && !refusal; attempt++) {
+      const response = await post("", { body: `@${DEMO.viewer} Flood new ${attempt}`, sectionId: "s-concept" });
+      if (response.status === 429) refusal = response;
+      else {
+        expect(response.status).toBe(201);
+        created++;
+      }
+    }
+    expect(refusal, "a burst of new threads is refused at some point").toBeDefined();
+    expect(await refusal!.json()).toEqual({ error: expect.stringContaining("Wait a minute"), code: "rateLimited" });
+    // Within the burst allowance of 30 comments (6 went on the first thread, a few on earlier
+    // tests; a token comes back every 3 s).
+    expect(created - 1).toBeGreaterThanOrEqual(15);
+    expect(5 + created).toBeLessThanOrEqual(32);
+
+    await eventually(async () => (await outboxWaiting()) === 0, "the outbox to empty");
+    expect(mailsTo(DEMO.viewer).slice(before)).toHaveLength(20);
+    // Every mention is in the inbox; those not mailed wait for the digest.
+    const made = await query((db) =>
+      db
+        .selectFrom("notifications")
+        .select(["delivery", "mailed_at"])
+        .where("user_id", "=", viewer)
+        .where("kind", "=", "mention")
+        .where("data", "like", "%Flood%")
+        .execute(),
+    );
+    expect(made).toHaveLength(5 + created);
+    expect(made.filter((row) => row.delivery === "now" && row.mailed_at !== null)).toHaveLength(20);
+    expect(made.filter((row) => row.delivery === "digest" && row.mailed_at === null)).toHaveLength(5 + created - 20);
+    expect((await health()).status).toBe(200);
+  });
+});
+
 describe("two instances on one PostgreSQL", () => {
   let postgres: TestPostgres;
   let smtpBoth: TestSmtp;

@@ -134,6 +134,20 @@ const apiDoors: {
     expected: { signedOut: 401, owner: 422, editor: 422, commenter: 403, viewer: 403, outsider: 404 },
   },
   {
+    name: "assigning the partner's own thread",
+    method: "POST",
+    path: () => `${API}/threads/${threadIds.partners}/assign`,
+    json: { assigneeId: null },
+    expected: { signedOut: 401, owner: 200, editor: 200, commenter: 200, viewer: 403, outsider: 404 },
+  },
+  {
+    name: "assigning the owner's thread",
+    method: "POST",
+    path: () => `${API}/threads/${threadIds.owners}/assign`,
+    json: { assigneeId: null },
+    expected: { signedOut: 401, owner: 200, editor: 200, commenter: 403, viewer: 403, outsider: 404 },
+  },
+  {
     name: "deleting the partner's comment",
     method: "DELETE",
     path: () => `${API}/threads/${threadIds.owners}/comments/${partnersCommentId}`,
@@ -229,6 +243,21 @@ apiDoors.push(
   },
 );
 
+// Notifications (docs/workflow.md): each account reads and marks its own; another's is not
+// found. The owner is mentioned in beforeAll below.
+let ownersNotificationId = 0;
+const EVERY_ACCOUNT = { signedOut: 401, owner: 200, editor: 200, commenter: 200, viewer: 200, outsider: 200 };
+apiDoors.push(
+  { name: "listing one's notifications", method: "GET", path: () => "/api/notifications", expected: EVERY_ACCOUNT },
+  {
+    name: "marking the owner's notification read",
+    method: "POST",
+    path: () => `/api/notifications/${ownersNotificationId}/read`,
+    expected: { signedOut: 401, owner: 200, editor: 404, commenter: 404, viewer: 404, outsider: 404 },
+  },
+  { name: "marking all one's notifications read", method: "POST", path: () => "/api/notifications/read-all", expected: EVERY_ACCOUNT },
+);
+
 async function apiCall(who: Who, method: string, path: string, json?: unknown, origin?: string): Promise<Response> {
   return fetch(`${server.url}${path}`, {
     method,
@@ -251,6 +280,10 @@ describe("the comment and version API", () => {
       comments: { id: number }[];
     };
     threadIds.partners = partners.id;
+    const mention = { body: `@${DEMO.owner} could you look at this?`, sectionId: "s-r193" };
+    expect((await apiCall("commenter", "POST", `${API}/threads`, mention)).status).toBe(201);
+    const inbox = (await (await apiCall("owner", "GET", "/api/notifications")).json()) as { notifications: { id: number }[] };
+    ownersNotificationId = inbox.notifications[0]!.id;
     partnersCommentId = partners.comments[0]!.id;
     threadIds.owners = (
       (await (await apiCall("owner", "POST", `${API}/threads`, { body: "Owner's thread.", sectionId: "s-r193" })).json()) as { id: string }

@@ -605,6 +605,7 @@ const en = {
     bodyTooLong: "A comment can be at most {{max}} characters long.",
     threadNotFound: "No such comment thread on this plan.",
     commentNotFound: "No such comment in this thread.",
+    commentsTooOften: "You have posted many comments in a short time. Wait a minute and post again; what you wrote is still in the box.",
     notYourComment: "You can only change your own comments.",
     noSuchSection: "That section is no longer in the plan.",
     notInRound: "This thread is not part of a consultation round.",

@@ -1,5 +1,6 @@
 // Token buckets: a burst up to the bucket's capacity, then its rate. Per socket they count
-// messages, bytes and costly requests (connection.ts); per account, the hub's costly paths.
+// messages, bytes and costly requests (server/collab/connection.ts); per account, the costly
+// paths of the collaboration services and what a person may post (comments, which can mail).
 export class TokenBucket {
   private tokens: number;
   private updatedAt = Date.now();
@@ -28,4 +29,15 @@ export class MessageRateLimit extends TokenBucket {
   constructor(perSecond: number) {
     super(perSecond, perSecond * 2);
   }
+}
+
+/** One rate per account, in this process: `(userId) => false` once the account has used its
+ * burst (`perSecond * 2` unless given) and is over the rate. */
+export function perAccountLimit(perSecond: number, burst = perSecond * 2): (userId: number) => boolean {
+  const limits = new Map<number, TokenBucket>();
+  return (userId) => {
+    const limit = limits.get(userId) ?? new TokenBucket(perSecond, burst);
+    limits.set(userId, limit);
+    return limit.take();
+  };
 }
