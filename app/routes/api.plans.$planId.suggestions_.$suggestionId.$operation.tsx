@@ -6,7 +6,7 @@ import { addSuggestionReply } from "../models/suggestion.server";
 import { notifySuggestionReply, notifySuggestionsResolved } from "../models/suggestion-notifications.server";
 import { can } from "../models/roles";
 import { jsonError, readJson, requireApiPlan } from "../utils/api.server";
-import { checkBody, checkRound } from "../utils/comment-api.server";
+import { checkBody, checkRound, takeCommentPost } from "../utils/comment-api.server";
 import { requireSuggestion, suggestionRefusal, suggestionViews } from "../utils/suggestion-api.server";
 
 const Resolution = z.object({ reason: z.string().max(2000).optional(), partly: z.boolean().optional() }).strict();
@@ -25,6 +25,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const input = await readJson(request, z.object({ body: z.unknown() }).strict(), t);
     const { body } = await checkBody(plan.id, input.body, t);
     await checkRound(plan.id, suggestion.sectionId, { id: user.id, role: plan.role }, t);
+    takeCommentPost(user.id, t);
     await addSuggestionReply(plan.id, suggestion.id, user.id, body);
     context.collab.notifySuggestionsChanged(plan.id);
     await notifySuggestionReply({ plan, actor: { id: user.id, name: user.name }, suggestionId: suggestion.id, body });
