@@ -1,7 +1,7 @@
 // Two people co-edit the demo plan in real Chromium; a viewer cannot type.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { editorText, launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
 import { DEMO, startServer, storedPlanText, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -96,10 +96,10 @@ it("the viewer sees the plan but cannot type into it", async () => {
   await viewer.waitForFunction((text) => document.querySelector(".ProseMirror")?.textContent?.includes(text), TYPED);
   expect(await viewer.locator(".ProseMirror").getAttribute("contenteditable")).toBe("false");
   expect(await viewer.getByTestId("readonly-badge").textContent()).toBe("View only");
-  const before = await viewer.locator(".ProseMirror").textContent();
+  const before = await editorText(viewer);
   await viewer.locator(".ProseMirror p").first().click();
   await viewer.keyboard.type("viewer typing");
-  expect(await viewer.locator(".ProseMirror").textContent()).toBe(before);
+  expect(await editorText(viewer)).toBe(before);
   expect(pageErrors(viewer)).toEqual([]);
 });
 
@@ -117,8 +117,8 @@ it("undo takes back only your own edits, not a colleague's", async () => {
   await owner.keyboard.press("Control+z");
   await owner.waitForFunction(() => !document.querySelector(".ProseMirror")?.textContent?.includes("OWNER-UNDO-ME"));
   await editor.waitForFunction(() => !document.querySelector(".ProseMirror")?.textContent?.includes("OWNER-UNDO-ME"));
-  expect(await owner.locator(".ProseMirror").textContent()).toContain("EDITOR-KEEPS-THIS");
-  expect(await editor.locator(".ProseMirror").textContent()).toContain("EDITOR-KEEPS-THIS");
+  expect(await editorText(owner)).toContain("EDITOR-KEEPS-THIS");
+  expect(await editorText(editor)).toContain("EDITOR-KEEPS-THIS");
 });
 
 it("no script errors on either page", () => {

@@ -32,6 +32,18 @@ export async function signedInPage(context: BrowserContext, baseUrl: string, ema
   return page;
 }
 
+/**
+ * The plan's text as the page's editor holds it. Not the editor element's textContent: others'
+ * carets are elements in the text with the person's name, so that would read "This sTendy
+ * Gunawanection" while Tendy's caret is there.
+ */
+export function editorText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.querySelector(".ProseMirror") as unknown as { editor: { state: { doc: { textContent: string } } } };
+    return element.editor.state.doc.textContent;
+  });
+}
+
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }
