@@ -1,18 +1,71 @@
 // What the page does with what the server sends, and which presence it sends back, kept cheap on
 // a long plan where a hundred updates and a hundred cursor messages arrive a second.
+import * as decoding from "lib0/decoding";
+import { messageYjsUpdate } from "y-protocols/sync";
 import { messageSync, type WebsocketProvider } from "y-websocket";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 
 /**
- * From now on, the server's sync messages (its sync steps and updates) are applied as
- * y-websocket applies them, but without the "update" events for them (withoutUpdateEvents).
- * Gathering updates for a few milliseconds into one transaction was tried and dropped: a remote
- * change then often landed between the browser extending a selection and ProseMirror reading it,
- * and the binding restored the old selection (docs/architecture.md, "Others' typing").
+ * Others' changes that arrive within this time of the first are applied together, in one Yjs
+ * transaction and so one editor transaction: with twenty people typing, a hundred a second
+ * arrive, and each applied alone cost the editor, its plugins and the view a whole transaction.
+ * Their text shows at most this much later.
+ */
+const GATHER_MS = 50;
+
+/** Runs before others' changes are applied: the editor reads what the browser did meanwhile. */
+const beforeOthersChanges = new WeakMap<Y.Doc, () => void>();
+
+/**
+ * `read` runs before gathered changes of others are applied to `doc`. The editor reads the
+ * selection the browser has changed and not yet reported (Shift+Arrow): applied first, a remote
+ * change made the binding put back the selection as it was. Returns a function that stops it.
+ */
+export function beforeApplyingOthersChanges(doc: Y.Doc, read: () => void): () => void {
+  beforeOthersChanges.set(doc, read);
+  return () => {
+    if (beforeOthersChanges.get(doc) === read) beforeOthersChanges.delete(doc);
+  };
+}
+
+/**
+ * From now on, the server's sync messages are applied without the "update" events for them
+ * (withoutUpdateEvents). Once synced, the server's updates (others' changes) are gathered for
+ * GATHER_MS and applied together; anything else the server says in the sync protocol (its sync
+ * steps on a reconnection) applies what was gathered first, then itself, as y-websocket does.
  */
 export function applyServerUpdatesQuietly(provider: WebsocketProvider, doc: Y.Doc): void {
   const applyMessage = provider.messageHandlers[messageSync]!;
-  provider.messageHandlers[messageSync] = (...message) => withoutUpdateEvents(doc, provider, () => applyMessage(...message));
+  const gathered: Uint8Array[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const applyGathered = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (gathered.length === 0 || doc.isDestroyed) return;
+    const updates = gathered.splice(0);
+    beforeOthersChanges.get(doc)?.();
+    withoutUpdateEvents(doc, provider, () =>
+      Y.transact(
+        doc,
+        () => {
+          for (const update of updates) Y.applyUpdate(doc, update, provider);
+        },
+        provider,
+      ),
+    );
+  };
+  provider.messageHandlers[messageSync] = (encoder, decoder, ...rest) => {
+    if (provider.synced) {
+      const message = decoding.clone(decoder);
+      if (decoding.readVarUint(message) === messageYjsUpdate) {
+        gathered.push(decoding.readVarUint8Array(message));
+        timer ??= setTimeout(applyGathered, GATHER_MS);
+        return; // nothing to answer: y-websocket sends an empty encoder nowhere
+      }
+    }
+    applyGathered();
+    withoutUpdateEvents(doc, provider, () => applyMessage(encoder, decoder, ...rest));
+  };
 }
 
 /**

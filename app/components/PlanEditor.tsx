@@ -23,7 +23,8 @@ import { FindBar, type FindRequest } from "./FindBar";
 import { ShortcutsDialog, type ShortcutsDialogHandle } from "./ShortcutsDialog";
 import { EditModeMenu, ReadingToolbar, Toolbar, type EditorCommands } from "./Toolbar";
 import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
-import { RemoteChanges } from "../editor/remote-changes";
+import { readPendingDomChanges, RemoteChanges } from "../editor/remote-changes";
+import { beforeApplyingOthersChanges } from "../collab/remote-updates";
 
 export function PlanEditor({
   doc,
@@ -90,6 +91,9 @@ export function PlanEditor({
   useEffect(() => {
     if (editor) return showNamesOnMove(provider, editor.view.dom);
   }, [editor, provider]);
+  useEffect(() => {
+    if (editor) return beforeApplyingOthersChanges(doc, () => editor.isDestroyed || readPendingDomChanges(editor.view));
+  }, [editor, doc]);
   // A role or the mode changed while the page is open (the loader reloads on the server's notice).
   useEffect(() => {
     if (!editor) return;

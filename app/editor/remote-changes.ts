@@ -4,12 +4,23 @@
 import { Extension, type Editor } from "@tiptap/core";
 import { ySyncPluginKey, yUndoPluginKey } from "@tiptap/y-tiptap";
 import type { EditorState, Transaction } from "@tiptap/pm/state";
+import type { EditorView } from "@tiptap/pm/view";
 import { useRef, useSyncExternalStore } from "react";
 
 /** A transaction that brings others' changes in from the shared document. */
 export function isRemoteChange(transaction: Transaction): boolean {
   const meta = transaction.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined;
   return Boolean(meta?.isChangeOrigin);
+}
+
+/**
+ * Makes ProseMirror read now what the browser changed and has not reported yet (a selection
+ * extended with Shift+Arrow reports on the next "selectionchange"). Called before others'
+ * changes are applied: the binding keeps the selection the editor knows, and would otherwise put
+ * the old one back. `domObserver` is ProseMirror's own, not in its types.
+ */
+export function readPendingDomChanges(view: EditorView): void {
+  (view as unknown as { domObserver?: { flush(): void } }).domObserver?.flush();
 }
 
 /**

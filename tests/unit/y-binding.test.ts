@@ -207,6 +207,45 @@ describe("the patched editor binding", () => {
     expectShowsFragment(bob, schema);
   });
 
+  it("replaces each section that changed, not those between, when one transaction brings changes to several", () => {
+    const schema = planSchema();
+    const initial = initialPlan(30);
+    const alice = openEditor(schema, initial);
+    const carol = openEditor(schema, initial);
+    const bob = openEditor(schema, initial);
+    const before = bob.view.state.doc;
+    const steps: Transaction[] = [];
+    const dispatch = bob.view.dispatch.bind(bob.view);
+    bob.view.dispatch = (tr) => {
+      steps.push(tr);
+      dispatch(tr);
+    };
+    const typeIn = (editor: Editor, section: number, text: string) => {
+      const target = textblocks(editor.view.state.doc).find((block) => block.section === section && block.name === "paragraph")!;
+      editor.view.dispatch(editor.view.state.tr.insertText(text, target.from));
+    };
+    typeIn(alice, 4, "Alice in four ");
+    typeIn(carol, 25, "Carol in twenty-five ");
+    // What the page gathers from the server is applied in one Yjs transaction.
+    Y.transact(bob.doc, () => {
+      for (const update of [...alice.outbox.splice(0), ...carol.outbox.splice(0)]) Y.applyUpdate(bob.doc, update, REMOTE);
+    }, REMOTE);
+    const after = bob.view.state.doc;
+    expect(after.child(4).textContent).toContain("Alice in four");
+    expect(after.child(25).textContent).toContain("Carol in twenty-five");
+    for (let i = 0; i < after.childCount; i++) if (i !== 4 && i !== 25) expect(after.child(i)).toBe(before.child(i));
+    // One transaction of two steps: section 4, then section 25 (where it is after the first step).
+    expect(steps).toHaveLength(1);
+    const changed: [number, number][] = [];
+    for (const map of steps[0]!.mapping.maps) map.forEach((from, to) => changed.push([from, to]));
+    const startOf = (doc: PMNode, index: number) => Array.from({ length: index }, (_, i) => doc.child(i).nodeSize).reduce((a, b) => a + b, 0);
+    expect(changed).toEqual([
+      [startOf(before, 4), startOf(before, 5)],
+      [startOf(after, 25), startOf(after, 25) + before.child(25).nodeSize],
+    ]);
+    expectShowsFragment(bob, schema);
+  });
+
   it("keeps Bob's caret where it was when Alice types before it in another section", () => {
     const schema = planSchema();
     const initial = initialPlan(10);
