@@ -11,6 +11,8 @@ import { sleep, summarise } from "./stats";
 import type { Row } from "./scenarios";
 
 const round = (value: number) => Number(value.toFixed(1));
+/** Others typing in the plan meanwhile: 20, or `--typists=N` for a narrowed run. */
+const typists = Number(process.argv.find((a) => a.startsWith("--typists="))?.slice("--typists=".length) ?? 20);
 
 /**
  * With `suggesting`, the plan holds an open suggestion in every paragraph and the 20 others
@@ -55,8 +57,17 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
     await context.addCookies([{ name, value, url: server.httpUrl }]);
     const editable: number[] = [];
     const sections = 100;
+    // `--profile`: where the page's time went from navigation to editable, on the last load.
+    const isProfiling = process.argv.includes("--profile");
     for (let i = 0; i < (quick ? 2 : 5); i += 1) {
       const page = await context.newPage();
+      const profilesLoad = isProfiling && i === (quick ? 1 : 4);
+      const loadCdp = profilesLoad ? await context.newCDPSession(page) : undefined;
+      if (loadCdp) {
+        await loadCdp.send("Profiler.enable");
+        await loadCdp.send("Profiler.setSamplingInterval", { interval: 100 });
+        await loadCdp.send("Profiler.start");
+      }
       await page.goto(url, { waitUntil: "commit" });
       // Editable: the editor takes input and shows the whole plan from the server.
       const at = await page.waitForFunction(
@@ -68,12 +79,18 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
         { timeout: 30_000, polling: "raf" },
       );
       editable.push((await at.jsonValue()) as number);
+      if (loadCdp) {
+        const { profile } = await loadCdp.send("Profiler.stop");
+        fs.mkdirSync("build/profiles", { recursive: true });
+        fs.writeFileSync(`build/profiles/chromium-load-${suggesting ? "suggesting" : "plain"}.cpuprofile`, JSON.stringify(profile));
+        await loadCdp.detach();
+      }
       if (i < (quick ? 1 : 4)) await page.close();
     }
 
     // Keystroke to paint while 20 others type in the same plan.
     const others = await pool.connect(
-      Array.from({ length: 20 }, (_, i) => ({
+      Array.from({ length: typists }, (_, i) => ({
         kind: "gotong" as const,
         url: server.wsUrl,
         docName: "big-plan",
@@ -81,7 +98,7 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
         typer: { index: i, section: 10 + i * 4, rate: 5, awareness: true, suggestAs: partnerId },
       })),
     );
-    if (others.some((r) => r.error)) throw new Error("the 20 typing users did not all connect");
+    if (others.some((r) => r.error)) throw new Error(`the ${typists} typing users did not all connect`);
     await pool.typing(true);
     const page = context.pages().at(-1)!;
     await page.evaluate(() => {
@@ -101,17 +118,27 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
     await page.keyboard.press("End");
     const cdp = await context.newCDPSession(page);
     // `--profile`: where the page's time went while typing (bench/chromium-profile.mjs reads it).
-    const isProfiling = process.argv.includes("--profile");
     if (isProfiling) {
       await cdp.send("Profiler.enable");
       await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
       await cdp.send("Profiler.start");
+    }
+    // `--trace`: a Chrome trace of the typing (style, layout, paint and scripts by name; bench/trace-summary.mjs).
+    const isTracing = process.argv.includes("--trace");
+    if (isTracing) {
+      await browser.startTracing(page, {
+        categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "v8.execute"],
+      });
     }
     for (let i = 0; i < (quick ? 30 : 100); i += 1) {
       await page.keyboard.type(String.fromCharCode(97 + (i % 26)));
       await sleep(60);
     }
     await sleep(300);
+    if (isTracing) {
+      fs.mkdirSync("build/profiles", { recursive: true });
+      fs.writeFileSync(`build/profiles/chromium-keystrokes-${suggesting ? "suggesting" : "plain"}.trace.json`, await browser.stopTracing());
+    }
     if (isProfiling) {
       const { profile } = await cdp.send("Profiler.stop");
       fs.mkdirSync("build/profiles", { recursive: true });

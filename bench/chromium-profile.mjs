@@ -1,7 +1,7 @@
 // Where the page's time went in a Chromium CPU profile (`npm run bench -- --only=app --profile`
 // writes build/profiles/chromium-keystrokes-*.cpuprofile): self and total time per function, named
 // by the source maps when the client was built with them (`npx remix build --sourcemap`).
-// node bench/chromium-profile.mjs <profile> [rows] [function name: who called it]
+// node bench/chromium-profile.mjs <profile> [rows] [function name: who called it, and what it called]
 import fs from "node:fs";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 
@@ -80,4 +80,20 @@ if (calledName) {
     callers.set(key, (callers.get(key) ?? 0) + subtreeMs(node.id));
   }
   console.log(`--- who called ${calledName}\n${top(callers)}`);
+}
+
+if (calledName) {
+  // What the named function's time went to: each function it called, directly or deeper, counted
+  // once per stack under the outermost call of the named one.
+  const within = new Map();
+  for (const node of profile.nodes) {
+    const ms = (selfMicros.get(node.id) ?? 0) / 1000;
+    if (!ms) continue;
+    const stack = [];
+    for (let id = node.id; id !== undefined; id = parentOf.get(id)) stack.push(names.get(id));
+    const outer = stack.findLastIndex((name) => name.startsWith(calledName));
+    if (outer < 0) continue;
+    for (const name of new Set(stack.slice(0, outer))) within.set(name, (within.get(name) ?? 0) + ms);
+  }
+  console.log(`--- what ${calledName} called (total)\n${top(within)}`);
 }

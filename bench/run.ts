@@ -25,7 +25,8 @@ const only = args
   .find((a) => a.startsWith("--only="))
   ?.slice("--only=".length)
   .split(",");
-// --servers= and --users= narrow a run for profiling; like --only, they leave the docs alone.
+// --servers=, --users= and --typists= (the app scenario) narrow a run for profiling; like --only,
+// they leave the docs alone.
 const option = (name: string) =>
   args
     .find((a) => a.startsWith(`--${name}=`))
@@ -145,7 +146,7 @@ async function main() {
     machine: machine(),
     results,
   };
-  if (only || option("servers") || option("users")) {
+  if (only || option("servers") || option("users") || option("typists")) {
     // The tables as the full run would write them, to paste into docs/benchmarks.md by hand.
     for (const result of results) console.log(`\n${scenarioMarkdown(result)}`);
     console.log("a narrowed run: docs/benchmarks.md is left as it was.");
