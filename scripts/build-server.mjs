@@ -7,7 +7,11 @@
 // for the names an ES module imports from it), about 0.9 s of CPU before /healthz answered. One
 // file is read and compiled once. CommonJS rather than an ES module because Node 20 decodes an
 // ES module's source with TextDecoder, several times slower than the CommonJS loader's read.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { build, context } from "esbuild";
 
 const isWatching = process.argv.includes("--watch");
@@ -138,18 +142,23 @@ const options = {
     "import.meta.url": "__gotongModuleUrl",
   },
   banner: { js: 'const __gotongModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // import() of the packages loaded when first used becomes require(): V8 loses the host's
+  // import() callback for code taken from a code cache (scripts/server-entry.mjs), and each of
+  // them has a CommonJS build.
+  supported: { "dynamic-import": false },
   sourcemap: true,
   sourcesContent: false,
   logLevel: "warning",
 };
 
-// An ES module (package.json's "type") that loads the bundle through require: importing it
-// instead would have cjs-module-lexer scan all of it for export names.
+// What `npm start` runs: an ES module (package.json's "type") that loads the bundle as CommonJS
+// with V8's code cache (scripts/server-entry.mjs); importing the bundle instead would have
+// cjs-module-lexer scan all of it for export names.
 fs.mkdirSync("build", { recursive: true });
 fs.rmSync("build/server.js.map", { force: true });
 fs.writeFileSync(
   "build/server.js",
-  '// Written by scripts/build-server.mjs: the server is build/server.cjs.\nimport { createRequire } from "node:module";\n\ncreateRequire(import.meta.url)("./server.cjs");\n',
+  `// Written by scripts/build-server.mjs from scripts/server-entry.mjs.\n${fs.readFileSync("scripts/server-entry.mjs", "utf8")}`,
 );
 
 /**
@@ -172,14 +181,55 @@ const afterBuild = {
     build.onEnd((result) => {
       if (result.errors.length > 0) return;
       escapeNonAscii(options.outfile);
+      // Code caches of earlier builds (scripts/server-entry.mjs) are of no more use.
+      for (const name of fs.readdirSync("build")) if (/^server\.cjs\..*\.cache$/.test(name)) fs.rmSync(`build/${name}`, { force: true });
       keepOwnSources(`${options.outfile}.map`);
     });
   },
 };
 options.plugins.push(afterBuild);
 
+/**
+ * Starts the built server once on a throwaway SQLite file (migrations, the demo plan, /healthz
+ * and the sign-in page) and stops it: as it stops it writes V8's code cache for the bundle
+ * (scripts/server-entry.mjs), so that every start after the build, the first included, uses it.
+ * If this fails the build still stands; starts then compile and write the cache themselves.
+ */
+async function warmCodeCache() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gotong-warm-up-"));
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const env = { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: path.join(dir, "warm-up.db") };
+  for (const name of ["DATABASE_URL", "REDIS_URL", "SMTP_URL", "NODE_OPTIONS"]) delete env[name];
+  const child = spawn(process.execPath, ["build/server.js"], { env: { ...env, WRITE_CODE_CACHE_ON_EXIT: "1" }, stdio: "ignore" });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (healthy) break;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error("the server did not become healthy");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await fetch(`http://127.0.0.1:${port}/login`).then((r) => r.text());
+    child.kill("SIGTERM");
+    await exited;
+    if (!fs.readdirSync("build").some((name) => /^server\.cjs\..*\.cache$/.test(name))) throw new Error("no cache was written");
+  } catch (error) {
+    child.kill("SIGKILL");
+    console.warn(`build-server: no code cache for the server (${error.message}); each start will compile it until one writes it`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (isWatching) {
   await (await context(options)).watch();
 } else {
   await build(options);
+  await warmCodeCache();
 }
