@@ -144,6 +144,7 @@ describe("concurrent sections", () => {
     expect(ids).toContain("s-from-a");
     expect(ids).toContain("s-from-b");
     await expect.poll(async () => (await sectionRow("s-from-a"))?.title, { timeout: 5000 }).toBe("Added by the owner");
-    expect((await sectionRow("s-from-b"))?.title).toBe("Added by the editor");
+    // Each section's row follows its own change: polled too, not read once after the other's.
+    await expect.poll(async () => (await sectionRow("s-from-b"))?.title, { timeout: 5000 }).toBe("Added by the editor");
   });
 });
