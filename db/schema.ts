@@ -1,6 +1,6 @@
 // The database's tables as Kysely types: the one place where their shape is written down.
 // Times are integers (milliseconds since the epoch) so the same code serves PostgreSQL later.
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 import type { Role, SectionStatus } from "../app/models/roles";
 
 export interface OrganisationsTable {
@@ -204,6 +204,8 @@ export interface PlanVersionsTable {
   name: string;
   note: string;
   state: Uint8Array;
+  /** How `state` is stored: as encoded by Yjs, or that compressed (raw DEFLATE). */
+  state_encoding: ColumnType<"yjs" | "deflate", "yjs" | "deflate" | undefined, never>;
   /** JSON: the sections' details (docs/versions.md SectionDetail[]). */
   details: string;
   /** Of the text and details: a checkpoint equal to the previous version is not kept. */

@@ -444,18 +444,6 @@ export async function withdrawForEdit(
   return withdrawn.length;
 }
 
-/** The plan's latest version: an approval's when its checkpoint equalled it. */
-export async function latestVersionId(planId: string): Promise<number | null> {
-  const row = await getDb()
-    .selectFrom("plan_versions")
-    .select("id")
-    .where("plan_id", "=", planId)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
 async function peopleById(ids: (number | null)[]): Promise<Map<number, SignOffPerson>> {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   if (wanted.length === 0) return new Map();

@@ -1,7 +1,10 @@
 // Saved versions of a plan: named ones and automatic checkpoints (docs/versions.md). Each
 // keeps the full encoded Yjs state, so nothing that happens to the update log later (compaction,
-// restarts) can change what a version shows.
+// restarts) can change what a version shows; compressed, since it is read only to be shown,
+// compared, exported or restored.
 import crypto from "node:crypto";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
 import type * as Y from "yjs";
 import { getDb } from "../../db";
 import { lockForTransaction } from "../../db/locks";
@@ -12,6 +15,10 @@ import { readableDoc } from "../editor/document.server";
 import { loadDeletions } from "../models/plan-document.server";
 
 export type { SectionDetail };
+
+// In the thread pool: a 100-page plan's state takes tens of milliseconds to compress.
+const deflate = promisify(zlib.deflateRaw);
+const inflate = promisify(zlib.inflateRaw);
 
 export const MAX_VERSION_NAME = 200;
 export const MAX_VERSION_NOTE = 2000;
@@ -54,6 +61,7 @@ export async function storeVersion(input: {
   /** Keep nothing (null) when the plan's latest version has the same content hash. */
   skipIfUnchanged?: boolean;
 }): Promise<number | null> {
+  const stored = new Uint8Array(await deflate(input.state));
   return getDb()
     .transaction()
     .execute(async (trx) => {
@@ -77,7 +85,8 @@ export async function storeVersion(input: {
           kind: input.kind,
           name: input.name,
           note: input.note,
-          state: input.state,
+          state: stored,
+          state_encoding: "deflate",
           details: JSON.stringify(input.details),
           content_hash: input.contentHash,
           authors: JSON.stringify(input.authors),
@@ -146,7 +155,8 @@ export async function getVersion(planId: string, versionId: number) {
     .executeTakeFirst();
   if (!row) return undefined;
   const [summary] = await listVersions(planId, versionId);
-  return { ...summary!, state: new Uint8Array(row.state), details: JSON.parse(row.details) as SectionDetail[] };
+  const state = row.state_encoding === "deflate" ? await inflate(row.state) : row.state;
+  return { ...summary!, state: new Uint8Array(state), details: JSON.parse(row.details) as SectionDetail[] };
 }
 
 /** A version id from the address: a positive integer written plainly, else null. */

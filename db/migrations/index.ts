@@ -11,6 +11,7 @@ import * as m0007 from "./0007_suggestions";
 import * as m0008 from "./0008_attribution_ledger";
 import * as m0009 from "./0009_workflow";
 import * as m0010 from "./0010_sign_off";
+import * as m0011 from "./0011_version_encoding";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0008_attribution_ledger": m0008,
   "0009_workflow": m0009,
   "0010_sign_off": m0010,
+  "0011_version_encoding": m0011,
 };

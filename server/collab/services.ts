@@ -14,7 +14,7 @@ import {
   recordSuggestionsSeen,
   suggestionIdForImportKey,
 } from "../../app/models/suggestion.server";
-import { latestVersionId } from "../../app/models/sign-off.server";
+import { latestVersionId } from "../../app/versions/version.server";
 import { versionDoc } from "../../app/versions/version.server";
 import type { CollabServices } from "../../app/utils/load-context";
 import type { PeerLink } from "./cluster/peer-link";

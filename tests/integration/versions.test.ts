@@ -2,9 +2,11 @@
 // saved with; restore is a forward change that keeps comments; authorship is the server's.
 import type { Node as PMNode } from "@tiptap/pm/model";
 import * as encoding from "lib0/encoding";
+import zlib from "node:zlib";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { commentAnchorsIn } from "../../app/editor/comment-anchors";
+import { PLAN_FRAGMENT } from "../../app/editor/plan-fragment";
 import { openDatabase } from "../../db";
 import { typeAt, waitFor, whenSaved, whenSynced } from "../helpers/clients";
 import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
@@ -102,6 +104,33 @@ describe("a named version", () => {
     expect((await api("editor", "POST", "/versions", { name: "  " })).status).toBe(422);
     expect((await api("viewer", "GET", "/versions/999999")).status).toBe(404);
     expect((await api("viewer", "GET", "/versions/abc")).status).toBe(404);
+  });
+});
+
+describe("how a version is stored", () => {
+  it("compressed, and one stored before compression still opens", async () => {
+    const saved = await api("editor", "POST", "/versions", { name: "Stored compressed" });
+    expect(saved.status).toBe(201);
+    const id = saved.json.id as number;
+    const db = openDatabase(demo.server.databasePath);
+    try {
+      const row = await db.selectFrom("plan_versions").select(["state", "state_encoding", "plan_id"]).where("id", "=", id).executeTakeFirstOrThrow();
+      expect(row.state_encoding).toBe("deflate");
+      const state = new Uint8Array(zlib.inflateRawSync(row.state));
+      expect(row.state.byteLength).toBeLessThan(state.byteLength / 2);
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, state);
+      expect(doc.getXmlFragment(PLAN_FRAGMENT).toString()).toContain("Social and Solidarity Economy");
+      // As versions were stored before migration 0011: the Yjs state itself.
+      const { id: oldId } = await db
+        .insertInto("plan_versions")
+        .values({ plan_id: row.plan_id, kind: "named", name: "Stored before", note: "", state, details: "[]", content_hash: "x", authors: "[]", created_by: null, created_at: Date.now() })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      expect((await version(oldId)).text).toBe((await version(id)).text);
+    } finally {
+      await db.destroy();
+    }
   });
 });
 
