@@ -47,6 +47,7 @@ const LAYOUTS: Record<string, Layout> = {
       ["deliveredPercent", "delivered %"],
       ["serverCpuPercent", "server CPU %"],
       ["serverPeakRssMb", "server peak RSS MB"],
+      ["serverStartPeakRssMb", "peak RSS of the start MB"],
       ["loadCpuPercent", "load CPU %"],
       ["loadThreadBusyPercent", "busiest load thread %"],
       ["savedAckP50Ms", "Saved ack p50 ms"],

@@ -52,6 +52,11 @@ export function writeCalls(pid: number): number {
 }
 
 export const peakRssBytes = (pid: number) => statusField(pid, "VmHWM");
+
+/** Resets the process's RSS high-water mark (VmHWM) to its RSS now (Linux: clear_refs 5). */
+export function resetPeakRss(pid: number): void {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
 export const rssBytes = (pid: number) => statusField(pid, "VmRSS");
 
 /**

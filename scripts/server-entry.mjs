@@ -37,6 +37,7 @@ if (process.env.WRITE_CODE_CACHE_ON_EXIT === "1") {
 } else if (cachedData === undefined || script.cachedDataRejected) {
   setTimeout(writeCache, WRITE_CACHE_AFTER_MS).unref();
 }
+cachedData = undefined; // V8 has taken what it needs: 3 MB less for the life of the process
 
 const bundle = new Module(file, undefined);
 bundle.filename = file;
