@@ -210,7 +210,10 @@ async function warmCodeCache() {
   try {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (healthy) break;
       if (Date.now() > deadline || child.exitCode !== null) throw new Error("the server did not become healthy");
       await new Promise((resolve) => setTimeout(resolve, 50));

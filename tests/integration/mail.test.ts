@@ -351,7 +351,11 @@ describe("a flood of mentions", () => {
       expect((await post(`/${threadId}/comments`, { body: `@${DEMO.viewer} Flood reply ${reply}` })).status).toBe(201);
     }
     await eventually(async () => (await outboxWaiting()) === 0, "the outbox to empty");
-    expect(mailsTo(DEMO.viewer).slice(before).map((mail) => /Flood \w+/.exec(mail.text)?.[0])).toEqual(["Flood thread"]);
+    expect(
+      mailsTo(DEMO.viewer)
+        .slice(before)
+        .map((mail) => /Flood \w+/.exec(mail.text)?.[0]),
+    ).toEqual(["Flood thread"]);
 
     // New threads as fast as the server takes them: it stops taking them, with a message for people.
     let created = 1;

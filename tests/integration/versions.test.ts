@@ -114,7 +114,11 @@ describe("how a version is stored", () => {
     const id = saved.json.id as number;
     const db = openDatabase(demo.server.databasePath);
     try {
-      const row = await db.selectFrom("plan_versions").select(["state", "state_encoding", "plan_id"]).where("id", "=", id).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom("plan_versions")
+        .select(["state", "state_encoding", "plan_id"])
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
       expect(row.state_encoding).toBe("deflate");
       const state = new Uint8Array(zlib.inflateRawSync(row.state));
       expect(row.state.byteLength).toBeLessThan(state.byteLength / 2);
@@ -124,7 +128,18 @@ describe("how a version is stored", () => {
       // As versions were stored before migration 0011: the Yjs state itself.
       const { id: oldId } = await db
         .insertInto("plan_versions")
-        .values({ plan_id: row.plan_id, kind: "named", name: "Stored before", note: "", state, details: "[]", content_hash: "x", authors: "[]", created_by: null, created_at: Date.now() })
+        .values({
+          plan_id: row.plan_id,
+          kind: "named",
+          name: "Stored before",
+          note: "",
+          state,
+          details: "[]",
+          content_hash: "x",
+          authors: "[]",
+          created_by: null,
+          created_at: Date.now(),
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       expect((await version(oldId)).text).toBe((await version(id)).text);

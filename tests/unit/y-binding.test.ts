@@ -227,9 +227,13 @@ describe("the patched editor binding", () => {
     typeIn(alice, 4, "Alice in four ");
     typeIn(carol, 25, "Carol in twenty-five ");
     // What the page gathers from the server is applied in one Yjs transaction.
-    Y.transact(bob.doc, () => {
-      for (const update of [...alice.outbox.splice(0), ...carol.outbox.splice(0)]) Y.applyUpdate(bob.doc, update, REMOTE);
-    }, REMOTE);
+    Y.transact(
+      bob.doc,
+      () => {
+        for (const update of [...alice.outbox.splice(0), ...carol.outbox.splice(0)]) Y.applyUpdate(bob.doc, update, REMOTE);
+      },
+      REMOTE,
+    );
     const after = bob.view.state.doc;
     expect(after.child(4).textContent).toContain("Alice in four");
     expect(after.child(25).textContent).toContain("Carol in twenty-five");
@@ -238,7 +242,8 @@ describe("the patched editor binding", () => {
     expect(steps).toHaveLength(1);
     const changed: [number, number][] = [];
     for (const map of steps[0]!.mapping.maps) map.forEach((from, to) => changed.push([from, to]));
-    const startOf = (doc: PMNode, index: number) => Array.from({ length: index }, (_, i) => doc.child(i).nodeSize).reduce((a, b) => a + b, 0);
+    const startOf = (doc: PMNode, index: number) =>
+      Array.from({ length: index }, (_, i) => doc.child(i).nodeSize).reduce((a, b) => a + b, 0);
     expect(changed).toEqual([
       [startOf(before, 4), startOf(before, 5)],
       [startOf(after, 25), startOf(after, 25) + before.child(25).nodeSize],

@@ -614,7 +614,8 @@ const id: Messages = {
     bodyTooLong: "Komentar paling panjang {{max}} karakter.",
     threadNotFound: "Utas komentar ini tidak ada pada rencana ini.",
     commentNotFound: "Komentar ini tidak ada dalam utas.",
-    commentsTooOften: "Anda mengirim banyak komentar dalam waktu singkat. Tunggu satu menit lalu kirim lagi; tulisan Anda masih ada di kotak.",
+    commentsTooOften:
+      "Anda mengirim banyak komentar dalam waktu singkat. Tunggu satu menit lalu kirim lagi; tulisan Anda masih ada di kotak.",
     notYourComment: "Anda hanya dapat mengubah komentar Anda sendiri.",
     noSuchSection: "Bagian itu sudah tidak ada dalam rencana.",
     notInRound: "Utas ini bukan bagian dari putaran konsultasi.",
