@@ -85,6 +85,17 @@ function expectShowsFragment(editor: Editor, schema: Schema): void {
   expect(editor.view.state.doc.toJSON()).toEqual(rebuilt(editor, schema).toJSON());
 }
 
+/** The transactions the editor's view is given from now on. */
+function recordDispatches(editor: Editor): Transaction[] {
+  const steps: Transaction[] = [];
+  const dispatch = editor.view.dispatch.bind(editor.view);
+  editor.view.dispatch = (tr) => {
+    steps.push(tr);
+    dispatch(tr);
+  };
+  return steps;
+}
+
 /** A small deterministic generator (mulberry32), so a failure can be replayed by its seed. */
 function random(seed: number): () => number {
   let state = seed;
@@ -186,12 +197,7 @@ describe("the patched editor binding", () => {
     const alice = openEditor(schema, initial);
     const bob = openEditor(schema, initial);
     const before = bob.view.state.doc;
-    const steps: Transaction[] = [];
-    const dispatch = bob.view.dispatch.bind(bob.view);
-    bob.view.dispatch = (tr) => {
-      steps.push(tr);
-      dispatch(tr);
-    };
+    const steps = recordDispatches(bob);
     const target = textblocks(alice.view.state.doc).find((block) => block.section === 17)!;
     alice.view.dispatch(alice.view.state.tr.insertText("typed by Alice ", target.from));
     deliver(alice, bob);
@@ -214,12 +220,7 @@ describe("the patched editor binding", () => {
     const carol = openEditor(schema, initial);
     const bob = openEditor(schema, initial);
     const before = bob.view.state.doc;
-    const steps: Transaction[] = [];
-    const dispatch = bob.view.dispatch.bind(bob.view);
-    bob.view.dispatch = (tr) => {
-      steps.push(tr);
-      dispatch(tr);
-    };
+    const steps = recordDispatches(bob);
     const typeIn = (editor: Editor, section: number, text: string) => {
       const target = textblocks(editor.view.state.doc).find((block) => block.section === section && block.name === "paragraph")!;
       editor.view.dispatch(editor.view.state.tr.insertText(text, target.from));
