@@ -1,5 +1,5 @@
-// The server's updates are applied without being encoded again for the page's listeners; the
-// page sends only its own presence.
+// The server's updates are applied without being encoded again for the page's listeners, and
+// once synced gathered into one transaction; the page sends only its own presence.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
@@ -8,7 +8,7 @@ import { messageSync, WebsocketProvider } from "y-websocket";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
-import { applyServerUpdatesQuietly, sendOwnPresenceOnly } from "../../app/collab/remote-updates";
+import { applyServerUpdatesQuietly, beforeApplyingOthersChanges, sendOwnPresenceOnly } from "../../app/collab/remote-updates";
 
 const providers: WebsocketProvider[] = [];
 afterEach(() => providers.splice(0).forEach((provider) => provider.destroy()));
@@ -47,7 +47,7 @@ function othersTyping(): Uint8Array[] {
   return updates;
 }
 
-it("applies the server's updates at once, with the provider as origin, as y-websocket does", () => {
+it("applies the server's updates at once until synced, with the provider as origin, as y-websocket does", () => {
   const doc = new Y.Doc();
   const provider = offlineProvider(doc);
   applyServerUpdatesQuietly(provider, doc);
@@ -60,6 +60,49 @@ it("applies the server's updates at once, with the provider as origin, as y-webs
     );
   expect(doc.getText("t").toString()).toBe("abc");
   expect(origins).toEqual([provider, provider, provider]);
+});
+
+it("once synced, gathers the server's updates into one transaction, after the editor has read the browser's pending changes", async () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  applyServerUpdatesQuietly(provider, doc);
+  provider.synced = true;
+  const events: string[] = [];
+  const stop = beforeApplyingOthersChanges(doc, () => events.push(`read pending, text "${doc.getText("t").toString()}"`));
+  doc.on("afterTransaction", (transaction: Y.Transaction) => {
+    if (transaction.origin === provider) events.push(`applied "${doc.getText("t").toString()}"`);
+  });
+  for (const update of othersTyping())
+    receive(
+      provider,
+      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
+    );
+  expect(doc.getText("t").toString()).toBe("");
+  await expect.poll(() => events).toEqual(['read pending, text ""', 'applied "abc"']);
+
+  // Anything else of the sync protocol (a reconnection's sync step) applies what was gathered first.
+  const other = new Y.Doc();
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+  const more: Uint8Array[] = [];
+  other.on("update", (update: Uint8Array) => more.push(update));
+  other.getText("t").insert(3, "d");
+  receive(
+    provider,
+    syncMessage((encoder) => syncProtocol.writeUpdate(encoder, more[0]!)),
+  );
+  other.getText("t").insert(4, "e");
+  receive(
+    provider,
+    syncMessage(
+      (encoder) => (
+        encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2),
+        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(other))
+      ),
+    ),
+  );
+  expect(doc.getText("t").toString()).toBe("abcde");
+  expect(events.slice(2)).toEqual(['read pending, text "abc"', 'applied "abcd"', 'applied "abcde"']);
+  stop();
 });
 
 it("does not encode the server's updates for the page's listeners, yet announces a change an observer makes meanwhile", async () => {
