@@ -155,8 +155,12 @@ export async function getVersion(planId: string, versionId: number) {
     .executeTakeFirst();
   if (!row) return undefined;
   const [summary] = await listVersions(planId, versionId);
-  const state = row.state_encoding === "deflate" ? await inflate(row.state) : row.state;
-  return { ...summary!, state: new Uint8Array(state), details: JSON.parse(row.details) as SectionDetail[] };
+  return { ...summary!, state: await versionState(row), details: JSON.parse(row.details) as SectionDetail[] };
+}
+
+/** A stored version's Yjs state, as it was stored (compressed, or before 0011 as it is). */
+export async function versionState(row: { state: Uint8Array; state_encoding: "yjs" | "deflate" }): Promise<Uint8Array> {
+  return new Uint8Array(row.state_encoding === "deflate" ? await inflate(row.state) : row.state);
 }
 
 /** A version id from the address: a positive integer written plainly, else null. */

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_SESSION_ENDED, MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
 import { SaveTracker } from "../../app/collab/save-status";
 import { planText } from "../../app/editor/document.server";
+import { versionState } from "../../app/versions/version.server";
 import { openDatabase, type DB } from "../../db";
 import { DEMO_THREAD } from "../../db/demo-plan";
 import { cookieWebSocket, paragraphText, rawPlanText, typeAt, type TestClient } from "../helpers/clients";
@@ -387,14 +388,14 @@ describe("two instances on one PostgreSQL and one Redis", () => {
     expect(await checkpointCount()).toBe(before + 1);
     const latest = await db!
       .selectFrom("plan_versions")
-      .select("state")
+      .select(["state", "state_encoding"])
       .where("plan_id", "=", DEMO.planId)
       .where("kind", "=", "checkpoint")
       .orderBy("id", "desc")
       .limit(1)
       .executeTakeFirstOrThrow();
     const doc = new Y.Doc();
-    Y.applyUpdate(doc, new Uint8Array(latest.state));
+    Y.applyUpdate(doc, await versionState(latest));
     expect(planText(doc)).toBe(onA.text());
     release(onA, onB);
   }, 90_000);
