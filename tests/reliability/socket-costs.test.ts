@@ -358,9 +358,18 @@ describe("sockets per account (item 7)", () => {
     });
     await Promise.all(abandoned);
     await whenUnloaded();
-    // All 50 are the account's again.
-    const results = await Promise.all(Array.from({ length: 50 }, () => tryOpen()));
-    const opened = results.filter((result): result is RawPeer => typeof result !== "number");
+    // All 50 are the account's again. An upgrade the client gave up on may still be in the
+    // server's hands (authenticating, then reserving until its socket's close arrives) after the
+    // counters read 0 once: tried again until every reservation is back, within 10 s.
+    let opened: RawPeer[] = [];
+    for (const started = Date.now(); ;) {
+      const results = await Promise.all(Array.from({ length: 50 }, () => tryOpen()));
+      opened = results.filter((result): result is RawPeer => typeof result !== "number");
+      expect(results.filter((result) => typeof result === "number" && result !== 429)).toEqual([]);
+      if (opened.length === 50 || Date.now() - started > 10_000) break;
+      for (const peer of opened) peer.socket.close();
+      await whenUnloaded();
+    }
     expect(opened.length).toBe(50);
     for (const peer of opened) peer.socket.close();
     await whenUnloaded();
