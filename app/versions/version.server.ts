@@ -61,6 +61,19 @@ export async function storeVersion(input: {
   /** Keep nothing (null) when the plan's latest version has the same content hash. */
   skipIfUnchanged?: boolean;
 }): Promise<number | null> {
+  const isLatest = async (db: Pick<ReturnType<typeof getDb>, "selectFrom">) =>
+    (
+      await db
+        .selectFrom("plan_versions")
+        .select("content_hash")
+        .where("plan_id", "=", input.planId)
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst()
+    )?.content_hash === input.contentHash;
+  // Not compressed (tens of milliseconds for a long plan) for a checkpoint that would be skipped,
+  // nor while the transaction holds the plan's version lock.
+  if (input.skipIfUnchanged && (await isLatest(getDb()))) return null;
   const stored = new Uint8Array(await deflate(input.state));
   return getDb()
     .transaction()
@@ -68,16 +81,7 @@ export async function storeVersion(input: {
       // Instances sharing the plan write its versions one at a time: a checkpoint due on two
       // of them at once is kept once.
       await lockForTransaction(trx, "version", input.planId);
-      if (input.skipIfUnchanged) {
-        const latest = await trx
-          .selectFrom("plan_versions")
-          .select("content_hash")
-          .where("plan_id", "=", input.planId)
-          .orderBy("id", "desc")
-          .limit(1)
-          .executeTakeFirst();
-        if (latest?.content_hash === input.contentHash) return null;
-      }
+      if (input.skipIfUnchanged && (await isLatest(trx))) return null;
       const { id } = await trx
         .insertInto("plan_versions")
         .values({
