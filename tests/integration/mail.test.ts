@@ -394,6 +394,25 @@ describe("a flood of mentions", () => {
   });
 });
 
+describe("many comments at once from one account", () => {
+  it("are bounded by the burst allowance even when sent simultaneously: the rest 429, none fails", async () => {
+    const sends = Array.from({ length: 45 }, (_, i) =>
+      fetch(`${demo.server.url}/api/plans/${DEMO.planId}/threads`, {
+        method: "POST",
+        headers: { cookie: demo.cookies.commenter, "content-type": "application/json" },
+        body: JSON.stringify({ body: `Simultaneous ${i}`, sectionId: "s-r193" }),
+      }).then((response) => response.status),
+    );
+    const statuses = await Promise.all(sends);
+    const created = statuses.filter((status) => status === 201).length;
+    // The partner posted a comment earlier in this file; a token comes back every 3 s.
+    expect(created).toBeGreaterThanOrEqual(25);
+    expect(created).toBeLessThanOrEqual(31);
+    expect(statuses.filter((status) => status !== 201 && status !== 429)).toEqual([]);
+    expect((await health()).status).toBe(200);
+  });
+});
+
 describe("two instances on one PostgreSQL", () => {
   let postgres: TestPostgres;
   let smtpBoth: TestSmtp;
