@@ -5,7 +5,7 @@
 // both languages.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { launchBrowser, pageErrors, placeCaretAtEnd, signedInPage } from "../helpers/browser";
 import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -40,8 +40,7 @@ async function sinceLastVisit(page: Page): Promise<{ seenAt: number } | null> {
 
 /** Types `text` at the end of a section's first paragraph. */
 async function typeAtEnd(page: Page, sectionId: string, text: string) {
-  await page.locator(`.ProseMirror section[data-section-id="${sectionId}"] p`).first().selectText();
-  await page.keyboard.press("ArrowRight");
+  await placeCaretAtEnd(page.locator(`.ProseMirror section[data-section-id="${sectionId}"] p`).first());
   await page.keyboard.type(` ${text}`);
 }
 

@@ -3,7 +3,7 @@
 // the real server.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, pageErrors, signedInPage } from "../helpers/browser";
+import { launchBrowser, pageErrors, placeCaretAtEnd, signedInPage } from "../helpers/browser";
 import { DEMO, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -24,6 +24,9 @@ const versionRow = (page: Page, name: string) => page.locator(".version-row", { 
 /** ProseMirror takes a selection made with the keyboard from the browser's next
  * "selectionchange" event; Backspace deletes ProseMirror's selection, so let that event in. */
 const selectionRead = (page: Page) => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+
+/** The history page, from its address: each test below starts there, whatever the one before left. */
+const openHistory = () => editor.goto(`${server.url}${PLAN_PATH}/history`);
 
 beforeAll(async () => {
   server = await startServer();
@@ -53,8 +56,7 @@ it("an editor saves a named version from the toolbar", async () => {
 
 it("comparing the version with the current text shows the editor's insertion and deletion", async () => {
   // A sentence at the end of the first section's first paragraph.
-  await section(editor, "s-concept").locator("p").first().selectText();
-  await editor.keyboard.press("ArrowRight");
+  await placeCaretAtEnd(section(editor, "s-concept").locator("p").first());
   await editor.keyboard.type(` ${SENTENCE}`);
   // The first word of the regulation section's paragraph, deleted.
   const regulation = section(editor, "s-regulation").locator("p").first();
@@ -98,8 +100,7 @@ it("the compare page keeps bold text inside insertions and deletions, and an ord
   // Typed before the text has synced, the edit would land in content the sync then replaces.
   await editor.locator('[data-status="connected"], [data-status="saved"]').waitFor();
   // A numbered list after the first paragraph, its second item typed in bold.
-  await section(editor, "s-concept").locator("p").first().selectText();
-  await editor.keyboard.press("ArrowRight");
+  await placeCaretAtEnd(section(editor, "s-concept").locator("p").first());
   await editor.keyboard.press("Enter");
   await editor.keyboard.type("1. Map the cooperatives");
   await editor.keyboard.press("Enter");
@@ -149,10 +150,12 @@ it("the compare page keeps bold text inside insertions and deletions, and an ord
     await editor.reload();
     await concept.locator("ins strong").first().waitFor();
   }
+  // The way back to the list of versions.
+  expect(await editor.getByRole("link", { name: "Version history" }).getAttribute("href")).toBe(`${PLAN_PATH}/history`);
 });
 
 it("a version opens read only, in an editor of its own", async () => {
-  await editor.getByRole("link", { name: "Version history" }).click();
+  await openHistory();
   await versionRow(editor, "Before review").getByRole("link", { name: "Open" }).click();
   await editor.waitForURL(/\/history\/\d+$/);
   const text = editor.locator(".version-document .ProseMirror");
@@ -167,7 +170,7 @@ it("a version opens read only, in an editor of its own", async () => {
 });
 
 it("restoring the version brings its text back on the plan page", async () => {
-  await editor.getByRole("link", { name: "Version history" }).click();
+  await openHistory();
   await versionRow(editor, "Before review").getByRole("button", { name: "Restore this version" }).click();
   const dialog = editor.getByRole("dialog", { name: "Restore “Before review”?" });
   await shot(editor, "versions-5-restore");

@@ -1,5 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser downloads here).
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { afterEach, expect } from "vitest";
+import type { EditorView } from "@tiptap/pm/view";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -18,12 +20,23 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Pages signedInPage opened and not closed yet. */
+const openPages = new Set<Page>();
+
 /** A signed-in page: through the real sign-in form, then on to `path`. */
 export async function signedInPage(context: BrowserContext, baseUrl: string, email: string, path: string): Promise<Page> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   (page as Page & { errors: string[] }).errors = errors;
+  const consoleLines: string[] = [];
+  page.on("console", (message) => {
+    consoleLines.push(`${message.type()}: ${message.text()}`);
+    if (consoleLines.length > 20) consoleLines.shift();
+  });
+  (page as Page & { consoleLines: string[] }).consoleLines = consoleLines;
+  openPages.add(page);
+  page.on("close", () => openPages.delete(page));
   await page.goto(`${baseUrl}${path}`);
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', "gotong-demo");
@@ -42,6 +55,28 @@ export function editorText(page: Page): Promise<string> {
     const element = document.querySelector(".ProseMirror") as unknown as { editor: { state: { doc: { textContent: string } } } };
     return element.editor.state.doc.textContent;
   });
+}
+
+/**
+ * Puts the caret at the end of a block of the plan's text, as a person would (click, then the
+ * keyboard), and waits until the editor has it. A selection made while the editor had no focus
+ * was at times overwritten: ProseMirror, on getting focus, puts back its own selection (the start
+ * of the plan) unless it has read the browser's by then, and the typing landed in the first
+ * heading (CI: the versions and last-visit tests).
+ */
+export async function placeCaretAtEnd(block: Locator): Promise<void> {
+  await block.click();
+  await block.selectText();
+  await block.page().keyboard.press("ArrowRight");
+  await expect
+    .poll(() =>
+      block.evaluate((element) => {
+        const view = (element.closest(".ProseMirror") as unknown as { editor: { view: EditorView } }).editor.view;
+        const { selection } = view.state;
+        return selection.empty && selection.from === view.posAtDOM(element, element.childNodes.length);
+      }),
+    )
+    .toBe(true);
 }
 
 export function pageErrors(page: Page): string[] {
@@ -67,3 +102,53 @@ export async function openRoundFromPage(
   await page.waitForURL(/\/rounds\/\d+$/);
   return new URL(page.url()).pathname;
 }
+
+/**
+ * When a test fails, what each open signed-in page showed is printed: its address, the save
+ * status, where the focus and the editor's selection were, the text of the block holding the
+ * caret and the page's last console lines. A flake seen once in CI can then be read from its log.
+ * (Registered when a test file imports this module, for that file's tests.)
+ */
+afterEach(async (context) => {
+  if (context.task.result?.state !== "fail") return;
+  for (const page of openPages) {
+    const seen = await page
+      .evaluate(() => {
+        const active = document.activeElement;
+        const element = document.querySelector(".ProseMirror") as unknown as {
+          editor?: {
+            state: {
+              selection: {
+                from: number;
+                to: number;
+                $from: { depth: number; node(depth: number): { type: { name: string } }; parent: { textContent: string } };
+              };
+            };
+          };
+        } | null;
+        const selection = element?.editor?.state.selection;
+        return {
+          url: window.location.href,
+          status: document.querySelector<HTMLElement>(".connection-status")?.dataset.status ?? null,
+          focus: active
+            ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).split(" ").join(".")}` : ""}`
+            : null,
+          selection: selection
+            ? {
+                from: selection.from,
+                to: selection.to,
+                // The blocks around the caret, outermost first: "doc > section > orderedList > listItem > paragraph".
+                block: Array.from({ length: selection.$from.depth + 1 }, (_, depth) => selection.$from.node(depth).type.name).join(" > "),
+                text: selection.$from.parent.textContent.slice(0, 300),
+              }
+            : null,
+        };
+      })
+      .catch((error: unknown) => ({ unreadable: String(error) }));
+    const consoleLines = (page as Page & { consoleLines?: string[] }).consoleLines ?? [];
+    console.log(
+      `page at the failure of “${context.task.name}”:`,
+      JSON.stringify({ ...seen, errors: pageErrors(page), console: consoleLines }, null, 1),
+    );
+  }
+});
