@@ -14,5 +14,6 @@ export default defineConfig({
     // broadcast). Vitest's default of one second failed such waits in CI when two browser files
     // and the crash suite shared two cores; a state that never comes still fails, later.
     expect: { poll: { timeout: 10_000 } },
+    setupFiles: ["tests/helpers/report-pages-on-failure.ts"],
   },
 });

@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser downloads here).
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { afterEach, expect } from "vitest";
 import type { EditorView } from "@tiptap/pm/view";
+import { openPages } from "./open-pages";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -19,9 +19,6 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
-
-/** Pages signedInPage opened and not closed yet. */
-const openPages = new Set<Page>();
 
 /** A signed-in page: through the real sign-in form, then on to `path`. */
 export async function signedInPage(context: BrowserContext, baseUrl: string, email: string, path: string): Promise<Page> {
@@ -68,15 +65,15 @@ export async function placeCaretAtEnd(block: Locator): Promise<void> {
   await block.click();
   await block.selectText();
   await block.page().keyboard.press("ArrowRight");
-  await expect
-    .poll(() =>
-      block.evaluate((element) => {
-        const view = (element.closest(".ProseMirror") as unknown as { editor: { view: EditorView } }).editor.view;
-        const { selection } = view.state;
-        return selection.empty && selection.from === view.posAtDOM(element, element.childNodes.length);
-      }),
-    )
-    .toBe(true);
+  await block.page().waitForFunction(
+    (element) => {
+      const view = (element.closest(".ProseMirror") as unknown as { editor: { view: EditorView } }).editor.view;
+      const { selection } = view.state;
+      return selection.empty && selection.from === view.posAtDOM(element, element.childNodes.length);
+    },
+    await block.elementHandle(),
+    { timeout: 10_000 },
+  );
 }
 
 export function pageErrors(page: Page): string[] {
@@ -102,53 +99,3 @@ export async function openRoundFromPage(
   await page.waitForURL(/\/rounds\/\d+$/);
   return new URL(page.url()).pathname;
 }
-
-/**
- * When a test fails, what each open signed-in page showed is printed: its address, the save
- * status, where the focus and the editor's selection were, the text of the block holding the
- * caret and the page's last console lines. A flake seen once in CI can then be read from its log.
- * (Registered when a test file imports this module, for that file's tests.)
- */
-afterEach(async (context) => {
-  if (context.task.result?.state !== "fail") return;
-  for (const page of openPages) {
-    const seen = await page
-      .evaluate(() => {
-        const active = document.activeElement;
-        const element = document.querySelector(".ProseMirror") as unknown as {
-          editor?: {
-            state: {
-              selection: {
-                from: number;
-                to: number;
-                $from: { depth: number; node(depth: number): { type: { name: string } }; parent: { textContent: string } };
-              };
-            };
-          };
-        } | null;
-        const selection = element?.editor?.state.selection;
-        return {
-          url: window.location.href,
-          status: document.querySelector<HTMLElement>(".connection-status")?.dataset.status ?? null,
-          focus: active
-            ? `${active.tagName.toLowerCase()}${active.className ? `.${String(active.className).split(" ").join(".")}` : ""}`
-            : null,
-          selection: selection
-            ? {
-                from: selection.from,
-                to: selection.to,
-                // The blocks around the caret, outermost first: "doc > section > orderedList > listItem > paragraph".
-                block: Array.from({ length: selection.$from.depth + 1 }, (_, depth) => selection.$from.node(depth).type.name).join(" > "),
-                text: selection.$from.parent.textContent.slice(0, 300),
-              }
-            : null,
-        };
-      })
-      .catch((error: unknown) => ({ unreadable: String(error) }));
-    const consoleLines = (page as Page & { consoleLines?: string[] }).consoleLines ?? [];
-    console.log(
-      `page at the failure of “${context.task.name}”:`,
-      JSON.stringify({ ...seen, errors: pageErrors(page), console: consoleLines }, null, 1),
-    );
-  }
-});
