@@ -72,7 +72,10 @@ export async function startPeer(
   // opened right after start can fail to load; give it a database that has the table.
   if (kind === "hocuspocus" && !fs.existsSync(path.join(dir, "hocuspocus.sqlite"))) await prepareHocuspocusDatabase(dir, {});
   const script = options.script ?? (kind === "ywebsocket" ? "y-websocket.cjs" : "hocuspocus.mjs");
-  const child: ChildProcess = spawn(process.execPath, [path.resolve("bench/peers", script)], {
+  // `--profile`: the peers are profiled as Gotong is, and stopped so that they write it.
+  const isProfiling = process.argv.includes("--profile");
+  const nodeArgs = isProfiling ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("build/profiles")}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.resolve("bench/peers", script)], {
     env: { ...process.env, HOCUSPOCUS_DATABASE: path.join(dir, "hocuspocus.sqlite"), NODE_ENV: "production", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -96,7 +99,7 @@ export async function startPeer(
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
-        child.kill("SIGKILL");
+        child.kill(isProfiling ? "SIGTERM" : "SIGKILL");
       }),
   };
 }

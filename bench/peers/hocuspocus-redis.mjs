@@ -33,3 +33,6 @@ const server = new Server({
 });
 await server.listen();
 console.log(JSON.stringify({ msg: "listening", port: server.address.port }));
+
+// Stopped with SIGTERM when profiled (--profile): exit normally, so that V8 writes the profile.
+process.on("SIGTERM", () => process.exit(0));
