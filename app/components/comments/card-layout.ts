@@ -15,9 +15,11 @@ import { suggestionIdOfKey } from "../suggestions/types";
 /** Keep in step with the media query in app.css. */
 const WIDE_LAYOUT = "(min-width: 1100px)";
 const CARD_GAP = 8;
-/** How soon cards follow text that one's own or others' typing moved. */
+/** How soon cards follow text that one's own or others' typing moved (then at the next idle
+ * moment, within IDLE_WAIT_MS). */
 const OWN_CHANGE_LAYOUT_MS = 50;
 const REMOTE_CHANGE_LAYOUT_MS = 150;
+const IDLE_WAIT_MS = 200;
 
 interface CardsState {
   threads: Thread[];
@@ -110,17 +112,26 @@ export function useCardLayout(
   useEffect(() => {
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let idle: (() => void) | undefined;
     const schedule = () => {
       clearTimeout(timer);
       timer = undefined;
+      idle?.();
+      idle = undefined;
       if (!frame) frame = requestAnimationFrame(() => ((frame = 0), layoutRef.current()));
     };
-    // Typing moves cards a little, many times a second: they follow within a moment, after the
-    // keystroke's own frame is painted (others' typing a little later still), not at every frame;
-    // scrolling and resizing move them at once.
+    const scheduleWhenIdle = () => {
+      timer = undefined;
+      if (frame || idle) return;
+      idle = whenIdle(() => ((idle = undefined), layoutRef.current()), IDLE_WAIT_MS);
+    };
+    // Typing moves cards a little, many times a second: they follow within a moment, when the
+    // page is idle (others' typing a little later still), not at every frame: run in a frame,
+    // the layout (a few milliseconds on a long plan) often landed in the next keystroke's frame
+    // and delayed its paint. Scrolling and resizing move them at once.
     const onUpdate = ({ transaction }: { transaction: Transaction }) => {
-      if (frame || timer) return;
-      timer = setTimeout(schedule, isRemoteChange(transaction) ? REMOTE_CHANGE_LAYOUT_MS : OWN_CHANGE_LAYOUT_MS);
+      if (frame || timer || idle) return;
+      timer = setTimeout(scheduleWhenIdle, isRemoteChange(transaction) ? REMOTE_CHANGE_LAYOUT_MS : OWN_CHANGE_LAYOUT_MS);
     };
     const resizeObserver = new ResizeObserver((entries) => {
       for (const entry of entries) {
@@ -138,6 +149,7 @@ export function useCardLayout(
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
+      idle?.();
       resizeObserver.disconnect();
       observer.current = null;
       editor.off("update", onUpdate);
@@ -163,6 +175,17 @@ export function useCardLayout(
     revealed.current = cardRequest.serial;
     revealCard(track.current, cardRequest.threadId, finalTops.current.get(cardRequest.threadId));
   });
+}
+
+/** Runs `callback` when the page is idle (at most `timeoutMs` later); where the browser has no
+ * idle callbacks (Safari), in a task of its own. Returns what cancels it. */
+function whenIdle(callback: () => void, timeoutMs: number): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const handle = window.requestIdleCallback(callback, { timeout: timeoutMs });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(callback, 0);
+  return () => clearTimeout(handle);
 }
 
 /** Window heights above and below the window within which cards are placed exactly. */
