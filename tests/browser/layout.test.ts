@@ -4,7 +4,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { launchBrowser, pageErrors, signedInPage, openRoundFromPage } from "../helpers/browser";
-import { DEMO, startServer, type TestServer } from "../helpers/server";
+import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 let browser: Browser;
@@ -228,6 +228,8 @@ it("on a phone, commenting on a passage opens the comments with the new comment'
   await box.waitFor({ state: "visible" });
   const bounds = await box.boundingBox();
   expect(bounds!.x + bounds!.width).toBeLessThanOrEqual(PHONE.width);
+  // The caret is in the box, not left in the text behind the sheet.
+  await expect.poll(() => box.evaluate((element) => element === document.activeElement)).toBe(true);
   await context.close();
 });
 
@@ -280,3 +282,35 @@ it('typing a burst of 20 characters shows "Saving…" at most once, and "Saved" 
   expect(await page.locator(".connection-status").textContent()).toBe("Saved");
   await context.close();
 }, 30_000);
+
+it("at desktop width, a new comment on a passage below a section with thirty threads opens beside its text, in view", async () => {
+  // Thirty section threads stack as cards from the section's heading down, pages long; the new
+  // comment's card, after them in the text's order, was once placed below all of them and the
+  // page scrolled to its end, away from the passage.
+  const cookie = await signIn(server.url, DEMO.owner);
+  for (let i = 0; i < 30; i++) {
+    const response = await fetch(`${server.url}/api${PLAN_PATH}/threads`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ body: `Section thread ${i + 1}`, sectionId: "s-r193" }),
+    });
+    expect(response.status).toBeLessThan(300);
+  }
+  const page = await signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, DEMO.editor, PLAN_PATH);
+  await page.locator(".comment-track [data-card-key]").nth(29).waitFor();
+  const passage = page.locator('.ProseMirror section[data-section-id="s-r193"] p').first();
+  await passage.locator("strong").first().dblclick();
+  await page.keyboard.press("Control+Alt+m");
+  const box = page.getByRole("textbox", { name: "New comment" });
+  await expect.poll(() => box.evaluate((element) => element === document.activeElement)).toBe(true);
+  // Beside its passage (at most a little lower, to make room), and inside the window once the
+  // page has come to rest.
+  await expect
+    .poll(async () => {
+      const wordTop = (await passage.locator("strong").first().boundingBox())!.y;
+      const card = (await page.locator("article.is-composer").boundingBox())!;
+      return { besideWord: card.y >= wordTop - 1 && card.y <= wordTop + 160, inWindow: card.y >= 0 && card.y + card.height <= 900 };
+    })
+    .toEqual({ besideWord: true, inWindow: true });
+  expect(pageErrors(page)).toEqual([]);
+});

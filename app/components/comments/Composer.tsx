@@ -6,9 +6,13 @@ import { useTranslation } from "react-i18next";
 import { selectionAnchor } from "../../editor/comment-anchors";
 import { createThread, type NewThread } from "./api";
 import { useComments, type Draft } from "./CommentsContext";
+import { cardsBesideText } from "./card-layout";
 import { pendingPassage } from "./highlights";
 import { MentionTextarea } from "./MentionTextarea";
 import { useFailureText } from "./ThreadCard";
+
+/** Frames a new comment's box waits to be shown (the comments opening on a phone) for the caret. */
+const SHOWN_WITHIN_FRAMES = 10;
 
 export function Composer({ draft, isActive, sectionTitle }: { draft: Draft; isActive: boolean; sectionTitle: string | null }) {
   const { t } = useTranslation();
@@ -25,11 +29,26 @@ export function Composer({ draft, isActive, sectionTitle }: { draft: Draft; isAc
   const isSending = useRef(false);
   const textarea = useRef<HTMLTextAreaElement | null>(null);
 
-  // Each new start (another passage, another section) puts the caret here.
+  // Each new start (another passage, another section) puts the caret here. Beside the text, the
+  // card layout brings the card into view where it is going (useCardLayout); on a phone the
+  // comments open as a sheet just after the card is added, so the caret waits for it (a hidden
+  // box takes no focus, and the caret stayed in the text behind the sheet).
   useEffect(() => {
     setError(null);
-    textarea.current?.focus({ preventScroll: true });
-    textarea.current?.closest(".thread-card")?.scrollIntoView({ block: "nearest" });
+    let frame = 0;
+    let framesLeft = SHOWN_WITHIN_FRAMES;
+    const takeCaret = () => {
+      const box = textarea.current;
+      if (!box) return;
+      if (box.getClientRects().length === 0 && framesLeft-- > 0) {
+        frame = requestAnimationFrame(takeCaret);
+        return;
+      }
+      box.focus({ preventScroll: true });
+      if (!cardsBesideText()) box.closest(".thread-card")?.scrollIntoView({ block: "nearest" });
+    };
+    takeCaret();
+    return () => cancelAnimationFrame(frame);
   }, [draft]);
 
   const request = (): NewThread | string => {

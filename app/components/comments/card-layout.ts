@@ -55,7 +55,7 @@ export function useCardLayout(
       observer.current.observe(card);
     }
     finalTops.current.clear();
-    if (!window.matchMedia(WIDE_LAYOUT).matches) {
+    if (!cardsBesideText()) {
       for (const card of cards) card.style.top = "";
       writtenTops.current = new WeakMap();
       element.style.minHeight = "";
@@ -159,6 +159,7 @@ export function useCardLayout(
   }, [editor]);
 
   const revealed = useRef(0);
+  const revealedDraft = useRef<Draft | null>(null);
   // After a render, only when the cards shown or the active one changed: a card's own height
   // changes reach the ResizeObserver, and the text's changes the editor's update event. With
   // hundreds of cards (a plan full of suggestions) laying them all out on every render was most
@@ -167,14 +168,29 @@ export function useCardLayout(
   useLayoutEffect(() => {
     const cards = track.current ? Array.from(track.current.children, (card) => (card as HTMLElement).dataset.cardKey ?? "") : [];
     const signature = `${state.activeKey ?? ""}|${cards.join(",")}`;
-    if (signature !== laidOutFor.current) {
+    // A composer opened (or opened again: a new draft object) is laid out and brought into view
+    // where it is going: a card still sliding to its place is elsewhere (a new one starts below
+    // all the others, beyond the end of the page when a section has dozens of threads).
+    const activeDraft = state.drafts.find((draft) => draft.key === state.activeKey) ?? null;
+    const isNewDraft = activeDraft !== null && activeDraft !== revealedDraft.current;
+    if (signature !== laidOutFor.current || isNewDraft) {
       laidOutFor.current = signature;
       layout();
+    }
+    if (isNewDraft && cardsBesideText()) {
+      revealedDraft.current = activeDraft;
+      revealCard(track.current, activeDraft.key, finalTops.current.get(activeDraft.key));
     }
     if (!cardRequest || cardRequest.serial === revealed.current) return;
     revealed.current = cardRequest.serial;
     revealCard(track.current, cardRequest.threadId, finalTops.current.get(cardRequest.threadId));
   });
+}
+
+/** Whether the cards are beside the text (wide windows), placed by this layout; on narrower ones
+ * they are in the page's flow. */
+export function cardsBesideText(): boolean {
+  return window.matchMedia(WIDE_LAYOUT).matches;
 }
 
 /** Runs `callback` when the page is idle (at most `timeoutMs` later); where the browser has no
@@ -276,10 +292,10 @@ function sectionTop(editor: Editor, places: DocumentPlaces, sectionId: string): 
   return dom instanceof Element ? dom.getBoundingClientRect().top : Number.POSITIVE_INFINITY;
 }
 
-/** Scrolls a card into view; beside the text, to where layout is moving it (it may still be
- * sliding there). */
-function revealCard(track: HTMLElement | null, threadId: string, finalTop: number | undefined): void {
-  const card = track?.querySelector<HTMLElement>(`:scope > [data-card-key="${CSS.escape(threadId)}"]`);
+/** Scrolls a card (a thread's or a draft's) into view; beside the text, to where layout is
+ * moving it (it may still be sliding there). */
+function revealCard(track: HTMLElement | null, cardKey: string, finalTop: number | undefined): void {
+  const card = track?.querySelector<HTMLElement>(`:scope > [data-card-key="${CSS.escape(cardKey)}"]`);
   if (!card) return;
   if (finalTop === undefined) {
     card.scrollIntoView({ block: "nearest", behavior: "smooth" });

@@ -94,20 +94,28 @@ export function placeOrder(place: CardPlace): number {
   return place.kind === "nowhere" ? Number.POSITIVE_INFINITY : place.pos;
 }
 
+/** How far the active card may move down from its text to make room for the cards above it. */
+const MAX_ACTIVE_SHIFT_PX = 120;
+
 /**
  * Card tops for cards in document order: each as near its text as it can be without
- * overlapping the one before; the active card exactly at its text, the ones above it pushed up.
+ * overlapping the one before; the active card at its text, the ones above it pushed up.
+ * Nothing goes above the top of the column: everything moves down instead, but the active card
+ * (the one being read or written) at most a little; the cards above it that still do not fit
+ * lie over one another at the column's top, out of its way (a section with dozens of threads
+ * and a comment being written below its heading once put the new comment's box pages below).
  */
 export function stackCards(desiredTops: readonly number[], heights: readonly number[], activeIndex: number, gap: number): number[] {
   const desired: number[] = [];
   desiredTops.forEach((top, i) => desired.push(Number.isFinite(top) ? top : (desired[i - 1] ?? 0)));
   const tops = desired.map(() => 0);
   const height = (i: number) => heights[i] ?? 0;
-  const start = activeIndex >= 0 && activeIndex < desired.length ? activeIndex : 0;
-  tops[start] = activeIndex === start ? desired[start]! : Math.max(desired[start] ?? 0, 0);
+  const hasActive = activeIndex >= 0 && activeIndex < desired.length;
+  const start = hasActive ? activeIndex : 0;
+  tops[start] = hasActive ? desired[start]! : Math.max(desired[start] ?? 0, 0);
   for (let i = start + 1; i < desired.length; i++) tops[i] = Math.max(desired[i]!, tops[i - 1]! + height(i - 1) + gap);
   for (let i = start - 1; i >= 0; i--) tops[i] = Math.min(desired[i]!, tops[i + 1]! - height(i) - gap);
-  // Never above the top of the column: shift everything down instead.
-  const overflow = tops.length > 0 ? Math.min(0, tops[0]!) : 0;
-  return tops.map((top) => top - overflow);
+  const overflow = tops.length > 0 ? Math.max(0, -tops[0]!) : 0;
+  const shift = Math.max(-(tops[start] ?? 0), Math.min(overflow, MAX_ACTIVE_SHIFT_PX));
+  return tops.map((top) => Math.max(0, top + shift));
 }
