@@ -1,7 +1,9 @@
 // Debian's Chromium driven by playwright-core (no browser downloads here).
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import type { EditorView } from "@tiptap/pm/view";
-import { openPages } from "./open-pages";
+import { watchPage } from "./open-pages";
+
+export { pageErrors } from "./open-pages";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -23,17 +25,7 @@ export function launchBrowser(): Promise<Browser> {
 /** A signed-in page: through the real sign-in form, then on to `path`. */
 export async function signedInPage(context: BrowserContext, baseUrl: string, email: string, path: string): Promise<Page> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  (page as Page & { errors: string[] }).errors = errors;
-  const consoleLines: string[] = [];
-  page.on("console", (message) => {
-    consoleLines.push(`${message.type()}: ${message.text()}`);
-    if (consoleLines.length > 20) consoleLines.shift();
-  });
-  (page as Page & { consoleLines: string[] }).consoleLines = consoleLines;
-  openPages.add(page);
-  page.on("close", () => openPages.delete(page));
+  watchPage(page);
   await page.goto(`${baseUrl}${path}`);
   await page.fill('input[name="email"]', email);
   await page.fill('input[name="password"]', "gotong-demo");
@@ -74,10 +66,6 @@ export async function placeCaretAtEnd(block: Locator): Promise<void> {
     await block.elementHandle(),
     { timeout: 10_000 },
   );
-}
-
-export function pageErrors(page: Page): string[] {
-  return (page as Page & { errors?: string[] }).errors ?? [];
 }
 
 /**

@@ -1,6 +1,5 @@
 // Set up before every test file (vitest.config.ts): when a test fails, what each open signed-in
 // page showed is printed, so a flake seen once in CI can be read from its log.
-import type { Page } from "playwright-core";
 import { afterEach } from "vitest";
 import { openPages } from "./open-pages";
 
@@ -8,7 +7,7 @@ import { openPages } from "./open-pages";
  * the text of the block holding the caret, the page's errors and its last console lines. */
 afterEach(async (context) => {
   if (context.task.result?.state !== "fail") return;
-  for (const page of openPages) {
+  for (const [page, { errors, consoleLines }] of openPages) {
     const seen = await page
       .evaluate(() => {
         const active = document.activeElement;
@@ -42,10 +41,6 @@ afterEach(async (context) => {
         };
       })
       .catch((error: unknown) => ({ unreadable: String(error) }));
-    const consoleLines = (page as Page & { consoleLines?: string[] }).consoleLines ?? [];
-    console.log(
-      `page at the failure of “${context.task.name}”:`,
-      JSON.stringify({ ...seen, errors: (page as Page & { errors?: string[] }).errors ?? [], console: consoleLines }, null, 1),
-    );
+    console.log(`page at the failure of “${context.task.name}”:`, JSON.stringify({ ...seen, errors, console: consoleLines }, null, 1));
   }
 });
