@@ -28,8 +28,14 @@ try {
 } catch {
   cachedData = undefined;
 }
+// Under --enable-source-maps Node maps frames only of files its own loader compiled, through the
+// map it found then: compiling the bundle's last line (its sourceMappingURL comment) as a module
+// of the same name hands Node the map, and frames of the vm.Script below map through it.
+const mapComment = source.lastIndexOf("\n//# sourceMappingURL=");
+if (process.sourceMapsEnabled && mapComment >= 0) new Module(file)._compile(source.slice(mapComment + 1), file);
 // The bundle has no import(): a script's import() callback does not survive the code cache.
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+// columnOffset: the wrapper sits on the bundle's first line, whose columns the map counts without it.
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, columnOffset: -Module.wrapper[0].length });
 
 if (process.env.WRITE_CODE_CACHE_ON_EXIT === "1") {
   // The build's warm-up start (scripts/build-server.mjs): the cache every start will use.
