@@ -70,6 +70,10 @@ export interface PlanDocumentsTable {
   updated_at: number;
   insertion_ledger: Uint8Array | null;
   deletion_ledger: Uint8Array | null;
+  /** Y.encodeStateVector of `state` (migration 0012); null if written before. */
+  state_vector: Uint8Array | null;
+  /** commentAnchorsIn of `state`, as encodeCommentAnchors writes it; null if written before. */
+  comment_anchors: string | null;
 }
 
 /** Which account each Yjs client id belongs to: authorship from the server's own records. */

@@ -152,6 +152,29 @@ export function commentAnchorsIn(doc: Y.Doc): Map<string, AnchorPlace> {
   return anchors;
 }
 
+/** Anchors as stored beside a compacted state (plan_documents.comment_anchors). */
+export function encodeCommentAnchors(anchors: Map<string, AnchorPlace>): string {
+  return JSON.stringify([...anchors].map(([threadId, { sectionId, text }]) => [threadId, sectionId, text]));
+}
+
+/** What encodeCommentAnchors wrote; null for anything else (the document is read instead). */
+export function decodeCommentAnchors(json: string): Map<string, AnchorPlace> | null {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(entries)) return null;
+  const anchors = new Map<string, AnchorPlace>();
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 3 || !entry.every((part) => typeof part === "string")) return null;
+    const [threadId, sectionId, text] = entry as [string, string, string];
+    anchors.set(threadId, { sectionId, text });
+  }
+  return anchors;
+}
+
 /** The comment threads marked at a position of the editor's document (browser). */
 export function threadIdsAt(doc: PMNode, pos: number): string[] {
   const $pos = doc.resolve(pos);

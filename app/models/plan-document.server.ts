@@ -4,6 +4,7 @@
 // (server/collab/storage/); it reads plans back through here too.
 import * as Y from "yjs";
 import { getDb } from "../../db";
+import { decodeCommentAnchors, type AnchorPlace } from "../editor/comment-anchors";
 import { readableDoc } from "../editor/document.server";
 import { decodeLedger, type LedgerRange } from "./attribution-ledger.server";
 
@@ -12,16 +13,25 @@ export async function loadPlanUpdates(planId: string): Promise<Uint8Array[]> {
   return (await loadPlanLog(planId)).updates;
 }
 
+/** What a newcomer needs of a compacted state, stored beside it (migration 0012). */
+export interface StateSummary {
+  /** Y.encodeStateVector of the state. */
+  stateVector: Uint8Array;
+  /** Where each comment thread's mark is in it. */
+  commentAnchors: Map<string, AnchorPlace>;
+}
+
 /**
  * The plan's stored updates, oldest first, and the id of the last row they include. A
  * plan's rows commit in id order (appendUpdates takes the plan's row first), so rows with
- * higher ids are exactly what was stored after this read.
+ * higher ids are exactly what was stored after this read. `summary`: the compacted state's,
+ * when it is all there is (no rows after it) and one was stored.
  */
-export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array[]; lastUpdateId: number }> {
+export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array[]; lastUpdateId: number; summary?: StateSummary }> {
   const db = getDb();
   const snapshot = await db
     .selectFrom("plan_documents")
-    .select(["state", "through_update_id"])
+    .select(["state", "through_update_id", "state_vector", "comment_anchors"])
     .where("plan_id", "=", planId)
     .executeTakeFirst();
   const rows = await db
@@ -32,9 +42,15 @@ export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array
     .orderBy("id")
     .execute();
   const updates = rows.map((row) => toBytes(row.update));
+  const commentAnchors = snapshot?.comment_anchors ? decodeCommentAnchors(snapshot.comment_anchors) : null;
+  const summary =
+    rows.length === 0 && snapshot?.state_vector && commentAnchors
+      ? { stateVector: toBytes(snapshot.state_vector), commentAnchors }
+      : undefined;
   return {
     updates: snapshot ? [toBytes(snapshot.state), ...updates] : updates,
     lastUpdateId: rows.at(-1)?.id ?? snapshot?.through_update_id ?? 0,
+    ...(summary ? { summary } : {}),
   };
 }
 

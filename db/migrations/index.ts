@@ -12,6 +12,7 @@ import * as m0008 from "./0008_attribution_ledger";
 import * as m0009 from "./0009_workflow";
 import * as m0010 from "./0010_sign_off";
 import * as m0011 from "./0011_version_encoding";
+import * as m0012 from "./0012_plan_document_summary";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0009_workflow": m0009,
   "0010_sign_off": m0010,
   "0011_version_encoding": m0011,
+  "0012_plan_document_summary": m0012,
 };

@@ -12,7 +12,7 @@ import * as Y from "yjs";
 import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
 import { PLAN_FRAGMENT, planSchema } from "../../app/editor/document.server";
 import { repairDocument } from "../../app/editor/schema-check";
-import { applyStoredUpdates } from "../../app/models/plan-document.server";
+import { applyStoredUpdates, type StateSummary } from "../../app/models/plan-document.server";
 import { can } from "../../app/models/roles";
 import { errorFields, log } from "../../app/utils/log.server";
 import { authorshipOf, ClientUpdate, EditOnBehalf, LOAD_ORIGIN, REPAIR_ORIGIN, StoredElsewhere, type ClientOwners } from "./authorship";
@@ -83,10 +83,12 @@ export class LivePlan {
   /** Where comment marks are, read off the document; dropped on every change. */
   private anchors: Map<string, AnchorPlace> | undefined;
   private isDestroyed = false;
+  /** Opened without a stored summary: the registry stores one when the plan is unloaded. */
+  readonly lacksSummary: boolean;
 
   private constructor(
     options: LivePlanOptions,
-    stored: { updates: Uint8Array[]; lastUpdateId: number },
+    stored: { updates: Uint8Array[]; lastUpdateId: number; summary?: StateSummary },
     /** Yjs client id → account id, from the server's own records. */
     private readonly clientOwners: ClientOwners,
   ) {
@@ -95,6 +97,11 @@ export class LivePlan {
     this.store = options.store;
     this.limits = options.limits ?? NO_LIMITS;
     this.storedUpdates = stored.updates;
+    // A compacted plan opens without building its document: a newcomer's sync and the
+    // threads panel are answered from the state's summary (migration 0012).
+    this.storedStateVector = stored.summary?.stateVector;
+    this.anchors = stored.summary?.commentAnchors;
+    this.lacksSummary = stored.summary === undefined;
     this.approximateBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
     this.presence = new PlanPresence(this.connections, options.shareAwareness);
     this.checkpoints = new CheckpointTimer(checkpoints, () => checkpoints.due(this));
@@ -203,18 +210,20 @@ export class LivePlan {
     await this.store.whenStored();
     if (this.storedUpdates || this.lastChangeAt !== changeBefore) return this.armHibernation(this.limits.hibernateAfterMs);
     const state = Y.encodeStateAsUpdate(this.doc);
+    // Kept for the next newcomer's sync step 1 (from the state, it would parse all of it).
+    const stateVector = Y.encodeStateVector(this.doc);
     this.doc.off("update", this.onDocUpdate);
     this.doc.destroy();
     this.suggestionGate.forgetProvingCopy();
     this.doc = new Y.Doc();
     this.doc.on("update", this.onDocUpdate);
     this.storedUpdates = [state];
-    this.storedStateVector = undefined;
+    this.storedStateVector = stateVector;
     this.syncAnswers.forget();
   }
 
-  /** Sync step 1 (our state vector), read from the stored state while it is not applied
-   * (reading it parses the whole state, so it is kept for the next newcomer). */
+  /** Sync step 1 (our state vector), while the stored state is not applied: from its stored
+   * summary, or read from the state (which parses all of it, so it is kept for the next). */
   syncStep1(): Uint8Array {
     const stored = this.storedUpdates;
     if (stored?.length === 1) {

@@ -140,10 +140,14 @@ export class PlanRegistry {
     try {
       // Counted first without a write transaction; counted again under the lock (another
       // instance may have compacted meanwhile).
-      if ((await updateLog.countUncompacted(plan.planId)) >= COMPACT_AFTER_UPDATES) {
+      const uncompacted = await updateLog.countUncompacted(plan.planId);
+      if (uncompacted >= COMPACT_AFTER_UPDATES) {
         const { foldedRows, skipped } = await updateLog.compact(plan.planId, { minUpdates: COMPACT_AFTER_UPDATES });
         if (foldedRows > 0) log.info("plan compacted", { plan: plan.planId, foldedRows });
         if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
+      } else if (uncompacted === 0 && plan.lacksSummary) {
+        // A state compacted before summaries were stored: the next opening needs it.
+        await updateLog.summarize(plan.planId);
       }
     } catch (error) {
       log.error("compaction failed", { plan: plan.planId, ...errorFields(error) });

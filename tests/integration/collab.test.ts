@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_MALFORMED, MESSAGE_AUTH, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
 import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
+import { openDatabase } from "../../db";
 import { DEMO, signInEveryone, startServer, storedPlanText, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -288,6 +289,52 @@ describe("durability", () => {
     const reader = client("viewer");
     await whenSynced(reader);
     expect(reader.text()).toBe(expected);
+  });
+});
+
+describe("opening a compacted plan", () => {
+  it("answers newcomers and the threads panel without building the document, and summarises older states", async () => {
+    const own = await startServer();
+    const db = openDatabase(own.databasePath);
+    try {
+      const signed = await signInEveryone(own.url);
+      const stats = async () => ((await (await fetch(`${own.url}/healthz`)).json()) as { collab: Record<string, number> }).collab;
+      const summaryOf = () =>
+        db.selectFrom("plan_documents").select(["state_vector", "comment_anchors"]).where("plan_id", "=", DEMO.planId).executeTakeFirst();
+      // Enough edits for the plan to be compacted when the last person leaves.
+      const writer = connectClient(own.wsUrl, DEMO.planId, signed.editor);
+      await whenSynced(writer);
+      for (let i = 0; i < 210; i += 1) typeAt(writer.doc, "x", 1);
+      await whenSaved(writer);
+      const expected = writer.text();
+      writer.destroy();
+      await expect.poll(async () => (await summaryOf())?.state_vector ?? null, { timeout: 20_000 }).not.toBeNull();
+
+      const reader = connectClient(own.wsUrl, DEMO.planId, signed.viewer);
+      await whenSynced(reader);
+      expect(reader.text()).toBe(expected);
+      const threads = await fetch(`${own.url}/api/plans/${DEMO.planId}/threads`, { headers: { cookie: signed.viewer } });
+      expect(threads.status).toBe(200);
+      expect(await stats()).toMatchObject({ openPlans: 1, documentsInMemory: 0 });
+      reader.destroy();
+      await expect.poll(async () => (await stats()).openPlans).toBe(0);
+
+      // A state compacted before summaries were stored: it gets one when the plan is unloaded.
+      await db
+        .updateTable("plan_documents")
+        .set({ state_vector: null, comment_anchors: null })
+        .where("plan_id", "=", DEMO.planId)
+        .execute();
+      const late = connectClient(own.wsUrl, DEMO.planId, signed.viewer);
+      await whenSynced(late);
+      expect(late.text()).toBe(expected);
+      late.destroy();
+      await expect.poll(async () => (await summaryOf())?.comment_anchors ?? null).not.toBeNull();
+    } finally {
+      await db.destroy();
+      await own.stop();
+      own.cleanup();
+    }
   });
 });
 

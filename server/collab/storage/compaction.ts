@@ -8,6 +8,7 @@ import { withLockIfFree } from "../../../db/locks";
 import type { Database } from "../../../db/schema";
 import { toBytes } from "../../../app/models/plan-document.server";
 import { decodeLedger, encodeLedger, settleRanges, type LedgerRange } from "../../../app/models/attribution-ledger.server";
+import { commentAnchorsIn, encodeCommentAnchors } from "../../../app/editor/comment-anchors";
 
 export async function countUncompactedUpdates(planId: string, db: Kysely<Database> = getDb()): Promise<number> {
   const snapshot = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
@@ -96,6 +97,7 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
     for (const row of rows) Y.applyUpdate(doc, toBytes(row.update));
   });
   const state = Y.encodeStateAsUpdate(doc);
+  const summary = summaryColumns(doc);
   doc.destroy();
   const insertions = encodeLedger(settleRanges([...decodeLedger(stored?.insertion_ledger), ...rows.flatMap(insertedRanges)]));
   const folded = await db.transaction().execute(async (trx) => {
@@ -121,6 +123,7 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
     );
     const values = {
       state,
+      ...summary,
       through_update_id: throughId,
       updated_at: Date.now(),
       insertion_ledger: insertions,
@@ -139,6 +142,37 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
   // makes them reusable on its own).
   if (!isPostgres(db)) await sql`pragma incremental_vacuum`.execute(db);
   return folded;
+}
+
+/** What a newcomer needs of the state of `doc` without building it (migration 0012). */
+function summaryColumns(doc: Y.Doc): { state_vector: Uint8Array; comment_anchors: string } {
+  return { state_vector: Y.encodeStateVector(doc), comment_anchors: encodeCommentAnchors(commentAnchorsIn(doc)) };
+}
+
+/**
+ * Stores the summary of the plan's compacted state if it has none (states compacted before
+ * migration 0012): read once from the state, off the path of anyone opening the plan. A
+ * compaction meanwhile replaces the state and writes its own: the guard on through_update_id
+ * keeps this one from landing on a state it was not read from.
+ */
+export async function summarizeCompactedState(planId: string, db: Kysely<Database> = getDb()): Promise<void> {
+  const stored = await db
+    .selectFrom("plan_documents")
+    .select(["state", "through_update_id"])
+    .where("plan_id", "=", planId)
+    .where("state_vector", "is", null)
+    .executeTakeFirst();
+  if (!stored) return;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, toBytes(stored.state));
+  const summary = summaryColumns(doc);
+  doc.destroy();
+  await db
+    .updateTable("plan_documents")
+    .set(summary)
+    .where("plan_id", "=", planId)
+    .where("through_update_id", "=", stored.through_update_id)
+    .execute();
 }
 
 /** The items a stored row inserted, per client, with the row's time. */

@@ -3,7 +3,7 @@
 // app reads with too; writing, healing's reads and compaction are here.
 import { getDb, isPostgres } from "../../../db";
 import { loadClientBindings, loadPlanLog, toBytes } from "../../../app/models/plan-document.server";
-import { compactPlan, countUncompactedUpdates } from "./compaction";
+import { compactPlan, countUncompactedUpdates, summarizeCompactedState } from "./compaction";
 import type { StoredRow, StoredUpdate, UpdateLog } from "./update-log";
 
 /** Rows written or ids read by one statement: SQLite allows 32,766 bound values a statement. */
@@ -180,6 +180,7 @@ export const sqlUpdateLog: UpdateLog = {
   readRows: loadUpdatesByIds,
   countUncompacted: (planId) => countUncompactedUpdates(planId),
   compact: compactPlan,
+  summarize: (planId) => summarizeCompactedState(planId),
   isContentChecked: isPlanContentChecked,
   markContentChecked: markPlanContentChecked,
 };

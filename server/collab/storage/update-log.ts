@@ -1,6 +1,7 @@
 // What the collaboration server needs from wherever a plan's update log is kept: the
 // interface the update store and the live plans are given (sql-update-log.ts is the one we
 // run; tests may hand in their own).
+import type { StateSummary } from "../../../app/models/plan-document.server";
 
 export interface StoredUpdate {
   planId: string;
@@ -25,8 +26,9 @@ export interface StoredRow {
 export interface UpdateLog {
   /** Stores a batch in one transaction; each update's row id, in order (0: no update). */
   append(updates: StoredUpdate[]): Promise<number[]>;
-  /** The plan's stored updates, oldest first, and the id of the last row they include. */
-  readPlan(planId: string): Promise<{ updates: Uint8Array[]; lastUpdateId: number }>;
+  /** The plan's stored updates, oldest first, and the id of the last row they include;
+   * `summary` when they are one compacted state that has one stored beside it. */
+  readPlan(planId: string): Promise<{ updates: Uint8Array[]; lastUpdateId: number; summary?: StateSummary }>;
   /** Yjs client id → account id, as the server recorded them. */
   readClientBindings(planId: string): Promise<Map<number, number>>;
   /** The ids of the plan's rows after `afterId`, and how many updates each folds in. */
@@ -35,6 +37,8 @@ export interface UpdateLog {
   readRows(planId: string, ids: number[]): Promise<StoredRow[]>;
   /** How many rows lie outside the plan's compacted state. */
   countUncompacted(planId: string): Promise<number>;
+  /** Stores the summary of the plan's compacted state if it has none (see compaction.ts). */
+  summarize(planId: string): Promise<void>;
   /** Folds the log into a stored state (see compaction.ts); `skipped`: another is at it. */
   compact(planId: string, options?: { minUpdates?: number }): Promise<{ foldedRows: number; skipped?: true }>;
   /** Whether the plan's stored content was checked against the schema as a whole. */
