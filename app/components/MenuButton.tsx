@@ -25,7 +25,9 @@ export function MenuButton({
 }: {
   label: string;
   icon: ReactNode;
-  items: MenuItem[];
+  /** Or a function giving them, called only while the menu is open (a long list of rows each
+   * with a menu then translates no labels nobody sees). */
+  items: MenuItem[] | (() => MenuItem[]);
   className?: string;
   /** Shown beside the icon (the button's name is still `label`). */
   text?: ReactNode;
@@ -105,7 +107,7 @@ export function MenuButton({
       </button>
       {isOpen ? (
         <div ref={menu} id={menuId} role="menu" aria-label={label} className="menu" tabIndex={-1} onKeyDown={onMenuKeyDown}>
-          {items.map((item) => (
+          {(typeof items === "function" ? items() : items).map((item) => (
             <button
               key={item.label}
               type="button"

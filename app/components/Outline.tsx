@@ -193,32 +193,37 @@ function SectionMenu({
   const { t } = useTranslation();
   const comments = useOptionalComments();
   const signOffs = useOptionalSignOffs();
-  const items: MenuItem[] = [];
-  if (canEdit) {
-    items.push(
-      { label: t("outline.rename"), onSelect: () => selectSectionTitle(editor, sectionId) },
-      { label: t("outline.moveUp"), isDisabled: isFirst, onSelect: () => moveSection(editor, sectionId, -1) },
-      { label: t("outline.moveDown"), isDisabled: isLast, onSelect: () => moveSection(editor, sectionId, 1) },
-    );
-  }
-  if (comments?.canComment) items.push({ label: t("outline.commentOn"), onSelect: () => comments.startSectionComment(sectionId) });
-  if (canEdit && details?.guidance) items.push({ label: t("section.guidance"), onSelect: () => onOpenPanel("guidance") });
-  if (canEdit && details) items.push({ label: t("outline.details"), onSelect: () => onOpenPanel("details") });
-  if (signOffs?.ask && details && !signOffs.bySection.has(sectionId)) {
-    const ask = signOffs.ask;
-    items.push({ label: t("signOff.askSection"), onSelect: () => ask(sectionId) });
-  }
-  if (canEdit) {
-    items.push({
-      label: t("outline.remove"),
-      isDisabled: isOnly,
-      isDanger: true,
-      onSelect: () => {
-        if (window.confirm(t("outline.confirmRemove", { title }))) removeSection(editor, sectionId);
-      },
-    });
-  }
-  if (items.length === 0) return null;
+  const mayAskSignOff = Boolean(signOffs?.ask && details && !signOffs.bySection.has(sectionId));
+  if (!canEdit && !comments?.canComment && !mayAskSignOff) return null;
+  // Built when the menu opens: the outline has a menu per section.
+  const items = (): MenuItem[] => {
+    const items: MenuItem[] = [];
+    if (canEdit) {
+      items.push(
+        { label: t("outline.rename"), onSelect: () => selectSectionTitle(editor, sectionId) },
+        { label: t("outline.moveUp"), isDisabled: isFirst, onSelect: () => moveSection(editor, sectionId, -1) },
+        { label: t("outline.moveDown"), isDisabled: isLast, onSelect: () => moveSection(editor, sectionId, 1) },
+      );
+    }
+    if (comments?.canComment) items.push({ label: t("outline.commentOn"), onSelect: () => comments.startSectionComment(sectionId) });
+    if (canEdit && details?.guidance) items.push({ label: t("section.guidance"), onSelect: () => onOpenPanel("guidance") });
+    if (canEdit && details) items.push({ label: t("outline.details"), onSelect: () => onOpenPanel("details") });
+    if (mayAskSignOff && signOffs?.ask) {
+      const ask = signOffs.ask;
+      items.push({ label: t("signOff.askSection"), onSelect: () => ask(sectionId) });
+    }
+    if (canEdit) {
+      items.push({
+        label: t("outline.remove"),
+        isDisabled: isOnly,
+        isDanger: true,
+        onSelect: () => {
+          if (window.confirm(t("outline.confirmRemove", { title }))) removeSection(editor, sectionId);
+        },
+      });
+    }
+    return items;
+  };
   return <MenuButton label={t("outline.actions", { title })} icon={<ToolIcon name="more" />} items={items} className="outline-actions" />;
 }
 

@@ -17,7 +17,16 @@ export const resources = { en: { common: en }, id: { common: id } };
 /** Numbers in messages are written the language's way ("1,500" / "1.500"); other values pass
  * through untouched (i18next itself deals with a missing one). */
 const formatValue: FormatFunction = (value, _format, language) =>
-  typeof value === "number" ? new Intl.NumberFormat(language ?? fallbackLanguage).format(value) : value;
+  typeof value === "number" ? numberFormat(language ?? fallbackLanguage).format(value) : value;
+
+/** One formatter per language: making one is far dearer than using it (a plan's outline
+ * formats a few hundred numbers as it renders). */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(language: string): Intl.NumberFormat {
+  let format = numberFormats.get(language);
+  if (!format) numberFormats.set(language, (format = new Intl.NumberFormat(language)));
+  return format;
+}
 
 export const i18nOptions = {
   supportedLngs: [...supportedLanguages],
