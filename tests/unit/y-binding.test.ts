@@ -266,6 +266,33 @@ describe("the patched editor binding", () => {
     expect(bob.view.state.doc.textBetween(bob.view.state.selection.from - 5, bob.view.state.selection.from)).toBe("First");
   });
 
+  it("formats only what changed: marks set, changed and taken off inside a paragraph reach the other editor", () => {
+    const schema = planSchema();
+    const initial = initialPlan(3);
+    const alice = openEditor(schema, initial, 1);
+    const bob = openEditor(schema, initial, 2);
+    // "First paragraph of 1."
+    const block = textblocks(alice.view.state.doc).find((b) => b.section === 1 && b.name === "paragraph")!;
+    const { bold, italic, link } = schema.marks;
+    const steps = [
+      (tr: Transaction) => tr.addMark(block.from + 6, block.from + 15, bold!.create()),
+      (tr: Transaction) => tr.insertText("long ", block.from + 6),
+      (tr: Transaction) => tr.addMark(block.from + 3, block.from + 8, italic!.create()),
+      (tr: Transaction) => tr.removeMark(block.from + 8, block.from + 12, bold!),
+      (tr: Transaction) => tr.addMark(block.from, block.from + 5, link!.create({ href: "https://example.org" })),
+      (tr: Transaction) => tr.insertText("X", block.from + 7),
+      (tr: Transaction) => tr.removeMark(block.from, block.from + 30, italic!),
+      (tr: Transaction) => tr.delete(block.from + 2, block.from + 9),
+    ];
+    for (const step of steps) {
+      alice.view.dispatch(step(alice.view.state.tr));
+      deliver(alice, bob);
+      expectShowsFragment(alice, schema);
+      expect(bob.view.state.doc.toJSON()).toEqual(alice.view.state.doc.toJSON());
+    }
+    expect(alice.view.state.doc.child(1).child(1).content.childCount).toBeGreaterThan(1);
+  });
+
   it("undo takes back one's own edits, in one's own section, and both editors show the fragment", () => {
     const schema = planSchema();
     const initial = initialPlan(10);
