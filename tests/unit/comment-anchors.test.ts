@@ -7,28 +7,7 @@ import { commentAnchorsIn, prepareCommentMark } from "../../app/editor/comment-a
 import { commentAnchorGuardPlugin } from "../../app/editor/comment-mark";
 import { planSchema, planUpdateFromJSON, readSections } from "../../app/editor/document.server";
 import { anchorFor, editLikeEditor, findText, typeText } from "../helpers/pm-edit";
-
-const content = {
-  type: "doc",
-  content: [
-    {
-      type: "section",
-      attrs: { id: "s-one" },
-      content: [
-        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Financing" }] },
-        { type: "paragraph", content: [{ type: "text", text: "Cooperatives need patient capital from public banks to grow." }] },
-      ],
-    },
-    {
-      type: "section",
-      attrs: { id: "s-two" },
-      content: [
-        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Markets" }] },
-        { type: "paragraph", content: [{ type: "text", text: "Public procurement should reserve a share." }] },
-      ],
-    },
-  ],
-};
+import { twoSectionPlan as content } from "../helpers/plan-content";
 
 function newDoc(): Y.Doc {
   const doc = new Y.Doc();

@@ -14,28 +14,7 @@ import { appendUpdates, sqlUpdateLog } from "../../server/collab/storage/sql-upd
 import { UpdateStore } from "../../server/collab/update-store";
 import { createTestPlan, useTemporaryDatabase } from "../helpers/database";
 import { anchorFor } from "../helpers/pm-edit";
-
-const content = {
-  type: "doc",
-  content: [
-    {
-      type: "section",
-      attrs: { id: "s-one" },
-      content: [
-        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Financing" }] },
-        { type: "paragraph", content: [{ type: "text", text: "Cooperatives need patient capital from public banks." }] },
-      ],
-    },
-    {
-      type: "section",
-      attrs: { id: "s-two" },
-      content: [
-        { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Markets" }] },
-        { type: "paragraph", content: [{ type: "text", text: "Public procurement should reserve a share." }] },
-      ],
-    },
-  ],
-};
+import { twoSectionPlan as content } from "../helpers/plan-content";
 
 /** A plan whose log holds the content above and two comment marks, compacted; its document. */
 async function compactedPlanWithThreads(): Promise<{ planId: string; doc: Y.Doc }> {
