@@ -147,7 +147,12 @@ export class PlanRegistry {
         if (skipped) log.info("plan compaction left to the instance already running it", { plan: plan.planId });
       } else if (uncompacted === 0 && plan.lacksSummary) {
         // A state compacted before summaries were stored: the next opening needs it.
-        await updateLog.summarize(plan.planId);
+        await updateLog.summarize(plan.planId).catch((error) =>
+          log.error("storing the summary of a plan's state failed; it opens from the state", {
+            plan: plan.planId,
+            ...errorFields(error),
+          }),
+        );
       }
     } catch (error) {
       log.error("compaction failed", { plan: plan.planId, ...errorFields(error) });
