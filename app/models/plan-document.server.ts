@@ -24,14 +24,19 @@ export interface StateSummary {
 /**
  * The plan's stored updates, oldest first, and the id of the last row they include. A
  * plan's rows commit in id order (appendUpdates takes the plan's row first), so rows with
- * higher ids are exactly what was stored after this read. `summary`: the compacted state's,
- * when it is all there is (no rows after it) and one was stored.
+ * higher ids are exactly what was stored after this read. With `withSummary` (the
+ * collaboration server opening a plan), also the compacted state's summary when the state is
+ * all there is (no rows after it) and one was stored; the web app's readers build the document.
  */
-export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array[]; lastUpdateId: number; summary?: StateSummary }> {
+export async function loadPlanLog(
+  planId: string,
+  { withSummary = false } = {},
+): Promise<{ updates: Uint8Array[]; lastUpdateId: number; summary?: StateSummary }> {
   const db = getDb();
   const snapshot = await db
     .selectFrom("plan_documents")
-    .select(["state", "through_update_id", "state_vector", "comment_anchors"])
+    .select(["state", "through_update_id"])
+    .$if(withSummary, (query) => query.select(["state_vector", "comment_anchors"]))
     .where("plan_id", "=", planId)
     .executeTakeFirst();
   const rows = await db
@@ -42,11 +47,8 @@ export async function loadPlanLog(planId: string): Promise<{ updates: Uint8Array
     .orderBy("id")
     .execute();
   const updates = rows.map((row) => toBytes(row.update));
-  const commentAnchors = snapshot?.comment_anchors ? decodeCommentAnchors(snapshot.comment_anchors) : null;
-  const summary =
-    rows.length === 0 && snapshot?.state_vector && commentAnchors
-      ? { stateVector: toBytes(snapshot.state_vector), commentAnchors }
-      : undefined;
+  const commentAnchors = rows.length === 0 && snapshot?.comment_anchors ? decodeCommentAnchors(snapshot.comment_anchors) : null;
+  const summary = snapshot?.state_vector && commentAnchors ? { stateVector: toBytes(snapshot.state_vector), commentAnchors } : undefined;
   return {
     updates: snapshot ? [toBytes(snapshot.state), ...updates] : updates,
     lastUpdateId: rows.at(-1)?.id ?? snapshot?.through_update_id ?? 0,

@@ -11,6 +11,8 @@ interface PageRecord {
 
 /** Open pages and what they printed; a page leaves when it closes. */
 export const openPages = new Map<Page, PageRecord>();
+/** What every watched page printed, closed ones too (a test may check after closing). */
+const records = new WeakMap<Page, PageRecord>();
 
 const CONSOLE_LINES_KEPT = 20;
 
@@ -18,6 +20,7 @@ const CONSOLE_LINES_KEPT = 20;
 export function watchPage(page: Page): void {
   const record: PageRecord = { errors: [], consoleLines: [] };
   openPages.set(page, record);
+  records.set(page, record);
   page.on("pageerror", (error) => record.errors.push(error.message));
   page.on("console", (message) => {
     record.consoleLines.push(`${message.type()}: ${message.text()}`);
@@ -26,7 +29,7 @@ export function watchPage(page: Page): void {
   page.on("close", () => openPages.delete(page));
 }
 
-/** The uncaught errors the page has had (none for a page that was not watched, or is closed). */
+/** The uncaught errors the page has had, open or closed (none for a page that was not watched). */
 export function pageErrors(page: Page): string[] {
-  return openPages.get(page)?.errors ?? [];
+  return records.get(page)?.errors ?? [];
 }

@@ -174,7 +174,7 @@ async function insertUpdateRows(db: Pick<ReturnType<typeof getDb>, "insertInto">
 
 export const sqlUpdateLog: UpdateLog = {
   append: appendUpdates,
-  readPlan: loadPlanLog,
+  readPlan: (planId) => loadPlanLog(planId, { withSummary: true }),
   readClientBindings: loadClientBindings,
   listRowIdsAfter: listUpdateIdsAfter,
   readRows: loadUpdatesByIds,
