@@ -77,6 +77,23 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     plan.destroy();
   });
 
+  it("anchors from the summary give way to the document once an update changes the plan", async () => {
+    const { planId, doc } = await compactedPlanWithThreads();
+    const plan = await openPlan(planId);
+    expect(plan.commentAnchors().has("t-1")).toBe(true);
+    // Someone deletes the marked words: an update like any client's, applied to the live plan.
+    let update!: Uint8Array;
+    doc.once("update", (u: Uint8Array) => (update = u));
+    const paragraph = ((doc.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).get(1) as Y.XmlElement).get(0) as Y.XmlText;
+    const text = (paragraph.toDelta() as { insert: string }[]).map((op) => op.insert).join("");
+    const at = text.indexOf("patient capital");
+    paragraph.delete(at, "patient capital".length);
+    expect(plan.applyEditOnBehalf(update, 1)).toBe("applied");
+    expect(plan.commentAnchors().has("t-1")).toBe(false);
+    expect(plan.commentAnchors()).toEqual(commentAnchorsIn(doc));
+    plan.destroy();
+  });
+
   it("with rows stored after the state, the plan is read from the document as before", async () => {
     const { planId, doc } = await compactedPlanWithThreads();
     const before = Y.encodeStateVector(doc);
