@@ -74,6 +74,9 @@ export interface PlanDocumentsTable {
   state_vector: Uint8Array | null;
   /** commentAnchorsIn of `state`, as encodeCommentAnchors writes it; null if written before. */
   comment_anchors: string | null;
+  /** The state's document as ProseMirror JSON, raw DEFLATE (migration 0013); null if written
+   * before; empty if the state's document could not be read. */
+  content: Uint8Array | null;
 }
 
 /** Which account each Yjs client id belongs to: authorship from the server's own records. */

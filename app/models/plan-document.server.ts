@@ -2,6 +2,7 @@
 // update log after it, the client ids bound to accounts, who deleted what
 // (docs/architecture.md, "Storage"). The collaboration server writes the log and compacts it
 // (server/collab/storage/); it reads plans back through here too.
+import { sql } from "kysely";
 import * as Y from "yjs";
 import { getDb } from "../../db";
 import { decodeCommentAnchors, type AnchorPlace } from "../editor/comment-anchors";
@@ -36,7 +37,7 @@ export async function loadPlanLog(
   const snapshot = await db
     .selectFrom("plan_documents")
     .select(["state", "through_update_id"])
-    .$if(withSummary, (query) => query.select(["state_vector", "comment_anchors"]))
+    .$if(withSummary, (query) => query.select(["state_vector", "comment_anchors", sql<number>`content is not null`.as("has_content")]))
     .where("plan_id", "=", planId)
     .executeTakeFirst();
   const rows = await db
@@ -48,7 +49,11 @@ export async function loadPlanLog(
     .execute();
   const updates = rows.map((row) => toBytes(row.update));
   const commentAnchors = rows.length === 0 && snapshot?.comment_anchors ? decodeCommentAnchors(snapshot.comment_anchors) : null;
-  const summary = snapshot?.state_vector && commentAnchors ? { stateVector: toBytes(snapshot.state_vector), commentAnchors } : undefined;
+  // A state stored before migration 0013 has no content: summarized again at the next unload.
+  const summary =
+    snapshot?.state_vector && commentAnchors && snapshot.has_content
+      ? { stateVector: toBytes(snapshot.state_vector), commentAnchors }
+      : undefined;
   return {
     updates: snapshot ? [toBytes(snapshot.state), ...updates] : updates,
     lastUpdateId: rows.at(-1)?.id ?? snapshot?.through_update_id ?? 0,

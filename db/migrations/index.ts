@@ -13,6 +13,7 @@ import * as m0009 from "./0009_workflow";
 import * as m0010 from "./0010_sign_off";
 import * as m0011 from "./0011_version_encoding";
 import * as m0012 from "./0012_plan_document_summary";
+import * as m0013 from "./0013_plan_document_content";
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0010_sign_off": m0010,
   "0011_version_encoding": m0011,
   "0012_plan_document_summary": m0012,
+  "0013_plan_document_content": m0013,
 };

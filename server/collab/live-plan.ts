@@ -36,6 +36,8 @@ export interface PlanLimits {
   hibernateAfterMs: number;
 }
 const NO_LIMITS: PlanLimits = { maxBytes: Infinity, hibernateAfterMs: Infinity };
+/** An update that adds nothing: the sync answer for a client that has everything. */
+const NOTHING = Y.encodeStateAsUpdate(new Y.Doc());
 
 export interface LivePlanOptions {
   planId: string;
@@ -237,6 +239,9 @@ export class LivePlan {
    * the answer has to be encoded from the document (for the metrics). */
   syncStep2(stateVector: Uint8Array, onEncoded: () => void = () => undefined): Uint8Array {
     const isEmpty = stateVector.length === 1 && stateVector[0] === 0;
+    // A page opened from the plan's opening (app/collab/opening.ts) has the stored state already:
+    // it lacks nothing, and the document need not be built to say so.
+    if (!isEmpty && this.hasStoredState(stateVector)) return encodeSyncStep2Update(NOTHING);
     if (!isEmpty) {
       const doc = this.document();
       this.syncAnswers.checkHeldBack(doc);
@@ -257,6 +262,24 @@ export class LivePlan {
       if (stored?.length === 1) this.storedUpdates = [message.subarray(message.length - state.length)];
     }
     return this.syncAnswers.newcomers;
+  }
+
+  /** Whether, while the plan is one stored state not applied, a client with this state vector
+   * has all of it. */
+  private hasStoredState(stateVector: Uint8Array): boolean {
+    const stored = this.storedUpdates;
+    if (stored?.length !== 1) return false;
+    this.storedStateVector ??= Y.encodeStateVectorFromUpdate(stored[0]!);
+    let clients: Map<number, number>;
+    try {
+      clients = Y.decodeStateVector(stateVector);
+    } catch {
+      return false;
+    }
+    for (const [clientId, clock] of Y.decodeStateVector(this.storedStateVector)) {
+      if ((clients.get(clientId) ?? 0) < clock) return false;
+    }
+    return true;
   }
 
   /** About the size of the whole plan encoded (it errs on the large side): what a client's

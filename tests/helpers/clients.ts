@@ -29,8 +29,10 @@ export function cookieWebSocket(cookie: string | undefined, origin?: string): ty
   } as typeof WebSocket;
 }
 
-export function connectClient(wsUrl: string, planId: string, cookie: string): TestClient {
+/** `initialState`: applied before the socket connects, as a page opened from its plan's opening. */
+export function connectClient(wsUrl: string, planId: string, cookie: string, options: { initialState?: Uint8Array } = {}): TestClient {
   const doc = new Y.Doc();
+  if (options.initialState) Y.applyUpdate(doc, options.initialState);
   const provider = new WebsocketProvider(wsUrl, planId, doc, {
     WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,

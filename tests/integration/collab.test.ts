@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_MALFORMED, MESSAGE_AUTH, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
 import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
 import { openDatabase } from "../../db";
+import { decodeOpening } from "../../app/collab/opening";
+import { planRoot, planSchema, planText, readableDoc } from "../../app/editor/document.server";
 import { DEMO, signInEveryone, startServer, storedPlanText, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -301,6 +303,7 @@ describe("opening a compacted plan", () => {
       const stats = async () => ((await (await fetch(`${own.url}/healthz`)).json()) as { collab: Record<string, number> }).collab;
       const summaryOf = () =>
         db.selectFrom("plan_documents").select(["state_vector", "comment_anchors"]).where("plan_id", "=", DEMO.planId).executeTakeFirst();
+      const openingOf = (cookie?: string) => fetch(`${own.url}/api/plans/${DEMO.planId}/opening`, { headers: cookie ? { cookie } : {} });
       // Enough edits for the plan to be compacted when the last person leaves.
       const writer = connectClient(own.wsUrl, DEMO.planId, signed.editor);
       await whenSynced(writer);
@@ -315,21 +318,37 @@ describe("opening a compacted plan", () => {
       expect(reader.text()).toBe(expected);
       const threads = await fetch(`${own.url}/api/plans/${DEMO.planId}/threads`, { headers: { cookie: signed.viewer } });
       expect(threads.status).toBe(200);
+      // The page's opening (app/collab/opening.ts): the state and its document, to members only.
+      expect((await openingOf()).status).toBe(401);
+      expect((await openingOf(signed.outsider)).status).toBe(404);
+      const opening = await openingOf(signed.viewer);
+      expect(opening.status).toBe(200);
+      const { content, state } = decodeOpening(new Uint8Array(await opening.arrayBuffer()));
+      const stateDoc = readableDoc([state]);
+      expect(planText(stateDoc)).toBe(expected);
+      expect(planSchema().nodeFromJSON(content).eq(planRoot(stateDoc))).toBe(true);
+      // A page opened from it has everything: its sync is answered without building the document.
+      const opened = connectClient(own.wsUrl, DEMO.planId, signed.viewer, { initialState: state });
+      await whenSynced(opened);
+      expect(opened.text()).toBe(expected);
       expect(await stats()).toMatchObject({ openPlans: 1, documentsInMemory: 0 });
+      opened.destroy();
       reader.destroy();
       await expect.poll(async () => (await stats()).openPlans).toBe(0);
 
       // A state compacted before summaries were stored: it gets one when the plan is unloaded.
       await db
         .updateTable("plan_documents")
-        .set({ state_vector: null, comment_anchors: null })
+        .set({ state_vector: null, comment_anchors: null, content: null })
         .where("plan_id", "=", DEMO.planId)
         .execute();
+      expect((await openingOf(signed.viewer)).status).toBe(204);
       const late = connectClient(own.wsUrl, DEMO.planId, signed.viewer);
       await whenSynced(late);
       expect(late.text()).toBe(expected);
       late.destroy();
       await expect.poll(async () => (await summaryOf())?.comment_anchors ?? null).not.toBeNull();
+      expect((await openingOf(signed.viewer)).status).toBe(200);
     } finally {
       await db.destroy();
       await own.stop();

@@ -9,6 +9,7 @@ import type { Database } from "../../../db/schema";
 import { toBytes } from "../../../app/models/plan-document.server";
 import { decodeLedger, encodeLedger, settleRanges, type LedgerRange } from "../../../app/models/attribution-ledger.server";
 import { commentAnchorsIn, encodeCommentAnchors } from "../../../app/editor/comment-anchors";
+import { encodeOpeningContent } from "../../../app/models/plan-opening.server";
 
 export async function countUncompactedUpdates(planId: string, db: Kysely<Database> = getDb()): Promise<number> {
   const snapshot = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
@@ -97,7 +98,7 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
     for (const row of rows) Y.applyUpdate(doc, toBytes(row.update));
   });
   const state = Y.encodeStateAsUpdate(doc);
-  const summary = summaryColumns(doc);
+  const summary = await summaryColumns(doc);
   doc.destroy();
   const insertions = encodeLedger(settleRanges([...decodeLedger(stored?.insertion_ledger), ...rows.flatMap(insertedRanges)]));
   const folded = await db.transaction().execute(async (trx) => {
@@ -144,14 +145,18 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
   return folded;
 }
 
-/** What a newcomer needs of the state of `doc` without building it (migration 0012). */
-function summaryColumns(doc: Y.Doc): { state_vector: Uint8Array; comment_anchors: string } {
-  return { state_vector: Y.encodeStateVector(doc), comment_anchors: encodeCommentAnchors(commentAnchorsIn(doc)) };
+/** What a newcomer needs of the state of `doc` without building it (migrations 0012, 0013). */
+async function summaryColumns(doc: Y.Doc): Promise<{ state_vector: Uint8Array; comment_anchors: string; content: Uint8Array }> {
+  return {
+    state_vector: Y.encodeStateVector(doc),
+    comment_anchors: encodeCommentAnchors(commentAnchorsIn(doc)),
+    content: await encodeOpeningContent(doc),
+  };
 }
 
 /**
- * Stores the summary of the plan's compacted state if it has none (states compacted before
- * migration 0012): read once from the state, off the path of anyone opening the plan. A
+ * Stores the summary of the plan's compacted state if it has none or lacks its content (states
+ * compacted before migrations 0012 and 0013): read once from the state, off the path of anyone opening the plan. A
  * compaction meanwhile replaces the state and writes its own: the guard on through_update_id
  * keeps this one from landing on a state it was not read from.
  */
@@ -160,12 +165,12 @@ export async function summarizeCompactedState(planId: string, db: Kysely<Databas
     .selectFrom("plan_documents")
     .select(["state", "through_update_id"])
     .where("plan_id", "=", planId)
-    .where("state_vector", "is", null)
+    .where((eb) => eb.or([eb("state_vector", "is", null), eb("content", "is", null)]))
     .executeTakeFirst();
   if (!stored) return;
   const doc = new Y.Doc();
   Y.applyUpdate(doc, toBytes(stored.state));
-  const summary = summaryColumns(doc);
+  const summary = await summaryColumns(doc);
   doc.destroy();
   await db
     .updateTable("plan_documents")
