@@ -3,6 +3,7 @@ import i18next from "i18next";
 import { StrictMode, startTransition } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
+import { fetchPlanOpeningEarly } from "./collab/opening";
 import { i18nOptions } from "./i18n/config";
 
 async function hydrate() {
@@ -20,9 +21,13 @@ async function hydrate() {
   });
 }
 
-// A plan's page: its socket opens and the plan syncs while the page's code renders.
+// A plan's page: the plan's opening is fetched and its socket prepared while the page's code
+// renders (app/collab/live-session.ts).
 const planPage = /^\/plans\/([^/]+)\/?$/.exec(window.location.pathname);
-if (planPage)
-  void import("./collab/live-session").then(({ openLiveSessionEarly }) => openLiveSessionEarly(decodeURIComponent(planPage[1]!)));
+if (planPage) {
+  const planId = decodeURIComponent(planPage[1]!);
+  fetchPlanOpeningEarly(planId);
+  void import("./collab/live-session").then(({ openLiveSessionEarly }) => openLiveSessionEarly(planId));
+}
 
 void hydrate();

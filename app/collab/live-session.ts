@@ -4,8 +4,9 @@
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { takePlanOpening, type PlanOpening } from "./opening";
 import { MESSAGE_AUTH, MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "./protocol";
-import { applyServerUpdatesQuietly, sendOwnPresenceOnly } from "./remote-updates";
+import { applyServerState, applyServerUpdatesQuietly, sendOwnPresenceOnly } from "./remote-updates";
 import { SaveTracker } from "./save-status";
 
 /** The server's notices the page answers once it has rendered (before, they wait). */
@@ -20,6 +21,16 @@ export interface LiveSession {
   doc: Y.Doc;
   provider: WebsocketProvider;
   tracker: SaveTracker;
+  /**
+   * What the page can show and edit before the plan's Yjs state is applied (app/collab/opening.ts),
+   * or null: the plan then comes through the socket, which connects at once. With an opening, the
+   * socket waits for `connect` so that it syncs only what came after the opening's state.
+   */
+  opening: Promise<PlanOpening | null>;
+  /** Applies the opening's state to `doc` (once); false if it could not be. */
+  applyOpeningState(opening: PlanOpening): boolean;
+  /** Connects the socket (at once when there is no opening). */
+  connect(): void;
   /** Handles one of the server's notices from now on, after any that came before. */
   onNotice(type: PageNotice, handle: (decoder: decoding.Decoder) => void): void;
   close(): void;
@@ -57,7 +68,16 @@ function createSession(planId: string): LiveSession {
   const serverUrl = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
   // Every tab hears the server; copying each update and cursor to the other tabs of this
   // browser too (BroadcastChannel) cost as much as sending it.
-  const provider = new WebsocketProvider(serverUrl, planId, doc, { disableBc: true });
+  const provider = new WebsocketProvider(serverUrl, planId, doc, { disableBc: true, connect: false });
+  let isClosed = false;
+  let appliedOpening: PlanOpening | undefined;
+  const connect = () => {
+    if (!isClosed && !provider.shouldConnect) provider.connect();
+  };
+  const opening = takePlanOpening(planId).then((value) => {
+    if (!value) connect();
+    return value;
+  });
   applyServerUpdatesQuietly(provider, doc);
   sendOwnPresenceOnly(provider);
   const tracker = new SaveTracker(provider, doc);
@@ -72,12 +92,26 @@ function createSession(planId: string): LiveSession {
     doc,
     provider,
     tracker,
+    opening,
+    applyOpeningState(value) {
+      if (appliedOpening) return appliedOpening === value;
+      appliedOpening = value;
+      try {
+        applyServerState(provider, doc, value.state);
+        return true;
+      } catch (error) {
+        console.error("the plan's opening state could not be applied", error);
+        return false;
+      }
+    },
+    connect,
     onNotice(type, handle) {
       provider.messageHandlers[type] = (_encoder, decoder) => handle(decoder);
       for (const notice of waiting.filter((n) => n.type === type)) handle(decoding.createDecoder(notice.body));
       waiting.splice(0, waiting.length, ...waiting.filter((n) => n.type !== type));
     },
     close() {
+      isClosed = true;
       tracker.destroy();
       provider.destroy();
       doc.destroy();

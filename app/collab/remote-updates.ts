@@ -68,6 +68,11 @@ export function applyServerUpdatesQuietly(provider: WebsocketProvider, doc: Y.Do
   };
 }
 
+/** Applies a whole state the server sent (a plan's opening), quietly as its sync messages are. */
+export function applyServerState(provider: WebsocketProvider, doc: Y.Doc, state: Uint8Array): void {
+  withoutUpdateEvents(doc, provider, () => Y.applyUpdate(doc, state, provider));
+}
+
 /**
  * Runs `apply` (which applies what came from the server) without announcing the provider's
  * transactions as "update" events. Yjs encodes what a transaction integrated just to hand it to

@@ -5,8 +5,8 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { WebsocketProvider } from "y-websocket";
-import type * as Y from "yjs";
+import type { LiveSession } from "../collab/live-session";
+import type { PlanOpening } from "../collab/opening";
 import { ACTION_COLUMNS, type ActionColumn } from "../editor/action-matrix";
 import { caretElement, showNamesOnMove } from "../editor/caret-labels";
 import { planExtensions } from "../editor/extensions";
@@ -24,11 +24,12 @@ import { ShortcutsDialog, type ShortcutsDialogHandle } from "./ShortcutsDialog";
 import { EditModeMenu, ReadingToolbar, Toolbar, type EditorCommands } from "./Toolbar";
 import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 import { readPendingDomChanges, RemoteChanges } from "../editor/remote-changes";
+import { awaitingSyncOptions, bindOpenedEditor } from "../editor/opening-binding";
 import { beforeApplyingOthersChanges } from "../collab/remote-updates";
 
 export function PlanEditor({
-  doc,
-  provider,
+  session,
+  opening,
   planTitle,
   user,
   canEdit,
@@ -36,8 +37,9 @@ export function PlanEditor({
   threadsVersion,
   statusBar,
 }: {
-  doc: Y.Doc;
-  provider: WebsocketProvider;
+  session: LiveSession;
+  /** The document to show and edit before the plan's state is applied, if the server sent one. */
+  opening: PlanOpening | null;
   planTitle: string;
   user: WorkspaceUser;
   canEdit: boolean;
@@ -48,6 +50,7 @@ export function PlanEditor({
   statusBar: ReactNode;
 }) {
   const { t } = useTranslation();
+  const { doc, provider } = session;
   const canSuggest = can(details.role, "plan.suggest");
   const [chosenMode, chooseMode] = useChosenEditMode(details.planId);
   // Editors and owners choose; commenters always suggest; viewers read.
@@ -68,10 +71,12 @@ export function PlanEditor({
         ...planExtensions({ actionColumnLabels }),
         FindReplace,
         Suggesting.configure({ mode, authorId: user.id, onRefused: (reason) => onRefused.current(reason) }),
-        Collaboration.configure({ document: doc }),
+        // With an opening, the binding waits for its state (app/editor/opening-binding.ts).
+        Collaboration.configure({ document: doc, ySyncOptions: awaitingSyncOptions(opening !== null) }),
         RemoteChanges,
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color }, render: caretElement }),
       ],
+      ...(opening ? { content: opening.content } : {}),
       editable: isEditable,
       // Re-render only what subscribes to editor state: large plans stay fast to type in.
       immediatelyRender: false,
@@ -91,6 +96,34 @@ export function PlanEditor({
   useEffect(() => {
     if (editor) return showNamesOnMove(provider, editor.view.dom);
   }, [editor, provider]);
+  // Opened from the server's opening: once the plan has painted, its state is applied (most of a
+  // second on a 100-page plan), then in a task of its own the binding takes over and the socket
+  // connects; typing meanwhile is kept (opening-binding.ts).
+  useEffect(() => {
+    if (!editor || !opening) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bind = () => {
+      if (!editor.isDestroyed) bindOpenedEditor(editor.view);
+      session.connect();
+    };
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        if (editor.isDestroyed) return;
+        if (session.applyOpeningState(opening)) timer = setTimeout(bind, 0);
+        else {
+          // The state could not be applied: the binding takes over from what the socket brings.
+          session.connect();
+          session.provider.once("sync", () => {
+            if (!editor.isDestroyed) bindOpenedEditor(editor.view);
+          });
+        }
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [editor, opening, session]);
   useEffect(() => {
     if (editor) return beforeApplyingOthersChanges(doc, () => editor.isDestroyed || readPendingDomChanges(editor.view));
   }, [editor, doc]);

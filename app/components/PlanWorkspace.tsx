@@ -16,6 +16,7 @@ import {
   MESSAGE_THREADS_CHANGED,
 } from "../collab/protocol";
 import { openLiveSession, type LiveSession } from "../collab/live-session";
+import type { PlanOpening } from "../collab/opening";
 import type { SaveState, SaveTracker } from "../collab/save-status";
 import { Avatar } from "./Avatar";
 import type { OutlineProps } from "./Outline";
@@ -44,6 +45,8 @@ export function PlanWorkspace({
 }) {
   const { t } = useTranslation();
   const [session, setSession] = useState<LiveSession | null>(null);
+  // The plan's opening (app/collab/opening.ts) once known: undefined until the server answered.
+  const [opening, setOpening] = useState<PlanOpening | null | undefined>(undefined);
   const [wasRefused, setWasRefused] = useState(false);
   // Counts the server's "threads changed" notices: the comments fetch again on each.
   const [threadsVersion, setThreadsVersion] = useState(0);
@@ -68,7 +71,15 @@ export function PlanWorkspace({
       if (isSynced) hasSynced = true;
     });
     setSession(live);
-    return () => live.close();
+    let isCurrent = true;
+    void live.opening.then((value) => {
+      if (isCurrent) setOpening(value);
+    });
+    return () => {
+      isCurrent = false;
+      setOpening(undefined);
+      live.close();
+    };
   }, [planId]);
 
   useEffect(() => {
@@ -82,7 +93,7 @@ export function PlanWorkspace({
     return () => window.removeEventListener("beforeunload", warnIfUnsaved);
   }, [session, t]);
 
-  if (!session) {
+  if (!session || opening === undefined) {
     return <p className="muted editor-loading">{t("plan.loadingEditor")}</p>;
   }
   return (
@@ -93,8 +104,8 @@ export function PlanWorkspace({
         </p>
       ) : null}
       <PlanEditor
-        doc={session.doc}
-        provider={session.provider}
+        session={session}
+        opening={opening}
         planTitle={planTitle}
         user={user}
         canEdit={canEdit}

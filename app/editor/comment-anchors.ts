@@ -30,8 +30,10 @@ export const MAX_QUOTE_LENGTH = 5000;
 export function selectionAnchor(state: EditorState): AnchorRequest | null {
   const { from, to } = state.selection;
   if (from === to) return null;
-  const sync = ySyncPluginKey.getState(state) as { type: Y.XmlFragment; binding: { mapping: Map<unknown, unknown> } } | undefined;
-  if (!sync) return null;
+  const sync = ySyncPluginKey.getState(state) as
+    { type: Y.XmlFragment; binding: { mapping: Map<unknown, unknown>; isAwaitingContent?: boolean } } | undefined;
+  // Until the binding has the plan's state (opening-binding.ts), positions in Yjs cannot be read.
+  if (!sync || sync.binding.isAwaitingContent) return null;
   const quote = state.doc.textBetween(from, to, "\n");
   if (!quote.trim()) return null;
   const encode = (pos: number) =>

@@ -5,6 +5,7 @@ import { STATUS_LABEL_KEYS } from "../components/Outline";
 import { RestoredNotice } from "../components/history/RestoredNotice";
 import { SignOffPanel, SignOffProvider } from "../components/SignOffs";
 import { PlanWorkspace } from "../components/PlanWorkspace";
+import { openingUrl } from "../collab/opening";
 import { formatCalendarDate, RelativeTime } from "../components/RelativeTime";
 import { useSectionFromAddress } from "../components/reveal-section";
 import { SinceLastVisit } from "../components/SinceLastVisit";
@@ -79,6 +80,8 @@ export default function PlanPage() {
   useSectionFromAddress();
   return (
     <div className="plan-page">
+      {/* Asked for while the page's code loads: the editor opens from it (app/collab/opening.ts). */}
+      <link rel="preload" href={openingUrl(plan.id)} as="fetch" crossOrigin="anonymous" />
       <nav className="breadcrumb" aria-label={t("nav.breadcrumb")}>
         <Link to="/plans">← {t("plan.backToPlans")}</Link>
         <Link to={`/plans/${plan.id}/members`}>{t("members.link")}</Link>

@@ -3,6 +3,7 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { WebSocket } from "ws";
+import * as Y from "yjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
 
@@ -26,6 +27,8 @@ it("the page takes the session opened early for its plan, with the notices that 
   const { openLiveSession, openLiveSessionEarly } = await import("../../app/collab/live-session");
   openLiveSessionEarly("plan-a");
   const session = openLiveSession("plan-a");
+  // No opening here (the fetch of a relative address fails outside a page): it connects at once.
+  expect(await session.opening).toBeNull();
   expect(socketsOpened).toBe(1);
   // Two notices arrive before the page listens.
   for (let i = 0; i < 2; i += 1) {
@@ -54,4 +57,29 @@ it("the page takes the session opened early for its plan, with the notices that 
   openLiveSessionEarly("plan-a");
   expect(socketsOpened).toBe(1);
   session.close();
+});
+
+it("with an opening, the socket waits until the page has applied its state and connects", async () => {
+  const { openLiveSession } = await import("../../app/collab/live-session");
+  const { encodeOpening } = await import("../../app/collab/opening");
+  const plan = new Y.Doc();
+  plan.getText("t").insert(0, "opened");
+  const body = encodeOpening(new TextEncoder().encode(JSON.stringify({ type: "doc" })), Y.encodeStateAsUpdate(plan));
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async () => new Response(body)) as typeof fetch;
+  try {
+    const before = socketsOpened;
+    const session = openLiveSession("plan-b");
+    const opening = await session.opening;
+    expect(opening?.content).toEqual({ type: "doc" });
+    expect(socketsOpened).toBe(before);
+    expect(session.applyOpeningState(opening!)).toBe(true);
+    expect(session.doc.getText("t").toString()).toBe("opened");
+    expect(socketsOpened).toBe(before);
+    session.connect();
+    expect(socketsOpened).toBe(before + 1);
+    session.close();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
 });

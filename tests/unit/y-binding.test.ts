@@ -4,44 +4,13 @@
 // edits of text, marks and structure, undo included. Two editors exchange their updates late
 // and in bursts, so concurrent edits meet.
 import type { Node as PMNode, Schema } from "@tiptap/pm/model";
-import { EditorState, TextSelection, type Plugin, type PluginView, type Transaction } from "@tiptap/pm/state";
-import type { EditorView } from "@tiptap/pm/view";
+import { EditorState, TextSelection, type Transaction } from "@tiptap/pm/state";
 import { ySyncPlugin, ySyncPluginKey, yUndoPlugin, yUndoPluginKey, yXmlFragmentToProseMirrorRootNode } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { describe, expect, it } from "vitest";
 import { PLAN_FRAGMENT, planSchema, planUpdateFromJSON } from "../../app/editor/document.server";
 import { sectionJSON } from "../../app/editor/templates";
-
-/**
- * What the binding needs of an EditorView, without a DOM: a state, dispatch, and the plugins'
- * views told of each update, in EditorView's order.
- */
-class HeadlessView {
-  state: EditorState;
-  private pluginViews: PluginView[] = [];
-
-  constructor(state: EditorState) {
-    this.state = state;
-    for (const plugin of state.plugins as Plugin[]) {
-      const view = plugin.spec.view?.(this as unknown as EditorView);
-      if (view) this.pluginViews.push(view);
-    }
-  }
-
-  dispatch(tr: Transaction): void {
-    const previous = this.state;
-    this.state = previous.apply(tr);
-    for (const view of this.pluginViews) view.update?.(this as unknown as EditorView, previous);
-  }
-
-  hasFocus(): boolean {
-    return false;
-  }
-
-  destroy(): void {
-    for (const view of this.pluginViews) view.destroy?.();
-  }
-}
+import { HeadlessView } from "../helpers/headless-view";
 
 interface Editor {
   doc: Y.Doc;
