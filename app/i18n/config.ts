@@ -17,7 +17,13 @@ export const resources = { en: { common: en }, id: { common: id } };
 /** Numbers in messages are written the language's way ("1,500" / "1.500"); other values pass
  * through untouched (i18next itself deals with a missing one). */
 const formatValue: FormatFunction = (value, _format, language) =>
-  typeof value === "number" ? numberFormat(language ?? fallbackLanguage).format(value) : value;
+  typeof value !== "number" ? value : isPlainInteger(value) ? String(value) : numberFormat(language ?? fallbackLanguage).format(value);
+
+/** Written alike in both languages, without a formatter: the first one made costs a page about
+ * 50 ms (the browser loads its number data), and most numbers in messages are small counts. */
+function isPlainInteger(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < 1000;
+}
 
 /** One formatter per language: making one is far dearer than using it (a plan's outline
  * formats a few hundred numbers as it renders). */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import en from "../../app/i18n/locales/en";
 import id from "../../app/i18n/locales/id";
+import { i18nOptions } from "../../app/i18n/config";
 
 function keys(messages: object, prefix = ""): string[] {
   return Object.entries(messages).flatMap(([key, value]) =>
@@ -31,5 +32,16 @@ describe("translations", () => {
     const placeholders = (text: unknown) => [...String(text).matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     const mismatched = keys(en).filter((key) => placeholders(lookup(en, key)).join() !== placeholders(lookup(id, key)).join());
     expect(mismatched).toEqual([]);
+  });
+});
+
+describe("numbers in messages", () => {
+  const format = (value: unknown, language: string) => i18nOptions.interpolation.format(value, undefined, language, {});
+
+  it("are written the language's way, small counts without a formatter alike in both", () => {
+    expect([format(5, "en"), format(5, "id"), format(999, "id")]).toEqual(["5", "5", "999"]);
+    expect([format(1500, "en"), format(1500, "id")]).toEqual(["1,500", "1.500"]);
+    expect([format(2.5, "en"), format(2.5, "id"), format(-3, "id")]).toEqual(["2.5", "2,5", "-3"]);
+    expect(format("text", "id")).toBe("text");
   });
 });
