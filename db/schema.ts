@@ -77,6 +77,8 @@ export interface PlanDocumentsTable {
   /** The state's document as ProseMirror JSON, raw DEFLATE (migration 0013); null if written
    * before; empty if the state's document could not be read. */
   content: Uint8Array | null;
+  /** JSON of suggestionsInDocument of `state` (migration 0013); null if written before or unreadable. */
+  suggestions: string | null;
 }
 
 /** Which account each Yjs client id belongs to: authorship from the server's own records. */

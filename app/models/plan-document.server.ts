@@ -7,6 +7,7 @@ import * as Y from "yjs";
 import { getDb } from "../../db";
 import { decodeCommentAnchors, type AnchorPlace } from "../editor/comment-anchors";
 import { readableDoc } from "../editor/document.server";
+import type { SuggestionInDocument } from "../editor/suggestion-marks";
 import { decodeLedger, type LedgerRange } from "./attribution-ledger.server";
 
 /** Everything needed to rebuild the plan's Y.Doc, oldest first. */
@@ -20,6 +21,8 @@ export interface StateSummary {
   stateVector: Uint8Array;
   /** Where each comment thread's mark is in it. */
   commentAnchors: Map<string, AnchorPlace>;
+  /** The suggestions in it (migration 0013); absent when they could not be read off the state. */
+  suggestions?: SuggestionInDocument[];
 }
 
 /**
@@ -37,7 +40,9 @@ export async function loadPlanLog(
   const snapshot = await db
     .selectFrom("plan_documents")
     .select(["state", "through_update_id"])
-    .$if(withSummary, (query) => query.select(["state_vector", "comment_anchors", sql<number>`content is not null`.as("has_content")]))
+    .$if(withSummary, (query) =>
+      query.select(["state_vector", "comment_anchors", "suggestions", sql<number>`content is not null`.as("has_content")]),
+    )
     .where("plan_id", "=", planId)
     .executeTakeFirst();
   const rows = await db
@@ -52,13 +57,24 @@ export async function loadPlanLog(
   // A state stored before migration 0013 has no content: summarized again at the next unload.
   const summary =
     snapshot?.state_vector && commentAnchors && snapshot.has_content
-      ? { stateVector: toBytes(snapshot.state_vector), commentAnchors }
+      ? { stateVector: toBytes(snapshot.state_vector), commentAnchors, ...storedSuggestions(snapshot.suggestions) }
       : undefined;
   return {
     updates: snapshot ? [toBytes(snapshot.state), ...updates] : updates,
     lastUpdateId: rows.at(-1)?.id ?? snapshot?.through_update_id ?? 0,
     ...(summary ? { summary } : {}),
   };
+}
+
+/** The suggestions stored beside a state, unless absent or unreadable (then read off the document). */
+function storedSuggestions(json: string | null | undefined): { suggestions?: SuggestionInDocument[] } {
+  if (!json) return {};
+  try {
+    const suggestions: unknown = JSON.parse(json);
+    return Array.isArray(suggestions) ? { suggestions: suggestions as SuggestionInDocument[] } : {};
+  } catch {
+    return {};
+  }
 }
 
 export async function loadClientBindings(planId: string): Promise<Map<number, number>> {

@@ -6,7 +6,9 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 import type * as Y from "yjs";
 import { getDb } from "../../db";
+import type { Node as PMNode } from "@tiptap/pm/model";
 import { planRoot } from "../editor/document.server";
+import { suggestionsInDocument } from "../editor/suggestion-marks";
 import { encodeOpening } from "../collab/opening";
 import { errorFields, log } from "../utils/log.server";
 import { toBytes } from "./plan-document.server";
@@ -15,20 +17,24 @@ const deflate = promisify(zlib.deflateRaw);
 const inflate = promisify(zlib.inflateRaw);
 
 /**
- * The stored form of `doc`'s document (as the browser's binding would build it from the state),
- * or no bytes when the binding cannot read it (content stored before the server checked every
- * update): the plan then opens through its socket, as one without an opening does, and the
- * empty column says it was tried.
+ * What is stored beside a compacted state from its document: the document as the browser's
+ * binding would build it from the state (`content`), and the suggestions in it. When the binding
+ * cannot read the document (content stored before the server checked every update), `content`
+ * has no bytes (it was tried: the plan opens through its socket, as one without an opening does)
+ * and the suggestions are read off the live document as before.
  */
-export async function encodeOpeningContent(doc: Y.Doc): Promise<Uint8Array> {
-  let json: string;
+export async function openingColumns(doc: Y.Doc): Promise<{ content: Uint8Array; suggestions: string | null }> {
+  let root: PMNode;
   try {
-    json = JSON.stringify(planRoot(doc).toJSON());
+    root = planRoot(doc);
   } catch (error) {
     log.warn("a plan's state has no opening: its document could not be read", errorFields(error));
-    return new Uint8Array(0);
+    return { content: new Uint8Array(0), suggestions: null };
   }
-  return new Uint8Array(await deflate(json));
+  return {
+    content: new Uint8Array(await deflate(JSON.stringify(root.toJSON()))),
+    suggestions: JSON.stringify(suggestionsInDocument(root)),
+  };
 }
 
 /** The plan's opening (encodeOpening's format), or null when its state has no stored content. */

@@ -10,6 +10,7 @@
 // for a while gives its Y.Doc back (docs/architecture.md, "Opening a plan").
 import * as Y from "yjs";
 import { commentAnchorsIn, type AnchorPlace } from "../../app/editor/comment-anchors";
+import type { SuggestionInDocument } from "../../app/editor/suggestion-marks";
 import { PLAN_FRAGMENT, planSchema } from "../../app/editor/document.server";
 import { repairDocument } from "../../app/editor/schema-check";
 import { applyStoredUpdates, type StateSummary } from "../../app/models/plan-document.server";
@@ -84,6 +85,8 @@ export class LivePlan {
   private readonly syncAnswers = new SyncAnswers();
   /** Where comment marks are, read off the document; dropped on every change. */
   private anchors: Map<string, AnchorPlace> | undefined;
+  /** The suggestions in the stored state while it is not applied (its summary); dropped on every change. */
+  private storedSuggestions: SuggestionInDocument[] | undefined;
   private isDestroyed = false;
   /** Opened without a stored summary: the registry stores one when the plan is unloaded. */
   readonly lacksSummary: boolean;
@@ -103,6 +106,7 @@ export class LivePlan {
     // threads panel are answered from the state's summary (migration 0012).
     this.storedStateVector = stored.summary?.stateVector;
     this.anchors = stored.summary?.commentAnchors;
+    this.storedSuggestions = stored.summary?.suggestions;
     this.lacksSummary = stored.summary === undefined;
     this.approximateBytes = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
     this.presence = new PlanPresence(this.connections, options.shareAwareness);
@@ -212,8 +216,10 @@ export class LivePlan {
     await this.store.whenStored();
     if (this.storedUpdates || this.lastChangeAt !== changeBefore) return this.armHibernation(this.limits.hibernateAfterMs);
     const state = Y.encodeStateAsUpdate(this.doc);
-    // Kept for the next newcomer's sync step 1 (from the state, it would parse all of it).
+    // Kept for the next newcomer's sync step 1 and the suggestions panel (from the state, each
+    // would parse or build all of it).
     const stateVector = Y.encodeStateVector(this.doc);
+    const suggestions = this.suggestions.inDocument(this.doc);
     this.doc.off("update", this.onDocUpdate);
     this.doc.destroy();
     this.suggestionGate.forgetProvingCopy();
@@ -221,6 +227,7 @@ export class LivePlan {
     this.doc.on("update", this.onDocUpdate);
     this.storedUpdates = [state];
     this.storedStateVector = stateVector;
+    this.storedSuggestions = suggestions;
     this.syncAnswers.forget();
   }
 
@@ -316,6 +323,13 @@ export class LivePlan {
     return incoming.outcome();
   }
 
+  /** The suggestions in the document (the suggestions panel): from the stored state's summary
+   * while the document is not built, else read off it. */
+  suggestionsInDocument(): SuggestionInDocument[] {
+    if (this.storedUpdates && this.storedSuggestions) return this.storedSuggestions;
+    return this.suggestions.inDocument(this.document());
+  }
+
   /** Where each comment thread's passage is (docs/comments.md). */
   commentAnchors(): Map<string, AnchorPlace> {
     this.anchors ??= commentAnchorsIn(this.document());
@@ -360,6 +374,7 @@ export class LivePlan {
     this.suggestionGate.follow(update, transaction);
     this.syncAnswers.forget();
     this.anchors = undefined;
+    this.storedSuggestions = undefined;
     this.lastChangeAt = Date.now();
     const message = encodeUpdateMessage(update);
     if (origin instanceof StoredElsewhere) {

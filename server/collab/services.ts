@@ -141,7 +141,7 @@ export function createCollabServices({ plans, versions, sessions, peers, store }
     },
 
     /** The suggestions the live document holds now. */
-    suggestionsInPlan: (planId) => plans.withPlan(planId, (plan) => plan.suggestions.inDocument(plan.document())),
+    suggestionsInPlan: (planId) => plans.withPlan(planId, (plan) => plan.suggestionsInDocument()),
 
     /** Where each comment thread's passage is now (threads missing here are detached). */
     commentAnchors: (planId) => plans.withPlan(planId, (plan) => plan.commentAnchors()),

@@ -318,6 +318,8 @@ describe("opening a compacted plan", () => {
       expect(reader.text()).toBe(expected);
       const threads = await fetch(`${own.url}/api/plans/${DEMO.planId}/threads`, { headers: { cookie: signed.viewer } });
       expect(threads.status).toBe(200);
+      const suggestions = await fetch(`${own.url}/api/plans/${DEMO.planId}/suggestions`, { headers: { cookie: signed.viewer } });
+      expect(suggestions.status).toBe(200);
       // The page's opening (app/collab/opening.ts): the state and its document, to members only.
       expect((await openingOf()).status).toBe(401);
       expect((await openingOf(signed.outsider)).status).toBe(404);

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { decodeOpening, encodeOpening } from "../../app/collab/opening";
 import { PLAN_FRAGMENT, planSchema, planText, planUpdateFromJSON } from "../../app/editor/document.server";
 import { bindOpenedEditor, awaitingSyncOptions } from "../../app/editor/opening-binding";
-import { encodeOpeningContent } from "../../app/models/plan-opening.server";
+import { openingColumns } from "../../app/models/plan-opening.server";
 import { HeadlessView } from "../helpers/headless-view";
 import { twoSectionPlan } from "../helpers/plan-content";
 
@@ -21,7 +21,7 @@ const REMOTE = "remote";
 async function servedPlan() {
   const server = new Y.Doc();
   Y.applyUpdate(server, planUpdateFromJSON(twoSectionPlan));
-  const content = inflateRawSync(await encodeOpeningContent(server));
+  const content = inflateRawSync((await openingColumns(server)).content);
   return { server, opening: decodeOpening(encodeOpening(content, Y.encodeStateAsUpdate(server))) };
 }
 
@@ -109,7 +109,7 @@ describe("a page opened from its plan's opening", () => {
   it("has none for a state whose document the binding cannot read", async () => {
     const forged = new Y.Doc();
     forged.getXmlFragment(PLAN_FRAGMENT).insert(0, [new Y.XmlText("not in any section")]);
-    expect((await encodeOpeningContent(forged)).byteLength).toBe(0);
+    expect(await openingColumns(forged)).toEqual({ content: new Uint8Array(0), suggestions: null });
   });
 
   it("says so when the state does not hold the opening's document", async () => {

@@ -5,7 +5,8 @@ import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "../../db";
 import { commentAnchorsIn, decodeCommentAnchors, encodeCommentAnchors, prepareCommentMark } from "../../app/editor/comment-anchors";
-import { PLAN_FRAGMENT, planSchema, planUpdateFromJSON } from "../../app/editor/document.server";
+import { PLAN_FRAGMENT, planRoot, planSchema, planUpdateFromJSON } from "../../app/editor/document.server";
+import { SUGGESTION_INSERT, suggestionsInDocument } from "../../app/editor/suggestion-marks";
 import { applyStoredUpdates, loadPlanLog, loadPlanUpdates } from "../../app/models/plan-document.server";
 import { encodeSyncStep1For } from "../../server/collab/messages";
 import { LivePlan } from "../../server/collab/live-plan";
@@ -111,6 +112,39 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
     const step1 = plan.syncStep1();
     expect(step1).toEqual(encodeSyncStep1For(Y.encodeStateVector(doc)));
     expect(step1).not.toEqual(encodeSyncStep1For(before));
+    plan.destroy();
+  });
+
+  it("the suggestions panel's list comes from the summary until the plan changes, and is the document's", async () => {
+    const { planId, owner } = await createTestPlan();
+    const suggested = structuredClone(content);
+    const paragraph = suggested.content[1]!.content[1]! as { content: object[] };
+    paragraph.content.push({
+      type: "text",
+      text: " soon",
+      marks: [{ type: SUGGESTION_INSERT, attrs: { id: "g-abcdefabcdef", authorId: owner.id } }],
+    });
+    const doc = new Y.Doc();
+    applyStoredUpdates(doc, await loadPlanUpdates(planId));
+    const updates: Uint8Array[] = [];
+    doc.on("update", (update: Uint8Array) => updates.push(update));
+    doc.getXmlFragment(PLAN_FRAGMENT).delete(0, doc.getXmlFragment(PLAN_FRAGMENT).length);
+    Y.applyUpdate(doc, planUpdateFromJSON(suggested));
+    await appendUpdates(updates.map((update, i) => ({ planId, userId: owner.id, update, createdAt: Date.now() + i, newClientIds: [] })));
+    await compactPlan(planId);
+    const expected = suggestionsInDocument(planRoot(doc));
+    expect(expected.map((suggestion) => suggestion.inserted)).toEqual([" soon"]);
+    const plan = await openPlan(planId);
+    expect(plan.suggestionsInDocument()).toEqual(expected);
+    expect(plan.isInMemory).toBe(false);
+    // A change drops it: the list is read off the document, which says the same.
+    const edit = new Y.Doc();
+    Y.applyUpdate(edit, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateVector(edit);
+    (edit.getXmlFragment(PLAN_FRAGMENT).get(0) as Y.XmlElement).insert(0, [new Y.XmlElement("paragraph")]);
+    expect(plan.applyEditOnBehalf(Y.encodeStateAsUpdate(edit, before), owner.id)).toBe("applied");
+    expect(plan.isInMemory).toBe(true);
+    expect(plan.suggestionsInDocument()).toEqual(suggestionsInDocument(planRoot(edit)));
     plan.destroy();
   });
 

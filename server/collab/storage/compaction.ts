@@ -9,7 +9,7 @@ import type { Database } from "../../../db/schema";
 import { toBytes } from "../../../app/models/plan-document.server";
 import { decodeLedger, encodeLedger, settleRanges, type LedgerRange } from "../../../app/models/attribution-ledger.server";
 import { commentAnchorsIn, encodeCommentAnchors } from "../../../app/editor/comment-anchors";
-import { encodeOpeningContent } from "../../../app/models/plan-opening.server";
+import { openingColumns } from "../../../app/models/plan-opening.server";
 
 export async function countUncompactedUpdates(planId: string, db: Kysely<Database> = getDb()): Promise<number> {
   const snapshot = await db.selectFrom("plan_documents").select("through_update_id").where("plan_id", "=", planId).executeTakeFirst();
@@ -146,11 +146,13 @@ async function compactLocked(db: Kysely<Database>, planId: string, minUpdates: n
 }
 
 /** What a newcomer needs of the state of `doc` without building it (migrations 0012, 0013). */
-async function summaryColumns(doc: Y.Doc): Promise<{ state_vector: Uint8Array; comment_anchors: string; content: Uint8Array }> {
+async function summaryColumns(
+  doc: Y.Doc,
+): Promise<{ state_vector: Uint8Array; comment_anchors: string; content: Uint8Array; suggestions: string | null }> {
   return {
     state_vector: Y.encodeStateVector(doc),
     comment_anchors: encodeCommentAnchors(commentAnchorsIn(doc)),
-    content: await encodeOpeningContent(doc),
+    ...(await openingColumns(doc)),
   };
 }
 
