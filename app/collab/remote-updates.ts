@@ -1,7 +1,8 @@
 // What the page does with what the server sends, and which presence it sends back, kept cheap on
 // a long plan where a hundred updates and a hundred cursor messages arrive a second.
 import * as decoding from "lib0/decoding";
-import { messageYjsUpdate } from "y-protocols/sync";
+import * as encoding from "lib0/encoding";
+import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from "y-protocols/sync";
 import { messageSync, type WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
@@ -68,10 +69,29 @@ export function applyServerUpdatesQuietly(provider: WebsocketProvider, doc: Y.Do
   };
 }
 
-/** Applies a whole state the server sent (a plan's opening), quietly as its sync messages are. */
+/**
+ * Applies a whole state the server sent (a plan's opening), quietly as its sync messages are.
+ * Until the server's first sync step 1: if the page has changed nothing since, it answers that
+ * it has nothing the server lacks. Yjs's answer would hold every deletion in the state, and the
+ * server would build the plan's document (most of a second on a 100-page plan) only to find it
+ * knows them all.
+ */
 export function applyServerState(provider: WebsocketProvider, doc: Y.Doc, state: Uint8Array): void {
   withoutUpdateEvents(doc, provider, () => Y.applyUpdate(doc, state, provider));
+  const applied = Y.snapshot(doc);
+  const handle = provider.messageHandlers[messageSync]!;
+  provider.messageHandlers[messageSync] = (encoder, decoder, ...rest) => {
+    if (decoding.readVarUint(decoding.clone(decoder)) !== messageYjsSyncStep1) return handle(encoder, decoder, ...rest);
+    provider.messageHandlers[messageSync] = handle;
+    if (!Y.equalSnapshots(Y.snapshot(doc), applied)) return handle(encoder, decoder, ...rest);
+    encoding.writeVarUint(encoder, messageSync);
+    encoding.writeVarUint(encoder, messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, NOTHING);
+  };
 }
+
+/** An update that adds nothing. */
+const NOTHING = Y.encodeStateAsUpdate(new Y.Doc());
 
 /**
  * Runs `apply` (which applies what came from the server) without announcing the provider's

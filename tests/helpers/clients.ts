@@ -4,6 +4,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { MESSAGE_PLAN_CHANGED, MESSAGE_THREADS_CHANGED } from "../../app/collab/protocol";
+import { applyServerState } from "../../app/collab/remote-updates";
 import { SaveTracker } from "../../app/collab/save-status";
 import { planText, PLAN_FRAGMENT } from "../../app/editor/document.server";
 
@@ -29,14 +30,18 @@ export function cookieWebSocket(cookie: string | undefined, origin?: string): ty
   } as typeof WebSocket;
 }
 
-/** `initialState`: applied before the socket connects, as a page opened from its plan's opening. */
+/** `initialState`: applied before the socket connects, as the page applies its plan's opening. */
 export function connectClient(wsUrl: string, planId: string, cookie: string, options: { initialState?: Uint8Array } = {}): TestClient {
   const doc = new Y.Doc();
-  if (options.initialState) Y.applyUpdate(doc, options.initialState);
   const provider = new WebsocketProvider(wsUrl, planId, doc, {
     WebSocketPolyfill: cookieWebSocket(cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    connect: !options.initialState,
   });
+  if (options.initialState) {
+    applyServerState(provider, doc, options.initialState);
+    provider.connect();
+  }
   // The page reloads details or threads on these notices; a test client has nothing to reload.
   provider.messageHandlers[MESSAGE_PLAN_CHANGED] = () => undefined;
   provider.messageHandlers[MESSAGE_THREADS_CHANGED] = () => undefined;

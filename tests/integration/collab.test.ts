@@ -3,7 +3,17 @@ import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_MALFORMED, MESSAGE_AUTH, MESSAGE_SAVED, MESSAGE_SYNC } from "../../app/collab/protocol";
-import { connectClient, openRawSocket, typeAt, waitFor, whenClosed, whenSaved, whenSynced, type TestClient } from "../helpers/clients";
+import {
+  connectClient,
+  openRawSocket,
+  paragraphText,
+  typeAt,
+  waitFor,
+  whenClosed,
+  whenSaved,
+  whenSynced,
+  type TestClient,
+} from "../helpers/clients";
 import { openDatabase } from "../../db";
 import { decodeOpening } from "../../app/collab/opening";
 import { planRoot, planSchema, planText, readableDoc } from "../../app/editor/document.server";
@@ -308,6 +318,8 @@ describe("opening a compacted plan", () => {
       const writer = connectClient(own.wsUrl, DEMO.planId, signed.editor);
       await whenSynced(writer);
       for (let i = 0; i < 210; i += 1) typeAt(writer.doc, "x", 1);
+      // Deletions too: a page's answer to the server's sync step 1 would hold them all.
+      paragraphText(writer.doc, 1).delete(0, 5);
       await whenSaved(writer);
       const expected = writer.text();
       writer.destroy();
@@ -329,10 +341,24 @@ describe("opening a compacted plan", () => {
       const stateDoc = readableDoc([state]);
       expect(planText(stateDoc)).toBe(expected);
       expect(planSchema().nodeFromJSON(content).eq(planRoot(stateDoc))).toBe(true);
-      // A page opened from it has everything: its sync is answered without building the document.
-      const opened = connectClient(own.wsUrl, DEMO.planId, signed.viewer, { initialState: state });
+      // A page opened from it (an editor's: a viewer's updates are dropped unread) has everything:
+      // its sync is answered, and its answer to the server's read, without building the document.
+      const opened = connectClient(own.wsUrl, DEMO.planId, signed.editor, { initialState: state });
       await whenSynced(opened);
       expect(opened.text()).toBe(expected);
+      // The socket is ordered: once the answer to a sync step 1 sent now has arrived, the server
+      // has read what the page sent before it.
+      const socket = opened.provider.ws!;
+      let syncAnswers = 0;
+      socket.addEventListener("message", (event) => {
+        if (new Uint8Array(event.data as ArrayBuffer)[0] === MESSAGE_SYNC) syncAnswers += 1;
+      });
+      const query = encoding.createEncoder();
+      encoding.writeVarUint(query, MESSAGE_SYNC);
+      encoding.writeVarUint(query, 0);
+      encoding.writeVarUint8Array(query, Y.encodeStateVector(opened.doc));
+      socket.send(encoding.toUint8Array(query));
+      await waitFor(() => syncAnswers > 0, "the answer to sync step 1");
       expect(await stats()).toMatchObject({ openPlans: 1, documentsInMemory: 0 });
       opened.destroy();
       reader.destroy();
