@@ -30,6 +30,45 @@ export function beforeApplyingOthersChanges(doc: Y.Doc, read: () => void): () =>
 }
 
 /**
+ * This person's keystroke, from its key event until the frame that shows it: others' gathered
+ * changes wait for that frame rather than run inside it. Applying a batch of them on a 100-page
+ * plan is a task of several milliseconds to tens, and one that fell between a key press and its
+ * frame delayed the typed letter by as much (the long tail of keystroke to paint).
+ */
+const typingUntilPainted = new WeakMap<Y.Doc, { isWaiting: boolean; whenPainted: (() => void) | null }>();
+
+/** Others' changes to `doc` wait while a key pressed in `target` is not painted yet. Returns a
+ * function that stops it. */
+export function holdOthersChangesWhileTyping(doc: Y.Doc, target: HTMLElement): () => void {
+  const typing = { isWaiting: false, whenPainted: null as (() => void) | null };
+  let fallback: ReturnType<typeof setTimeout> | undefined;
+  const painted = () => {
+    clearTimeout(fallback);
+    if (!typing.isWaiting) return;
+    typing.isWaiting = false;
+    const then = typing.whenPainted;
+    typing.whenPainted = null;
+    then?.();
+  };
+  const onKey = () => {
+    if (typing.isWaiting) return;
+    typing.isWaiting = true;
+    requestAnimationFrame(() => setTimeout(painted, 0));
+    // No frames in a hidden tab: others' changes are not held for long.
+    fallback = setTimeout(painted, 100);
+  };
+  typingUntilPainted.set(doc, typing);
+  target.addEventListener("keydown", onKey, true);
+  target.addEventListener("beforeinput", onKey, true);
+  return () => {
+    target.removeEventListener("keydown", onKey, true);
+    target.removeEventListener("beforeinput", onKey, true);
+    if (typingUntilPainted.get(doc) === typing) typingUntilPainted.delete(doc);
+    painted();
+  };
+}
+
+/**
  * From now on, the server's sync messages are applied without the "update" events for them
  * (withoutUpdateEvents). Once synced, the server's updates (others' changes) are gathered for
  * GATHER_MS and applied together; anything else the server says in the sync protocol (its sync
@@ -39,6 +78,11 @@ export function applyServerUpdatesQuietly(provider: WebsocketProvider, doc: Y.Do
   const applyMessage = provider.messageHandlers[messageSync]!;
   const gathered: Uint8Array[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const applyGatheredUnlessTyping = () => {
+    const typing = typingUntilPainted.get(doc);
+    if (typing?.isWaiting) typing.whenPainted = applyGathered;
+    else applyGathered();
+  };
   const applyGathered = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -60,7 +104,7 @@ export function applyServerUpdatesQuietly(provider: WebsocketProvider, doc: Y.Do
       const message = decoding.clone(decoder);
       if (decoding.readVarUint(message) === messageYjsUpdate) {
         gathered.push(decoding.readVarUint8Array(message));
-        timer ??= setTimeout(applyGathered, GATHER_MS);
+        timer ??= setTimeout(applyGatheredUnlessTyping, GATHER_MS);
         return; // nothing to answer: y-websocket sends an empty encoder nowhere
       }
     }

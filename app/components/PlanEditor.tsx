@@ -25,7 +25,7 @@ import { EditModeMenu, ReadingToolbar, Toolbar, type EditorCommands } from "./To
 import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 import { readPendingDomChanges, RemoteChanges } from "../editor/remote-changes";
 import { awaitingSyncOptions, bindOpenedEditor } from "../editor/opening-binding";
-import { beforeApplyingOthersChanges } from "../collab/remote-updates";
+import { beforeApplyingOthersChanges, holdOthersChangesWhileTyping } from "../collab/remote-updates";
 
 export function PlanEditor({
   session,
@@ -126,6 +126,9 @@ export function PlanEditor({
   }, [editor, opening, session]);
   useEffect(() => {
     if (editor) return beforeApplyingOthersChanges(doc, () => editor.isDestroyed || readPendingDomChanges(editor.view));
+  }, [editor, doc]);
+  useEffect(() => {
+    if (editor) return holdOthersChangesWhileTyping(doc, editor.view.dom);
   }, [editor, doc]);
   // A role or the mode changed while the page is open (the loader reloads on the server's notice).
   useEffect(() => {

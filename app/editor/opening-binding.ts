@@ -6,6 +6,8 @@
 import { Selection, type EditorState, type Transaction } from "@tiptap/pm/state";
 import type { Step } from "@tiptap/pm/transform";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
+import type { EditorView } from "@tiptap/pm/view";
+import { readPendingDomChanges } from "./remote-changes";
 import { SUGGESTION_META } from "./suggesting";
 
 interface AwaitingBinding {
@@ -38,6 +40,9 @@ export function awaitingSyncOptions(awaitContent: boolean): Record<string, never
 export function bindOpenedEditor(view: BindingView): { steps: number; failed: number; matches: boolean } | null {
   const binding = awaitingBinding(view.state);
   if (!binding) return null;
+  // What the browser changed and has not reported yet (a click's selection, say) is read first:
+  // it is part of what is kept, and the selection put back.
+  readPendingDomChanges(view as EditorView);
   const selection = view.state.selection.toJSON();
   const { steps, matches } = binding.bindContent();
   let failed = 0;

@@ -8,7 +8,12 @@ import { messageSync, WebsocketProvider } from "y-websocket";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
-import { applyServerUpdatesQuietly, beforeApplyingOthersChanges, sendOwnPresenceOnly } from "../../app/collab/remote-updates";
+import {
+  applyServerUpdatesQuietly,
+  beforeApplyingOthersChanges,
+  holdOthersChangesWhileTyping,
+  sendOwnPresenceOnly,
+} from "../../app/collab/remote-updates";
 
 const providers: WebsocketProvider[] = [];
 afterEach(() => providers.splice(0).forEach((provider) => provider.destroy()));
@@ -164,4 +169,43 @@ it("sends this page's presence, never others' presence back to the server", () =
   expect(provider.awareness.getStates().has(other.clientID)).toBe(true);
   provider.awareness.setLocalStateField("cursor", 2);
   expect(sent).toHaveLength(1);
+});
+
+it("holds others' gathered changes from this person's key press until the frame that shows it", async () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  applyServerUpdatesQuietly(provider, doc);
+  provider.synced = true;
+  const frames: (() => void)[] = [];
+  const realFrame = globalThis.requestAnimationFrame;
+  globalThis.requestAnimationFrame = (callback) => frames.push(() => callback(0));
+  const editorElement = new EventTarget();
+  const stop = holdOthersChangesWhileTyping(doc, editorElement as HTMLElement);
+  try {
+    editorElement.dispatchEvent(new Event("keydown"));
+    for (const update of othersTyping())
+      receive(
+        provider,
+        syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
+      );
+    // Past the gathering time, the key's frame not painted yet: nothing applied.
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    expect(doc.getText("t").toString()).toBe("");
+    frames.shift()!();
+    await expect.poll(() => doc.getText("t").toString()).toBe("abc");
+    // No key waiting: gathered and applied as before.
+    const later = new Y.Doc();
+    Y.applyUpdate(later, Y.encodeStateAsUpdate(doc));
+    const before = Y.encodeStateVector(later);
+    later.getText("t").insert(3, "d");
+    receive(
+      provider,
+      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(later, before))),
+    );
+    await expect.poll(() => doc.getText("t").toString()).toBe("abcd");
+    expect(frames).toHaveLength(0);
+  } finally {
+    stop();
+    globalThis.requestAnimationFrame = realFrame;
+  }
 });
