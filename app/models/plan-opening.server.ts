@@ -21,7 +21,9 @@ const inflate = promisify(zlib.inflateRaw);
  * binding would build it from the state (`content`), and the suggestions in it. When the binding
  * cannot read the document (content stored before the server checked every update), `content`
  * has no bytes (it was tried: the plan opens through its socket, as one without an opening does)
- * and the suggestions are read off the live document as before.
+ * and the suggestions are read off the live document as before. Reading changes nothing: the
+ * binding leaves out what it cannot show, never deletes it (the y-tiptap patch), so the browser
+ * given this state writes nothing either (docs/security.md, "Forged content").
  */
 export async function openingColumns(doc: Y.Doc): Promise<{ content: Uint8Array; suggestions: string | null }> {
   let root: PMNode;
@@ -39,11 +41,15 @@ export async function openingColumns(doc: Y.Doc): Promise<{ content: Uint8Array;
 
 /** The plan's opening (encodeOpening's format), or null when its state has no stored content. */
 export async function loadPlanOpening(planId: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  // Only once the server has checked the plan's stored content (migration 0006): what it stored
+  // before is served through the socket, repaired first.
   const stored = await getDb()
     .selectFrom("plan_documents")
-    .select(["state", "content"])
-    .where("plan_id", "=", planId)
-    .where("content", "is not", null)
+    .innerJoin("plans", "plans.id", "plan_documents.plan_id")
+    .select(["plan_documents.state", "plan_documents.content"])
+    .where("plan_documents.plan_id", "=", planId)
+    .where("plan_documents.content", "is not", null)
+    .where("plans.content_checked_at", "is not", null)
     .executeTakeFirst();
   if (!stored?.content?.byteLength) return null;
   return encodeOpening(new Uint8Array(await inflate(toBytes(stored.content))), toBytes(stored.state));

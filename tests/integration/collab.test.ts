@@ -335,6 +335,11 @@ describe("opening a compacted plan", () => {
       // The page's opening (app/collab/opening.ts): the state and its document, to members only.
       expect((await openingOf()).status).toBe(401);
       expect((await openingOf(signed.outsider)).status).toBe(404);
+      // Content stored before the server checked every update is served through the socket only
+      // (repaired first): no opening until the plan has been checked.
+      await db.updateTable("plans").set({ content_checked_at: null }).where("id", "=", DEMO.planId).execute();
+      expect((await openingOf(signed.viewer)).status).toBe(204);
+      await db.updateTable("plans").set({ content_checked_at: Date.now() }).where("id", "=", DEMO.planId).execute();
       const opening = await openingOf(signed.viewer);
       expect(opening.status).toBe(200);
       const { content, state } = decodeOpening(new Uint8Array(await opening.arrayBuffer()));
