@@ -5,6 +5,7 @@ import * as encoding from "lib0/encoding";
 import { messageYjsSyncStep1, messageYjsSyncStep2, messageYjsUpdate } from "y-protocols/sync";
 import { messageSync, type WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { afterNextPaint } from "../utils/after-paint";
 
 /**
  * Others' changes that arrive within this time of the first are applied together, in one Yjs
@@ -41,9 +42,9 @@ const typingUntilPainted = new WeakMap<Y.Doc, { isWaiting: boolean; whenPainted:
  * function that stops it. */
 export function holdOthersChangesWhileTyping(doc: Y.Doc, target: HTMLElement): () => void {
   const typing = { isWaiting: false, whenPainted: null as (() => void) | null };
-  let fallback: ReturnType<typeof setTimeout> | undefined;
+  let cancelWait = () => {};
   const painted = () => {
-    clearTimeout(fallback);
+    cancelWait();
     if (!typing.isWaiting) return;
     typing.isWaiting = false;
     const then = typing.whenPainted;
@@ -53,9 +54,8 @@ export function holdOthersChangesWhileTyping(doc: Y.Doc, target: HTMLElement): (
   const onKey = () => {
     if (typing.isWaiting) return;
     typing.isWaiting = true;
-    requestAnimationFrame(() => setTimeout(painted, 0));
     // No frames in a hidden tab: others' changes are not held for long.
-    fallback = setTimeout(painted, 100);
+    cancelWait = afterNextPaint(painted, 100);
   };
   typingUntilPainted.set(doc, typing);
   target.addEventListener("keydown", onKey, true);

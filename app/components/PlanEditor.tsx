@@ -25,6 +25,7 @@ import { EditModeMenu, ReadingToolbar, Toolbar, type EditorCommands } from "./To
 import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 import { readPendingDomChanges, RemoteChanges } from "../editor/remote-changes";
 import { awaitingSyncOptions, bindOpenedEditor } from "../editor/opening-binding";
+import { afterNextPaint } from "../utils/after-paint";
 import { beforeApplyingOthersChanges, holdOthersChangesWhileTyping } from "../collab/remote-updates";
 
 export function PlanEditor({
@@ -104,23 +105,22 @@ export function PlanEditor({
     let timer: ReturnType<typeof setTimeout> | undefined;
     const bind = () => {
       if (!editor.isDestroyed) bindOpenedEditor(editor.view);
-      session.connect();
     };
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => {
-        if (editor.isDestroyed) return;
-        if (session.applyOpeningState(opening)) timer = setTimeout(bind, 0);
-        else {
-          // The state could not be applied: the binding takes over from what the socket brings.
+    const cancelWait = afterNextPaint(() => {
+      if (editor.isDestroyed) return;
+      if (session.applyOpeningState(opening)) {
+        timer = setTimeout(() => {
+          bind();
           session.connect();
-          session.provider.once("sync", () => {
-            if (!editor.isDestroyed) bindOpenedEditor(editor.view);
-          });
-        }
-      }, 0);
+        }, 0);
+      } else {
+        // The state could not be applied: the binding takes over from what the socket brings.
+        session.connect();
+        session.provider.once("sync", bind);
+      }
     });
     return () => {
-      cancelAnimationFrame(frame);
+      cancelWait();
       clearTimeout(timer);
     };
   }, [editor, opening, session]);

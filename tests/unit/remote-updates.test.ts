@@ -178,7 +178,9 @@ it("holds others' gathered changes from this person's key press until the frame 
   provider.synced = true;
   const frames: (() => void)[] = [];
   const realFrame = globalThis.requestAnimationFrame;
+  const realCancelFrame = globalThis.cancelAnimationFrame;
   globalThis.requestAnimationFrame = (callback) => frames.push(() => callback(0));
+  globalThis.cancelAnimationFrame = () => undefined;
   const editorElement = new EventTarget();
   const stop = holdOthersChangesWhileTyping(doc, editorElement as HTMLElement);
   try {
@@ -207,5 +209,6 @@ it("holds others' gathered changes from this person's key press until the frame 
   } finally {
     stop();
     globalThis.requestAnimationFrame = realFrame;
+    globalThis.cancelAnimationFrame = realCancelFrame;
   }
 });
