@@ -1,4 +1,5 @@
 // The collaboration server through real y-websocket clients against the real server.
+import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -366,6 +367,26 @@ describe("opening a compacted plan", () => {
       await waitFor(() => syncAnswers > 0, "the answer to sync step 1");
       expect(await stats()).toMatchObject({ openPlans: 1, documentsInMemory: 0 });
       opened.destroy();
+      // A modified client claiming clocks far past the plan's (and clients it never had) is told
+      // "nothing": it harms only its own copy, builds no document, and its socket stays open.
+      const raw = await openRawSocket(own.wsUrl, DEMO.planId, { cookie: signed.editor });
+      const answers: Uint8Array[] = [];
+      raw.on("message", (data: Buffer) => {
+        if (data[0] === MESSAGE_SYNC && data[1] === 1) answers.push(new Uint8Array(data));
+      });
+      const claimed = new Map([...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state))].map(([id, clock]) => [id, clock + 1_000_000]));
+      claimed.set(123456789, 42);
+      const boast = encoding.createEncoder();
+      encoding.writeVarUint(boast, MESSAGE_SYNC);
+      encoding.writeVarUint(boast, 0);
+      encoding.writeVarUint8Array(boast, Y.encodeStateVector(claimed));
+      raw.send(encoding.toUint8Array(boast));
+      await waitFor(() => answers.length > 0, "the answer to the boasting sync step 1");
+      const told = decoding.readVarUint8Array(decoding.createDecoder(answers[0]!.subarray(2)));
+      expect(told).toEqual(Y.encodeStateAsUpdate(new Y.Doc()));
+      expect(raw.readyState).toBe(raw.OPEN);
+      expect(await stats()).toMatchObject({ openPlans: 1, documentsInMemory: 0 });
+      raw.close();
       reader.destroy();
       await expect.poll(async () => (await stats()).openPlans).toBe(0);
 
