@@ -78,6 +78,23 @@ export async function closeDb(): Promise<void> {
   await db?.destroy();
 }
 
+/**
+ * True when the database has applied exactly the migrations this build knows: one query, where
+ * Kysely's Migrator makes a dozen round trips and two commits to find nothing to do (most of a
+ * restart's time with the database). Anything else (a new database without the table, a
+ * migration missing, or one this build does not know) is for migrateToLatest to do or report.
+ */
+export async function isMigratedToLatest(db: DB = getDb()): Promise<boolean> {
+  const known = Object.keys(migrations);
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((row) => row.name));
+    return applied.size === known.length && known.every((name) => applied.has(name));
+  } catch {
+    return false; // no kysely_migration table yet (or unreadable): the Migrator decides
+  }
+}
+
 export async function migrateToLatest(db: DB = getDb()): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();

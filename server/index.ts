@@ -2,7 +2,7 @@
 // collaboration socket on one port, and on SIGTERM/SIGINT stop, flush and close cleanly.
 import http from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { closeDb, describeDatabase, getDb, migrateToLatest, useDatabase } from "../db";
+import { closeDb, describeDatabase, getDb, isMigratedToLatest, migrateToLatest, useDatabase } from "../db";
 import { withLock } from "../db/locks";
 import { seedDemo } from "../db/seed";
 import { errorFields, log } from "../app/utils/log.server";
@@ -22,18 +22,25 @@ async function main() {
   const loadingApp = import("@remix-run/dev/server-build") as Promise<ServerBuild>;
   loadingApp.catch(() => undefined);
 
-  // Instances starting together on one PostgreSQL migrate and seed one after the other.
-  await withLock(getDb(), "startup", "migrate-and-seed", async () => {
-    const applied = await migrateToLatest();
-    if (applied.length) log.info("migrations applied", { migrations: applied });
-    if (config.seedDemoWhenEmpty) {
-      const accounts = await getDb()
-        .selectFrom("users")
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .executeTakeFirstOrThrow();
-      if (Number(accounts.count) === 0 && (await seedDemo())) log.info("demo plan and accounts created (see README)");
-    }
-  });
+  const hasAccounts = async () => {
+    const accounts = await getDb()
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .executeTakeFirstOrThrow();
+    return Number(accounts.count) > 0;
+  };
+  // A restart finds the database migrated (and seeded): two reads, no lock, no write.
+  const isReady = (await isMigratedToLatest()) && (!config.seedDemoWhenEmpty || (await hasAccounts()));
+  if (!isReady) {
+    // Instances starting together on one PostgreSQL migrate and seed one after the other.
+    await withLock(getDb(), "startup", "migrate-and-seed", async () => {
+      const applied = await migrateToLatest();
+      if (applied.length) log.info("migrations applied", { migrations: applied });
+      if (config.seedDemoWhenEmpty && !(await hasAccounts()) && (await seedDemo())) {
+        log.info("demo plan and accounts created (see README)");
+      }
+    });
+  }
 
   const build = await loadingApp;
   const hub = new CollabHub(config);

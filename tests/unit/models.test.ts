@@ -3,7 +3,8 @@
 import { sql } from "kysely";
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb, isPostgres } from "../../db";
+import { getDb, isMigratedToLatest, isPostgres, openDatabase } from "../../db";
+import { migrations } from "../../db/migrations";
 import { planText, planUpdateFromJSON, PLAN_FRAGMENT } from "../../app/editor/document.server";
 import {
   applyStoredUpdates,
@@ -81,6 +82,46 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (kind) => {
       );
       const rows = await getDb().selectFrom("organisations").select("name").where("name", "like", "Concurrent %").execute();
       expect(rows).toHaveLength(20);
+    });
+
+    it("a restart's one-query check finds the database migrated only when it has every migration this build knows", async () => {
+      expect(await isMigratedToLatest()).toBe(true);
+      const known = Object.keys(migrations);
+      const newest = await getDb()
+        .selectFrom("kysely_migration" as never)
+        .selectAll()
+        .where("name" as never, "=", known.at(-1)!)
+        .executeTakeFirstOrThrow();
+      // A migration not applied yet (a newer build on an older database): the Migrator must run.
+      await getDb()
+        .deleteFrom("kysely_migration" as never)
+        .where("name" as never, "=", known.at(-1)!)
+        .execute();
+      expect(await isMigratedToLatest()).toBe(false);
+      await getDb()
+        .insertInto("kysely_migration" as never)
+        .values(newest)
+        .execute();
+      expect(await isMigratedToLatest()).toBe(true);
+      // One this build does not know (an older build on a newer database): the Migrator reports it.
+      await getDb()
+        .insertInto("kysely_migration" as never)
+        .values({ ...newest, name: "9999_from_a_newer_build" })
+        .execute();
+      expect(await isMigratedToLatest()).toBe(false);
+      await getDb()
+        .deleteFrom("kysely_migration" as never)
+        .where("name" as never, "=", "9999_from_a_newer_build")
+        .execute();
+    });
+
+    it.skipIf(kind === "postgres")("a new database, without the migration table, is not migrated", async () => {
+      const empty = openDatabase(":memory:");
+      try {
+        expect(await isMigratedToLatest(empty)).toBe(false);
+      } finally {
+        await empty.destroy();
+      }
     });
 
     // Kysely's insertId is SQLite's last row id; on PostgreSQL the models use returning("id").
