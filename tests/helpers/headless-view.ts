@@ -9,6 +9,9 @@ import type { EditorView } from "@tiptap/pm/view";
 export class HeadlessView {
   state: EditorState;
   private pluginViews: PluginView[] = [];
+  /** For plugin views that listen on the editor's element (focus) or check it is drawn. */
+  readonly dom = new EventTarget();
+  readonly docView = {};
 
   constructor(state: EditorState) {
     this.state = state;

@@ -1,10 +1,11 @@
 // The server's updates are applied without being encoded again for the page's listeners, and
-// once synced gathered into one transaction; the page sends only its own presence.
+// once synced gathered into one transaction with others' presence after them; the page sends
+// only its own presence.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
-import { messageSync, WebsocketProvider } from "y-websocket";
+import { messageAwareness, messageSync, WebsocketProvider } from "y-websocket";
 import { WebSocket } from "ws";
 import * as Y from "yjs";
 import { afterEach, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import {
   applyServerUpdatesQuietly,
   beforeApplyingOthersChanges,
   holdOthersChangesWhileTyping,
+  mergeAwarenessUpdates,
   sendOwnPresenceOnly,
 } from "../../app/collab/remote-updates";
 
@@ -190,11 +192,17 @@ it("holds others' gathered changes from this person's key press until the frame 
         provider,
         syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
       );
+    const typist = new Awareness(new Y.Doc());
+    typist.setLocalState({ cursor: 3 });
+    provider.wsconnected = true;
+    receive(provider, presenceMessage(typist));
     // Past the gathering time, the key's frame not painted yet: nothing applied.
     await new Promise((resolve) => setTimeout(resolve, 70));
     expect(doc.getText("t").toString()).toBe("");
+    expect(provider.awareness.getStates().has(typist.clientID)).toBe(false);
     frames.shift()!();
     await expect.poll(() => doc.getText("t").toString()).toBe("abc");
+    expect(provider.awareness.getStates().get(typist.clientID)).toEqual({ cursor: 3 });
     // No key waiting: gathered and applied as before.
     const later = new Y.Doc();
     Y.applyUpdate(later, Y.encodeStateAsUpdate(doc));
@@ -211,4 +219,80 @@ it("holds others' gathered changes from this person's key press until the frame 
     globalThis.requestAnimationFrame = realFrame;
     globalThis.cancelAnimationFrame = realCancelFrame;
   }
+});
+
+/** A presence message from the server: `other`'s awareness state, as y-websocket frames it. */
+function presenceMessage(other: Awareness): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, messageAwareness);
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(other, [other.clientID]));
+  return encoding.toUint8Array(encoder);
+}
+
+it("gathers others' presence with their changes and applies it after them, as one change", async () => {
+  const doc = new Y.Doc();
+  const provider = offlineProvider(doc);
+  applyServerUpdatesQuietly(provider, doc);
+  provider.synced = true;
+  provider.wsconnected = true;
+  const events: string[] = [];
+  doc.on("afterTransaction", (transaction: Y.Transaction) => {
+    if (transaction.origin === provider) events.push(`text "${doc.getText("t").toString()}"`);
+  });
+  provider.awareness.on("change", ({ added, updated }: { added: number[]; updated: number[] }) =>
+    events.push(`presence of ${added.length + updated.length}`),
+  );
+  const typist = new Awareness(new Y.Doc());
+  const reader = new Awareness(new Y.Doc());
+  const leaving = new Awareness(new Y.Doc());
+  leaving.setLocalState({ cursor: 0 });
+  receive(provider, presenceMessage(leaving));
+  await expect.poll(() => provider.awareness.getStates().has(leaving.clientID)).toBe(true);
+  events.splice(0);
+
+  // Three keystrokes, each with its caret after it; a reader's caret; someone leaving.
+  const updates = othersTyping();
+  updates.forEach((update, index) => {
+    receive(
+      provider,
+      syncMessage((encoder) => syncProtocol.writeUpdate(encoder, update)),
+    );
+    typist.setLocalState({ cursor: index + 1 });
+    receive(provider, presenceMessage(typist));
+  });
+  reader.setLocalState({ cursor: 0 });
+  receive(provider, presenceMessage(reader));
+  leaving.setLocalState(null);
+  receive(provider, presenceMessage(leaving));
+  expect(provider.awareness.getStates().has(typist.clientID)).toBe(false);
+  await expect.poll(() => events).toEqual(['text "abc"', "presence of 2"]);
+  expect(provider.awareness.getStates().get(typist.clientID)).toEqual({ cursor: 3 });
+  expect(provider.awareness.getStates().get(reader.clientID)).toEqual({ cursor: 0 });
+  expect(provider.awareness.getStates().has(leaving.clientID)).toBe(false);
+
+  // Presence gathered when the socket closes is not applied after y-websocket removed everyone's.
+  typist.setLocalState({ cursor: 9 });
+  receive(provider, presenceMessage(typist));
+  provider.wsconnected = false;
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  expect(provider.awareness.getStates().get(typist.clientID)).toEqual({ cursor: 3 });
+});
+
+it("merges presence messages as applying them one by one would, skipping one that cannot be read", () => {
+  const person = new Awareness(new Y.Doc());
+  const update = () => encodeAwarenessUpdate(person, [person.clientID]);
+  person.setLocalState({ cursor: 1 });
+  const first = update();
+  person.setLocalState({ cursor: 2 });
+  const second = update();
+  const removal = encodeAwarenessUpdate(person, [person.clientID], new Map()); // same clock, no state
+  const broken = second.slice(0, second.length - 3);
+  const apply = (merged: Uint8Array) => {
+    const page = new Awareness(new Y.Doc());
+    applyAwarenessUpdate(page, merged, "server");
+    return page.getStates().get(person.clientID);
+  };
+  expect(apply(mergeAwarenessUpdates([second, first]))).toEqual({ cursor: 2 });
+  expect(apply(mergeAwarenessUpdates([first, second, removal]))).toBeUndefined();
+  expect(apply(mergeAwarenessUpdates([first, broken]))).toEqual({ cursor: 1 });
 });
