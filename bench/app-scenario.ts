@@ -130,11 +130,28 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
         categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "v8.execute"],
       });
     }
+    // The tab's main thread while typing among the others: busy time (tasks), and of it scripts
+    // and style and layout, per second (Chrome's cumulative Performance metrics, in seconds).
+    await cdp.send("Performance.enable");
+    const busy = async () => {
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+      return {
+        at: performance.now(),
+        task: value("TaskDuration"),
+        script: value("ScriptDuration"),
+        render: value("RecalcStyleDuration") + value("LayoutDuration"),
+      };
+    };
+    const busyBefore = await busy();
     for (let i = 0; i < (quick ? 30 : 100); i += 1) {
       await page.keyboard.type(String.fromCharCode(97 + (i % 26)));
       await sleep(60);
     }
     await sleep(300);
+    const busyAfter = await busy();
+    const perSecond = (key: "task" | "script" | "render") =>
+      round(((busyAfter[key] - busyBefore[key]) * 1000) / ((busyAfter.at - busyBefore.at) / 1000));
     if (isTracing) {
       fs.mkdirSync("build/profiles", { recursive: true });
       fs.writeFileSync(`build/profiles/chromium-keystrokes-${suggesting ? "suggesting" : "plain"}.trace.json`, await browser.stopTracing());
@@ -145,7 +162,6 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
       fs.writeFileSync(`build/profiles/chromium-keystrokes-${suggesting ? "suggesting" : "plain"}.cpuprofile`, JSON.stringify(profile));
     }
     // The tab's memory after the typing: its JavaScript heap and the elements of the page.
-    await cdp.send("Performance.enable");
     const { metrics } = await cdp.send("Performance.getMetrics");
     const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
     const keyLatencies = await page.evaluate(() => (window as unknown as { keyLatencies: number[] }).keyLatencies);
@@ -170,6 +186,9 @@ export async function appPage(pool: LoadPool, history: History, quick: boolean, 
         keystrokeToPaintP50Ms: round(keys.p50),
         keystrokeToPaintP99Ms: round(keys.p99),
         keystrokes: keys.count,
+        tabBusyMsPerS: perSecond("task"),
+        tabScriptMsPerS: perSecond("script"),
+        tabStyleLayoutMsPerS: perSecond("render"),
         tabJsHeapMb: round(metric("JSHeapUsedSize") / 1024 ** 2),
         tabElements: metric("Nodes"),
       },

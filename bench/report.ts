@@ -243,7 +243,7 @@ const LAYOUTS: Record<string, Layout> = {
     ratio: { key: "storeKb", smallerIsBetter: true, better: "smaller" },
   },
   app: {
-    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The plan has an open comment thread (a comment and a reply) on every sixth paragraph, their cards beside the text. The second row: the same plan with an open suggestion in every paragraph as well (their cards beside the text), the 20 others partners whose typing is suggestions. The tab's memory after the typing: its JavaScript heap and the number of elements (Chrome's Performance.getMetrics).",
+    what: "Gotong only (the peers have no pages): the plan page of the 100-page plan, fetched with a session cookie; then in Chromium the time from navigation until the editor is editable with the whole plan shown, and the time from a key press to the next painted frame while 20 other users type in the plan. The plan has an open comment thread (a comment and a reply) on every sixth paragraph, their cards beside the text. The second row: the same plan with an open suggestion in every paragraph as well (their cards beside the text), the 20 others partners whose typing is suggestions. While typing: the tab's main thread busy time per second (Chrome's TaskDuration), and of it scripts and style and layout, per second of the typing; less noisy than the latency percentiles, and what the tab costs a laptop. The tab's memory after the typing: its JavaScript heap and the number of elements (Chrome's Performance.getMetrics).",
     columns: [
       ["openThreads", "open threads"],
       ["openSuggestions", "open suggestions"],
@@ -257,6 +257,9 @@ const LAYOUTS: Record<string, Layout> = {
       ["keystrokeToPaintP50Ms", "keystroke→paint p50 ms"],
       ["keystrokeToPaintP99Ms", "keystroke→paint p99 ms"],
       ["keystrokes", "keystrokes"],
+      ["tabBusyMsPerS", "tab main thread busy ms/s while typing"],
+      ["tabScriptMsPerS", "of it scripts ms/s"],
+      ["tabStyleLayoutMsPerS", "of it style and layout ms/s"],
       ["tabJsHeapMb", "tab JS heap MB"],
       ["tabElements", "tab elements"],
     ],
