@@ -204,6 +204,16 @@ it("restoring one section says what was restored and brings the reader to it", a
   // The page is at the restored section, not at the top, and the caret is in it.
   await expect.poll(() => section(editor, "s-mapping").evaluate((element) => element.getBoundingClientRect().top)).toBeLessThan(900);
   expect(await editor.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  // Its heading shows below the bar that stays at the top of the window, not behind it.
+  const headingPlace = await section(editor, "s-mapping")
+    .locator(":is(h1, h2, h3, h4)")
+    .first()
+    .evaluate((heading) => ({
+      top: heading.getBoundingClientRect().top,
+      barBottom: document.querySelector(".workspace-bar")!.getBoundingClientRect().bottom,
+    }));
+  expect(headingPlace.top).toBeGreaterThanOrEqual(headingPlace.barBottom);
+  expect(headingPlace.top).toBeLessThan(headingPlace.barBottom + 100);
   await expect
     .poll(() =>
       editor.evaluate(() => document.getSelection()?.anchorNode?.parentElement?.closest("section")?.getAttribute("data-section-id")),
