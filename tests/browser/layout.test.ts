@@ -240,6 +240,65 @@ it("on a phone, clicking a comment's highlight in the text opens its thread", as
   await context.close();
 });
 
+it("on a phone the text stays put as the save status changes, in either language; a notice that needs reading gets a row of its own", async () => {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await signedInPage(context, server.url, DEMO.owner, PLAN_PATH);
+  page.setDefaultTimeout(8000);
+  type Watch = { heights: number[]; statuses: { status: string; isCut: boolean }[] };
+  /** From now on: every height of the bar above the text, and each status with whether its words were cut. */
+  const watchBar = () =>
+    page.evaluate(() => {
+      const bar = document.querySelector(".workspace-bar")!;
+      const watch: Watch = { heights: [], statuses: [] };
+      (window as unknown as { barWatch: Watch }).barWatch = watch;
+      new ResizeObserver(() => watch.heights.push(Math.round(bar.getBoundingClientRect().height))).observe(bar);
+      const record = () => {
+        const status = bar.querySelector(".connection-status") as HTMLElement;
+        const entry = { status: status.dataset.status ?? "", isCut: status.scrollWidth > status.clientWidth };
+        if (watch.statuses.at(-1)?.status !== entry.status) watch.statuses.push(entry);
+      };
+      record();
+      new MutationObserver(record).observe(bar, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+  const readWatch = () => page.evaluate(() => (window as unknown as { barWatch: Watch }).barWatch);
+  for (const language of ["English", "Bahasa Indonesia"]) {
+    if (language !== "English") {
+      await page.getByRole("button", { name: language }).click();
+      await page.locator('html[lang="id"]').waitFor();
+    }
+    await page.locator('[data-status="connected"], [data-status="saved"]').first().waitFor();
+    await page.locator(".ProseMirror section").nth(1).locator("p").first().click();
+    await page.keyboard.press("End");
+    await watchBar();
+    await page.keyboard.type(" the bar stays", { delay: 40 });
+    await page.locator('[data-status="saved"]').waitFor();
+    const watch = await readWatch();
+    // Typing went through the statuses ("Editing" is "Menyunting", wider than "Saved" by half)...
+    expect(watch.statuses.map((entry) => entry.status)).toEqual(expect.arrayContaining(["editing", "saved"]));
+    // ...and the bar, so the text under it, never changed height; the words were whole each time.
+    expect(new Set(watch.heights).size, `${language}: ${JSON.stringify(watch)}`).toBe(1);
+    expect(watch.statuses.filter((entry) => entry.isCut), language).toEqual([]);
+  }
+  await page.getByRole("button", { name: "English" }).click();
+  await page.locator('html[lang="en"]').waitFor();
+  await page.locator('[data-status="connected"], [data-status="saved"]').first().waitFor();
+  // Signed out in another tab: the server closes the connection, and its notice is read whole.
+  const other = await context.newPage();
+  await other.goto(`${server.url}/plans`);
+  await other.getByRole("button", { name: "Sign out" }).click();
+  const notice = page.locator('.connection-status[data-status="closed"]');
+  await notice.waitFor();
+  expect(await notice.textContent()).toContain("Sign in again");
+  const [noticeBox, barBox, isCut] = await notice.evaluate((element) => [
+    element.getBoundingClientRect().toJSON() as DOMRect,
+    element.closest(".workspace-bar")!.getBoundingClientRect().toJSON() as DOMRect,
+    element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight,
+  ]);
+  expect(isCut).toBe(false);
+  expect(noticeBox.width).toBeGreaterThan(barBox.width * 0.6);
+  await context.close();
+}, 45_000);
+
 it('typing a burst of 20 characters shows "Saving…" at most once, and "Saved" only after the server acknowledged', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Record, in the page, each save acknowledgement (message 101) the server sends.
