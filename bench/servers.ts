@@ -114,7 +114,7 @@ export async function startGotong(databasePath: string, extraEnv: Record<string,
   // Every simulated user signs in as the same editor, so the per-account socket limit is
   // raised; everything else runs at its production setting.
   const env = { SEED_DEMO: "false", COLLAB_MAX_CONNECTIONS_PER_USER: "100000", ...extraEnv };
-  const server: TestServer = await startServer({ databasePath, env, nodeArgs });
+  const server: TestServer = await startServer({ databasePath, env, nodeArgs, sourceMaps: false });
   const cookie = await signIn(server.url, DEMO.editor);
   const commenterCookie = await signIn(server.url, DEMO.commenter);
   return {

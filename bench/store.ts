@@ -288,7 +288,7 @@ async function gotongStore(
     await prepareGotongDatabase(dir, [{ id: PLAN_ID, content: TRACE_PLAN_CONTENT }]);
     const emails = await addAuthors(databasePath);
     const empty = await sqliteBytes(databasePath);
-    server = await startServer({ databasePath, env: { SEED_DEMO: "false", COLLAB_HIBERNATE_AFTER_MS: "2000" } });
+    server = await startServer({ databasePath, env: { SEED_DEMO: "false", COLLAB_HIBERNATE_AFTER_MS: "2000" }, sourceMaps: false });
     const cookies: string[] = [];
     for (const email of emails) cookies.push(await signIn(server.url, email, PASSWORD));
     // The plan as Gotong stored it when it was made: the peers start from the same bytes.

@@ -41,6 +41,9 @@ export async function startServer(
     nodeArgs?: string[];
     /** For tests of SQLite itself (its backup, its file locks): never PostgreSQL. */
     sqlite?: boolean;
+    /** Stack traces mapped to the sources (a test's failure reads better); false runs the server
+     * exactly as `npm start` does, as the bench measures it: Node then neither reads nor keeps the map. */
+    sourceMaps?: boolean;
   } = {},
 ): Promise<TestServer> {
   if (!fs.existsSync(SERVER_ENTRY)) throw new Error("build/server.js is missing: run `npm run build` first");
@@ -56,7 +59,7 @@ export async function startServer(
 
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      const proc = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), SERVER_ENTRY], {
+      const proc = spawn(process.execPath, [...(options.sourceMaps === false ? [] : ["--enable-source-maps"]), ...(options.nodeArgs ?? []), SERVER_ENTRY], {
         env: {
           ...process.env,
           NODE_ENV: "production",
