@@ -277,7 +277,10 @@ it("on a phone the text stays put as the save status changes, in either language
     expect(watch.statuses.map((entry) => entry.status)).toEqual(expect.arrayContaining(["editing", "saved"]));
     // ...and the bar, so the text under it, never changed height; the words were whole each time.
     expect(new Set(watch.heights).size, `${language}: ${JSON.stringify(watch)}`).toBe(1);
-    expect(watch.statuses.filter((entry) => entry.isCut), language).toEqual([]);
+    expect(
+      watch.statuses.filter((entry) => entry.isCut),
+      language,
+    ).toEqual([]);
   }
   await page.getByRole("button", { name: "English" }).click();
   await page.locator('html[lang="en"]').waitFor();

@@ -59,19 +59,23 @@ export async function startServer(
 
   const launch = () =>
     new Promise<void>((resolve, reject) => {
-      const proc = spawn(process.execPath, [...(options.sourceMaps === false ? [] : ["--enable-source-maps"]), ...(options.nodeArgs ?? []), SERVER_ENTRY], {
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          DATABASE_PATH: databasePath,
-          SESSION_SECRET: TEST_SESSION_SECRET,
-          ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-          ...options.env,
+      const proc = spawn(
+        process.execPath,
+        [...(options.sourceMaps === false ? [] : ["--enable-source-maps"]), ...(options.nodeArgs ?? []), SERVER_ENTRY],
+        {
+          env: {
+            ...process.env,
+            NODE_ENV: "production",
+            PORT: String(port),
+            HOST: "127.0.0.1",
+            DATABASE_PATH: databasePath,
+            SESSION_SECRET: TEST_SESSION_SECRET,
+            ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+            ...options.env,
+          },
+          stdio: ["ignore", "pipe", "pipe"],
         },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      );
       child = proc;
       let buffered = "";
       const onData = (chunk: Buffer) => {
