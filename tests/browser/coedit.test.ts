@@ -52,6 +52,36 @@ it("another person's caret shows their name briefly when it moves, then a small 
   await expect.poll(isNamed).toBe(true);
 });
 
+it("on a phone, another person's name near the window's right edge shows to the left of their caret, whole", async () => {
+  const phone = await signedInPage(await browser.newContext({ viewport: { width: 390, height: 844 } }), server.url, DEMO.viewer, PLAN_PATH);
+  await phone.locator(".ProseMirror section p").first().waitFor();
+  // A place in the text whose caret is near the phone's right edge: a line's last letters.
+  const position = await phone.evaluate(() => {
+    type View = { state: { doc: { content: { size: number } } }; coordsAtPos(pos: number): { left: number } };
+    const view = (document.querySelector(".ProseMirror") as unknown as { editor: { view: View } }).editor.view;
+    for (let pos = 1; pos < view.state.doc.content.size; pos += 1) {
+      const { left } = view.coordsAtPos(pos);
+      if (left > window.innerWidth - 70 && left < window.innerWidth - 20) return pos;
+    }
+    return -1;
+  });
+  expect(position).toBeGreaterThan(0);
+  await owner.evaluate((pos) => {
+    const element = document.querySelector(".ProseMirror") as unknown as { editor: { commands: { focus(at: number): void } } };
+    element.editor.commands.focus(pos);
+  }, position);
+  const label = phone.locator(".collaboration-carets__label", { hasText: "Sri Wahyuni" });
+  // While the name shows (two seconds), all of it is inside the window: it ran past the edge
+  // before, cut off after "Sri Wahy".
+  const nameBox = () =>
+    label.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      return { isNamed: box.width > 30, isInside: box.left >= 0 && box.right <= document.documentElement.clientWidth };
+    });
+  await expect.poll(nameBox).toEqual({ isNamed: true, isInside: true });
+  await phone.context().close();
+});
+
 it('shows "Saved" once the server has stored the edit', async () => {
   await owner.locator('[data-status="saved"]').waitFor();
   expect(await owner.locator(".connection-status").textContent()).toBe("Saved");
