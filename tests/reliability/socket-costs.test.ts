@@ -375,3 +375,33 @@ describe("sockets per account (item 7)", () => {
     await whenUnloaded();
   });
 });
+
+describe("commits under a burst of edits", () => {
+  it("many sockets typing as fast as they may cost at most one commit per 50 ms, and each hears Saved for all it sent", async () => {
+    const storage = async () => {
+      const { collab } = (await (await fetch(`${demo.server.url}/healthz`)).json()) as {
+        collab: { storedUpdates: number; storedBatches: number; pendingWrites: number };
+      };
+      return collab;
+    };
+    const writers = [demo.client("owner"), demo.client("owner"), demo.client("editor"), demo.client("editor")];
+    await Promise.all(writers.map((writer) => whenSynced(writer)));
+    const before = await storage();
+    const startedAt = performance.now();
+    // Each socket 150 keystrokes in separate turns, about 200 a second: under the message limit.
+    for (let i = 0; i < 150; i += 1) {
+      for (const writer of writers) typeAt(writer.doc, "b", 0, 0);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(writers.map((writer) => whenSaved(writer)));
+    const elapsedMs = performance.now() - startedAt;
+    const after = await storage();
+    expect(after.storedUpdates - before.storedUpdates).toBeGreaterThanOrEqual(writers.length * 150);
+    expect(after.pendingWrites).toBe(0);
+    // However many updates arrive, commits follow at most every 50 ms (update-store.ts): the
+    // elapsed time bounds them, whatever this machine's speed (one more for the first).
+    expect(after.storedBatches - before.storedBatches).toBeLessThanOrEqual(Math.ceil(elapsedMs / 50) + 1);
+    // None was closed for its rate: all still connected.
+    expect(writers.every((writer) => writer.provider.wsconnected)).toBe(true);
+  });
+});
