@@ -26,7 +26,6 @@ import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 import { readPendingDomChanges, RemoteChanges } from "../editor/remote-changes";
 import { awaitingSyncOptions, bindOpenedEditor } from "../editor/opening-binding";
 import { afterNextPaint } from "../utils/after-paint";
-import { publishStickyBarHeight } from "../utils/sticky-bar";
 import { beforeApplyingOthersChanges, holdOthersChangesWhileTyping } from "../collab/remote-updates";
 
 export function PlanEditor({
@@ -249,8 +248,6 @@ function PlanLayout({
     if (activeDraftKey || cardRequest) show("comments");
   }, [activeDraftKey, cardRequest, filters, show]);
   const openCount = threads.filter((thread) => thread.status === "open").length;
-  const bar = useRef<HTMLDivElement>(null);
-  useEffect(() => (bar.current ? publishStickyBarHeight(bar.current) : undefined), []);
   return (
     <div className="plan-layout">
       <Panel panels={panels} name="outline" label={t("outline.title")} className="plan-sidebar">
@@ -266,7 +263,7 @@ function PlanLayout({
         </div>
       </Panel>
       {/* One bar across the page, kept in sight: the tools, then who is here and whether it is saved. */}
-      <div className="workspace-bar" ref={bar}>
+      <div className="workspace-bar">
         <div className="panel-buttons">
           <PanelButton panels={panels} name="outline">
             {t("outline.title")}

@@ -151,35 +151,6 @@ it("on a phone the plan's text starts within the first screen", async () => {
   await context.close();
 });
 
-it("going to a section from the outline shows its heading below the bar at the top of the window, not behind it", async () => {
-  for (const viewport of [PHONE, { width: 1280, height: 900 }]) {
-    const context = await browser.newContext({ viewport });
-    const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
-    page.setDefaultTimeout(8000);
-    await page.locator(".ProseMirror section h2").first().waitFor();
-    if (viewport === PHONE) await page.locator(".panel-button", { hasText: "Sections" }).click();
-    await page.locator(".outline-title").nth(3).click();
-    // Where the heading is once the smooth scroll has stopped (two reads a moment apart agree).
-    const placeWhenStill = () =>
-      page.evaluate(async () => {
-        const read = () => {
-          const heading = document.querySelectorAll(".ProseMirror section")[3]!.querySelector("h2")!;
-          const barBottom = document.querySelector(".workspace-bar")!.getBoundingClientRect().bottom;
-          return Math.round(heading.getBoundingClientRect().top - barBottom);
-        };
-        const before = read();
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        return before === read() ? read() : null;
-      });
-    // It stops with the heading a little below the bar (it stopped behind it, 18 px from the top).
-    await expect.poll(placeWhenStill, { timeout: 5000, message: `${viewport.width} px` }).not.toBeNull();
-    const below = (await placeWhenStill())!;
-    expect(below, `${viewport.width} px`).toBeGreaterThanOrEqual(0);
-    expect(below, `${viewport.width} px`).toBeLessThan(60);
-    await context.close();
-  }
-});
-
 it("on a phone the outline opens from the bar above the text, and Escape or a tap beside it closes it", async () => {
   const { context, page } = await phonePlan(DEMO.editor);
   const outline = page.locator(".plan-sidebar");
