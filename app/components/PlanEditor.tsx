@@ -26,6 +26,7 @@ import { WordCountDialog, type WordCountDialogHandle } from "./WordCountDialog";
 import { readPendingDomChanges, RemoteChanges } from "../editor/remote-changes";
 import { awaitingSyncOptions, bindOpenedEditor } from "../editor/opening-binding";
 import { afterNextPaint } from "../utils/after-paint";
+import { publishStickyBarHeight, stickyBarMargins } from "../utils/sticky-bar";
 import { beforeApplyingOthersChanges, holdOthersChangesWhileTyping } from "../collab/remote-updates";
 
 export function PlanEditor({
@@ -83,6 +84,9 @@ export function PlanEditor({
       immediatelyRender: false,
       shouldRerenderOnTransaction: false,
       editorProps: {
+        // Its scrolling to the caret keeps the caret out from under the bar at the top.
+        scrollThreshold: stickyBarMargins,
+        scrollMargin: stickyBarMargins,
         // The skip link lands here (app/root.tsx).
         attributes: {
           class: "plan-editor",
@@ -248,6 +252,8 @@ function PlanLayout({
     if (activeDraftKey || cardRequest) show("comments");
   }, [activeDraftKey, cardRequest, filters, show]);
   const openCount = threads.filter((thread) => thread.status === "open").length;
+  const bar = useRef<HTMLDivElement>(null);
+  useEffect(() => (bar.current ? publishStickyBarHeight(bar.current) : undefined), []);
   return (
     <div className="plan-layout">
       <Panel panels={panels} name="outline" label={t("outline.title")} className="plan-sidebar">
@@ -263,7 +269,7 @@ function PlanLayout({
         </div>
       </Panel>
       {/* One bar across the page, kept in sight: the tools, then who is here and whether it is saved. */}
-      <div className="workspace-bar">
+      <div className="workspace-bar" ref={bar}>
         <div className="panel-buttons">
           <PanelButton panels={panels} name="outline">
             {t("outline.title")}

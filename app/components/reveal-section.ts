@@ -6,8 +6,6 @@ import type { Editor } from "@tiptap/react";
 import { useEffect } from "react";
 
 const WAIT_FOR_SECTION_MS = 10_000;
-/** Room between the bar at the top of the window and the revealed section's first line. */
-const SPACE_ABOVE_PX = 16;
 /** Save states that mean the text has synced with the server (PlanWorkspace's status line). */
 const SYNCED_STATUSES = new Set(["connected", "editing", "saving", "saved"]);
 
@@ -32,10 +30,8 @@ export function revealSection(sectionId: string): () => void {
     }
     const editor = element.closest<HTMLElement & { editor?: Editor }>(".ProseMirror")?.editor;
     const start = element.querySelector("h1, h2, h3, h4, p") ?? element;
-    // Its first line just below the bar that stays at the top of the window (the toolbar, and on
-    // a phone the tabs above it): scrolled to the window's very top, the heading sat behind it.
-    const barHeight = document.querySelector<HTMLElement>(".workspace-bar")?.offsetHeight ?? 0;
-    window.scrollTo({ top: window.scrollY + start.getBoundingClientRect().top - barHeight - SPACE_ABOVE_PX });
+    // Its first line at the top, below the bar that stays there (its scroll margin: app.css).
+    start.scrollIntoView({ block: "start" });
     // Given to the editor, not put in the browser's selection for the editor to read: its focus
     // handler puts back its own selection (the top of the plan) if it has not read the browser's
     // yet 20 ms after the focus, which a busy page can miss (a CI run of versions.test.ts did).

@@ -151,6 +151,53 @@ it("on a phone the plan's text starts within the first screen", async () => {
   await context.close();
 });
 
+it("going to a section from the outline shows its heading below the bar at the top of the window, not behind it", async () => {
+  for (const viewport of [PHONE, { width: 1280, height: 900 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
+    await page.locator(".ProseMirror section h2").first().waitFor();
+    if (viewport === PHONE) await page.locator(".panel-button", { hasText: "Sections" }).click();
+    // The outline scrolls smoothly: where the heading is counts once the scroll has ended.
+    await page.evaluate(() => {
+      (window as unknown as { scrolled: Promise<void> }).scrolled = new Promise((resolve) =>
+        window.addEventListener("scrollend", () => resolve(), { once: true }),
+      );
+    });
+    await page.locator(".outline-title").nth(3).click();
+    // How far below the bar's bottom the heading's top is (negative: behind the bar).
+    const below = await page.evaluate(async () => {
+      await (window as unknown as { scrolled: Promise<void> }).scrolled;
+      const heading = document.querySelectorAll(".ProseMirror section")[3]!.querySelector("h2")!;
+      const barBottom = document.querySelector(".workspace-bar")!.getBoundingClientRect().bottom;
+      return Math.round(heading.getBoundingClientRect().top - barBottom);
+    });
+    // A little below the bar (it stopped behind it: 18 px from the window's top, under a 55 px bar
+    // at desktop and a 92 px one on a phone).
+    expect(below, `${viewport.width} px`).toBeGreaterThanOrEqual(0);
+    expect(below, `${viewport.width} px`).toBeLessThan(60);
+    await context.close();
+  }
+});
+
+it("typing on a line under the bar at the top of the window brings the caret out from under it", async () => {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
+  const paragraph = page.locator(".ProseMirror section").nth(2).locator("p").first();
+  await paragraph.click();
+  await page.keyboard.press("End");
+  // The caret's line scrolled up behind the bar (10 px from the window's top), then a letter typed.
+  await paragraph.evaluate((element) => window.scrollBy(0, element.getBoundingClientRect().bottom - 20));
+  await page.keyboard.type("x");
+  const caretBelowBar = () =>
+    page.evaluate(() => {
+      const caretTop = window.getSelection()!.getRangeAt(0).getBoundingClientRect().top;
+      return Math.round(caretTop - document.querySelector(".workspace-bar")!.getBoundingClientRect().bottom);
+    });
+  // The editor scrolls its caret into view with the bar counted (it counted only the window).
+  await expect.poll(caretBelowBar).toBeGreaterThanOrEqual(0);
+  await context.close();
+});
+
 it("on a phone the outline opens from the bar above the text, and Escape or a tap beside it closes it", async () => {
   const { context, page } = await phonePlan(DEMO.editor);
   const outline = page.locator(".plan-sidebar");
