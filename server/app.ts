@@ -51,9 +51,7 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub, ma
     res.status(403).type("text/plain").send("Cross-origin requests are not allowed.");
   });
 
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
-
+  // Before the static files: a health check asks nothing of the disk.
   app.get("/healthz", async (_req, res) => {
     const collab = hub.stats();
     let database = "ok";
@@ -79,6 +77,9 @@ export function createApp(config: Config, build: ServerBuild, hub: CollabHub, ma
       collab,
     });
   });
+
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
 
   app.all(
     "*",
