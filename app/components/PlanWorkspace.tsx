@@ -19,6 +19,7 @@ import { openLiveSession, type LiveSession } from "../collab/live-session";
 import type { PlanOpening } from "../collab/opening";
 import type { SaveState, SaveTracker } from "../collab/save-status";
 import { Avatar } from "./Avatar";
+import { ToolIcon } from "./ToolIcon";
 import type { OutlineProps } from "./Outline";
 import { PlanEditor } from "./PlanEditor";
 
@@ -162,18 +163,27 @@ interface PresentUser {
   organisation?: string;
 }
 
+/** Avatars the bar has room for beside the tools and the save status: on a phone one, else three.
+ * More people than that: the last place says "+N", and its label names them. */
+const PRESENCE_PLACES = { phone: 1, wider: 3 };
+const PHONE_WIDTH = "(max-width: 640px)";
+
 function Presence({ provider, self }: { provider: WebsocketProvider; self: WorkspaceUser }) {
   const { t } = useTranslation();
   const [people, setPeople] = useState<PresentUser[]>([]);
+  const isPhone = useMediaMatches(PHONE_WIDTH);
   useEffect(() => {
     const awareness = provider.awareness;
     const update = () => {
-      const byId = new Map<number, PresentUser>([[self.id, self]]);
+      // Others first, in the order they came, then this page's person: who else is here is what
+      // the row is for, and the first to go into "+N" when it is full.
+      const byId = new Map<number, PresentUser>();
       for (const [clientId, state] of awareness.getStates()) {
         const person = (state as { user?: PresentUser }).user;
-        if (clientId !== awareness.clientID && person && typeof person.id === "number") byId.set(person.id, person);
+        if (clientId !== awareness.clientID && person && typeof person.id === "number" && person.id !== self.id)
+          byId.set(person.id, person);
       }
-      const next = [...byId.values()];
+      const next = [...byId.values(), self];
       // Others' cursors move on every keystroke; the row of people changes only when someone
       // comes, goes or is renamed.
       setPeople((previous) => (JSON.stringify(previous) === JSON.stringify(next) ? previous : next));
@@ -182,19 +192,47 @@ function Presence({ provider, self }: { provider: WebsocketProvider; self: Works
     awareness.on("change", update);
     return () => awareness.off("change", update);
   }, [provider, self]);
+  const labelOf = (person: PresentUser) =>
+    person.id === self.id ? `${person.name} (${t("plan.you")})` : [person.name, person.organisation].filter(Boolean).join(", ");
+  // The row's height must not change as people come and go: beyond its places, a count.
+  const places = isPhone ? PRESENCE_PLACES.phone : PRESENCE_PLACES.wider;
+  const shown = people.length <= places ? people : people.slice(0, places - 1);
+  const rest = people.slice(shown.length);
+  const names = rest.map(labelOf).join("; ");
+  const restLabel =
+    shown.length > 0 ? t("plan.morePeople", { count: rest.length, names }) : t("plan.peopleHereNamed", { count: rest.length, names });
   return (
     <div className="presence" aria-label={t("plan.peopleHere", { count: people.length })}>
-      {people.map((person) => (
-        <Avatar
-          key={person.id}
-          name={person.name}
-          color={person.color}
-          label={
-            person.id === self.id ? `${person.name} (${t("plan.you")})` : [person.name, person.organisation].filter(Boolean).join(", ")
-          }
-        />
+      {shown.map((person) => (
+        <Avatar key={person.id} name={person.name} color={person.color} label={labelOf(person)} />
       ))}
+      {rest.length > 0 && (
+        <span className="avatar presence-more" role="img" title={restLabel} aria-label={restLabel}>
+          {shown.length > 0 ? (
+            `+${rest.length}`
+          ) : (
+            <>
+              <ToolIcon name="person" />
+              {rest.length}
+            </>
+          )}
+        </span>
+      )}
       <span className="muted">{t("plan.peopleHere", { count: people.length })}</span>
     </div>
+  );
+}
+
+/** Whether the window matches a media query, following it as the window changes (never on the
+ * server, where there is no window). */
+function useMediaMatches(query: string): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      const list = window.matchMedia(query);
+      list.addEventListener("change", onChange);
+      return () => list.removeEventListener("change", onChange);
+    },
+    () => window.matchMedia(query).matches,
+    () => false,
   );
 }

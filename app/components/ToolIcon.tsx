@@ -29,6 +29,8 @@ const PATHS = {
   editing: "M10.5 2.5l3 3-8 8H2.5v-3z M9 4l3 3",
   suggesting: "M9.5 2.5l2 2-6 6H3.5v-2z M8.5 3.5l2 2 M8.5 13.5h5.5 M11 11l3 2.5-3 2.5",
   viewing: "M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8 12.1 12.5 8 12.5 1.5 8 1.5 8z M8 6a2 2 0 1 0 0 4a2 2 0 1 0 0-4z",
+  // Who is here, counted when the bar has no room for their avatars: a head and shoulders.
+  person: "M8 2.5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5z M3 13.5c0-2.8 2.2-4.5 5-4.5s5 1.7 5 4.5",
 } as const;
 
 export type IconName = keyof typeof PATHS;

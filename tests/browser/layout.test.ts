@@ -301,10 +301,7 @@ it("on a phone the text stays put as the save status changes, in either language
       new ResizeObserver(() => watch.heights.push(Math.round(bar.getBoundingClientRect().height))).observe(bar);
       const record = () => {
         const status = bar.querySelector(".connection-status") as HTMLElement;
-        // With more people here (an earlier test's page not yet gone) the words may be cut: the
-        // row's room is for one avatar.
-        const isAlone = bar.querySelectorAll(".presence .avatar").length <= 1;
-        const entry = { status: status.dataset.status ?? "", isCut: isAlone && status.scrollWidth > status.clientWidth };
+        const entry = { status: status.dataset.status ?? "", isCut: status.scrollWidth > status.clientWidth };
         if (watch.statuses.at(-1)?.status !== entry.status) watch.statuses.push(entry);
       };
       record();
@@ -351,6 +348,68 @@ it("on a phone the text stays put as the save status changes, in either language
   expect(noticeBox.width).toBeGreaterThan(barBox.width * 0.6);
   await context.close();
 }, 45_000);
+
+it("who is here takes the same room however many come: the bar keeps its height, and names those it has no room to show", async () => {
+  // Three others, signed in once; they come by opening the plan and go by leaving it.
+  const others = await Promise.all(
+    [DEMO.owner, DEMO.commenter, DEMO.viewer].map(async (email) =>
+      signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), server.url, email, "/plans"),
+    ),
+  );
+  for (const viewport of [PHONE, { width: 1280, height: 900 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
+    page.setDefaultTimeout(8000);
+    for (const language of ["en", "id"]) {
+      if ((await page.locator("html").getAttribute("lang")) !== language) {
+        await page.getByRole("button", { name: language === "id" ? "Bahasa Indonesia" : "English" }).click();
+        await page.locator(`html[lang="${language}"]`).waitFor();
+      }
+      const peopleHere = (count: number) =>
+        page.waitForFunction(
+          (n) => document.querySelector(".workspace-bar .presence")?.getAttribute("aria-label")?.startsWith(`${n} `),
+          count,
+        );
+      const bar = () =>
+        page.evaluate(() => {
+          const element = document.querySelector(".workspace-bar")!;
+          const status = element.querySelector(".connection-status") as HTMLElement;
+          return {
+            height: Math.round(element.getBoundingClientRect().height),
+            places: element.querySelectorAll(".presence .avatar").length,
+            shown: Array.from(element.querySelectorAll(".presence .avatar:not(.presence-more)"), (avatar) =>
+              avatar.getAttribute("aria-label"),
+            ),
+            more: element.querySelector(".presence-more")?.getAttribute("aria-label") ?? null,
+            statusCut: status.scrollWidth > status.clientWidth,
+          };
+        });
+      await peopleHere(1);
+      await page.locator('[data-status="connected"], [data-status="saved"]').first().waitFor();
+      const alone = await bar();
+      await Promise.all(others.map((other) => other.goto(`${server.url}${PLAN_PATH}`)));
+      await peopleHere(4);
+      const crowded = await bar();
+      const where = `${viewport.width} px, ${language}: ${JSON.stringify({ alone, crowded })}`;
+      // The text under the bar does not move when people come (a fourth avatar put the status on
+      // a row of its own: 55 -> 92 px at desktop in Bahasa Indonesia, 92 -> 127 on a phone).
+      expect(crowded.height, where).toBe(alone.height);
+      expect(crowded.statusCut, where).toBe(false);
+      expect(crowded.places, where).toBe(viewport === PHONE ? 1 : 3);
+      // Each person is named once: by an avatar, or in the place for the rest (this page's person too).
+      for (const name of ["Sri Wahyuni", "Eri Trinurini", "Destry Anna", "Tendy Gunawan"]) {
+        const namings = [...crowded.shown, crowded.more].filter((label) => label?.includes(name));
+        expect(namings, `${name} at ${where}`).toHaveLength(1);
+      }
+      await Promise.all(others.map((other) => other.goto(`${server.url}/plans`)));
+    }
+    // The language is the account's: the tests after this one read English.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.locator('html[lang="en"]').waitFor();
+    await context.close();
+  }
+  await Promise.all(others.map((other) => other.context().close()));
+}, 90_000);
 
 it('typing a burst of 20 characters shows "Saving…" at most once, and "Saved" only after the server acknowledged', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
