@@ -44,7 +44,11 @@ export function planExtensions(options: { actionColumnLabels?: ActionMatrixOptio
     PlanDocument,
     Section,
     SectionIds,
-    TableKit.configure({ table: { resizable: false } }),
+    // No node view for tables (View: null): the editor renders them from the schema, as the
+    // clipboard and every other reader do. @tiptap/core hands ProseMirror a new node view function
+    // each time it is asked, and the page asks again as it mounts, so a table node view made
+    // ProseMirror build the whole plan's DOM twice when it opened (tests/unit/editor-mount.test.ts).
+    TableKit.configure({ table: { resizable: false, View: null } }),
     options.actionColumnLabels ? ActionMatrix.configure({ columnLabels: options.actionColumnLabels }) : ActionMatrix,
     ActionRow,
     ActionCell,
