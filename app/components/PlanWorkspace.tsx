@@ -19,7 +19,7 @@ import { openLiveSession, type LiveSession } from "../collab/live-session";
 import type { PlanOpening } from "../collab/opening";
 import type { SaveState, SaveTracker } from "../collab/save-status";
 import { Avatar } from "./Avatar";
-import { ToolIcon } from "./ToolIcon";
+import { MorePeople } from "./MorePeople";
 import type { OutlineProps } from "./Outline";
 import { PlanEditor } from "./PlanEditor";
 
@@ -206,18 +206,7 @@ function Presence({ provider, self }: { provider: WebsocketProvider; self: Works
       {shown.map((person) => (
         <Avatar key={person.id} name={person.name} color={person.color} label={labelOf(person)} />
       ))}
-      {rest.length > 0 && (
-        <span className="avatar presence-more" role="img" title={restLabel} aria-label={restLabel}>
-          {shown.length > 0 ? (
-            `+${rest.length}`
-          ) : (
-            <>
-              <ToolIcon name="person" />
-              {rest.length}
-            </>
-          )}
-        </span>
-      )}
+      {rest.length > 0 && <MorePeople people={rest} labelOf={labelOf} label={restLabel} alone={shown.length === 0} />}
       <span className="muted">{t("plan.peopleHere", { count: people.length })}</span>
     </div>
   );

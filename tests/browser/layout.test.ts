@@ -12,6 +12,11 @@ const PLAN_PATH = `/plans/${DEMO.planId}`;
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 768, height: 1024 };
 let versionId = "";
+const SHOTS = process.env.SCREENSHOTS_DIR;
+
+async function shot(page: Page, name: string) {
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
 let roundPath = "";
 
 beforeAll(async () => {
@@ -376,10 +381,8 @@ it("who is here takes the same room however many come: the bar keeps its height,
           const status = element.querySelector(".connection-status") as HTMLElement;
           return {
             height: Math.round(element.getBoundingClientRect().height),
-            places: element.querySelectorAll(".presence .avatar").length,
-            shown: Array.from(element.querySelectorAll(".presence .avatar:not(.presence-more)"), (avatar) =>
-              avatar.getAttribute("aria-label"),
-            ),
+            places: element.querySelectorAll(".presence > .avatar, .presence .presence-more").length,
+            shown: Array.from(element.querySelectorAll(".presence > .avatar"), (avatar) => avatar.getAttribute("aria-label")),
             more: element.querySelector(".presence-more")?.getAttribute("aria-label") ?? null,
             statusCut: status.scrollWidth > status.clientWidth,
           };
@@ -401,6 +404,21 @@ it("who is here takes the same room however many come: the bar keeps its height,
         const namings = [...crowded.shown, crowded.more].filter((label) => label?.includes(name));
         expect(namings, `${name} at ${where}`).toHaveLength(1);
       }
+      // The rest are listed by name for the keyboard too: Enter opens the list under the bar,
+      // which keeps its height; Escape closes it and leaves the focus on the button.
+      const more = page.locator(".workspace-bar .presence-more");
+      await more.focus();
+      await page.keyboard.press("Enter");
+      const list = page.locator(".workspace-bar .more-people-list");
+      await list.waitFor({ state: "visible" });
+      expect(await list.locator("li").allInnerTexts(), where).toHaveLength(viewport === PHONE ? 4 : 2);
+      expect((await bar()).height, where).toBe(alone.height);
+      const listBox = (await list.boundingBox())!;
+      expect(listBox.x >= 0 && listBox.x + listBox.width <= viewport.width, `${where}: ${JSON.stringify(listBox)}`).toBe(true);
+      await shot(page, `more-people-${language}-${viewport.width}`);
+      await page.keyboard.press("Escape");
+      await list.waitFor({ state: "hidden" });
+      expect(await more.evaluate((element) => element === document.activeElement), where).toBe(true);
       await Promise.all(others.map((other) => other.goto(`${server.url}/plans`)));
     }
     // The language is the account's: the tests after this one read English.
