@@ -51,7 +51,7 @@ export function MorePeople<P extends Person>({
       <button
         type="button"
         ref={button}
-        className="avatar presence-more"
+        className={`avatar presence-more${alone ? " is-alone" : ""}`}
         title={label}
         aria-label={label}
         aria-expanded={isOpen}

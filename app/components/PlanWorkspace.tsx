@@ -2,7 +2,7 @@
 // drive, and the editor bound to them. Browser only (the socket needs a window).
 import * as decoding from "lib0/decoding";
 import { useRevalidator } from "@remix-run/react";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebsocketProvider } from "y-websocket";
 import {
@@ -166,6 +166,7 @@ interface PresentUser {
 /** Avatars the bar has room for beside the tools and the save status: on a phone one, else three.
  * More people than that: the last place says "+N", and its label names them. */
 const PRESENCE_PLACES = { phone: 1, wider: 3 };
+/** Keep in step with app.css's phone layout (max-width: 640px). */
 const PHONE_WIDTH = "(max-width: 640px)";
 
 function Presence({ provider, self }: { provider: WebsocketProvider; self: WorkspaceUser }) {
@@ -215,12 +216,17 @@ function Presence({ provider, self }: { provider: WebsocketProvider; self: Works
 /** Whether the window matches a media query, following it as the window changes (never on the
  * server, where there is no window). */
 function useMediaMatches(query: string): boolean {
-  return useSyncExternalStore(
-    (onChange) => {
+  // One subscription for as long as the query stays the same, not one per render.
+  const subscribe = useCallback(
+    (onChange: () => void) => {
       const list = window.matchMedia(query);
       list.addEventListener("change", onChange);
       return () => list.removeEventListener("change", onChange);
     },
+    [query],
+  );
+  return useSyncExternalStore(
+    subscribe,
     () => window.matchMedia(query).matches,
     () => false,
   );

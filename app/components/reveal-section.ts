@@ -30,8 +30,9 @@ export function revealSection(sectionId: string): () => void {
     }
     const editor = element.closest<HTMLElement & { editor?: Editor }>(".ProseMirror")?.editor;
     const start = element.querySelector("h1, h2, h3, h4, p") ?? element;
-    // Its first line at the top, below the bar that stays there (its scroll margin: app.css).
-    start.scrollIntoView({ block: "start" });
+    // At the top, below the bar that stays there (the section's scroll margin: app.css), as the
+    // outline and threads bring it.
+    element.scrollIntoView({ block: "start" });
     // Given to the editor, not put in the browser's selection for the editor to read: its focus
     // handler puts back its own selection (the top of the plan) if it has not read the browser's
     // yet 20 ms after the focus, which a busy page can miss (a CI run of versions.test.ts did).

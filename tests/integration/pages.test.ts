@@ -215,5 +215,8 @@ describe("health", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; database: string };
     expect(body).toMatchObject({ status: "ok", database: "ok" });
+    // It answers before the static files, still behind the headers every answer carries.
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
