@@ -1,49 +1,18 @@
 // Every page passes axe-core's checks in both languages, and the plan page works from the
 // keyboard alone: a skip link into the text, the toolbar as one Tab stop with arrow keys,
 // a menu of section actions, the shortcut list. Real Chromium, the real server.
-import { createRequire } from "node:module";
-import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, pageErrors, signedInPage, openRoundFromPage } from "../helpers/browser";
 import { DEMO, startServer, type TestServer } from "../helpers/server";
+import { axeViolations } from "../helpers/axe";
 
-const require = createRequire(import.meta.url);
-const axePath = () => path.join(path.dirname(require.resolve("axe-core")), "axe.min.js");
 const PLAN_PATH = `/plans/${DEMO.planId}`;
-const SERIOUS = new Set(["moderate", "serious", "critical"]);
 
 let server: TestServer;
 let browser: Browser;
 let versionPath = "";
 let roundPath = "";
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** axe-core's violations of impact moderate or worse on the page as it is now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath() });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: () => Promise<{ violations: AxeViolation[] }> } }).axe.run();
-    return result.violations.map(({ id, impact, help, nodes }) => ({
-      id,
-      impact,
-      help,
-      nodes: nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-    }));
-  });
-  return violations
-    .filter((violation) => SERIOUS.has(violation.impact ?? ""))
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((n) => `${n.target.join(" ")} (${n.failureSummary ?? ""})`).join(", ")}`,
-    );
-}
 
 beforeAll(async () => {
   server = await startServer();

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { launchBrowser, pageErrors, signedInPage, openRoundFromPage } from "../helpers/browser";
 import { DEMO, signIn, startServer, type TestServer } from "../helpers/server";
+import { axeViolations } from "../helpers/axe";
 
 let server: TestServer;
 let browser: Browser;
@@ -362,7 +363,8 @@ it("who is here takes the same room however many come: the bar keeps its height,
     ),
   );
   for (const viewport of [PHONE, { width: 1280, height: 900 }]) {
-    const context = await browser.newContext({ viewport });
+    // bypassCSP: axe-core is put into the page as a script of its own.
+    const context = await browser.newContext({ viewport, bypassCSP: true });
     const page = await signedInPage(context, server.url, DEMO.editor, PLAN_PATH);
     page.setDefaultTimeout(8000);
     for (const language of ["en", "id"]) {
@@ -416,6 +418,7 @@ it("who is here takes the same room however many come: the bar keeps its height,
       const listBox = (await list.boundingBox())!;
       expect(listBox.x >= 0 && listBox.x + listBox.width <= viewport.width, `${where}: ${JSON.stringify(listBox)}`).toBe(true);
       await shot(page, `more-people-${language}-${viewport.width}`);
+      expect(await axeViolations(page), where).toEqual([]);
       await page.keyboard.press("Escape");
       await list.waitFor({ state: "hidden" });
       expect(await more.evaluate((element) => element === document.activeElement), where).toBe(true);
